@@ -1,0 +1,290 @@
+//! Harness for the end-to-end tests: serves the release build in `dist/` on
+//! 127.0.0.1, starts chromedriver and headless Chromium, and gives a small
+//! page object that finds everything by `data-testid` (TESTING.md).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Serves `dist/` on a free port of 127.0.0.1 from a background thread.
+pub fn serve_dist() -> String {
+    let dist = repo_root().join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "dist/ has no release build: run `scripts/test.sh` (it builds with trunk first)"
+    );
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    std::thread::spawn(move || {
+        for req in server.incoming_requests() {
+            let url = req
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .to_string();
+            let rel = url.trim_start_matches('/');
+            let rel = if rel.is_empty() { "index.html" } else { rel };
+            // No path escapes from dist/.
+            let path = dist.join(rel);
+            let ok = !rel.contains("..") && path.is_file();
+            let resp = if ok {
+                let body = std::fs::read(&path).unwrap_or_default();
+                let ct = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("js") => "text/javascript",
+                    Some("wasm") => "application/wasm",
+                    Some("css") => "text/css",
+                    Some("svg") => "image/svg+xml",
+                    Some("json") => "application/json",
+                    _ => "application/octet-stream",
+                };
+                tiny_http::Response::from_data(body)
+                    .with_header(tiny_http::Header::from_bytes("Content-Type", ct).unwrap())
+                    .boxed()
+            } else {
+                tiny_http::Response::from_string("not found")
+                    .with_status_code(404)
+                    .boxed()
+            };
+            let _ = req.respond(resp);
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+/// A chromedriver process, killed on drop.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start_driver() -> Driver {
+    let port = free_port();
+    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let child = Command::new(&bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {bin} ({e}): run scripts/setup.sh"));
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, port }
+}
+
+/// Options for one browser session.
+pub struct Browser {
+    pub lang: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Browser {
+            lang: "en-US",
+            width: 1400,
+            height: 1000,
+        }
+    }
+}
+
+pub async fn open(driver: &Driver, b: Browser) -> Client {
+    let profile = std::env::temp_dir().join(format!(
+        "funnelcast-e2e-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    let args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        format!("--user-data-dir={}", profile.display()),
+        format!("--accept-lang={}", b.lang),
+        format!("--lang={}", b.lang),
+        format!("--window-size={},{}", b.width, b.height),
+    ];
+    let caps: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_value(serde_json::json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": args,
+                "prefs": { "intl.accept_languages": b.lang }
+            }
+        }))
+        .unwrap();
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("connect to chromedriver")
+}
+
+/// The page object: everything by `data-testid`.
+pub struct Page {
+    pub c: Client,
+}
+
+pub fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+impl Page {
+    pub async fn goto(c: Client, url: &str) -> Page {
+        c.goto(url).await.unwrap();
+        let p = Page { c };
+        p.wait_state("done").await;
+        p
+    }
+
+    pub async fn el(&self, id: &str) -> Element {
+        let sel = tid(id);
+        let t0 = Instant::now();
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(&sel)).await {
+                return e;
+            }
+            assert!(t0.elapsed() < Duration::from_secs(20), "no element {sel}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn exists(&self, id: &str) -> bool {
+        self.c.find(Locator::Css(&tid(id))).await.is_ok()
+    }
+
+    pub async fn attr(&self, id: &str, name: &str) -> String {
+        self.el(id)
+            .await
+            .attr(name)
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// The raw number in `data-value`.
+    pub async fn value(&self, id: &str) -> f64 {
+        let v = self.attr(id, "data-value").await;
+        v.parse()
+            .unwrap_or_else(|_| panic!("{id}: data-value {v:?} is not a number"))
+    }
+
+    pub async fn state(&self) -> String {
+        self.attr("sim-status", "data-state").await
+    }
+
+    pub async fn wait_state(&self, want: &str) {
+        let t0 = Instant::now();
+        loop {
+            if self.state().await == want {
+                return;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(60),
+                "sim-status never became {want} (is {})",
+                self.state().await
+            );
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// Replaces the text of an input, as a user would, and fires `input`.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let e = self.el(id).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.el(id).await.click().await.unwrap();
+    }
+
+    pub async fn select(&self, id: &str, value: &str) {
+        let e = self.el(id).await;
+        e.select_by_value(value).await.unwrap();
+    }
+
+    /// Sets a range input's value and fires `input` (WebDriver cannot drag
+    /// precisely).
+    pub async fn slide(&self, id: &str, value: f64) {
+        let sel = tid(id);
+        self.c
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![serde_json::json!(sel), serde_json::json!(value.to_string())],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Field errors shown, as (data-field, text).
+    pub async fn field_errors(&self) -> Vec<(String, String)> {
+        let mut out = vec![];
+        for e in self
+            .c
+            .find_all(Locator::Css(&tid("field-error")))
+            .await
+            .unwrap()
+        {
+            out.push((
+                e.attr("data-field").await.unwrap().unwrap_or_default(),
+                e.text().await.unwrap(),
+            ));
+        }
+        out
+    }
+
+    /// Saves a PNG of the whole page under target/screenshots/.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = repo_root().join("target").join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        // Let fonts and the last frame settle.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub async fn set_window(&self, w: u32, h: u32) {
+        self.c.set_window_size(w, h).await.unwrap();
+    }
+}

@@ -1,0 +1,171 @@
+//! End to end against the release build (dist/) in headless Chromium.
+//! Each test starts its own chromedriver and browser, so they run in parallel.
+
+use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &url).await;
+
+    // The classic funnel of the article: 10,000 × 25 % × 32 % × 25 % × 30 % = 60 customers.
+    let customers = p.value("result-customers-mean-0").await;
+    assert!(
+        (customers - 60.0).abs() < 1.0,
+        "mean customers {customers}, expected about 60"
+    );
+    let revenue = p.value("result-revenue-mean-0").await;
+    assert!(
+        (revenue - 300_000.0).abs() < 10_000.0,
+        "mean revenue {revenue}"
+    );
+    assert_eq!(p.attr("lang", "data-lang").await, "en");
+    assert_eq!(
+        p.el("stage-name-2")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "Consideration"
+    );
+
+    // Doubling the consideration rate (25 → 50 %) doubles the customers.
+    p.type_into("rate-0-3", "50").await;
+    p.wait_state("done").await;
+    let doubled = p.value("result-customers-mean-0").await;
+    assert!(
+        (doubled - 120.0).abs() < 2.0,
+        "mean customers {doubled}, expected about 120"
+    );
+    // The linked count follows the rate: 800 × 50 % = 400.
+    assert_eq!(
+        p.el("count-0-3")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "400"
+    );
+
+    // A rate of 150 % is refused beside the field; the last good results stay.
+    p.type_into("rate-0-2", "150").await;
+    p.wait_state("invalid").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter().any(|(f, t)| f == "rate-0-2" && !t.is_empty()),
+        "no message beside rate-0-2: {errs:?}"
+    );
+    assert_eq!(p.value("result-customers-mean-0").await, doubled);
+    p.screenshot("en-bad-input").await;
+
+    // Text that is not a number is refused too, with its own message.
+    p.type_into("volume-0", "lots").await;
+    p.wait_state("invalid").await;
+    assert!(p.field_errors().await.iter().any(|(f, _)| f == "volume-0"));
+
+    // Fixing both brings fresh results.
+    p.type_into("volume-0", "1万").await;
+    p.type_into("rate-0-2", "32").await;
+    p.wait_state("done").await;
+    assert!(p.field_errors().await.is_empty());
+    assert!((p.value("result-customers-mean-0").await - 120.0).abs() < 2.0);
+
+    p.set_window(1400, 2400).await;
+    p.screenshot("en-desktop").await;
+    p.c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_speaks_chinese_from_the_browser_language() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(
+        open(
+            &driver,
+            Browser {
+                lang: "zh-CN",
+                width: 1400,
+                height: 2400,
+            },
+        )
+        .await,
+        &url,
+    )
+    .await;
+    assert_eq!(p.attr("lang", "data-lang").await, "zh");
+    assert_eq!(
+        p.el("stage-name-0")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "意识"
+    );
+    assert_eq!(
+        p.el("stage-name-4")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "购买"
+    );
+    // 万 formatting on screen, the raw number in data-value.
+    let rev = p.el("result-revenue-mean-0").await;
+    let text = rev.text().await.unwrap();
+    assert!(text.contains('万'), "revenue shown as {text:?}");
+    p.screenshot("zh-desktop").await;
+
+    // Switching language keeps the numbers and renames the preset stages.
+    let before = p.value("result-revenue-mean-0").await;
+    p.click("lang").await;
+    p.wait_state("done").await;
+    assert_eq!(p.attr("lang", "data-lang").await, "en");
+    assert_eq!(
+        p.el("stage-name-0")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "Awareness"
+    );
+    assert_eq!(p.value("result-revenue-mean-0").await, before);
+    p.c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_phone_sized_window_stacks_the_page() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(
+        open(
+            &driver,
+            Browser {
+                lang: "zh-CN",
+                width: 390,
+                height: 844,
+            },
+        )
+        .await,
+        &url,
+    )
+    .await;
+    let editor = p.el("volume-0").await.rect().await.unwrap();
+    let results = p.el("result-revenue-mean-0").await.rect().await.unwrap();
+    // Stacked: the results come below the editors, not beside them.
+    assert!(
+        results.1 > editor.1,
+        "results at y={} not below the editor at y={}",
+        results.1,
+        editor.1
+    );
+    p.screenshot("zh-phone").await;
+    p.set_window(390, 3000).await;
+    p.screenshot("zh-phone-full").await;
+    p.c.close().await.unwrap();
+}

@@ -1,0 +1,132 @@
+//! What a run returns: plain data, serialisable so that it can cross from a
+//! Web Worker to the page.
+
+use serde::{Deserialize, Serialize};
+
+/// Distribution summary of one quantity over the trials.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub mean: f64,
+    pub sd: f64,
+    /// Monte Carlo standard error of the mean (sd / √T).
+    pub se: f64,
+    pub min: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+/// Equal-width bins `[lo + j·width, lo + (j+1)·width)`; values outside the
+/// binned range are counted in `below` / `above`. The revenue histograms of all
+/// scenarios of one run share their bins, so they overlay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub lo: f64,
+    pub width: f64,
+    pub counts: Vec<u32>,
+    pub below: u32,
+    pub above: u32,
+}
+
+/// The count reaching one stage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageSummary {
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// A scenario against the baseline, trial by trial (common random numbers).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Revenue uplift R_s − R_0 per trial.
+    pub uplift: Summary,
+    pub uplift_hist: Histogram,
+    /// P(R_s > R_0) + ½·P(R_s = R_0).
+    pub p_beat: f64,
+    pub cost: Option<f64>,
+    /// Mean uplift (× margin where a margin is set) − cost.
+    pub net_gain: Option<f64>,
+    /// net gain / cost, as a fraction.
+    pub roi: Option<f64>,
+}
+
+/// Results of one scenario (index 0 is the baseline).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    /// Totals over segments, stage 0 (entering volume) to stage k (customers).
+    pub stages: Vec<StageSummary>,
+    pub customers: Summary,
+    pub revenue: Summary,
+    pub revenue_hist: Histogram,
+    /// `None` for the baseline.
+    pub vs_baseline: Option<Comparison>,
+}
+
+/// The input a sensitivity bar moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SensitivityInput {
+    /// The rate into this stage (+5 percentage points, capped at 100 %).
+    Rate { stage: usize },
+    /// Entering volume +10 % (a reference bar).
+    Volume,
+    /// Deal value +10 % (a reference bar).
+    Deal,
+}
+
+/// Change in baseline mean revenue when one input moves (all segments).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityBar {
+    pub input: SensitivityInput,
+    pub gain: f64,
+}
+
+/// Revenue swing between an uncertain input's P10 and P90 (the classic tornado).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Swing {
+    pub segment: usize,
+    pub input: SensitivityInput,
+    /// Mean revenue with the input at its P10 and at its P90.
+    pub at_p10: f64,
+    pub at_p90: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// Largest gain first.
+    pub bars: Vec<SensitivityBar>,
+    /// The stage whose rate gives the largest gain: the bottleneck.
+    pub bottleneck: Option<usize>,
+    /// Largest swing first; empty when nothing is uncertain.
+    pub swings: Vec<Swing>,
+}
+
+/// Everything one run computed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub trials: u32,
+    pub seed: u64,
+    pub scenarios: Vec<ScenarioResult>,
+    pub sensitivity: Sensitivity,
+}
+
+/// Answer of a goal seek.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalResult {
+    /// Smallest volume change (fraction, 0.25 = +25 %) with
+    /// P(revenue ≥ target) ≥ prob; `None` when no volume up to the search
+    /// limit reaches it.
+    pub volume_frac: Option<f64>,
+    /// P(revenue ≥ target) at the answer, estimated on the run's trials.
+    pub achieved: f64,
+    /// Monte Carlo standard error of `achieved`.
+    pub achieved_se: f64,
+    /// Half-width of the search bracket around `volume_frac` (fraction).
+    pub tolerance: f64,
+}

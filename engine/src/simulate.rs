@@ -1,0 +1,491 @@
+//! The Monte Carlo run: per trial and segment, draw the uncertain inputs once,
+//! then the baseline's counts and revenue, then each scenario coupled to the
+//! baseline (common random numbers, monotone coupling); totals over segments
+//! go into bounded-memory summaries.
+//!
+//! Two exact paths, chosen per segment:
+//! * **fast** — volume and rates fixed: every stage count of every scenario is
+//!   the inverse of its exact Binomial(V, ∏r) CDF at ONE shared uniform
+//!   (comonotone: exact marginals, stages non-increasing, a dominating scenario
+//!   never below the baseline);
+//! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i); each scenario
+//!   "follows the same people": of the people both have at stage i − 1, those
+//!   the baseline converted convert again and the rest convert with the
+//!   conditional rate that makes the scenario's marginal rate exact, and
+//!   extra people convert independently (README.md has the argument).
+
+use crate::binomial::{binomial, BinomialTable};
+use crate::gamma::{beta, gamma, standard_normal};
+use crate::hypergeometric::hypergeometric;
+use crate::plan::{DealValue, Plan, RateKind, SegmentLevers, SegmentPlan, VolumeKind};
+use crate::results::{Comparison, Results, ScenarioResult};
+use crate::rng::Xoshiro256pp;
+use crate::summary::{fill_histogram, histogram_frame, summarize, CountHist};
+
+/// Trials between two progress calls.
+pub const PROGRESS_EVERY: u32 = 1 << 14;
+
+/// Largest volume a trial draws (people); a lognormal range's far tail is cut here.
+pub const VOLUME_CAP: f64 = 1e15;
+
+/// Stream purposes (ids mixed into the seed).
+const INPUTS: u64 = 0;
+const COUNTS: u64 = 1;
+const REVENUE: u64 = 2;
+
+fn stream(seed: u64, g: usize, s: usize, purpose: u64) -> Xoshiro256pp {
+    Xoshiro256pp::new(seed, ((g as u64 * 64 + s as u64) << 2) | purpose)
+}
+
+struct SegStreams {
+    inputs: Xoshiro256pp,
+    /// Per scenario (0 = baseline).
+    counts: Vec<Xoshiro256pp>,
+    revenue: Vec<Xoshiro256pp>,
+}
+
+enum Path {
+    /// `tables[s][i - 1]`; `None` for a scenario that equals the baseline here.
+    Fast {
+        volumes: Vec<u64>,
+        tables: Vec<Option<Vec<BinomialTable>>>,
+    },
+    General,
+}
+
+struct SegEngine {
+    plan: SegmentPlan,
+    levers: Vec<SegmentLevers>,
+    path: Path,
+    streams: SegStreams,
+    /// Scratch: rates of the baseline, counts per scenario.
+    r0: Vec<f64>,
+    n: Vec<u64>,
+}
+
+/// Per-trial totals over segments: `counts[s * stages + i]`, `revenue[s]`.
+pub(crate) struct TrialBuf {
+    pub counts: Vec<u64>,
+    pub revenue: Vec<f64>,
+}
+
+pub(crate) struct Engine {
+    segs: Vec<SegEngine>,
+    stages: usize,
+    scenarios: usize,
+}
+
+fn round_volume(v: f64) -> u64 {
+    libm::round(v.clamp(0.0, VOLUME_CAP)) as u64
+}
+
+impl Engine {
+    pub(crate) fn new(plan: &Plan) -> Self {
+        let k = plan.stages();
+        let ns = plan.scenarios.len();
+        let segs = plan
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(g, seg)| {
+                let levers: Vec<SegmentLevers> = plan
+                    .scenarios
+                    .iter()
+                    .map(|sc| sc.levers[g].clone())
+                    .collect();
+                let path = if plan.force_general {
+                    Path::General
+                } else {
+                    fast_path(seg, &levers).unwrap_or(Path::General)
+                };
+                let streams = SegStreams {
+                    inputs: stream(plan.seed, g, 0, INPUTS),
+                    counts: (0..ns).map(|s| stream(plan.seed, g, s, COUNTS)).collect(),
+                    revenue: (0..ns).map(|s| stream(plan.seed, g, s, REVENUE)).collect(),
+                };
+                SegEngine {
+                    plan: seg.clone(),
+                    levers,
+                    path,
+                    streams,
+                    r0: vec![0.0; k - 1],
+                    n: vec![0; ns * k],
+                }
+            })
+            .collect();
+        Self {
+            segs,
+            stages: k,
+            scenarios: ns,
+        }
+    }
+
+    pub(crate) fn buf(&self) -> TrialBuf {
+        TrialBuf {
+            counts: vec![0; self.scenarios * self.stages],
+            revenue: vec![0.0; self.scenarios],
+        }
+    }
+
+    /// One trial: totals over segments into `buf`.
+    #[inline]
+    pub(crate) fn trial(&mut self, buf: &mut TrialBuf) {
+        buf.counts.fill(0);
+        buf.revenue.fill(0.0);
+        let k = self.stages;
+        for seg in &mut self.segs {
+            seg.trial(k, buf);
+        }
+    }
+}
+
+/// Build the fast path's tables if the segment's inputs are all fixed and
+/// every table is small enough.
+fn fast_path(seg: &SegmentPlan, levers: &[SegmentLevers]) -> Option<Path> {
+    let v = match seg.volume.kind() {
+        VolumeKind::Fixed(v) => v,
+        VolumeKind::LogNormal { .. } => return None,
+    };
+    let mut rates = Vec::new();
+    for r in &seg.rates {
+        match r.kind() {
+            RateKind::Fixed(p) => rates.push(p),
+            RateKind::Beta { .. } => return None,
+        }
+    }
+    let mut volumes = Vec::new();
+    let mut tables = Vec::new();
+    for (s, lv) in levers.iter().enumerate() {
+        let vs = round_volume(v * lv.volume_factor);
+        volumes.push(vs);
+        if s > 0 && lv.is_identity() {
+            tables.push(None);
+            continue;
+        }
+        let mut p = 1.0;
+        let mut ts = Vec::new();
+        for (i, &r) in rates.iter().enumerate() {
+            p *= lv.rate(i, r);
+            ts.push(BinomialTable::new(vs, p)?);
+        }
+        tables.push(Some(ts));
+    }
+    Some(Path::Fast { volumes, tables })
+}
+
+#[inline]
+fn baseline_revenue(c: u64, deal: &DealValue, rng: &mut Xoshiro256pp) -> f64 {
+    if c == 0 {
+        0.0
+    } else if deal.scale() == 0.0 || !deal.shape().is_finite() {
+        c as f64 * deal.mean()
+    } else {
+        deal.scale() * gamma(c as f64 * deal.shape(), rng)
+    }
+}
+
+/// A scenario's revenue coupled to the baseline's: shared Gamma sum plus an
+/// independent Gamma for extra customers, or an exact Gamma–Beta split of
+/// the baseline's sum when it has fewer customers.
+#[inline]
+fn scenario_revenue(
+    c0: u64,
+    cs: u64,
+    g0: f64,
+    deal: &DealValue,
+    factor: f64,
+    rng: &mut Xoshiro256pp,
+) -> f64 {
+    let r = if deal.scale() == 0.0 || !deal.shape().is_finite() {
+        cs as f64 * deal.mean()
+    } else if cs >= c0 {
+        g0 + deal.scale() * gamma((cs - c0) as f64 * deal.shape(), rng)
+    } else if cs == 0 {
+        0.0
+    } else {
+        let a = deal.shape();
+        g0 * beta(cs as f64 * a, (c0 - cs) as f64 * a, rng)
+    };
+    r * factor
+}
+
+/// Scenario count at a stage given the previous stage of baseline and scenario.
+#[inline]
+fn couple_stage(n0p: u64, n0c: u64, nsp: u64, r0: f64, rs: f64, rng: &mut Xoshiro256pp) -> u64 {
+    let common = nsp.min(n0p);
+    // Baseline converters among the common people.
+    let c = if nsp >= n0p {
+        n0c
+    } else {
+        hypergeometric(n0p, n0c, nsp, rng)
+    };
+    let conv = if rs > r0 {
+        if r0 >= 1.0 {
+            common
+        } else {
+            c + binomial(common - c, (rs - r0) / (1.0 - r0), rng)
+        }
+    } else if rs == r0 {
+        c
+    } else if r0 > 0.0 {
+        binomial(c, rs / r0, rng)
+    } else {
+        0
+    };
+    conv + binomial(nsp - common, rs, rng)
+}
+
+impl SegEngine {
+    #[inline]
+    fn trial(&mut self, k: usize, buf: &mut TrialBuf) {
+        let ns = self.levers.len();
+        let deal = self.plan.deal;
+        match &self.path {
+            Path::Fast { volumes, tables } => {
+                let u = self.streams.inputs.uniform();
+                for s in 0..ns {
+                    let row = s * k;
+                    match &tables[s] {
+                        Some(ts) => {
+                            self.n[row] = volumes[s];
+                            let mut prev = volumes[s];
+                            for (i, t) in ts.iter().enumerate() {
+                                // min(): guards the ~1e-16 chance that rounding
+                                // in two tables breaks the order at u.
+                                let x = t.quantile(u).min(prev);
+                                self.n[row + i + 1] = x;
+                                prev = x;
+                            }
+                        }
+                        None => {
+                            let (a, b) = self.n.split_at_mut(row);
+                            b[..k].copy_from_slice(&a[..k]);
+                        }
+                    }
+                }
+            }
+            Path::General => {
+                let inputs = &mut self.streams.inputs;
+                let v = match self.plan.volume.kind() {
+                    VolumeKind::Fixed(v) => v,
+                    VolumeKind::LogNormal { mu, sigma } => {
+                        libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
+                    }
+                };
+                for (i, r) in self.plan.rates.iter().enumerate() {
+                    self.r0[i] = match r.kind() {
+                        RateKind::Fixed(p) => p,
+                        RateKind::Beta { a, b } => beta(a, b, inputs),
+                    };
+                }
+                let rng = &mut self.streams.counts[0];
+                self.n[0] = round_volume(v);
+                for i in 1..k {
+                    self.n[i] = binomial(self.n[i - 1], self.r0[i - 1], rng);
+                }
+                for s in 1..ns {
+                    let row = s * k;
+                    let lv = &self.levers[s];
+                    if lv.is_identity() {
+                        let (a, b) = self.n.split_at_mut(row);
+                        b[..k].copy_from_slice(&a[..k]);
+                        continue;
+                    }
+                    let rng = &mut self.streams.counts[s];
+                    self.n[row] = round_volume(v * lv.volume_factor);
+                    for i in 1..k {
+                        let r0 = self.r0[i - 1];
+                        let rs = lv.rate(i - 1, r0);
+                        self.n[row + i] = couple_stage(
+                            self.n[i - 1],
+                            self.n[i],
+                            self.n[row + i - 1],
+                            r0,
+                            rs,
+                            rng,
+                        );
+                    }
+                }
+            }
+        }
+        // Revenue and totals.
+        let c0 = self.n[k - 1];
+        let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
+        for s in 0..ns {
+            let row = s * k;
+            for i in 0..k {
+                buf.counts[row + i] += self.n[row + i];
+            }
+            let lv = &self.levers[s];
+            let r = if s == 0 {
+                g0
+            } else {
+                scenario_revenue(
+                    c0,
+                    self.n[row + k - 1],
+                    g0,
+                    &deal,
+                    lv.deal_factor,
+                    &mut self.streams.revenue[s],
+                )
+            };
+            buf.revenue[s] += r;
+        }
+    }
+}
+
+/// Run the plan: `plan.trials()` trials from `plan.seed()`.
+///
+/// The same plan gives the same digits on every machine (native or wasm32):
+/// the generator and every sampler are portable and use `libm`.
+///
+/// # Examples
+/// ```
+/// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
+/// let r = funnelcast_engine::simulate(&plan.with_trials(2_000));
+/// assert_eq!(r.scenarios.len(), 1);
+/// assert!(r.scenarios[0].revenue.mean > 0.0);
+/// ```
+pub fn simulate(plan: &Plan) -> Results {
+    simulate_with_progress(plan, &mut |_| true).expect("never cancelled")
+}
+
+/// [`simulate`], calling `progress(trials done)` every [`PROGRESS_EVERY`]
+/// trials and at the end; when it returns `false` the run stops and this
+/// returns `None` (a Web Worker uses it for a progress bar and cancel).
+///
+/// # Examples
+/// ```
+/// let plan = funnelcast_engine::workloads::w1().validate().unwrap().with_trials(40_000);
+/// let cancelled = funnelcast_engine::simulate_with_progress(&plan, &mut |done| done < 16_384);
+/// assert!(cancelled.is_none());
+/// ```
+pub fn simulate_with_progress(
+    plan: &Plan,
+    progress: &mut dyn FnMut(u32) -> bool,
+) -> Option<Results> {
+    let t_total = plan.trials as usize;
+    let k = plan.stages();
+    let ns = plan.scenarios.len();
+    let mut engine = Engine::new(plan);
+    let mut buf = engine.buf();
+    let mut hists = vec![CountHist::new(); ns * k];
+    let mut revenue: Vec<Vec<f64>> = (0..ns).map(|_| Vec::with_capacity(t_total)).collect();
+    let mut done = 0u32;
+    while (done as usize) < t_total {
+        let chunk = (t_total - done as usize).min(PROGRESS_EVERY as usize);
+        for _ in 0..chunk {
+            engine.trial(&mut buf);
+            for (h, &c) in hists.iter_mut().zip(&buf.counts) {
+                h.add(c);
+            }
+            for (rv, &r) in revenue.iter_mut().zip(&buf.revenue) {
+                rv.push(r);
+            }
+        }
+        done += chunk as u32;
+        if !progress(done) {
+            return None;
+        }
+    }
+    Some(assemble(plan, &hists, revenue))
+}
+
+fn assemble(plan: &Plan, hists: &[CountHist], mut revenue: Vec<Vec<f64>>) -> Results {
+    let k = plan.stages();
+    let ns = plan.scenarios.len();
+    let t = revenue.first().map_or(0, |r| r.len());
+    // Comparisons first: they need the trials in their original order.
+    let mut comparisons: Vec<Option<Comparison>> = vec![None];
+    let mut scratch = Vec::with_capacity(if ns > 1 { t } else { 0 });
+    for s in 1..ns {
+        scratch.clear();
+        let mut beat = 0.0f64;
+        for (a, b) in revenue[s].iter().zip(&revenue[0]) {
+            let d = a - b;
+            beat += if d > 0.0 {
+                1.0
+            } else if d == 0.0 {
+                0.5
+            } else {
+                0.0
+            };
+            scratch.push(d);
+        }
+        let (uplift, lo, hi) = summarize(&mut scratch);
+        let mut uplift_hist = histogram_frame(lo, hi);
+        fill_histogram(&mut uplift_hist, &scratch);
+        let cost = plan.scenarios[s].cost;
+        let net_gain = cost.map(|c| uplift.mean * plan.margin.unwrap_or(1.0) - c);
+        let roi = match (net_gain, cost) {
+            (Some(g), Some(c)) if c > 0.0 => Some(g / c),
+            _ => None,
+        };
+        comparisons.push(Some(Comparison {
+            uplift,
+            uplift_hist,
+            p_beat: if t > 0 { beat / t as f64 } else { 0.0 },
+            cost,
+            net_gain,
+            roi,
+        }));
+    }
+    drop(scratch);
+    let mut summaries = Vec::new();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for rv in revenue.iter_mut() {
+        let (sm, a, b) = summarize(rv);
+        lo = lo.min(a);
+        hi = hi.max(b);
+        summaries.push(sm);
+    }
+    let scenarios = summaries
+        .into_iter()
+        .zip(comparisons)
+        .enumerate()
+        .map(|(s, (rev, cmp))| {
+            let mut revenue_hist = histogram_frame(lo, hi);
+            fill_histogram(&mut revenue_hist, &revenue[s]);
+            ScenarioResult {
+                name: plan.scenarios[s].name.clone(),
+                stages: hists[s * k..(s + 1) * k]
+                    .iter()
+                    .map(CountHist::stage_summary)
+                    .collect(),
+                customers: hists[s * k + k - 1].summary(),
+                revenue: rev,
+                revenue_hist,
+                vs_baseline: cmp,
+            }
+        })
+        .collect();
+    Results {
+        trials: plan.trials,
+        seed: plan.seed,
+        scenarios,
+        sensitivity: crate::sensitivity::sensitivity(plan),
+    }
+}
+
+/// Test hook: call `f(counts, revenue)` for each trial, with per-trial totals
+/// over segments: `counts[s * stages + i]` and `revenue[s]`.
+#[doc(hidden)]
+pub fn for_each_trial(plan: &Plan, mut f: impl FnMut(&[u64], &[f64])) {
+    let mut engine = Engine::new(plan);
+    let mut buf = engine.buf();
+    for _ in 0..plan.trials {
+        engine.trial(&mut buf);
+        f(&buf.counts, &buf.revenue);
+    }
+}
+
+/// Revenue per trial of scenario `s` only (goal seek; no summaries).
+pub(crate) fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
+    out.clear();
+    let mut engine = Engine::new(plan);
+    let mut buf = engine.buf();
+    for _ in 0..plan.trials {
+        engine.trial(&mut buf);
+        out.push(buf.revenue[s]);
+    }
+}

@@ -1,0 +1,356 @@
+//! Summaries of a run: quantiles by selection (linear interpolation between
+//! order statistics, numpy's default), counting histograms for integer stage
+//! counts (bounded memory for millions of trials), shared revenue histograms.
+
+use crate::results::{Histogram, StageSummary, Summary};
+
+/// Bins a [`CountHist`] keeps before halving its resolution.
+pub const MAX_COUNT_BINS: usize = 1 << 16;
+
+/// A histogram of whole counts with exact sums. Bins are one count wide
+/// (exact quantiles) until the values span more than [`MAX_COUNT_BINS`]; then
+/// bins double in width as needed, so memory stays bounded and quantiles are
+/// within one bin (span / 65 536) of the exact ones.
+#[derive(Clone, Debug, Default)]
+pub struct CountHist {
+    /// First bin, in bin units (value >> shift).
+    base: u64,
+    shift: u32,
+    counts: Vec<u32>,
+    n: u64,
+    sum: u128,
+    sum_sq: u128,
+    min: u64,
+    max: u64,
+}
+
+impl CountHist {
+    pub fn new() -> Self {
+        Self {
+            min: u64::MAX,
+            ..Self::default()
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, v: u64) {
+        self.n += 1;
+        self.sum += v as u128;
+        self.sum_sq += (v as u128) * (v as u128);
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+        let b = v >> self.shift;
+        if b >= self.base && b < self.base + self.counts.len() as u64 {
+            self.counts[(b - self.base) as usize] += 1;
+        } else {
+            self.grow(v);
+            let b = v >> self.shift;
+            self.counts[(b - self.base) as usize] += 1;
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self, v: u64) {
+        if self.counts.is_empty() {
+            self.base = v;
+            self.counts = vec![0; 64];
+            // Centre the first bins on v.
+            self.base = v.saturating_sub(32);
+            return;
+        }
+        // The value range to cover, in raw units, with some slack.
+        let lo_raw = (self.base << self.shift).min(v);
+        let hi_raw = ((self.base + self.counts.len() as u64) << self.shift)
+            .saturating_sub(1)
+            .max(v);
+        let span = hi_raw - lo_raw + 1;
+        let slack = span / 4;
+        let lo_raw = if v < self.base << self.shift {
+            lo_raw.saturating_sub(slack)
+        } else {
+            lo_raw
+        };
+        let hi_raw = if v >= self.base << self.shift {
+            hi_raw.saturating_add(slack)
+        } else {
+            hi_raw
+        };
+        let mut shift = self.shift;
+        while ((hi_raw >> shift) - (lo_raw >> shift) + 1) as usize > MAX_COUNT_BINS {
+            shift += 1;
+        }
+        let base = lo_raw >> shift;
+        let len = ((hi_raw >> shift) - base + 1) as usize;
+        let mut counts = vec![0u32; len];
+        for (j, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                let raw = (self.base + j as u64) << self.shift;
+                counts[((raw >> shift) - base) as usize] += c;
+            }
+        }
+        self.base = base;
+        self.shift = shift;
+        self.counts = counts;
+    }
+
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.n as f64
+        }
+    }
+
+    /// Sample standard deviation (n − 1), computed from exact integer sums.
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 {
+            return 0.0;
+        }
+        let n = self.n as u128;
+        // n·Σx² − (Σx)² is exact in u128 for the engine's limits.
+        let num = n * self.sum_sq - self.sum * self.sum;
+        libm::sqrt(num as f64 / (self.n as f64 * (self.n - 1) as f64))
+    }
+
+    /// Value of the order statistic of rank r (0-based).
+    fn order_stat(&self, r: u64) -> f64 {
+        let mut acc = 0u64;
+        for (j, &c) in self.counts.iter().enumerate() {
+            acc += c as u64;
+            if acc > r {
+                let raw = (self.base + j as u64) << self.shift;
+                let v = if self.shift == 0 {
+                    raw as f64
+                } else {
+                    // Mid-bin for coarse bins.
+                    raw as f64 + ((1u64 << self.shift) as f64 - 1.0) / 2.0
+                };
+                return v.clamp(self.min as f64, self.max as f64);
+            }
+        }
+        self.max as f64
+    }
+
+    /// The q-quantile with numpy's linear interpolation.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let h = (self.n - 1) as f64 * q;
+        let lo = libm::floor(h) as u64;
+        let a = self.order_stat(lo);
+        if lo + 1 >= self.n {
+            return a;
+        }
+        let b = self.order_stat(lo + 1);
+        a + (h - lo as f64) * (b - a)
+    }
+
+    pub fn stage_summary(&self) -> StageSummary {
+        StageSummary {
+            mean: self.mean(),
+            p5: self.quantile(0.05),
+            p50: self.quantile(0.5),
+            p95: self.quantile(0.95),
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let sd = self.sd();
+        Summary {
+            mean: self.mean(),
+            sd,
+            se: if self.n > 0 {
+                sd / libm::sqrt(self.n as f64)
+            } else {
+                0.0
+            },
+            min: if self.n > 0 { self.min as f64 } else { 0.0 },
+            p5: self.quantile(0.05),
+            p10: self.quantile(0.10),
+            p50: self.quantile(0.5),
+            p90: self.quantile(0.9),
+            p95: self.quantile(0.95),
+            max: self.max as f64,
+        }
+    }
+}
+
+/// Quantiles of `xs` at the sorted levels `qs` (numpy "linear"), reordering
+/// `xs` in place. Nested selections: each level searches only the part the
+/// previous ones left, so five quantiles cost about two passes.
+pub fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
+    let n = xs.len();
+    if n == 0 {
+        return vec![0.0; qs.len()];
+    }
+    // Ranks needed (each level needs floor(h) and floor(h)+1).
+    let mut ranks: Vec<usize> = Vec::new();
+    for &q in qs {
+        let h = (n - 1) as f64 * q;
+        let lo = libm::floor(h) as usize;
+        ranks.push(lo.min(n - 1));
+        ranks.push((lo + 1).min(n - 1));
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    select_ranks(xs, 0, &ranks);
+    qs.iter()
+        .map(|&q| {
+            let h = (n - 1) as f64 * q;
+            let lo = (libm::floor(h) as usize).min(n - 1);
+            let hi = (lo + 1).min(n - 1);
+            xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+        })
+        .collect()
+}
+
+/// Put the order statistics of the given ranks (relative to `offset`, sorted)
+/// in place, by recursive bisection of the rank list.
+fn select_ranks(xs: &mut [f64], offset: usize, ranks: &[usize]) {
+    if ranks.is_empty() || xs.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid] - offset;
+    xs.select_nth_unstable_by(r, |a, b| a.total_cmp(b));
+    let (left, right) = xs.split_at_mut(r);
+    select_ranks(left, offset, &ranks[..mid]);
+    select_ranks(&mut right[1..], offset + r + 1, &ranks[mid + 1..]);
+}
+
+/// Mean and sample sd of `xs` (two-pass for accuracy).
+pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len();
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (mean, 0.0);
+    }
+    let ss: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+    (mean, libm::sqrt(ss / (n - 1) as f64))
+}
+
+/// Levels a float summary needs, sorted: min, P0.5, P5, P10, P50, P90, P95, P99.5, max.
+pub const LEVELS: [f64; 9] = [0.0, 0.005, 0.05, 0.10, 0.5, 0.9, 0.95, 0.995, 1.0];
+
+/// Summary of `xs` (reordered in place) and its P0.5/P99.5 (for histogram ranges).
+pub fn summarize(xs: &mut [f64]) -> (Summary, f64, f64) {
+    let (mean, sd) = mean_sd(xs);
+    let q = quantiles(xs, &LEVELS);
+    let n = xs.len().max(1) as f64;
+    (
+        Summary {
+            mean,
+            sd,
+            se: sd / libm::sqrt(n),
+            min: q[0],
+            p5: q[2],
+            p10: q[3],
+            p50: q[4],
+            p90: q[5],
+            p95: q[6],
+            max: q[8],
+        },
+        q[1],
+        q[7],
+    )
+}
+
+/// Bins of every histogram.
+pub const BINS: usize = 40;
+
+/// An empty histogram over [lo, hi] with [`BINS`] bins (a degenerate range
+/// gets a width of 1 so that the value falls in the first bin).
+pub fn histogram_frame(lo: f64, hi: f64) -> Histogram {
+    let width = if hi > lo {
+        (hi - lo) / BINS as f64
+    } else {
+        1.0
+    };
+    let lo = if hi > lo { lo } else { lo - 0.5 };
+    Histogram {
+        lo,
+        width,
+        counts: vec![0; BINS],
+        below: 0,
+        above: 0,
+    }
+}
+
+/// Count `xs` into `h`.
+pub fn fill_histogram(h: &mut Histogram, xs: &[f64]) {
+    let inv = 1.0 / h.width;
+    let nb = h.counts.len();
+    for &x in xs {
+        let t = (x - h.lo) * inv;
+        if t < 0.0 {
+            h.below += 1;
+        } else {
+            let j = t as usize;
+            if j < nb {
+                h.counts[j] += 1;
+            } else if j == nb && x <= h.lo + h.width * nb as f64 {
+                // The top edge belongs to the last bin.
+                h.counts[nb - 1] += 1;
+            } else {
+                h.above += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy_linear() {
+        // numpy.quantile([1,2,3,4,10], [0, .1, .5, .9, 1]) = [1, 1.4, 3, 7.6, 10]
+        let mut xs = vec![10.0, 3.0, 1.0, 4.0, 2.0];
+        let q = quantiles(&mut xs, &[0.0, 0.1, 0.5, 0.9, 1.0]);
+        let want = [1.0, 1.4, 3.0, 7.6, 10.0];
+        for (a, b) in q.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn count_hist_exact_quantiles() {
+        let vals: Vec<u64> = (0..1000u64).map(|i| (i * 7919) % 1013 + 100_000).collect();
+        let mut h = CountHist::new();
+        for &v in &vals {
+            h.add(v);
+        }
+        let mut f: Vec<f64> = vals.iter().map(|&v| v as f64).collect();
+        let q = quantiles(&mut f, &[0.05, 0.5, 0.95]);
+        assert_eq!(h.quantile(0.05), q[0]);
+        assert_eq!(h.quantile(0.5), q[1]);
+        assert_eq!(h.quantile(0.95), q[2]);
+        let (m, sd) = mean_sd(&f);
+        assert!((h.mean() - m).abs() < 1e-9);
+        assert!((h.sd() - sd).abs() < 1e-9);
+    }
+
+    #[test]
+    fn count_hist_coarsens_when_wide() {
+        let mut h = CountHist::new();
+        for i in 0..10_000u64 {
+            h.add(i * 1_000_000);
+        }
+        assert!(h.counts.len() <= MAX_COUNT_BINS);
+        let q = h.quantile(0.5);
+        let exact = 4999.5 * 1e6;
+        assert!((q - exact).abs() / exact < 1e-3, "{q}");
+    }
+}

@@ -1,0 +1,108 @@
+//! The shared benchmark workloads w1–w4 of TESTING.md, as models.
+
+use crate::model::{
+    DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
+};
+
+/// The classic five stages.
+pub fn classic_stages() -> Vec<String> {
+    [
+        "Awareness",
+        "Interest",
+        "Consideration",
+        "Intent",
+        "Purchase",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn fixed_rates(r: &[f64]) -> Vec<RateSpec> {
+    r.iter().map(|&value| RateSpec::Fixed { value }).collect()
+}
+
+fn volume_scenarios() -> Vec<ScenarioSpec> {
+    [0.1, 0.2, 0.3]
+        .iter()
+        .map(|&frac| ScenarioSpec {
+            name: format!("+{}% volume", (frac * 100.0) as u32),
+            scope: Scope::All,
+            levers: vec![Lever::Volume { frac }],
+            cost: None,
+        })
+        .collect()
+}
+
+/// Classic five stages, volume 10 000 (fixed), rates 25/32/25/30 % (fixed),
+/// deal value 5 000 with CV 50 %.
+pub fn w1() -> Model {
+    Model {
+        stages: classic_stages(),
+        segments: vec![SegmentSpec {
+            name: "All".into(),
+            volume: VolumeSpec::Fixed { value: 10_000.0 },
+            rates: fixed_rates(&[0.25, 0.32, 0.25, 0.30]),
+            deal: DealSpec {
+                mean: 5_000.0,
+                cv: 0.5,
+            },
+        }],
+        scenarios: vec![],
+        margin: None,
+        trials: 20_000,
+        seed: 42,
+    }
+}
+
+/// w1 with uncertain inputs: volume 90 % range 8 000–12 000; rates from
+/// evidence 2 500/10 000, 800/2 500, 200/800, 60/200.
+pub fn w2() -> Model {
+    let mut m = w1();
+    let seg = &mut m.segments[0];
+    seg.volume = VolumeSpec::Range {
+        low: 8_000.0,
+        high: 12_000.0,
+    };
+    seg.rates = [(2_500, 10_000), (800, 2_500), (200, 800), (60, 200)]
+        .iter()
+        .map(|&(k, n)| RateSpec::Evidence { k, n })
+        .collect();
+    m
+}
+
+/// w1 plus three scenarios: +10 %, +20 %, +30 % volume.
+pub fn w3() -> Model {
+    let mut m = w1();
+    m.scenarios = volume_scenarios();
+    m
+}
+
+/// w2 with a second segment "Enterprise" (volume 2 000, rates 30/40/35/40 %,
+/// deal 40 000 with CV 80 %) and the three scenarios of w3.
+pub fn w4() -> Model {
+    let mut m = w2();
+    m.segments[0].name = "SMB".into();
+    m.segments.push(SegmentSpec {
+        name: "Enterprise".into(),
+        volume: VolumeSpec::Fixed { value: 2_000.0 },
+        rates: fixed_rates(&[0.30, 0.40, 0.35, 0.40]),
+        deal: DealSpec {
+            mean: 40_000.0,
+            cv: 0.8,
+        },
+    });
+    m.scenarios = volume_scenarios();
+    m
+}
+
+/// A workload by name ("w1" … "w4").
+pub fn by_name(name: &str) -> Option<Model> {
+    match name {
+        "w1" => Some(w1()),
+        "w2" => Some(w2()),
+        "w3" => Some(w3()),
+        "w4" => Some(w4()),
+        _ => None,
+    }
+}

@@ -1,0 +1,394 @@
+//! Exactness of the simulated laws against exact distributions from statrs
+//! (TESTING.md tier 1). Seeds were fixed before the tests were written.
+
+mod common;
+
+use common::*;
+use funnelcast_engine::rng::Xoshiro256pp;
+use funnelcast_engine::simulate::for_each_trial;
+use funnelcast_engine::{binomial, hypergeometric, Lever, Model, RateSpec, ScenarioSpec, Scope};
+use statrs::distribution::{Binomial, Continuous, ContinuousCDF, Discrete, Gamma, Hypergeometric};
+use statrs::function::beta::ln_beta;
+
+const DRAWS: u32 = 100_000;
+const SEED: u64 = 20_261_127;
+
+/// (volume, rates): customers ~ Binomial(volume, ∏ rates).
+fn points() -> Vec<(f64, Vec<f64>)> {
+    vec![
+        (50.0, vec![0.3]),
+        (200.0, vec![0.3]),
+        (1.0, vec![0.7]),
+        (5.0, vec![0.5]),
+        (12.0, vec![0.99]),
+        (40.0, vec![0.01]),
+        (20.0, vec![0.05]),
+        (7.0, vec![0.2, 0.5]),
+        (30.0, vec![0.9, 0.9]),
+        (60.0, vec![0.6]),
+        (100.0, vec![0.5]),
+        (150.0, vec![0.33, 0.33]),
+        (250.0, vec![0.04]),
+        (500.0, vec![0.02]),
+        (800.0, vec![0.25]),
+        (1_000.0, vec![0.001]),
+        (1_000.0, vec![0.999]),
+        (1_000.0, vec![0.5]),
+        (2_500.0, vec![0.004]),
+        (3_000.0, vec![0.7, 0.8, 0.9]),
+        (10_000.0, vec![0.25, 0.32, 0.25, 0.30]),
+        (10_000.0, vec![0.97]),
+        (100_000.0, vec![0.1]),
+        (100_000.0, vec![1e-5]),
+        (100_000.0, vec![0.5, 0.02]),
+        (1_000_000.0, vec![0.01]),
+        (1_000_000.0, vec![0.999_999]),
+        (10_000_000.0, vec![0.25]),
+        (10_000_000.0, vec![0.5, 0.5]),
+        (1e9, vec![1e-7]),
+        (1e9, vec![0.5, 0.5, 0.5, 0.5]),
+    ]
+}
+
+fn customers(model: &Model, general: bool, scenario: usize) -> Vec<u64> {
+    let mut plan = model.validate().expect("valid");
+    if general {
+        plan = plan.with_general_path();
+    }
+    let k = plan.stages();
+    let mut out = Vec::with_capacity(plan.trials() as usize);
+    for_each_trial(&plan, |c, _| out.push(c[scenario * k + k - 1]));
+    out
+}
+
+fn check_binomial(draws: &[u64], n: u64, p: f64) -> ChiSquare {
+    let d = Binomial::new(p, n).expect("binomial");
+    chi_square(&tally(draws.iter().copied()), n, |x| d.pmf(x))
+}
+
+#[test]
+fn customers_are_binomial_on_both_paths() {
+    let mut failures = Vec::new();
+    for (j, (v, rates)) in points().into_iter().enumerate() {
+        let p: f64 = rates.iter().product();
+        for general in [false, true] {
+            let m = funnel(v, &fixed(&rates), 1.0, 0.0, DRAWS, SEED + j as u64);
+            let c = customers(&m, general, 0);
+            let t = check_binomial(&c, v as u64, p);
+            if !t.passes() {
+                failures.push(format!("V={v} rates={rates:?} general={general}: {t:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Scenarios are coupled to the baseline; their own law must stay exact:
+/// customers ~ Binomial(round(V·(1+x)), ∏ r_s), also when the scenario has
+/// fewer people than the baseline (the hypergeometric branch) or lower rates.
+#[test]
+fn scenario_customers_are_binomial_on_both_paths() {
+    let cases: Vec<(f64, Vec<f64>, Vec<Lever>, f64, Vec<f64>)> = vec![
+        // (volume, rates, levers, scenario volume, scenario rates)
+        (
+            10_000.0,
+            vec![0.25, 0.32, 0.25, 0.3],
+            vec![Lever::Volume { frac: 0.3 }],
+            13_000.0,
+            vec![0.25, 0.32, 0.25, 0.3],
+        ),
+        (
+            10_000.0,
+            vec![0.25, 0.32, 0.25, 0.3],
+            vec![Lever::Volume { frac: -0.2 }],
+            8_000.0,
+            vec![0.25, 0.32, 0.25, 0.3],
+        ),
+        (
+            10_000.0,
+            vec![0.25, 0.32, 0.25, 0.3],
+            vec![Lever::RatePoints {
+                stage: 2,
+                points: 0.05,
+            }],
+            10_000.0,
+            vec![0.25, 0.37, 0.25, 0.3],
+        ),
+        (
+            2_000.0,
+            vec![0.5, 0.4],
+            vec![
+                Lever::RateRelative {
+                    stage: 1,
+                    frac: -0.3,
+                },
+                Lever::Volume { frac: 0.1 },
+            ],
+            2_200.0,
+            vec![0.35, 0.4],
+        ),
+        (
+            300.0,
+            vec![0.3, 0.5],
+            vec![
+                Lever::Volume { frac: -0.5 },
+                Lever::RatePoints {
+                    stage: 2,
+                    points: 0.2,
+                },
+            ],
+            150.0,
+            vec![0.3, 0.7],
+        ),
+        (
+            50.0,
+            vec![0.3],
+            vec![Lever::RatePoints {
+                stage: 1,
+                points: -0.2,
+            }],
+            50.0,
+            vec![0.1],
+        ),
+        (
+            100_000.0,
+            vec![0.02, 0.5],
+            vec![
+                Lever::RateRelative {
+                    stage: 1,
+                    frac: 1.0,
+                },
+                Lever::Volume { frac: -0.9 },
+            ],
+            10_000.0,
+            vec![0.04, 0.5],
+        ),
+        (
+            1_000.0,
+            vec![0.9, 0.9],
+            vec![Lever::RatePoints {
+                stage: 1,
+                points: 0.5,
+            }],
+            1_000.0,
+            vec![1.0, 0.9],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (j, (v, rates, levers, vs, rs)) in cases.into_iter().enumerate() {
+        let mut m = funnel(v, &fixed(&rates), 1.0, 0.0, DRAWS, SEED + 100 + j as u64);
+        m.scenarios.push(ScenarioSpec {
+            name: "s".into(),
+            scope: Scope::All,
+            levers,
+            cost: None,
+        });
+        let p: f64 = rs.iter().product();
+        for general in [false, true] {
+            let c = customers(&m, general, 1);
+            let t = check_binomial(&c, vs as u64, p);
+            if !t.passes() {
+                failures.push(format!("case {j} general={general}: {t:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Negative control: the same test must reject a law whose p is off by 1 %.
+/// At n = 10 000, p = 0.3 the shift (30 people) is 0.65 sd of one draw, so
+/// 10^5 draws detect it with overwhelming power.
+#[test]
+fn negative_control_rejects_p_off_by_one_percent() {
+    let (n, p) = (10_000.0, 0.3);
+    for general in [false, true] {
+        let m = funnel(n, &fixed(&[p * 1.01]), 1.0, 0.0, DRAWS, SEED + 7);
+        let c = customers(&m, general, 0);
+        let t = check_binomial(&c, n as u64, p);
+        assert!(!t.passes(), "general={general}: {t:?}");
+        // …while the right p passes on the same seed.
+        let m = funnel(n, &fixed(&[p]), 1.0, 0.0, DRAWS, SEED + 7);
+        assert!(check_binomial(&customers(&m, general, 0), n as u64, p).passes());
+    }
+}
+
+#[test]
+fn binomial_sampler_direct() {
+    let mut rng = Xoshiro256pp::new(SEED, 1);
+    let mut failures = Vec::new();
+    for &(n, p) in &[
+        (10u64, 0.5),
+        (33, 0.3),
+        (1000, 0.0101),
+        (1000, 0.011),
+        (5000, 0.7),
+        (1 << 40, 0.3),
+        (17, 0.95),
+    ] {
+        let xs: Vec<u64> = (0..DRAWS)
+            .map(|_| binomial::binomial(n, p, &mut rng))
+            .collect();
+        let t = check_binomial(&xs, n, p);
+        if !t.passes() {
+            failures.push(format!("n={n} p={p}: {t:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn hypergeometric_sampler_direct() {
+    let mut rng = Xoshiro256pp::new(SEED, 2);
+    let mut failures = Vec::new();
+    for &(total, succ, draws) in &[
+        (50u64, 20u64, 10u64),
+        (1000, 300, 800),
+        (10_000, 2_500, 9_000),
+        (100_000, 50, 40_000),
+        (2_000_000, 600_000, 100_000),
+    ] {
+        let d = Hypergeometric::new(total, succ, draws).expect("hypergeometric");
+        let xs: Vec<u64> = (0..DRAWS)
+            .map(|_| hypergeometric::hypergeometric(total, succ, draws, &mut rng))
+            .collect();
+        let t = chi_square(&tally(xs), draws.min(succ), |x| d.pmf(x));
+        if !t.passes() {
+            failures.push(format!("N={total} K={succ} n={draws}: {t:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// One stage's rate from evidence: customers ~ Beta-binomial(V, k+1, n−k+1).
+#[test]
+fn evidence_rate_gives_beta_binomial_customers() {
+    let mut failures = Vec::new();
+    for (j, &(v, k, n)) in [
+        (100u64, 3u64, 10u64),
+        (1_000, 60, 200),
+        (50, 0, 0),
+        (5_000, 2_500, 10_000),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let m = funnel(
+            v as f64,
+            &[RateSpec::Evidence { k, n }],
+            1.0,
+            0.0,
+            DRAWS,
+            SEED + 200 + j as u64,
+        );
+        let (a, b) = ((k + 1) as f64, (n - k + 1) as f64);
+        let ln_choose = |c: u64| {
+            statrs::function::gamma::ln_gamma(v as f64 + 1.0)
+                - statrs::function::gamma::ln_gamma(c as f64 + 1.0)
+                - statrs::function::gamma::ln_gamma((v - c) as f64 + 1.0)
+        };
+        let pmf = |c: u64| {
+            (ln_choose(c) + ln_beta(c as f64 + a, (v - c) as f64 + b) - ln_beta(a, b)).exp()
+        };
+        let t = chi_square(&tally(customers(&m, false, 0)), v, pmf);
+        if !t.passes() {
+            failures.push(format!("V={v} k={k} n={n}: {t:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Revenue = Gamma(c·α, θ) given c customers, c ~ Binomial(n, p):
+/// E = n p μ, Var = n p μ² cv² + μ² n p (1 − p). Mean within 4.5 standard
+/// errors; variance within 4.5 standard errors estimated from 50 batches.
+#[test]
+fn revenue_moments_match_the_binomial_gamma_mixture() {
+    for (j, &(n, p, mu, cv)) in [
+        (1_000.0, 0.05, 5_000.0, 0.5),
+        (10_000.0, 0.006, 5_000.0, 0.5),
+        (40.0, 0.1, 100.0, 2.0),
+        (200.0, 0.3, 1.0, 0.05),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for general in [false, true] {
+            let m = funnel(n, &fixed(&[p]), mu, cv, 200_000, SEED + 300 + j as u64);
+            let mut plan = m.validate().expect("valid");
+            if general {
+                plan = plan.with_general_path();
+            }
+            let mut rev = Vec::new();
+            for_each_trial(&plan, |_, r| rev.push(r[0]));
+            let t = rev.len() as f64;
+            let mean_exact = n * p * mu;
+            let var_exact = n * p * mu * mu * cv * cv + mu * mu * n * p * (1.0 - p);
+            let mean = rev.iter().sum::<f64>() / t;
+            let se = (var_exact / t).sqrt();
+            assert!(
+                (mean - mean_exact).abs() < 4.5 * se,
+                "n={n} p={p} general={general}: mean {mean} vs {mean_exact} (se {se})"
+            );
+            let batches: Vec<f64> = rev
+                .chunks(rev.len() / 50)
+                .map(|b| {
+                    let m = b.iter().sum::<f64>() / b.len() as f64;
+                    b.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (b.len() - 1) as f64
+                })
+                .collect();
+            let bm = batches.iter().sum::<f64>() / batches.len() as f64;
+            let bsd = (batches.iter().map(|x| (x - bm) * (x - bm)).sum::<f64>()
+                / (batches.len() - 1) as f64)
+                .sqrt();
+            let bse = bsd / (batches.len() as f64).sqrt();
+            assert!(
+                (bm - var_exact).abs() < 4.5 * bse,
+                "n={n} p={p} general={general}: var {bm} vs {var_exact} (se {bse})"
+            );
+        }
+    }
+}
+
+/// The revenue CDF at a few points against the exact mixture
+/// Σ_c pmf(c)·GammaCDF(x; cα, θ), within 4.5 binomial standard errors.
+#[test]
+fn revenue_cdf_matches_the_exact_mixture() {
+    let (n, p, mu, cv) = (500u64, 0.04, 2_000.0, 0.7);
+    let (alpha, theta) = (1.0 / (cv * cv), mu * cv * cv);
+    let bin = Binomial::new(p, n).expect("binomial");
+    let cdf = |x: f64| {
+        (0..=n)
+            .map(|c| {
+                let w = bin.pmf(c);
+                if c == 0 {
+                    w
+                } else if w < 1e-18 {
+                    0.0
+                } else {
+                    w * Gamma::new(c as f64 * alpha, 1.0 / theta)
+                        .expect("gamma")
+                        .cdf(x)
+                }
+            })
+            .sum::<f64>()
+    };
+    for general in [false, true] {
+        let m = funnel(n as f64, &fixed(&[p]), mu, cv, DRAWS, SEED + 400);
+        let mut plan = m.validate().expect("valid");
+        if general {
+            plan = plan.with_general_path();
+        }
+        let mut rev = Vec::new();
+        for_each_trial(&plan, |_, r| rev.push(r[0]));
+        for x in [0.0, 20_000.0, 35_000.0, 40_000.0, 50_000.0, 70_000.0] {
+            let f = cdf(x);
+            let emp = rev.iter().filter(|&&r| r <= x).count() as f64 / rev.len() as f64;
+            let se = (f * (1.0 - f) / rev.len() as f64).sqrt().max(1e-6);
+            assert!(
+                (emp - f).abs() < 4.5 * se,
+                "x={x} general={general}: {emp} vs {f}"
+            );
+        }
+        // A Gamma density sanity check that statrs agrees with itself.
+        assert!(Gamma::new(2.0, 1.0).unwrap().pdf(1.0) > 0.0);
+    }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what Funnelcast needs to build, serve and test, skipping whatever is
+# already there, so it is cheap to run before every serve or test.
+# Versions are pinned where TOOLCHAIN.md (../shared) found traps:
+#   - Trunk 0.21.14: 0.22.x needs rustc >= 1.96.1 and does not install on 1.95.
+#   - wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock exactly.
+#   - wasm-opt from npm binaryen 132: Debian's binaryen 108 breaks the page silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+TOOLS="$ROOT/.tools"
+mkdir -p "$TOOLS"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+# --- Debian packages: the browser, its driver, CJK fonts for screenshots.
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# --- Rust target for the page.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# --- Crates for offline builds (Trunk.toml sets offline = true).
+log "cargo fetch"
+cargo fetch --locked >/dev/null 2>&1 || cargo fetch
+
+# --- Trunk.
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  log "cargo install trunk $TRUNK_VERSION (about 6 minutes on 2 cores)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# --- wasm-bindgen-cli at exactly the Cargo.lock version.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION"; then
+  log "cargo install wasm-bindgen-cli $WB_VERSION"
+  # Without --locked: the 0.2.130 lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+# --- wasm-opt from npm binaryen into the git-ignored tools folder.
+if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  log "npm install binaryen@$BINARYEN_VERSION"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+log "ready"

@@ -1,0 +1,36 @@
+//! Funnelcast, the page: a Leptos (CSR) app over the `funnelcast-engine` crate.
+//! `main.rs` only mounts [`App`]; everything lives here so tests can mount it.
+
+#![allow(clippy::too_many_arguments)]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod chart;
+pub mod doc;
+pub mod format;
+pub mod presets;
+pub mod sim;
+pub mod ui;
+
+pub use ui::app::App;
+
+/// Shows a panic on the page (the `error-banner`), besides the console, so a
+/// user sees that something broke; the document is kept by autosave.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) {
+                let _ = div.set_attribute("data-testid", "error-banner");
+                let _ = div.set_attribute("class", "error-banner");
+                let _ = div.set_attribute("role", "alert");
+                // Text, never markup: the message may quote user input.
+                div.set_text_content(Some(&format!(
+                    "Something went wrong — 出现错误. Reload the page to continue. ({info})"
+                )));
+                let _ = body.prepend_with_node_1(&div);
+            }
+        }
+    }));
+}

@@ -1,0 +1,394 @@
+//! The charts, drawn in SVG from the geometry in `crate::chart`: the funnel,
+//! revenue distributions overlaid with P5–P95 bands, uplift distributions and
+//! the tornado ("where to invest"). A scenario has the same colour everywhere;
+//! hovering a shape shows its values (SVG `<title>`).
+
+use funnelcast_engine::{Histogram, Results, SensitivityInput};
+use leptos::prelude::*;
+
+use crate::chart::{self, fmt_svg, Bins, LinearScale};
+use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
+use crate::i18n::*;
+use crate::ui::results::raw;
+use crate::ui::scenarios::colour;
+use crate::ui::state::use_state;
+
+const W: f64 = 640.0;
+
+#[component]
+pub fn Charts() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_state();
+    let period = move || crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+    view! {
+        <section class="card" aria-labelledby="funnel-chart-h">
+            <h2 id="funnel-chart-h">{t!(i18n, chart_funnel)}</h2>
+            <FunnelChart />
+        </section>
+        <section class="card" aria-labelledby="rev-chart-h">
+            <div class="chart-title">
+                <h2 id="rev-chart-h">{move || t_string!(i18n, chart_revenue, period = period()).to_string()}</h2>
+            </div>
+            <Legend />
+            <RevenueChart />
+        </section>
+        <Show when=move || state.results.with(|r| r.as_ref().is_some_and(|r| r.scenarios.len() > 1))>
+            <section class="card" aria-labelledby="up-chart-h">
+                <h2 id="up-chart-h">{t!(i18n, chart_uplift)}</h2>
+                <UpliftChart />
+            </section>
+        </Show>
+        <section class="card" aria-labelledby="tornado-h">
+            <h2 id="tornado-h">{t!(i18n, chart_tornado)}</h2>
+            <Tornado />
+        </section>
+    }
+}
+
+fn money(x: f64, c: Currency, l: Lang) -> String {
+    format_money(x, c, l)
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        state.results.with(|r| {
+            r.as_ref().map(|r| {
+                r.scenarios
+                    .iter()
+                    .enumerate()
+                    .map(|(s, sc)| {
+                        let name = if s == 0 { t_string!(i18n, baseline).to_string() } else { sc.name.clone() };
+                        view! { <span style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</span> }
+                    })
+                    .collect_view()
+            })
+        })
+        .map(|items| view! { <div class="legend">{items}</div> })
+    }
+}
+
+#[component]
+fn FunnelChart() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        let lang = state.lang.get();
+        let (names, counts) = state.doc.with(|d| {
+            let mut t = vec![0.0; d.stages()];
+            for g in 0..d.model.segments.len() {
+                for (a, c) in t.iter_mut().zip(d.plan_counts(g)) {
+                    *a += c;
+                }
+            }
+            (d.model.stages.clone(), t)
+        });
+        let label_w = 150.0;
+        let plot_w = W - label_w - 10.0;
+        let (bar_h, gap) = (30.0, 22.0);
+        let bars = chart::funnel_bars(&counts, plot_w, bar_h, gap);
+        let conv = chart::conversions(&counts);
+        let h = chart::funnel_height(counts.len(), bar_h, gap) + 4.0;
+        let drop = t_string!(i18n, drop_off).to_string();
+        let shapes = bars
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let name = names.get(i).cloned().unwrap_or_default();
+                let c = counts[i];
+                let mid_y = b.y + b.h / 2.0;
+                let conv_label = conv.get(i).and_then(|cv| {
+                    cv.rate.map(|r| format!("↓ {} · {} {}", format_percent(r, lang, 1), drop, format_percent(1.0 - r, lang, 1)))
+                });
+                let title = format!("{name}: {}", format_count(c, lang));
+                view! {
+                    <g>
+                        <text x=fmt_svg(label_w - 10.0) y=fmt_svg(mid_y + 4.0) text-anchor="end" class="stage-name">{name}</text>
+                        <g transform=format!("translate({},0)", fmt_svg(label_w))>
+                            <path d=b.path.clone() fill="#0072B2" fill-opacity="0.12"></path>
+                            <rect x=fmt_svg(b.x) y=fmt_svg(b.y) width=fmt_svg(b.w) height=fmt_svg(b.h) rx="4" fill="#0072B2"
+                                fill-opacity=fmt_svg(1.0 - 0.12 * i as f64)>
+                                <title>{title}</title>
+                            </rect>
+                            <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(mid_y + 4.0) text-anchor="middle" class="bar-label"
+                                fill="#ffffff" style="fill:#fff;font-weight:600;paint-order:stroke;stroke:#0b3d6e;stroke-width:2px">
+                                {format_count(c, lang)}
+                            </text>
+                            {conv_label.map(|l| view! {
+                                <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(b.y + b.h + gap / 2.0 + 4.0) text-anchor="middle" class="conv">{l}</text>
+                            })}
+                        </g>
+                    </g>
+                }
+            })
+            .collect_view();
+        view! {
+            <svg class="chart funnel-chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="funnel-chart">
+                {shapes}
+            </svg>
+        }
+    }
+}
+
+/// x ticks with their labels along the bottom of a plot.
+fn x_axis(x: &LinearScale, y: f64, ticks: &[f64], fmt: impl Fn(f64) -> String) -> impl IntoView {
+    let (lo, hi) = x.range_extent();
+    view! {
+        <g class="axis">
+            <line x1=fmt_svg(lo) x2=fmt_svg(hi) y1=fmt_svg(y) y2=fmt_svg(y)></line>
+            {ticks.iter().filter(|t| { let px = x.map(**t); px >= lo - 0.5 && px <= hi + 0.5 }).map(|t| {
+                let px = x.map(*t);
+                view! {
+                    <line x1=fmt_svg(px) x2=fmt_svg(px) y1=fmt_svg(y) y2=fmt_svg(y + 4.0)></line>
+                    <text x=fmt_svg(px) y=fmt_svg(y + 16.0) text-anchor="middle">{fmt(*t)}</text>
+                }
+            }).collect_view()}
+        </g>
+    }
+}
+
+fn total(h: &Histogram) -> u32 {
+    h.counts.iter().sum::<u32>() + h.below + h.above
+}
+
+/// Overlaid densities of several histograms, with a P5–P95 band and a P50
+/// tick per series below the plot.
+struct Series<'a> {
+    s: usize,
+    hist: &'a Histogram,
+    p5: f64,
+    p50: f64,
+    p95: f64,
+    name: String,
+}
+
+fn overlay(
+    series: &[Series],
+    fmt: &dyn Fn(f64) -> String,
+    zero_line: bool,
+    testid: &'static str,
+) -> AnyView {
+    let (l, r, top, plot_h) = (56.0, W - 14.0, 10.0, 170.0);
+    let lo = series
+        .iter()
+        .map(|s| s.hist.lo.min(s.p5))
+        .fold(f64::INFINITY, f64::min);
+    let hi = series
+        .iter()
+        .map(|s| (s.hist.lo + s.hist.width * s.hist.counts.len() as f64).max(s.p95))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() || hi <= lo {
+        return view! { <p class="fine">"—"</p> }.into_any();
+    }
+    let ticks = chart::nice_ticks(lo, hi, 6);
+    let x = LinearScale::new(lo, hi, l, r);
+    let bins: Vec<Bins> = series
+        .iter()
+        .map(|s| Bins::new(s.hist.lo, s.hist.width, &s.hist.counts, total(s.hist)))
+        .collect();
+    let ymax = chart::max_density(&bins) * 1.05;
+    let y = LinearScale::new(0.0, if ymax > 0.0 { ymax } else { 1.0 }, top + plot_h, top);
+    let band_top = top + plot_h + 28.0;
+    let h = band_top + 14.0 * series.len() as f64 + 6.0;
+    let areas = series.iter().zip(&bins).map(|(s, b)| {
+        let c = colour(s.s);
+        view! {
+            <path d=b.area_path(&x, &y) fill=c fill-opacity="0.10"></path>
+            <path d=b.step_path(&x, &y) fill="none" stroke=c stroke-width="2"><title>{s.name.clone()}</title></path>
+        }
+    }).collect_view();
+    let bands = series.iter().enumerate().map(|(k, s)| {
+        let c = colour(s.s);
+        let (bx, bw) = chart::band(s.p5, s.p95, &x);
+        let yy = band_top + 14.0 * k as f64;
+        let px = x.clamp(x.map(s.p50));
+        let tip = format!("{} — P5 {} · P50 {} · P95 {}", s.name, fmt(s.p5), fmt(s.p50), fmt(s.p95));
+        view! {
+            <g>
+                <title>{tip}</title>
+                <rect x=fmt_svg(bx) y=fmt_svg(yy - 3.0) width=fmt_svg(bw) height="6" rx="3" fill=c fill-opacity="0.55"></rect>
+                <rect x=fmt_svg(px - 1.5) y=fmt_svg(yy - 6.0) width="3" height="12" fill=c></rect>
+            </g>
+        }
+    }).collect_view();
+    let zero = (zero_line && lo < 0.0 && hi > 0.0).then(|| {
+        let zx = x.map(0.0);
+        view! { <line x1=fmt_svg(zx) x2=fmt_svg(zx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke="#17202b" stroke-dasharray="4 3"></line> }
+    });
+    // The baseline's mean, marked across the plot.
+    let base_mark = (!zero_line).then(|| series.first().map(|s| {
+        let bx = x.clamp(x.map(s.p50));
+        view! { <line x1=fmt_svg(bx) x2=fmt_svg(bx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke=colour(0) stroke-dasharray="3 3" stroke-opacity="0.8"></line> }
+    })).flatten();
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid=testid>
+            {areas}
+            {zero}
+            {base_mark}
+            {x_axis(&x, top + plot_h, &ticks, fmt)}
+            {bands}
+            <text x=fmt_svg(l - 6.0) y=fmt_svg(band_top + 4.0) text-anchor="end" class="band-lbl">"P5–P95"</text>
+        </svg>
+    }
+    .into_any()
+}
+
+#[component]
+fn RevenueChart() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        let lang = state.lang.get();
+        let cur = state.doc.with(|d| d.currency);
+        state.results.with(|r: &Option<Results>| {
+            r.as_ref().map(|r| {
+                let series: Vec<Series> = r
+                    .scenarios
+                    .iter()
+                    .enumerate()
+                    .map(|(s, sc)| Series {
+                        s,
+                        hist: &sc.revenue_hist,
+                        p5: sc.revenue.p5,
+                        p50: sc.revenue.p50,
+                        p95: sc.revenue.p95,
+                        name: if s == 0 {
+                            t_string!(i18n, baseline).to_string()
+                        } else {
+                            sc.name.clone()
+                        },
+                    })
+                    .collect();
+                let fmt = move |v: f64| {
+                    let c = format_compact(v, lang);
+                    format!("{}{}", cur.symbol(), c)
+                };
+                overlay(&series, &fmt, false, "revenue-chart")
+            })
+        })
+    }
+}
+
+#[component]
+fn UpliftChart() -> impl IntoView {
+    let state = use_state();
+    move || {
+        let lang = state.lang.get();
+        let cur = state.doc.with(|d| d.currency);
+        state.results.with(|r| {
+            r.as_ref().map(|r| {
+                let series: Vec<Series> = r
+                    .scenarios
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(s, sc)| {
+                        sc.vs_baseline.as_ref().map(|c| Series {
+                            s,
+                            hist: &c.uplift_hist,
+                            p5: c.uplift.p5,
+                            p50: c.uplift.p50,
+                            p95: c.uplift.p95,
+                            name: sc.name.clone(),
+                        })
+                    })
+                    .collect();
+                let fmt = move |v: f64| {
+                    let c = format_compact(v.abs(), lang);
+                    let sign = if v < 0.0 { "−" } else { "" };
+                    format!("{sign}{}{c}", cur.symbol())
+                };
+                overlay(&series, &fmt, true, "uplift-chart")
+            })
+        })
+    }
+}
+
+#[component]
+fn Tornado() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        let lang = state.lang.get();
+        let cur = state.doc.with(|d| d.currency);
+        let names = state.doc.with(|d| d.model.stages.clone());
+        state.results.with(|r| {
+            r.as_ref().map(|r| {
+                let sens = &r.sensitivity;
+                let label = |input: &SensitivityInput| match *input {
+                    SensitivityInput::Rate { stage } => t_string!(i18n, tornado_rate, stage = names.get(stage).cloned().unwrap_or_default()).to_string(),
+                    SensitivityInput::Volume => t_string!(i18n, tornado_volume).to_string(),
+                    SensitivityInput::Deal => t_string!(i18n, tornado_deal).to_string(),
+                };
+                let lever_id = |input: &SensitivityInput| match *input {
+                    SensitivityInput::Rate { stage } => format!("rate-0-{stage}"),
+                    SensitivityInput::Volume => "volume-0".to_string(),
+                    SensitivityInput::Deal => "deal-value-0".to_string(),
+                };
+                let values: Vec<(usize, f64)> = sens.bars.iter().enumerate().map(|(k, b)| (k, b.gain)).collect();
+                let label_w = 190.0;
+                let plot_w = W - label_w - 90.0;
+                let (bar_h, gap) = (22.0, 8.0);
+                let bars = chart::tornado_bars(&values, plot_w, bar_h, gap);
+                let h = bars.len() as f64 * (bar_h + gap) + 4.0;
+                let rows = bars.iter().enumerate().map(|(n, b)| {
+                    let bar = &sens.bars[b.label_id];
+                    let is_bottleneck = matches!(bar.input, SensitivityInput::Rate { stage } if Some(stage) == sens.bottleneck);
+                    let reference = !matches!(bar.input, SensitivityInput::Rate { .. });
+                    let fill = if is_bottleneck { "#D55E00" } else if reference { "#9aa5b1" } else { "#0072B2" };
+                    let text = label(&bar.input);
+                    let value = money(bar.gain, cur, lang);
+                    view! {
+                        <g data-testid=format!("tornado-bar-{n}") data-lever=lever_id(&bar.input) data-value=raw(bar.gain)
+                            class:bottleneck=is_bottleneck>
+                            <title>{format!("{text}: +{value}")}</title>
+                            <text x=fmt_svg(label_w - 8.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0) text-anchor="end"
+                                font-weight=if is_bottleneck { "700" } else { "400" }>{text.clone()}</text>
+                            <rect x=fmt_svg(label_w + b.x) y=fmt_svg(b.y) width=fmt_svg(b.w.max(1.0)) height=fmt_svg(b.h) rx="3" fill=fill></rect>
+                            <text x=fmt_svg(label_w + b.x + b.w + 6.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0)>{format!("+{value}")}</text>
+                        </g>
+                    }
+                }).collect_view();
+                let bottleneck = sens.bottleneck.and_then(|i| names.get(i).cloned());
+                let swings = (!sens.swings.is_empty()).then(|| {
+                    let base = r.scenarios[0].revenue.mean;
+                    let vals: Vec<(usize, f64, f64)> = sens.swings.iter().enumerate().map(|(k, s)| (k, s.at_p10, s.at_p90)).collect();
+                    let bars = chart::swing_bars(&vals, base, plot_w, bar_h, gap);
+                    let h = bars.len() as f64 * (bar_h + gap) + 4.0;
+                    let seg_names = state.doc.with(|d| d.model.segments.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
+                    let many = seg_names.len() > 1;
+                    let rows = bars.iter().map(|b| {
+                        let sw = &sens.swings[b.label_id];
+                        let mut text = match sw.input {
+                            SensitivityInput::Rate { stage } => names.get(stage).cloned().unwrap_or_default(),
+                            SensitivityInput::Volume => t_string!(i18n, volume_short).to_string(),
+                            SensitivityInput::Deal => t_string!(i18n, deal_value).to_string(),
+                        };
+                        if many {
+                            text = format!("{} · {text}", seg_names.get(sw.segment).cloned().unwrap_or_default());
+                        }
+                        let tip = format!("{text}: P10 → {} · P90 → {}", money(sw.at_p10, cur, lang), money(sw.at_p90, cur, lang));
+                        view! {
+                            <g>
+                                <title>{tip}</title>
+                                <text x=fmt_svg(label_w - 8.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0) text-anchor="end">{text}</text>
+                                <rect x=fmt_svg(label_w + b.low_x) y=fmt_svg(b.y) width=fmt_svg(b.low_w) height=fmt_svg(b.h) fill="#D55E00" fill-opacity="0.8"></rect>
+                                <rect x=fmt_svg(label_w + b.high_x) y=fmt_svg(b.y) width=fmt_svg(b.high_w) height=fmt_svg(b.h) fill="#009E73" fill-opacity="0.8"></rect>
+                            </g>
+                        }
+                    }).collect_view();
+                    view! {
+                        <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
+                        <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="swing-chart">{rows}</svg>
+                    }
+                });
+                view! {
+                    {bottleneck.map(|b| view! { <p class="bottleneck" data-testid="bottleneck">{t_string!(i18n, bottleneck, stage = b).to_string()}</p> })}
+                    <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="tornado-chart">{rows}</svg>
+                    {swings}
+                }
+            })
+        })
+    }
+}

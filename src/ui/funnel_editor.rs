@@ -1,0 +1,415 @@
+//! The funnel editor: stage names (shared by all segments) and, per segment,
+//! the entering volume, each rate with its linked count and its uncertainty,
+//! and the deal value.
+
+use funnelcast_engine::{DealSpec, RateSpec, VolumeSpec};
+use leptos::prelude::*;
+
+use crate::format::{format_count, parse_counts_column};
+use crate::i18n::*;
+use crate::ui::input::{FieldError, NumInput, NumKind};
+use crate::ui::state::use_state;
+
+#[component]
+pub fn StagesEditor() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let count = Memo::new(move |_| state.doc.with(|d| d.stages()));
+    view! {
+        <section class="card" aria-labelledby="stages-h">
+            <div class="card-head">
+                <h2 id="stages-h">{t!(i18n, stages)}</h2>
+                <button class="btn small" data-testid="add-stage"
+                    on:click=move |_| {
+                        let name = format!("{} {}", t_string!(i18n, stage), count.get_untracked() + 1);
+                        state.edit_structure(|d| { d.add_stage(name); });
+                    }
+                >{t!(i18n, add_stage)}</button>
+            </div>
+            <ol class="stage-list">
+                {move || (0..count.get()).map(|i| view! { <StageRow i=i last=count.get() - 1 /> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn StageRow(i: usize, last: usize) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let name = move || {
+        state
+            .doc
+            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+    };
+    let tid = format!("stage-name-{i}");
+    view! {
+        <li class="stage-row">
+            <span class="stage-no">{i + 1}</span>
+            <input type="text" class="name" data-testid=tid.clone() maxlength="60"
+                aria-label=move || t_string!(i18n, stage).to_string()
+                prop:value=name
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    state.edit(|d| d.rename_stage(i, v));
+                }
+            />
+            <FieldError testid=tid />
+            <span class="row-tools">
+                <button class="icon" title=move || t_string!(i18n, move_up).to_string() disabled=i == 0
+                    on:click=move |_| state.edit_structure(|d| { d.move_stage_down(i - 1); })>"↑"</button>
+                <button class="icon" title=move || t_string!(i18n, move_down).to_string() disabled=i == last
+                    on:click=move |_| state.edit_structure(|d| { d.move_stage_down(i); })>"↓"</button>
+                <button class="icon danger" data-testid=format!("remove-stage-{i}")
+                    title=move || t_string!(i18n, remove).to_string() disabled=last < 2
+                    on:click=move |_| state.edit_structure(|d| { d.remove_stage(i); })>"×"</button>
+            </span>
+        </li>
+    }
+}
+
+#[component]
+pub fn SegmentsEditor() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let segs = Memo::new(move |_| state.doc.with(|d| d.model.segments.len()));
+    let stages = Memo::new(move |_| state.doc.with(|d| d.stages()));
+    view! {
+        <section class="card" aria-labelledby="funnel-h">
+            <div class="card-head">
+                <h2 id="funnel-h">{t!(i18n, funnel)}</h2>
+                <button class="btn small" data-testid="add-segment"
+                    on:click=move |_| {
+                        let name = format!("{} {}", t_string!(i18n, segment), segs.get_untracked() + 1);
+                        state.edit_structure(|d| { d.add_segment(name); });
+                    }
+                >{t!(i18n, add_segment)}</button>
+            </div>
+            <p class="note">{t!(i18n, cohort_note)}</p>
+            {move || {
+                let k = stages.get();
+                (0..segs.get()).map(|g| { let many = segs.get() > 1; view! { <SegmentEditor g=g stages=k many=many /> } }).collect_view()
+            }}
+            <Show when=move || { segs.get() > 1 }>
+                <TotalRow />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn TotalRow() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let totals = move || {
+        state.doc.with(|d| {
+            let mut t = vec![0.0; d.stages()];
+            for g in 0..d.model.segments.len() {
+                for (a, c) in t.iter_mut().zip(d.plan_counts(g)) {
+                    *a += c;
+                }
+            }
+            t
+        })
+    };
+    view! {
+        <div class="total-row">
+            <strong>{t!(i18n, total)}</strong>
+            <span class="total-counts">
+                {move || {
+                    let lang = state.lang.get();
+                    let names = state.doc.with(|d| d.model.stages.clone());
+                    totals().into_iter().zip(names).map(|(c, n)| view! {
+                        <span class="chip"><small>{n}</small>" "{format_count(c, lang)}</span>
+                    }).collect_view()
+                }}
+            </span>
+        </div>
+    }
+}
+
+#[component]
+fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let seg_name = move || {
+        state.doc.with(|d| {
+            d.model
+                .segments
+                .get(g)
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    let volume = Memo::new(move |_| {
+        state
+            .doc
+            .with(|d| d.model.segments.get(g).map(|s| s.volume))
+    });
+    let is_range = move || matches!(volume.get(), Some(VolumeSpec::Range { .. }));
+    let vol_fixed = Signal::derive(move || match volume.get() {
+        Some(VolumeSpec::Fixed { value }) => value,
+        Some(v) => crate::doc::volume_mean(&v),
+        None => 0.0,
+    });
+    let vol_low = Signal::derive(move || match volume.get() {
+        Some(VolumeSpec::Range { low, .. }) => low,
+        _ => 0.0,
+    });
+    let vol_high = Signal::derive(move || match volume.get() {
+        Some(VolumeSpec::Range { high, .. }) => high,
+        _ => 0.0,
+    });
+    let deal = Memo::new(move |_| {
+        state.doc.with(|d| {
+            d.model
+                .segments
+                .get(g)
+                .map(|s| s.deal)
+                .unwrap_or(DealSpec { mean: 0.0, cv: 0.0 })
+        })
+    });
+    let period = move || crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+    view! {
+        <div class="segment" data-segment=g>
+            <Show when=move || many>
+                <div class="segment-head">
+                    <input type="text" class="name seg-name" data-testid=format!("segment-name-{g}") maxlength="60"
+                        aria-label=move || t_string!(i18n, segment).to_string()
+                        prop:value=seg_name
+                        on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_segment(g, v)); } />
+                    <button class="icon danger" data-testid=format!("remove-segment-{g}")
+                        title=move || t_string!(i18n, remove).to_string()
+                        on:click=move |_| state.edit_structure(|d| { d.remove_segment(g); })>"×"</button>
+                </div>
+            </Show>
+            <div class="grid-row volume-row">
+                <label class="lbl">{move || t_string!(i18n, volume, period = period()).to_string()}</label>
+                <div class="inputs">
+                    <Show when=move || !is_range() fallback=move || view! {
+                        <NumInput testid=format!("volume-low-{g}") value=vol_low
+                            on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
+                                if let VolumeSpec::Range { low, .. } = &mut s.volume { *low = v; } }))/>
+                        <span class="to">{t!(i18n, range_to)}</span>
+                        <NumInput testid=format!("volume-high-{g}") value=vol_high
+                            on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
+                                if let VolumeSpec::Range { high, .. } = &mut s.volume { *high = v; } }))/>
+                    }>
+                        <NumInput testid=format!("volume-{g}") value=vol_fixed
+                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume(g, v)))/>
+                    </Show>
+                    <select data-testid=format!("volume-mode-{g}")
+                        on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_volume_mode(g, &m)); }
+                        prop:value=move || if is_range() { "range" } else { "fixed" }>
+                        <option value="fixed">{t!(i18n, mode_fixed)}</option>
+                        <option value="range">{t!(i18n, mode_range)}</option>
+                    </select>
+                </div>
+            </div>
+            <div class="rate-head">
+                <span></span><span>{t!(i18n, rate)}</span><span></span><span>{t!(i18n, count)}</span><span></span>
+            </div>
+            {(1..stages).map(|i| view! { <RateRow g=g i=i /> }).collect_view()}
+            <div class="grid-row deal-row">
+                <label class="lbl">{t!(i18n, deal_value)}</label>
+                <div class="inputs">
+                    <NumInput testid=format!("deal-value-{g}") value=Signal::derive(move || deal.get().mean)
+                        on_value=Callback::new(move |v| state.edit(|d| { let cv = d.model.segments[g].deal.cv; d.set_deal(g, DealSpec { mean: v, cv }); }))/>
+                    <label class="lbl inline">{t!(i18n, deal_cv)}</label>
+                    <NumInput testid=format!("deal-cv-{g}") kind=NumKind::Percent class="short"
+                        value=Signal::derive(move || deal.get().cv * 100.0)
+                        on_value=Callback::new(move |v| state.edit(|d| { let mean = d.model.segments[g].deal.mean; d.set_deal(g, DealSpec { mean, cv: v / 100.0 }); }))/>
+                </div>
+            </div>
+            <PasteCounts g=g />
+        </div>
+    }
+}
+
+#[component]
+fn RateRow(g: usize, i: usize) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let spec = Memo::new(move |_| state.doc.with(|d| d.rate(g, i)));
+    let mode = move || match spec.get() {
+        Some(RateSpec::Evidence { .. }) => "evidence",
+        Some(RateSpec::Range { .. }) => "range",
+        _ => "fixed",
+    };
+    let pct = Signal::derive(move || spec.get().map(|r| r.mean() * 100.0).unwrap_or(0.0));
+    let count = Signal::derive(move || {
+        state
+            .doc
+            .with(|d| d.plan_counts(g).get(i).copied().unwrap_or(0.0))
+    });
+    let name = move || {
+        state
+            .doc
+            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+    };
+    let prev = move || {
+        state
+            .doc
+            .with(|d| d.model.stages.get(i - 1).cloned().unwrap_or_default())
+    };
+    let fixed = move || mode() == "fixed";
+    let ev_k = Signal::derive(move || match spec.get() {
+        Some(RateSpec::Evidence { k, .. }) => k as f64,
+        _ => 0.0,
+    });
+    let ev_n = Signal::derive(move || match spec.get() {
+        Some(RateSpec::Evidence { n, .. }) => n as f64,
+        _ => 0.0,
+    });
+    let r_lo = Signal::derive(move || match spec.get() {
+        Some(RateSpec::Range { low, .. }) => low * 100.0,
+        _ => 0.0,
+    });
+    let r_hi = Signal::derive(move || match spec.get() {
+        Some(RateSpec::Range { high, .. }) => high * 100.0,
+        _ => 0.0,
+    });
+    let set_ev = move |k: Option<f64>, n: Option<f64>| {
+        state.edit(|d| {
+            if let Some(RateSpec::Evidence { k: k0, n: n0 }) = d.rate(g, i) {
+                // Whole people: a fractional count is the engine's error to report,
+                // so keep it visible by not rounding silently here.
+                let k1 = k
+                    .map(|x| {
+                        if x >= 0.0 && x.fract() == 0.0 {
+                            x as u64
+                        } else {
+                            u64::MAX
+                        }
+                    })
+                    .unwrap_or(k0);
+                let n1 = n
+                    .map(|x| {
+                        if x >= 0.0 && x.fract() == 0.0 {
+                            x as u64
+                        } else {
+                            u64::MAX
+                        }
+                    })
+                    .unwrap_or(n0);
+                d.set_rate_spec(g, i, RateSpec::Evidence { k: k1, n: n1 });
+            }
+        })
+    };
+    let set_range = move |lo: Option<f64>, hi: Option<f64>| {
+        state.edit(|d| {
+            if let Some(RateSpec::Range { low, high }) = d.rate(g, i) {
+                d.set_rate_spec(
+                    g,
+                    i,
+                    RateSpec::Range {
+                        low: lo.map(|x| x / 100.0).unwrap_or(low),
+                        high: hi.map(|x| x / 100.0).unwrap_or(high),
+                    },
+                );
+            }
+        })
+    };
+    view! {
+        <div class="rate-row" class:uncertain=move || !fixed()>
+            <label class="lbl stage-lbl" title=move || format!("{} → {}", prev(), name())>
+                <span class="arrow">"→ "</span>{name}
+            </label>
+            <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct
+                on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
+            <input type="range" min="0" max="100" step="0.1" class="slider" data-testid=format!("rate-slider-{g}-{i}")
+                aria-label=move || format!("{} %", name())
+                prop:value=move || pct.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        state.edit(|d| d.set_rate(g, i, v / 100.0));
+                    }
+                }/>
+            <NumInput testid=format!("count-{g}-{i}") value=count
+                on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
+            <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
+                on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_rate_mode(g, i, &m)); }>
+                <option value="fixed">{t!(i18n, mode_fixed)}</option>
+                <option value="evidence">{t!(i18n, mode_evidence)}</option>
+                <option value="range">{t!(i18n, mode_range)}</option>
+            </select>
+            {move || match mode() {
+                "evidence" => Some(view! {
+                    <div class="uncertainty">
+                        <NumInput testid=format!("evidence-k-{g}-{i}") value=ev_k class="short"
+                            on_value=Callback::new(move |v| set_ev(Some(v), None))/>
+                        <span>{t!(i18n, evidence_of)}</span>
+                        <NumInput testid=format!("evidence-n-{g}-{i}") value=ev_n class="short"
+                            on_value=Callback::new(move |v| set_ev(None, Some(v)))/>
+                        <span>{t!(i18n, evidence_converted)}</span>
+                    </div>
+                }.into_any()),
+                "range" => Some(view! {
+                    <div class="uncertainty">
+                        <NumInput testid=format!("rate-low-{g}-{i}") kind=NumKind::Percent value=r_lo class="short"
+                            on_value=Callback::new(move |v| set_range(Some(v), None))/>
+                        <span>{t!(i18n, range_to)}</span>
+                        <NumInput testid=format!("rate-high-{g}-{i}") kind=NumKind::Percent value=r_hi class="short"
+                            on_value=Callback::new(move |v| set_range(None, Some(v)))/>
+                        <span>"%"</span>
+                    </div>
+                }.into_any()),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+/// Planners paste a column of stage counts from a spreadsheet.
+#[component]
+fn PasteCounts(g: usize) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<(usize, String)>);
+    let apply = move |_| {
+        let t = text.get_untracked();
+        let parsed = parse_counts_column(&t);
+        let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let mut counts = Vec::new();
+        for (n, r) in parsed.iter().enumerate() {
+            match r {
+                Ok(c) => counts.push(*c),
+                Err(_) => {
+                    problem.set(Some((
+                        n + 1,
+                        lines.get(n).copied().unwrap_or("").to_string(),
+                    )));
+                    return;
+                }
+            }
+        }
+        problem.set(None);
+        if counts.is_empty() {
+            return;
+        }
+        state.edit_structure(|d| {
+            d.set_volume(g, counts[0]);
+            for (i, c) in counts.iter().enumerate().skip(1) {
+                if i < d.stages() {
+                    d.set_count(g, i, *c);
+                }
+            }
+        });
+    };
+    view! {
+        <details class="paste">
+            <summary>{t!(i18n, paste_counts)}</summary>
+            <textarea rows="5" data-testid=format!("paste-counts-{g}")
+                placeholder=move || t_string!(i18n, paste_placeholder).to_string()
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>{t!(i18n, paste_apply)}</button>
+            {move || problem.get().map(|(line, bad)| view! {
+                <span class="field-error" role="alert" data-testid="field-error" data-field=format!("paste-counts-{g}")>
+                    {t_string!(i18n, paste_bad, line = line, text = bad.clone()).to_string()}
+                </span>
+            })}
+        </details>
+    }
+}

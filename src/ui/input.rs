@@ -1,0 +1,132 @@
+//! A number input that is checked where it is typed: text that is not a
+//! number gets a message beside the field and changes nothing; a number goes
+//! to the document (where the engine's validation may still refuse it, with
+//! its own message beside the same field).
+
+use leptos::prelude::*;
+use web_sys::HtmlInputElement;
+
+use crate::format::{parse_number, parse_percent, ParseError};
+use crate::ui::state::{use_state, FieldMsg};
+
+/// Plain text for an input box: no grouping, at most 6 decimals, trimmed.
+pub fn input_text(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{:.6}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NumKind {
+    Plain,
+    Percent,
+}
+
+/// A number input bound to `value`; `on_value` gets every parsed number.
+/// While the typed text already means the current value it is left alone, so
+/// typing "1." or "1.5万" is never rewritten under the cursor.
+#[component]
+pub fn NumInput(
+    #[prop(into)] testid: String,
+    #[prop(into)] value: Signal<f64>,
+    #[prop(into)] on_value: Callback<f64>,
+    #[prop(optional)] kind: Option<NumKind>,
+    #[prop(optional, into)] label: Option<Signal<String>>,
+    #[prop(optional, into)] class: Option<String>,
+    /// An empty box is allowed and means "not set": `on_value` gets NaN.
+    #[prop(optional)]
+    optional: bool,
+) -> impl IntoView {
+    let state = use_state();
+    let kind = kind.unwrap_or(NumKind::Plain);
+    let parse = move |s: &str| match kind {
+        NumKind::Plain => parse_number(s),
+        NumKind::Percent => parse_percent(s),
+    };
+    let node = NodeRef::<leptos::html::Input>::new();
+    let id = testid.clone();
+    Effect::new(move |_| {
+        let v = value.get();
+        if let Some(el) = node.get() {
+            let el: &HtmlInputElement = &el;
+            let text = el.value();
+            let shown = parse(&text);
+            let unchanged = match shown {
+                Ok(x) => same(x, v),
+                Err(ParseError::Empty) => optional && v.is_nan(),
+                Err(_) => false,
+            };
+            if !unchanged {
+                el.set_value(&input_text(v));
+            }
+        }
+    });
+    let tid = testid.clone();
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        match parse(&text) {
+            Err(ParseError::Empty) if optional => {
+                state.clear_parse_error(&tid);
+                on_value.run(f64::NAN);
+            }
+            Ok(x) => {
+                state.clear_parse_error(&tid);
+                on_value.run(x);
+            }
+            Err(e) => state.set_parse_error(&tid, e),
+        }
+    };
+    let err_id = id.clone();
+    let has_error = Memo::new(move |_| state.field_msg(&err_id).is_some());
+    let aria = label.map(|l| move || l.get());
+    view! {
+        <input
+            node_ref=node
+            type="text"
+            inputmode="decimal"
+            autocomplete="off"
+            class=format!("num {}", class.unwrap_or_default())
+            class:bad=move || has_error.get()
+            data-testid=id.clone()
+            aria-label=aria
+            aria-invalid=move || if has_error.get() { "true" } else { "false" }
+            value=input_text(value.get_untracked())
+            on:input=on_input
+        />
+        <FieldError testid=id />
+    }
+}
+
+/// The message beside a field, when it has one.
+#[component]
+pub fn FieldError(#[prop(into)] testid: String) -> impl IntoView {
+    let state = use_state();
+    let i18n = crate::i18n::use_i18n();
+    let tid = testid.clone();
+    move || {
+        state.field_msg(&tid).map(|msg| {
+            let text = crate::ui::state::field_msg_text(i18n, &testid, &msg);
+            view! { <span class="field-error" role="alert" data-testid="field-error" data-field=testid.clone()>{text}</span> }
+        })
+    }
+}
+
+/// Keeps `ParseError` in the public face of this module for the state.
+pub type InputError = ParseError;
+
+impl From<ParseError> for FieldMsg {
+    fn from(e: ParseError) -> Self {
+        FieldMsg::Parse(e)
+    }
+}

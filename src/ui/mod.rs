@@ -1,0 +1,9 @@
+//! The Leptos components of the page. Logic that needs no DOM lives outside
+//! (`doc`, `format`, `chart`) and is unit-tested natively.
+pub mod app;
+pub mod charts;
+pub mod funnel_editor;
+pub mod input;
+pub mod results;
+pub mod scenarios;
+pub mod state;

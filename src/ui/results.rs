@@ -1,0 +1,164 @@
+//! The results: status, the comparison table, the goal-seek panel. Every
+//! number a test may read carries its raw value in `data-value`.
+
+use funnelcast_engine::Summary;
+use leptos::prelude::*;
+
+use crate::format::{format_count, format_money, format_percent};
+use crate::i18n::*;
+use crate::ui::input::{NumInput, NumKind};
+use crate::ui::scenarios::colour;
+use crate::ui::state::{use_state, SimStatus};
+
+/// `data-value`: a plain decimal number, `.` as the point, no grouping.
+pub fn raw(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "NaN".into()
+    }
+}
+
+#[component]
+pub fn Status() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let st = move || state.status.get();
+    view! {
+        <div class="status" data-testid="sim-status" data-state=move || st().as_str() role="status" aria-live="polite">
+            <span class="dot"></span>
+            {move || match st() {
+                SimStatus::Pending => t_string!(i18n, status_pending).to_string(),
+                SimStatus::Running => t_string!(i18n, status_running).to_string(),
+                SimStatus::Done => t_string!(i18n, status_done).to_string(),
+                SimStatus::Invalid => t_string!(i18n, status_invalid).to_string(),
+                SimStatus::Error => format!("{}: {}", t_string!(i18n, status_error), state.run_error.get().unwrap_or_default()),
+            }}
+        </div>
+    }
+}
+
+/// One table cell: formatted text, raw value, test id.
+fn cell(testid: String, value: f64, text: String) -> impl IntoView {
+    view! { <td data-testid=testid data-value=raw(value)>{text}</td> }
+}
+
+#[component]
+pub fn ResultsTable() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        let lang = state.lang.get();
+        let cur = state.doc.with(|d| d.currency);
+        state.results.with(|r| {
+            r.as_ref().map(|r| {
+                let money = move |x: f64| format_money(x, cur, lang);
+                let n = r.scenarios.len();
+                let head = r.scenarios.iter().enumerate().map(|(s, sc)| {
+                    let name = if s == 0 { t_string!(i18n, baseline).to_string() } else { sc.name.clone() };
+                    view! { <th scope="col" style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</th> }
+                }).collect_view();
+                let row = |label: String, f: &dyn Fn(usize) -> AnyView| view! {
+                    <tr><th scope="row">{label}</th>{(0..n).map(f).collect_view()}</tr>
+                };
+                let summary_rows = |what: &'static str, title: String, get: &dyn Fn(usize) -> Summary, fmt: &dyn Fn(f64) -> String| {
+                    let stats: [(&str, fn(&Summary) -> f64); 4] = [("mean", |s| s.mean), ("p5", |s| s.p5), ("p50", |s| s.p50), ("p95", |s| s.p95)];
+                    let mut rows = vec![view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }.into_any()];
+                    for (key, pick) in stats {
+                        let label = match key { "mean" => t_string!(i18n, mean).to_string(), k => k.to_uppercase() };
+                        rows.push(row(label, &|s| { let v = pick(&get(s)); cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any() }).into_any());
+                    }
+                    rows
+                };
+                let period = crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+                let cust = summary_rows("customers", format!("{} · {}", t_string!(i18n, customers), t_string!(i18n, per_period, period = period.clone())),
+                    &|s| r.scenarios[s].customers.clone(), &|v| format_count(v, lang));
+                let rev = summary_rows("revenue", format!("{} · {}", t_string!(i18n, revenue), t_string!(i18n, per_period, period = period.clone())),
+                    &|s| r.scenarios[s].revenue.clone(), &money);
+                let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
+                let dash = || view! { <td class="na">"—"</td> }.into_any();
+                let uplift = row(t_string!(i18n, uplift).to_string(), &|s| match cmp(s) {
+                    Some(c) => view! {
+                        <td>
+                            <span data-testid=format!("result-uplift-mean-{s}") data-value=raw(c.uplift.mean)>{money(c.uplift.mean)}</span>
+                            <small class="interval">" ("
+                                <span data-testid=format!("result-uplift-p5-{s}") data-value=raw(c.uplift.p5)>{money(c.uplift.p5)}</span>
+                                " … "
+                                <span data-testid=format!("result-uplift-p95-{s}") data-value=raw(c.uplift.p95)>{money(c.uplift.p95)}</span>")"
+                            </small>
+                        </td>
+                    }.into_any(),
+                    None => dash(),
+                });
+                let pbeat = row(t_string!(i18n, p_beat).to_string(), &|s| match cmp(s) {
+                    Some(c) => cell(format!("result-p-beat-{s}"), c.p_beat, format_percent(c.p_beat, lang, 1)).into_any(),
+                    None => dash(),
+                });
+                let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s).and_then(|c| c.net_gain) {
+                    Some(v) => cell(format!("result-net-gain-{s}"), v, money(v)).into_any(),
+                    None => dash(),
+                });
+                let roi = row(t_string!(i18n, roi).to_string(), &|s| match cmp(s).and_then(|c| c.roi) {
+                    Some(v) => cell(format!("result-roi-{s}"), v, format_percent(v, lang, 0)).into_any(),
+                    None => dash(),
+                });
+                let stages = state.doc.with(|d| d.model.stages.clone());
+                let stage_rows = stages.iter().enumerate().map(|(i, name)| {
+                    row(name.clone(), &|s| {
+                        let v = r.scenarios[s].stages.get(i).map(|x| x.mean).unwrap_or(f64::NAN);
+                        cell(format!("result-stage-mean-{s}-{i}"), v, format_count(v, lang)).into_any()
+                    })
+                }).collect_view();
+                let se = r.scenarios[0].revenue.se;
+                view! {
+                    <div class="table-wrap">
+                        <table class="results">
+                            <thead><tr><th></th>{head}</tr></thead>
+                            <tbody>
+                                {cust}{rev}
+                                <tr class="group"><th colspan=n + 1>{t!(i18n, uplift)}</th></tr>
+                                {uplift}{pbeat}{net}{roi}
+                                <tr class="group"><th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th></tr>
+                                {stage_rows}
+                            </tbody>
+                        </table>
+                    </div>
+                    <p class="fine">{t_string!(i18n, mc_error, se = money(se)).to_string()}</p>
+                }
+            })
+        })
+    }
+}
+
+#[component]
+pub fn GoalSeek() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let lang = move || state.lang.get();
+    view! {
+        <section class="card" aria-labelledby="goal-h">
+            <h2 id="goal-h">{t!(i18n, goal_title)}</h2>
+            <p class="note">{t!(i18n, goal_question)}</p>
+            <div class="goal-inputs">
+                <label class="lbl">{t!(i18n, goal_target)}</label>
+                <NumInput testid="goal-target" optional=true
+                    value=Signal::derive(move || state.goal.get().target.unwrap_or(f64::NAN))
+                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.target = (!v.is_nan() && v > 0.0).then_some(v)))/>
+                <label class="lbl">{t!(i18n, goal_prob)}</label>
+                <NumInput testid="goal-prob" kind=NumKind::Percent class="short"
+                    value=Signal::derive(move || state.goal.get().prob_pct)
+                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.prob_pct = v.clamp(1.0, 99.9)))/>
+            </div>
+            {move || state.goal_out.get().map(|g| {
+                let l = lang();
+                let text = match g.volume_frac {
+                    Some(x) if x >= 0.0 => t_string!(i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = format_percent(g.achieved, l, 1), se = format_percent(g.achieved_se, l, 1)).to_string(),
+                    Some(x) => t_string!(i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = format_percent(g.achieved, l, 1)).to_string(),
+                    None => t_string!(i18n, goal_unreachable).to_string(),
+                };
+                let v = g.volume_frac.map(|x| x * 100.0).unwrap_or(f64::NAN);
+                view! { <p class="goal-answer" data-testid="goal-result" data-value=raw(v)>{text}</p> }
+            })}
+        </section>
+    }
+}

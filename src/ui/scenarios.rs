@@ -1,0 +1,132 @@
+//! The scenario editor: what-ifs as levers on the baseline, each with an
+//! optional cost, plus the two ready scenarios of the workshop.
+
+use funnelcast_engine::Scope;
+use leptos::prelude::*;
+
+use crate::doc::LeverKind;
+use crate::i18n::*;
+use crate::presets;
+use crate::ui::input::{NumInput, NumKind};
+use crate::ui::state::use_state;
+
+/// Colours per scenario (0 = baseline), the same in every chart: the
+/// Okabe–Ito palette, which colour-blind people can tell apart.
+pub const COLOURS: [&str; 8] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#B8A000",
+];
+
+pub fn colour(s: usize) -> &'static str {
+    COLOURS[s % COLOURS.len()]
+}
+
+#[component]
+pub fn ScenariosEditor() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let n = Memo::new(move |_| state.doc.with(|d| d.model.scenarios.len()));
+    let shape = Memo::new(move |_| state.doc.with(|d| (d.stages(), d.model.segments.len())));
+    view! {
+        <section class="card" aria-labelledby="scen-h">
+            <div class="card-head">
+                <h2 id="scen-h">{t!(i18n, scenarios)}</h2>
+            </div>
+            <div class="btn-row">
+                <button class="btn small" data-testid="add-scenario" on:click=move |_| {
+                    let name = t_string!(i18n, scenario_new, n = n.get_untracked() + 1).to_string();
+                    state.edit_structure(|d| {
+                        d.add_scenario(funnelcast_engine::ScenarioSpec { name, scope: Scope::All, levers: vec![], cost: None }, None);
+                    });
+                }>{t!(i18n, add_scenario)}</button>
+                <button class="btn small ghost" data-testid="scenario-awareness30" on:click=move |_| {
+                    let lang = state.lang.get_untracked();
+                    state.edit_structure(|d| { let (sc, key) = presets::awareness30(lang); d.add_scenario(sc, Some(key)); });
+                }>{t!(i18n, ready_awareness30)}</button>
+                <button class="btn small ghost" data-testid="scenario-case-a" on:click=move |_| {
+                    let lang = state.lang.get_untracked();
+                    state.edit_structure(|d| { let (sc, key) = presets::case_a(lang, d.stages()); d.add_scenario(sc, Some(key)); });
+                }>{t!(i18n, ready_case_a)}</button>
+            </div>
+            {move || {
+                let (k, segs) = shape.get();
+                (1..=n.get()).map(|s| view! { <ScenarioCard s=s stages=k segments=segs /> }).collect_view()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let sc = Memo::new(move |_| state.doc.with(|d| d.model.scenarios.get(s - 1).cloned()));
+    let lever = move |kind: LeverKind, scale: f64| {
+        Signal::derive(move || state.doc.with(|d| d.lever(s, kind)) * scale)
+    };
+    let set = move |kind: LeverKind, scale: f64| {
+        Callback::new(move |v: f64| state.edit(|d| d.set_lever(s, kind, v / scale)))
+    };
+    let stage_name = move |i: usize| {
+        state
+            .doc
+            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+    };
+    view! {
+        <div class="scenario" style=format!("--sc:{}", colour(s))>
+            <div class="scenario-head">
+                <span class="swatch" aria-hidden="true"></span>
+                <input type="text" class="name" data-testid=format!("scenario-name-{s}") maxlength="60"
+                    prop:value=move || sc.get().map(|x| x.name).unwrap_or_default()
+                    on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_scenario(s, v)); }/>
+                <button class="icon" title=move || t_string!(i18n, duplicate).to_string() data-testid=format!("duplicate-scenario-{s}")
+                    on:click=move |_| {
+                        let name = format!("{} (2)", sc.get_untracked().map(|x| x.name).unwrap_or_default());
+                        state.edit_structure(|d| { d.duplicate_scenario(s, name); });
+                    }>"⧉"</button>
+                <button class="icon danger" data-testid=format!("remove-scenario-{s}") title=move || t_string!(i18n, remove).to_string()
+                    on:click=move |_| state.edit_structure(|d| { d.remove_scenario(s); })>"×"</button>
+            </div>
+            <div class="lever-grid">
+                <Show when=move || { segments > 1 }>
+                    <label class="lbl">{t!(i18n, scope)}</label>
+                    <select data-testid=format!("lever-scope-{s}")
+                        prop:value=move || match sc.get().map(|x| x.scope) { Some(Scope::Segment(g)) => g.to_string(), _ => "all".into() }
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            let scope = v.parse::<usize>().map(Scope::Segment).unwrap_or(Scope::All);
+                            state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.scope = scope; });
+                        }>
+                        <option value="all">{t!(i18n, scope_all)}</option>
+                        {(0..segments).map(|g| view! {
+                            <option value=g.to_string()>{move || state.doc.with(|d| d.model.segments.get(g).map(|x| x.name.clone()).unwrap_or_default())}</option>
+                        }).collect_view()}
+                    </select>
+                </Show>
+                <label class="lbl">{t!(i18n, lever_volume)}</label>
+                <NumInput testid=format!("lever-volume-pct-{s}") kind=NumKind::Percent class="short"
+                    value=lever(LeverKind::Volume, 100.0) on_value=set(LeverKind::Volume, 100.0)/>
+                <label class="lbl">{t!(i18n, lever_deal)}</label>
+                <NumInput testid=format!("lever-deal-pct-{s}") kind=NumKind::Percent class="short"
+                    value=lever(LeverKind::Deal, 100.0) on_value=set(LeverKind::Deal, 100.0)/>
+                <label class="lbl">{t!(i18n, lever_cost)}</label>
+                <NumInput testid=format!("lever-cost-{s}") optional=true
+                    value=Signal::derive(move || sc.get().and_then(|x| x.cost).unwrap_or(f64::NAN))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.cost = (!v.is_nan()).then_some(v); }))/>
+            </div>
+            <div class="stage-levers">
+                <div class="sub">{t!(i18n, rate)}</div>
+                <div class="stage-lever-grid">
+                    {(1..stages).map(|i| view! {
+                        <span class="lbl">{move || stage_name(i)}</span>
+                        <NumInput testid=format!("lever-rate-pts-{s}-{i}") kind=NumKind::Percent class="short"
+                            value=lever(LeverKind::RatePoints(i), 100.0) on_value=set(LeverKind::RatePoints(i), 100.0)/>
+                        <span class="unit">{t!(i18n, lever_rate_pts)}</span>
+                        <NumInput testid=format!("lever-rate-pct-{s}-{i}") kind=NumKind::Percent class="short"
+                            value=lever(LeverKind::RateRelative(i), 100.0) on_value=set(LeverKind::RateRelative(i), 100.0)/>
+                        <span class="unit">{t!(i18n, lever_rate_pct)}</span>
+                    }).collect_view()}
+                </div>
+            </div>
+        </div>
+    }
+}

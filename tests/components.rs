@@ -1,0 +1,105 @@
+//! Components in a real browser (wasm-bindgen-test, headless Chromium):
+//! mount the app, type, let Leptos settle, read the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Document, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn input(id: &str) -> HtmlInputElement {
+    document()
+        .query_selector(&format!("[data-testid=\"{id}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {id}"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn type_into(id: &str, text: &str) {
+    let el = input(id);
+    el.set_value(text);
+    el.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn mount() {
+    // A fresh container per test; the body is shared between tests.
+    let host = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = host.dyn_into().unwrap();
+    let handle = leptos::mount::mount_to(host, funnelcast::App);
+    std::mem::forget(handle);
+}
+
+async fn settle() {
+    for _ in 0..4 {
+        leptos::task::tick().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn typing_a_rate_moves_its_linked_count() {
+    document().body().unwrap().set_inner_html("");
+    mount();
+    settle().await;
+    assert_eq!(input("count-0-2").value(), "800");
+    type_into("rate-0-2", "40");
+    settle().await;
+    // 2,500 reach interest; 40 % of them is 1,000.
+    assert_eq!(input("count-0-2").value(), "1000");
+    // The stage below keeps its rate, so its count scales: 1000 × 25 % = 250.
+    assert_eq!(input("count-0-3").value(), "250");
+}
+
+#[wasm_bindgen_test]
+async fn typing_a_count_sets_its_rate() {
+    document().body().unwrap().set_inner_html("");
+    mount();
+    settle().await;
+    type_into("count-0-1", "5000");
+    settle().await;
+    assert_eq!(input("rate-0-1").value(), "50");
+    assert_eq!(input("rate-slider-0-1").value(), "50");
+}
+
+#[wasm_bindgen_test]
+async fn text_that_is_not_a_number_gets_a_message_and_changes_nothing() {
+    document().body().unwrap().set_inner_html("");
+    mount();
+    settle().await;
+    type_into("rate-0-2", "abc");
+    settle().await;
+    let err = document()
+        .query_selector("[data-testid=\"field-error\"][data-field=\"rate-0-2\"]")
+        .unwrap();
+    assert!(err.is_some(), "no message beside rate-0-2");
+    // The linked count still shows the last good value, and the text typed stays.
+    assert_eq!(input("count-0-2").value(), "800");
+    assert_eq!(input("rate-0-2").value(), "abc");
+    let status = document()
+        .query_selector("[data-testid=\"sim-status\"]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("invalid")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn full_width_digits_and_wan_are_understood() {
+    document().body().unwrap().set_inner_html("");
+    mount();
+    settle().await;
+    type_into("volume-0", "２万");
+    settle().await;
+    // 20,000 × 25 % = 5,000 reach interest.
+    assert_eq!(input("count-0-1").value(), "5000");
+}
