@@ -81,7 +81,7 @@ pub mod timing {
     //! Thin wrappers over `performance.mark`/`measure`; failures are ignored
     //! (timing must never break the page).
     use funnelcast_engine::Model;
-    use wasm_bindgen::JsValue;
+    use wasm_bindgen::{JsCast, JsValue};
 
     pub struct Detail {
         trials: u32,
@@ -123,14 +123,19 @@ pub mod timing {
         let _ = js_sys::Reflect::set(&opts, &"detail".into(), &d);
         let _ = js_sys::Reflect::set(&opts, &"start".into(), &start.into());
         let _ = js_sys::Reflect::set(&opts, &"end".into(), &end.into());
-        let _ = p.measure_with_str_and_performance_measure_options(name, opts.unchecked_ref());
+        // `measure(name, { start, end, detail })` is an unstable API in web-sys,
+        // so call it through JS reflection.
+        if let Ok(f) = js_sys::Reflect::get(&p, &"measure".into()) {
+            if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+                let _ = f.call2(&p, &name.into(), &opts);
+            }
+        }
     }
 
     /// `funnelcast:render`: from the results' arrival (the sim end mark) to
     /// the next animation frame, when the page has drawn them.
     pub fn measure_render() {
         use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
         let Some(w) = web_sys::window() else { return };
         let cb = Closure::once_into_js(move || {
             if let Some(p) = performance() {
@@ -144,5 +149,4 @@ pub mod timing {
         });
         let _ = w.request_animation_frame(cb.unchecked_ref());
     }
-    use wasm_bindgen::JsCast;
 }

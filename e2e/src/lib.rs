@@ -153,7 +153,7 @@ pub async fn open(driver: &Driver, b: Browser) -> Client {
             }
         }))
         .unwrap();
-    ClientBuilder::native()
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await

@@ -155,8 +155,13 @@ async fn a_phone_sized_window_stacks_the_page() {
         &url,
     )
     .await;
-    let editor = p.el("volume-0").await.rect().await.unwrap();
-    let results = p.el("result-revenue-mean-0").await.rect().await.unwrap();
+    let editor = p.el("volume-0").await.rectangle().await.unwrap();
+    let results = p
+        .el("result-revenue-mean-0")
+        .await
+        .rectangle()
+        .await
+        .unwrap();
     // Stacked: the results come below the editors, not beside them.
     assert!(
         results.1 > editor.1,

@@ -76,7 +76,8 @@ pub(crate) struct Engine {
 }
 
 fn round_volume(v: f64) -> u64 {
-    libm::round(v.clamp(0.0, VOLUME_CAP)) as u64
+    // Rounding is exact in IEEE arithmetic: the same on every target.
+    v.clamp(0.0, VOLUME_CAP).round() as u64
 }
 
 impl Engine {
@@ -269,7 +270,7 @@ impl SegEngine {
                 let v = match self.plan.volume.kind() {
                     VolumeKind::Fixed(v) => v,
                     VolumeKind::LogNormal { mu, sigma } => {
-                        libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
+                        crate::fmath::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
                     }
                 };
                 for (i, r) in self.plan.rates.iter().enumerate() {

@@ -18,8 +18,9 @@ pub struct CountHist {
     shift: u32,
     counts: Vec<u32>,
     n: u64,
+    /// Exact sum; the sum of squares comes from the bins at the end (exact
+    /// while bins are one count wide).
     sum: u128,
-    sum_sq: u128,
     min: u64,
     max: u64,
 }
@@ -36,7 +37,6 @@ impl CountHist {
     pub fn add(&mut self, v: u64) {
         self.n += 1;
         self.sum += v as u128;
-        self.sum_sq += (v as u128) * (v as u128);
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         let b = v >> self.shift;
@@ -114,10 +114,21 @@ impl CountHist {
         if self.n < 2 {
             return 0.0;
         }
-        let n = self.n as u128;
-        // n·Σx² − (Σx)² is exact in u128 for the engine's limits.
-        let num = n * self.sum_sq - self.sum * self.sum;
-        libm::sqrt(num as f64 / (self.n as f64 * (self.n - 1) as f64))
+        // Σ count·(value − mean)² over the bins (mid-bin when coarse).
+        let mean = self.mean();
+        let half = if self.shift == 0 {
+            0.0
+        } else {
+            ((1u64 << self.shift) as f64 - 1.0) / 2.0
+        };
+        let mut ss = 0.0;
+        for (j, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                let v = ((self.base + j as u64) << self.shift) as f64 + half;
+                ss += c as f64 * (v - mean) * (v - mean);
+            }
+        }
+        (ss / (self.n - 1) as f64).sqrt()
     }
 
     /// Value of the order statistic of rank r (0-based).

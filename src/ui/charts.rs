@@ -112,10 +112,19 @@ fn FunnelChart() -> impl IntoView {
                                 fill-opacity=fmt_svg(1.0 - 0.12 * i as f64)>
                                 <title>{title}</title>
                             </rect>
-                            <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(mid_y + 4.0) text-anchor="middle" class="bar-label"
-                                fill="#ffffff" style="fill:#fff;font-weight:600;paint-order:stroke;stroke:#0b3d6e;stroke-width:2px">
-                                {format_count(c, lang)}
-                            </text>
+                            {if b.w >= 64.0 {
+                                view! {
+                                    <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(mid_y + 4.5) text-anchor="middle" class="bar-in">
+                                        {format_count(c, lang)}
+                                    </text>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <text x=fmt_svg(b.x + b.w + 8.0) y=fmt_svg(mid_y + 4.5) class="bar-out">
+                                        {format_count(c, lang)}
+                                    </text>
+                                }.into_any()
+                            }}
                             {conv_label.map(|l| view! {
                                 <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(b.y + b.h + gap / 2.0 + 4.0) text-anchor="middle" class="conv">{l}</text>
                             })}
@@ -203,7 +212,7 @@ fn overlay(
         let c = colour(s.s);
         let (bx, bw) = chart::band(s.p5, s.p95, &x);
         let yy = band_top + 14.0 * k as f64;
-        let px = x.clamp(x.map(s.p50));
+        let px = x.clamp(s.p50);
         let tip = format!("{} — P5 {} · P50 {} · P95 {}", s.name, fmt(s.p5), fmt(s.p50), fmt(s.p95));
         view! {
             <g>
@@ -219,7 +228,7 @@ fn overlay(
     });
     // The baseline's mean, marked across the plot.
     let base_mark = (!zero_line).then(|| series.first().map(|s| {
-        let bx = x.clamp(x.map(s.p50));
+        let bx = x.clamp(s.p50);
         view! { <line x1=fmt_svg(bx) x2=fmt_svg(bx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke=colour(0) stroke-dasharray="3 3" stroke-opacity="0.8"></line> }
     })).flatten();
     view! {

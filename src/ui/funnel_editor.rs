@@ -315,7 +315,7 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
             <label class="lbl stage-lbl" title=move || format!("{} → {}", prev(), name())>
                 <span class="arrow">"→ "</span>{name}
             </label>
-            <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct
+            <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct decimals=2
                 on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
             <input type="range" min="0" max="100" step="0.1" class="slider" data-testid=format!("rate-slider-{g}-{i}")
                 aria-label=move || format!("{} %", name())
@@ -325,7 +325,7 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                         state.edit(|d| d.set_rate(g, i, v / 100.0));
                     }
                 }/>
-            <NumInput testid=format!("count-{g}-{i}") value=count
+            <NumInput testid=format!("count-{g}-{i}") value=count decimals=1
                 on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
             <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
                 on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_rate_mode(g, i, &m)); }>

@@ -9,12 +9,13 @@ use web_sys::HtmlInputElement;
 use crate::format::{parse_number, parse_percent, ParseError};
 use crate::ui::state::{use_state, FieldMsg};
 
-/// Plain text for an input box: no grouping, at most 6 decimals, trimmed.
-pub fn input_text(x: f64) -> String {
+/// Plain text for an input box: no grouping, at most `decimals` decimals,
+/// trailing zeros trimmed.
+pub fn input_text_with(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    let s = format!("{:.6}", x);
+    let s = format!("{:.*}", decimals, x);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
         "0".into()
@@ -23,8 +24,10 @@ pub fn input_text(x: f64) -> String {
     }
 }
 
-fn same(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+/// Whether the text in a box already means `v` at the precision it is shown.
+fn same(a: f64, b: f64, decimals: usize) -> bool {
+    let tol = 0.5 * 10f64.powi(-(decimals as i32));
+    (a - b).abs() <= tol.max(1e-9 * a.abs().max(b.abs()).max(1.0))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,7 +50,12 @@ pub fn NumInput(
     /// An empty box is allowed and means "not set": `on_value` gets NaN.
     #[prop(optional)]
     optional: bool,
+    /// Decimals shown when the value changes from elsewhere (what the user
+    /// types is never rewritten); 6 when not given.
+    #[prop(optional)]
+    decimals: Option<usize>,
 ) -> impl IntoView {
+    let decimals = decimals.unwrap_or(6);
     let state = use_state();
     let kind = kind.unwrap_or(NumKind::Plain);
     let parse = move |s: &str| match kind {
@@ -63,12 +71,12 @@ pub fn NumInput(
             let text = el.value();
             let shown = parse(&text);
             let unchanged = match shown {
-                Ok(x) => same(x, v),
+                Ok(x) => same(x, v, decimals),
                 Err(ParseError::Empty) => optional && v.is_nan(),
                 Err(_) => false,
             };
             if !unchanged {
-                el.set_value(&input_text(v));
+                el.set_value(&input_text_with(v, decimals));
             }
         }
     });
@@ -101,7 +109,7 @@ pub fn NumInput(
             data-testid=id.clone()
             aria-label=aria
             aria-invalid=move || if has_error.get() { "true" } else { "false" }
-            value=input_text(value.get_untracked())
+            value=input_text_with(value.get_untracked(), decimals)
             on:input=on_input
         />
         <FieldError testid=id />

@@ -77,7 +77,7 @@ pub fn ResultsTable() -> impl IntoView {
                     &|s| r.scenarios[s].revenue.clone(), &money);
                 let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
                 let dash = || view! { <td class="na">"—"</td> }.into_any();
-                let uplift = row(t_string!(i18n, uplift).to_string(), &|s| match cmp(s) {
+                let uplift = row(format!("{} ({})", t_string!(i18n, mean), t_string!(i18n, uplift_interval)), &|s| match cmp(s) {
                     Some(c) => view! {
                         <td>
                             <span data-testid=format!("result-uplift-mean-{s}") data-value=raw(c.uplift.mean)>{money(c.uplift.mean)}</span>

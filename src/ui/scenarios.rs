@@ -82,7 +82,9 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                     on:click=move |_| {
                         let name = format!("{} (2)", sc.get_untracked().map(|x| x.name).unwrap_or_default());
                         state.edit_structure(|d| { d.duplicate_scenario(s, name); });
-                    }>"⧉"</button>
+                    }>
+                    <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true"><path d="M5 1h9v10H5zM2 5v10h9" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>
+                </button>
                 <button class="icon danger" data-testid=format!("remove-scenario-{s}") title=move || t_string!(i18n, remove).to_string()
                     on:click=move |_| state.edit_structure(|d| { d.remove_scenario(s); })>"×"</button>
             </div>

@@ -1,0 +1,203 @@
+//! The user stories of DESIGN.md, step by step, through the page's test
+//! contract (TESTING.md), with screenshots under target/screenshots/.
+
+use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
+
+fn near(got: f64, want: f64, rel: f64) -> bool {
+    (got - want).abs() <= rel * want.abs()
+}
+
+async fn input_value(p: &Page, id: &str) -> String {
+    p.el(id)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// The trainer: the classic funnel, drag one rate, "+30 % awareness" against
+/// "+5 points at consideration", side by side, then the same in Chinese.
+#[tokio::test(flavor = "multi_thread")]
+async fn trainer_story() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(
+        open(
+            &driver,
+            Browser {
+                lang: "en-US",
+                width: 1400,
+                height: 2600,
+            },
+        )
+        .await,
+        &url,
+    )
+    .await;
+
+    p.select("preset", "classic5").await;
+    p.wait_state("done").await;
+
+    // Drag the consideration rate from 32 % to 40 %: 10,000 × .25 × .40 × .25 × .30 = 75 customers.
+    p.slide("rate-slider-0-2", 40.0).await;
+    p.wait_state("done").await;
+    assert_eq!(input_value(&p, "rate-0-2").await, "40");
+    let base_customers = p.value("result-customers-mean-0").await;
+    assert!(
+        near(base_customers, 75.0, 0.02),
+        "customers {base_customers}"
+    );
+    let base_revenue = p.value("result-revenue-mean-0").await;
+    assert!(
+        near(base_revenue, 375_000.0, 0.02),
+        "revenue {base_revenue}"
+    );
+
+    // "+30 % awareness", one click.
+    p.click("scenario-awareness30").await;
+    p.wait_state("done").await;
+    assert_eq!(input_value(&p, "lever-volume-pct-1").await, "30");
+
+    // "+5 points at consideration": a new scenario with one lever.
+    p.click("add-scenario").await;
+    p.type_into("scenario-name-2", "+5 pts consideration").await;
+    p.type_into("lever-rate-pts-2-2", "5").await;
+    p.wait_state("done").await;
+
+    // Expected uplifts: +30 % of 375,000 = 112,500; 45/40 of it = +46,875.
+    let up1 = p.value("result-uplift-mean-1").await;
+    let up2 = p.value("result-uplift-mean-2").await;
+    assert!(
+        near(up1, 112_500.0, 0.05),
+        "uplift of +30 % awareness {up1}"
+    );
+    assert!(near(up2, 46_875.0, 0.08), "uplift of +5 pts {up2}");
+    assert!(up1 > up2, "the room's question: +30 % awareness wins here");
+    // Common random numbers with a monotone coupling: an improving lever
+    // never lowers a trial's revenue, so even the P5 of the uplift is ≥ 0.
+    assert!(p.value("result-uplift-p5-1").await >= 0.0);
+    assert!(p.value("result-uplift-p5-2").await >= 0.0);
+    let beat1 = p.value("result-p-beat-1").await;
+    assert!(beat1 > 0.95 && beat1 <= 1.0, "P(beat) {beat1}");
+    assert!(p.value("result-revenue-mean-1").await > base_revenue);
+    assert!(p.exists("revenue-chart").await && p.exists("uplift-chart").await);
+    p.screenshot("trainer-en").await;
+
+    // Switch to Chinese: same numbers (same seed), names follow the language,
+    // except the one the trainer typed.
+    p.click("lang").await;
+    p.wait_state("done").await;
+    assert_eq!(p.attr("lang", "data-lang").await, "zh");
+    assert_eq!(input_value(&p, "stage-name-2").await, "考虑");
+    assert_eq!(input_value(&p, "scenario-name-1").await, "意识 +30%");
+    assert_eq!(
+        input_value(&p, "scenario-name-2").await,
+        "+5 pts consideration"
+    );
+    assert_eq!(p.value("result-uplift-mean-1").await, up1);
+    let shown = p.el("result-revenue-mean-0").await.text().await.unwrap();
+    assert!(shown.contains('万'), "revenue shown as {shown:?}");
+    p.screenshot("trainer-zh").await;
+    p.c.close().await.unwrap();
+}
+
+/// The planner: case B's two segments, last quarter's counts as evidence, a
+/// campaign with a cost on one segment, ROI, the bottleneck and goal seek.
+#[tokio::test(flavor = "multi_thread")]
+async fn planner_story() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(
+        open(
+            &driver,
+            Browser {
+                lang: "en-US",
+                width: 1400,
+                height: 3000,
+            },
+        )
+        .await,
+        &url,
+    )
+    .await;
+
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    assert!(p.exists("segment-name-1").await);
+    assert_eq!(input_value(&p, "volume-1").await, "2000");
+
+    // Last quarter: 1,800 of 8,000 small firms became interested.
+    p.select("rate-mode-0-1", "evidence").await;
+    p.wait_state("done").await;
+    assert_eq!(input_value(&p, "evidence-n-0-1").await, "8000");
+    assert_eq!(input_value(&p, "evidence-k-0-1").await, "2000");
+    p.type_into("evidence-k-0-1", "1800").await;
+    p.wait_state("done").await;
+    // The plan rate is the posterior mean (k+1)/(n+2).
+    let r: f64 = input_value(&p, "rate-0-1").await.parse().unwrap();
+    assert!(
+        (r - 100.0 * 1801.0 / 8002.0).abs() < 0.006,
+        "rate {r} (shown to 2 decimals)"
+    );
+
+    // k > n is refused beside the field; the last good results stay.
+    let before = p.value("result-revenue-mean-0").await;
+    p.type_into("evidence-k-0-1", "9000").await;
+    p.wait_state("invalid").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter().any(|(f, _)| f.starts_with("evidence-")),
+        "{errs:?}"
+    );
+    assert_eq!(p.value("result-revenue-mean-0").await, before);
+    p.type_into("evidence-k-0-1", "1800").await;
+    p.wait_state("done").await;
+
+    // A campaign: +20 % reach on small firms only, costing 50,000.
+    p.click("add-scenario").await;
+    p.type_into("scenario-name-1", "SMB campaign").await;
+    p.select("lever-scope-1", "0").await;
+    p.type_into("lever-volume-pct-1", "20").await;
+    p.type_into("lever-cost-1", "50000").await;
+    p.wait_state("done").await;
+    let up = p.value("result-uplift-mean-1").await;
+    let net = p.value("result-net-gain-1").await;
+    let roi = p.value("result-roi-1").await;
+    assert!(
+        (net - (up - 50_000.0)).abs() < 1e-6 * up.abs().max(1.0),
+        "net {net} vs uplift {up}"
+    );
+    assert!((roi - net / 50_000.0).abs() < 1e-9, "roi {roi}");
+    // Only the SMB segment grows: the uplift is about 20 % of its revenue,
+    // well below 20 % of the total.
+    let total = p.value("result-revenue-mean-0").await;
+    assert!(up > 0.0 && up < 0.2 * total, "uplift {up} of {total}");
+
+    // The bottleneck: bars largest first, each naming the input it moves.
+    let g0 = p.value("tornado-bar-0").await;
+    let g1 = p.value("tornado-bar-1").await;
+    assert!(g0 >= g1 && g1 > 0.0);
+    let lever = p.attr("tornado-bar-0", "data-lever").await;
+    assert!(
+        lever.starts_with("rate-") || lever == "volume-0" || lever == "deal-value-0",
+        "{lever}"
+    );
+    assert!(p.exists("bottleneck").await);
+
+    // Goal seek: how much more volume for a 90 % chance of 1.5 × today's mean?
+    let target = (total * 1.5).round();
+    p.type_into("goal-target", &target.to_string()).await;
+    p.type_into("goal-prob", "90").await;
+    p.wait_state("done").await;
+    let need = p.value("goal-result").await;
+    assert!(need > 50.0 && need < 200.0, "volume change {need} %");
+    p.screenshot("planner-en").await;
+
+    // On a phone, in Chinese.
+    p.click("lang").await;
+    p.wait_state("done").await;
+    p.set_window(390, 844).await;
+    p.screenshot("planner-zh-phone").await;
+    p.c.close().await.unwrap();
+}
