@@ -2,7 +2,6 @@
 //! mount the app, type, let Leptos settle, read the DOM.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Document, HtmlInputElement};
@@ -30,8 +29,16 @@ fn type_into(id: &str, text: &str) {
 }
 
 fn mount() {
-    // A fresh container per test; the body is shared between tests.
+    // A fresh container per test. The body also holds the test runner's own
+    // output, so only earlier app containers are removed.
+    let old = document().query_selector_all("[data-test-host]").unwrap();
+    for k in 0..old.length() {
+        if let Some(n) = old.item(k) {
+            n.parent_node().unwrap().remove_child(&n).unwrap();
+        }
+    }
     let host = document().create_element("div").unwrap();
+    host.set_attribute("data-test-host", "").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let host: web_sys::HtmlElement = host.dyn_into().unwrap();
     let handle = leptos::mount::mount_to(host, funnelcast::App);
@@ -46,7 +53,6 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 async fn typing_a_rate_moves_its_linked_count() {
-    document().body().unwrap().set_inner_html("");
     mount();
     settle().await;
     assert_eq!(input("count-0-2").value(), "800");
@@ -60,7 +66,6 @@ async fn typing_a_rate_moves_its_linked_count() {
 
 #[wasm_bindgen_test]
 async fn typing_a_count_sets_its_rate() {
-    document().body().unwrap().set_inner_html("");
     mount();
     settle().await;
     type_into("count-0-1", "5000");
@@ -71,7 +76,6 @@ async fn typing_a_count_sets_its_rate() {
 
 #[wasm_bindgen_test]
 async fn text_that_is_not_a_number_gets_a_message_and_changes_nothing() {
-    document().body().unwrap().set_inner_html("");
     mount();
     settle().await;
     type_into("rate-0-2", "abc");
@@ -95,7 +99,6 @@ async fn text_that_is_not_a_number_gets_a_message_and_changes_nothing() {
 
 #[wasm_bindgen_test]
 async fn full_width_digits_and_wan_are_understood() {
-    document().body().unwrap().set_inner_html("");
     mount();
     settle().await;
     type_into("volume-0", "２万");

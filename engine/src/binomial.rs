@@ -1,10 +1,9 @@
-//! Binomial counts: an exact sampler for arbitrary (n, p) (BINV inversion for
-//! small n·p, BTPE otherwise — Kachitvichyanukul & Schmeiser 1988, ported from
-//! rand_distr 0.6 with `libm` maths), and an inversion table for the fast path
+//! Binomial counts: an exact sampler for arbitrary (n, p) (inversion for
+//! small n·p, Hörmann's transformed rejection BTRD otherwise, written here
+//! from the 1993 paper with `libm` maths), and an inversion table for the fast path
 //! whose draws are monotone in the uniform (common random numbers).
 
 use crate::rng::Xoshiro256pp;
-use core::cmp::Ordering;
 
 /// A Binomial(n, p) draw. p outside [0, 1] is clamped (callers pass valid p).
 pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
@@ -20,7 +19,7 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     let x = if np < 10.0 {
         binv(n, p, rng)
     } else {
-        btpe(n, p, rng)
+        btrd(n, p, rng)
     };
     if flipped {
         n - x
@@ -35,7 +34,7 @@ fn ln_1m(p: f64) -> f64 {
     if p < 1e-3 {
         -(p + p * p * (0.5 + p * (1.0 / 3.0 + p * (0.25 + p * 0.2))))
     } else {
-        crate::fmath::ln(1.0 - p)
+        libm::log(1.0 - p)
     }
 }
 
@@ -44,7 +43,7 @@ fn binv(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
     // q^n via exp(n·log1p(−p)) keeps precision for tiny p.
-    let r0 = crate::fmath::exp(n as f64 * ln_1m(p));
+    let r0 = libm::exp(n as f64 * ln_1m(p));
     // n·p < 10 so a result above 110 is ~30 sd away: restart (as GSL does).
     const MAX_X: u64 = 110;
     'outer: loop {
@@ -63,130 +62,108 @@ fn binv(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     }
 }
 
-#[allow(clippy::many_single_char_names)]
-fn btpe(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
-    const SQUEEZE_THRESHOLD: u64 = 20;
-    let np = n as f64 * p;
+/// ln k! − [(k + ½)·ln(k + 1) − (k + 1) + ½·ln 2π]: the error of Stirling's
+/// formula for ln k!, from `lgamma` for small k and its asymptotic series
+/// (error < 1e-13 from k = 10 on) beyond.
+fn stirling_error(k: u64) -> f64 {
+    let k1 = (k + 1) as f64;
+    if k < 10 {
+        const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
+        libm::lgamma(k1) - (k as f64 + 0.5) * libm::log(k1) + k1 - HALF_LN_2PI
+    } else {
+        let r2 = 1.0 / (k1 * k1);
+        (1.0 / 12.0 - (1.0 / 360.0 - r2 / 1260.0) * r2) / k1
+    }
+}
+
+/// Binomial(n, p) for p ≤ ½ and n·p ≥ 10 by transformed rejection with
+/// decomposition (Hörmann 1993, "BTRD"): a uniform U is mapped through a
+/// hat that fits the pmf's shape; most draws are accepted at once (the
+/// central box), the others by comparing a uniform with the exact pmf ratio
+/// f(k)/f(m) — by multiplication near the mode m, else via Stirling's series
+/// after a squeeze. Exact (up to floating point).
+fn btrd(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     let q = 1.0 - p;
-    let npq = np * q;
-    let f_m = np + p;
-    let m = f_m as u64;
-    let p1 = (2.195 * npq.sqrt() - 4.6 * q).floor() + 0.5;
-    let x_m = m as f64 + 0.5;
-    let x_l = x_m - p1;
-    let x_r = x_m + p1;
-    let c = 0.134 + 20.5 / (15.3 + m as f64);
-    let p2 = p1 * (1.0 + 2.0 * c);
-    fn lambda(a: f64) -> f64 {
-        a * (1.0 + 0.5 * a)
-    }
-    let lambda_l = lambda((f_m - x_l) / (f_m - x_l * p));
-    let lambda_r = lambda((x_r - f_m) / (x_r * q));
-    let p3 = p2 + c / lambda_l;
-    let p4 = p3 + c / lambda_r;
-    let mut y: u64;
+    let nf = n as f64;
+    let m = ((nf + 1.0) * p) as u64;
+    let r = p / q;
+    let nr = (nf + 1.0) * r;
+    let npq = nf * p * q;
+    let spq = npq.sqrt();
+    let b = 1.15 + 2.53 * spq;
+    let a = -0.0873 + 0.0248 * b + 0.01 * p;
+    let c = nf * p + 0.5;
+    let alpha = (2.83 + 5.1 / b) * spq;
+    let v_r = 0.92 - 4.2 / b;
+    let u_rv_r = 0.86 * v_r;
+    let nm = (n - m + 1) as f64;
+    let mf = m as f64;
+    // The constant part of the final test, computed when first needed.
+    let mut h = f64::NAN;
     loop {
-        let u = rng.uniform() * p4;
         let mut v = rng.uniform();
-        if u <= p1 {
-            y = (x_m - p1 * v + u) as u64;
-            break;
+        if v <= u_rv_r {
+            // The central box: accepted without a test.
+            let u = v / v_r - 0.43;
+            return libm::floor((2.0 * a / (0.5 - u.abs()) + b) * u + c) as u64;
         }
-        if u <= p2 {
-            let x = x_l + (u - p1) / c;
-            v = v * c + 1.0 - (x - x_m).abs() / p1;
-            if v > 1.0 || x < 0.0 {
-                continue;
-            }
-            y = x as u64;
-        } else if u <= p3 {
-            let y_tmp = x_l + crate::fmath::ln(v) / lambda_l;
-            if y_tmp < 0.0 {
-                continue;
-            }
-            y = y_tmp as u64;
-            v *= (u - p2) * lambda_l;
+        let u = if v >= v_r {
+            rng.uniform() - 0.5
         } else {
-            let y_tmp = x_r - crate::fmath::ln(v) / lambda_r;
-            if y_tmp.is_nan() || y_tmp > n as f64 {
-                continue;
-            }
-            y = y_tmp as u64;
-            if y > n {
-                continue;
-            }
-            v *= (u - p3) * lambda_r;
-        }
-        let k = y.abs_diff(m);
-        if !(k > SQUEEZE_THRESHOLD && (k as f64) < 0.5 * npq - 1.0) {
-            let s = p / q;
-            let a = s * (n as f64 + 1.0);
-            let mut f = 1.0;
-            match m.cmp(&y) {
-                Ordering::Less => {
-                    let mut i = m;
-                    loop {
-                        i += 1;
-                        f *= a / (i as f64) - s;
-                        if i == y {
-                            break;
-                        }
-                    }
-                }
-                Ordering::Greater => {
-                    let mut i = y;
-                    loop {
-                        i += 1;
-                        f /= a / (i as f64) - s;
-                        if i == m {
-                            break;
-                        }
-                    }
-                }
-                Ordering::Equal => {}
-            }
-            if v > f {
-                continue;
-            }
-            break;
-        }
-        let kf = k as f64;
-        let rho = (kf / npq) * ((kf * (kf / 3.0 + 0.625) + 1.0 / 6.0) / npq + 0.5);
-        let t = -0.5 * kf * kf / npq;
-        let alpha = crate::fmath::ln(v);
-        if alpha < t - rho {
-            break;
-        }
-        if alpha > t + rho {
-            continue;
-        }
-        let x1 = (y + 1) as f64;
-        let f1 = (m + 1) as f64;
-        let z = ((n - m) + 1) as f64;
-        let w = ((n - y) + 1) as f64;
-        fn stirling(a: f64) -> f64 {
-            let a2 = a * a;
-            (13860. - (462. - (132. - (99. - 140. / a2) / a2) / a2) / a2) / a / 166320.
-        }
-        let y_sub_m = if y > m {
-            (y - m) as f64
-        } else {
-            -((m - y) as f64)
+            let u = v / v_r - 0.93;
+            v = rng.uniform() * v_r;
+            0.5f64.copysign(u) - u
         };
-        if alpha
-            > x_m * crate::fmath::ln(f1 / x1)
-                + ((n - m) as f64 + 0.5) * crate::fmath::ln(z / w)
-                + y_sub_m * crate::fmath::ln(w * p / (x1 * q))
-                + stirling(f1)
-                + stirling(z)
-                - stirling(x1)
-                - stirling(w)
-        {
+        let us = 0.5 - u.abs();
+        let kf = libm::floor((2.0 * a / us + b) * u + c);
+        if kf < 0.0 || kf > nf {
             continue;
         }
-        break;
+        let k = kf as u64;
+        v = v * alpha / (a / (us * us) + b);
+        let km = k.abs_diff(m);
+        if km <= 15 {
+            // f(k)/f(m) by the ratio f(i)/f(i−1) = (n + 1 − i)/i · r.
+            let mut f = 1.0;
+            if m < k {
+                for i in m + 1..=k {
+                    f *= nr / i as f64 - r;
+                }
+            } else {
+                for i in k + 1..=m {
+                    v *= nr / i as f64 - r;
+                }
+            }
+            if v <= f {
+                return k;
+            }
+            continue;
+        }
+        // Squeeze on ln v around the normal approximation of ln f(k)/f(m).
+        let v = libm::log(v);
+        let kmf = km as f64;
+        let rho = (kmf / npq) * (((kmf / 3.0 + 0.625) * kmf + 1.0 / 6.0) / npq + 0.5);
+        let t = -kmf * kmf / (2.0 * npq);
+        if v < t - rho {
+            return k;
+        }
+        if v > t + rho {
+            continue;
+        }
+        if h.is_nan() {
+            h = (mf + 0.5) * libm::log((mf + 1.0) / (r * nm))
+                + stirling_error(m)
+                + stirling_error(n - m);
+        }
+        let nk = (n - k + 1) as f64;
+        let bound =
+            h + (nf + 1.0) * libm::log(nm / nk) + (kf + 0.5) * libm::log(nk * r / (kf + 1.0))
+                - stirling_error(k)
+                - stirling_error(n - k);
+        if v <= bound {
+            return k;
+        }
     }
-    y
 }
 
 /// Largest table the fast path builds (entries); beyond it the segment falls
@@ -284,10 +261,59 @@ impl BinomialTable {
     pub fn quantile(&self, u: f64) -> u64 {
         let g = self.guide.len();
         let mut j = self.guide[((u * g as f64) as usize).min(g - 1)] as usize;
+        // The answer is almost always within two steps of the guide: take
+        // them without branches (the last entry is ∞, so j stays in the
+        // table), then finish the rare longer walks.
+        j += (self.cdf[j] <= u) as usize;
+        j += (self.cdf[j] <= u) as usize;
         while self.cdf[j] <= u {
             j += 1;
         }
         self.lo + j as u64
+    }
+
+    /// F(x) as stored (0 below the table, ∞ — i.e. 1 — from its last entry on).
+    #[inline]
+    fn cdf_at(&self, x: u64) -> f64 {
+        if x < self.lo {
+            0.0
+        } else {
+            let j = (x - self.lo) as usize;
+            self.cdf.get(j).copied().unwrap_or(f64::INFINITY)
+        }
+    }
+
+    /// This table with F(x) raised to at least `other`'s F(x) everywhere, so
+    /// that `self.quantile(u) ≤ other.quantile(u)` for every u (in fact the
+    /// quantile becomes min of the two). A later stage of a funnel is
+    /// stochastically smaller than the one before, so this only repairs
+    /// rounding (≈ 1e-16) and keeps the stages in order at every u.
+    pub fn at_most(self, other: &BinomialTable) -> Self {
+        let mut cdf = self.cdf;
+        for (j, c) in cdf.iter_mut().enumerate() {
+            *c = c.max(other.cdf_at(self.lo + j as u64));
+        }
+        if let Some(end) = cdf.iter().position(|c| *c == f64::INFINITY) {
+            cdf.truncate(end + 1);
+        }
+        Self::with_cdf(self.lo, cdf)
+    }
+
+    /// The law the table inverts: (first value, probabilities) — its
+    /// probabilities sum to 1.
+    pub fn pmf(&self) -> (u64, Vec<f64>) {
+        let mut prev = 0.0;
+        let pmf = self
+            .cdf
+            .iter()
+            .map(|&c| {
+                let c = c.min(1.0);
+                let p = (c - prev).max(0.0);
+                prev = c;
+                p
+            })
+            .collect();
+        (self.lo, pmf)
     }
 
     /// Entries in the table.

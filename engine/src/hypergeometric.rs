@@ -36,7 +36,7 @@ pub fn hypergeometric(total: u64, successes: u64, draws: u64, rng: &mut Xoshiro2
         |a: f64, b: f64| libm::lgamma(a + 1.0) - libm::lgamma(b + 1.0) - libm::lgamma(a - b + 1.0);
     let m = mode as f64;
     let ln_pm = ln_choose(k, m) + ln_choose(nn - k, n - m) - ln_choose(nn, n);
-    let pm = crate::fmath::exp(ln_pm);
+    let pm = libm::exp(ln_pm);
     // pmf(x+1)/pmf(x)
     let ratio = |x: u64| {
         let x = x as f64;

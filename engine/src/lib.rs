@@ -10,7 +10,6 @@
 
 pub mod binomial;
 pub mod error;
-pub mod fmath;
 pub mod gamma;
 pub mod goal;
 pub mod hypergeometric;
@@ -23,7 +22,6 @@ pub mod simulate;
 pub mod special;
 pub mod summary;
 pub mod workloads;
-mod ziggurat_tables;
 
 pub use error::{Field, ModelError, Problem};
 pub use goal::goal_seek;

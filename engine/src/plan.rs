@@ -76,8 +76,8 @@ impl Volume {
         }
     }
 
-    /// The q-quantile, for q ∈ {0.05, 0.10, 0.90, 0.95} exactly (other q:
-    /// the nearest of these is not used — see [`crate::special`]); fixed
+    /// The q-quantile of the continuous volume (exact normal quantiles are
+    /// used at 0.05/0.10/0.90/0.95, bisection on erfc elsewhere); fixed
     /// volumes return their value.
     pub fn quantile(&self, q: f64) -> f64 {
         match self.0 {

@@ -15,10 +15,10 @@
 //!   extra people convert independently (README.md has the argument).
 
 use crate::binomial::{binomial, BinomialTable};
-use crate::gamma::{beta, gamma, standard_normal};
+use crate::gamma::{beta, gamma, gamma_with, standard_normal, GammaShape};
 use crate::hypergeometric::hypergeometric;
 use crate::plan::{DealValue, Plan, RateKind, SegmentLevers, SegmentPlan, VolumeKind};
-use crate::results::{Comparison, Results, ScenarioResult};
+use crate::results::{Comparison, Results, ScenarioResult, StageSummary};
 use crate::rng::Xoshiro256pp;
 use crate::summary::{fill_histogram, histogram_frame, summarize, CountHist};
 
@@ -49,6 +49,11 @@ enum Path {
     Fast {
         volumes: Vec<u64>,
         tables: Vec<Option<Vec<BinomialTable>>>,
+        /// Gamma constants of the baseline revenue for c customers,
+        /// `shapes[c − shapes_lo]` (only where the deal is a Gamma and
+        /// c·α ≥ 1; other counts take the general call).
+        shapes: Vec<GammaShape>,
+        shapes_lo: u64,
     },
     General,
 }
@@ -73,6 +78,9 @@ pub(crate) struct Engine {
     segs: Vec<SegEngine>,
     stages: usize,
     scenarios: usize,
+    /// Fast path only: draw only the customers (the last stage) per trial;
+    /// the other stages' counts are then left stale in the trial buffer.
+    customers_only: bool,
 }
 
 fn round_volume(v: f64) -> u64 {
@@ -118,6 +126,7 @@ impl Engine {
             segs,
             stages: k,
             scenarios: ns,
+            customers_only: false,
         }
     }
 
@@ -135,7 +144,7 @@ impl Engine {
         buf.revenue.fill(0.0);
         let k = self.stages;
         for seg in &mut self.segs {
-            seg.trial(k, buf);
+            seg.trial(k, self.customers_only, buf);
         }
     }
 }
@@ -164,14 +173,44 @@ fn fast_path(seg: &SegmentPlan, levers: &[SegmentLevers]) -> Option<Path> {
             continue;
         }
         let mut p = 1.0;
-        let mut ts = Vec::new();
+        let mut ts: Vec<BinomialTable> = Vec::new();
         for (i, &r) in rates.iter().enumerate() {
             p *= lv.rate(i, r);
-            ts.push(BinomialTable::new(vs, p)?);
+            let t = BinomialTable::new(vs, p)?;
+            // Stage order at every u, even where rounding in two tables
+            // would break it (≈ 1e-16): each stage's quantile ≤ the last's.
+            ts.push(match ts.last() {
+                Some(prev) => t.at_most(prev),
+                None => t,
+            });
         }
         tables.push(Some(ts));
     }
-    Some(Path::Fast { volumes, tables })
+    // The baseline's customers range over its last table's values.
+    let (mut shapes, mut shapes_lo) = (Vec::new(), 0);
+    let deal = seg.deal;
+    if deal.scale() > 0.0 && deal.shape().is_finite() {
+        let last = tables[0].as_ref().and_then(|ts| ts.last());
+        if let Some(t) = last {
+            let (lo, pmf) = t.pmf();
+            let lo = lo.max(1);
+            // Smallest count whose shape c·α is ≥ 1 (smaller ones: general call).
+            let first = (lo..lo + pmf.len() as u64).find(|&c| c as f64 * deal.shape() >= 1.0);
+            if let Some(first) = first {
+                shapes_lo = first;
+                let end = t.pmf().0 + pmf.len() as u64;
+                shapes = (first..end)
+                    .map(|c| GammaShape::new(c as f64 * deal.shape()))
+                    .collect();
+            }
+        }
+    }
+    Some(Path::Fast {
+        volumes,
+        tables,
+        shapes,
+        shapes_lo,
+    })
 }
 
 #[inline]
@@ -236,26 +275,118 @@ fn couple_stage(n0p: u64, n0c: u64, nsp: u64, r0: f64, rs: f64, rng: &mut Xoshir
     conv + binomial(nsp - common, rs, rng)
 }
 
+/// Trials drawn together on the customers-only fast path.
+pub(crate) const BLOCK: usize = 256;
+
+impl Engine {
+    /// `len` ≤ [`BLOCK`] trials on the fast path with `customers_only`: per
+    /// scenario s and trial j, the customers and revenue totals over
+    /// segments in `cust[s * BLOCK + j]`, `rev[s * BLOCK + j]` — the same
+    /// numbers as `len` calls of [`Engine::trial`] (last stage, revenue).
+    /// Each stream is still read in trial order; drawing a block per stream
+    /// lets the processor overlap independent trials.
+    pub(crate) fn block_customers(&mut self, len: usize, cust: &mut [u64], rev: &mut [f64]) {
+        debug_assert!(len <= BLOCK);
+        // The first segment writes, the others add (no clearing pass).
+        let (first, rest) = self.segs.split_first_mut().expect("a plan has segments");
+        first.block_customers::<false>(len, cust, rev);
+        for seg in rest {
+            seg.block_customers::<true>(len, cust, rev);
+        }
+    }
+}
+
 impl SegEngine {
+    fn block_customers<const ADD: bool>(&mut self, len: usize, cust: &mut [u64], rev: &mut [f64]) {
+        let Path::Fast {
+            tables,
+            shapes,
+            shapes_lo,
+            ..
+        } = &self.path
+        else {
+            unreachable!("customers_only is set only when every segment is fast")
+        };
+        let deal = self.plan.deal;
+        let mut u = [0.0f64; BLOCK];
+        for x in &mut u[..len] {
+            *x = self.streams.inputs.uniform();
+        }
+        fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
+            t.as_ref().and_then(|ts| ts.last())
+        }
+        let mut c0 = [0u64; BLOCK];
+        if let Some(t) = last(&tables[0]) {
+            for (c, &u) in c0[..len].iter_mut().zip(&u[..len]) {
+                *c = t.quantile(u);
+            }
+        }
+        let mut g0 = [0.0f64; BLOCK];
+        let rng0 = &mut self.streams.revenue[0];
+        for (g, &c) in g0[..len].iter_mut().zip(&c0[..len]) {
+            *g = match c
+                .checked_sub(*shapes_lo)
+                .and_then(|j| shapes.get(j as usize))
+            {
+                Some(&sh) => deal.scale() * gamma_with(sh, rng0),
+                None => baseline_revenue(c, &deal, rng0),
+            };
+        }
+        let put = |cust: &mut [u64], rev: &mut [f64], s: usize, j: usize, c: u64, r: f64| {
+            let i = s * BLOCK + j;
+            if ADD {
+                cust[i] += c;
+                rev[i] += r;
+            } else {
+                cust[i] = c;
+                rev[i] = r;
+            }
+        };
+        for j in 0..len {
+            put(cust, rev, 0, j, c0[j], g0[j]);
+        }
+        for (s, table) in tables.iter().enumerate().skip(1) {
+            match last(table) {
+                Some(t) => {
+                    let rng = &mut self.streams.revenue[s];
+                    let factor = self.levers[s].deal_factor;
+                    for j in 0..len {
+                        let cs = t.quantile(u[j]);
+                        let r = scenario_revenue(c0[j], cs, g0[j], &deal, factor, rng);
+                        put(cust, rev, s, j, cs, r);
+                    }
+                }
+                // Identity levers: the baseline's numbers.
+                None => {
+                    for j in 0..len {
+                        put(cust, rev, s, j, c0[j], g0[j]);
+                    }
+                }
+            }
+        }
+    }
+
     #[inline]
-    fn trial(&mut self, k: usize, buf: &mut TrialBuf) {
+    fn trial(&mut self, k: usize, customers_only: bool, buf: &mut TrialBuf) {
         let ns = self.levers.len();
         let deal = self.plan.deal;
         match &self.path {
-            Path::Fast { volumes, tables } => {
+            Path::Fast {
+                volumes, tables, ..
+            } => {
                 let u = self.streams.inputs.uniform();
                 for s in 0..ns {
                     let row = s * k;
                     match &tables[s] {
+                        Some(ts) if customers_only => {
+                            self.n[row + k - 1] = ts[k - 2].quantile(u);
+                        }
                         Some(ts) => {
+                            // The tables are nested (`at_most`), so the stages
+                            // are in order at every u.
                             self.n[row] = volumes[s];
-                            let mut prev = volumes[s];
                             for (i, t) in ts.iter().enumerate() {
-                                // min(): guards the ~1e-16 chance that rounding
-                                // in two tables breaks the order at u.
-                                let x = t.quantile(u).min(prev);
-                                self.n[row + i + 1] = x;
-                                prev = x;
+                                self.n[row + i + 1] = t.quantile(u);
                             }
                         }
                         None => {
@@ -270,7 +401,7 @@ impl SegEngine {
                 let v = match self.plan.volume.kind() {
                     VolumeKind::Fixed(v) => v,
                     VolumeKind::LogNormal { mu, sigma } => {
-                        crate::fmath::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
+                        libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
                     }
                 };
                 for (i, r) in self.plan.rates.iter().enumerate() {
@@ -280,7 +411,9 @@ impl SegEngine {
                     };
                 }
                 let rng = &mut self.streams.counts[0];
-                self.n[0] = round_volume(v);
+                // The baseline's levers are the identity, except in goal seek
+                // where its volume is scaled (× 1.0 leaves v unchanged).
+                self.n[0] = round_volume(v * self.levers[0].volume_factor);
                 for i in 1..k {
                     self.n[i] = binomial(self.n[i - 1], self.r0[i - 1], rng);
                 }
@@ -369,19 +502,41 @@ pub fn simulate_with_progress(
     let k = plan.stages();
     let ns = plan.scenarios.len();
     let mut engine = Engine::new(plan);
+    // Every segment on the fast path: the stages before the last come exactly
+    // from their laws, and a trial draws only the customers.
+    let exact = exact_stage_summaries(&engine);
+    engine.customers_only = exact.is_some();
     let mut buf = engine.buf();
     let mut hists = vec![CountHist::new(); ns * k];
     let mut revenue: Vec<Vec<f64>> = (0..ns).map(|_| Vec::with_capacity(t_total)).collect();
     let mut done = 0u32;
     while (done as usize) < t_total {
         let chunk = (t_total - done as usize).min(PROGRESS_EVERY as usize);
-        for _ in 0..chunk {
-            engine.trial(&mut buf);
-            for (h, &c) in hists.iter_mut().zip(&buf.counts) {
-                h.add(c);
+        if engine.customers_only {
+            let mut cust = vec![0u64; ns * BLOCK];
+            let mut rev = vec![0.0f64; ns * BLOCK];
+            let mut left = chunk;
+            while left > 0 {
+                let len = left.min(BLOCK);
+                engine.block_customers(len, &mut cust, &mut rev);
+                for s in 0..ns {
+                    let h = &mut hists[s * k + k - 1];
+                    for &c in &cust[s * BLOCK..s * BLOCK + len] {
+                        h.add(c);
+                    }
+                    revenue[s].extend_from_slice(&rev[s * BLOCK..s * BLOCK + len]);
+                }
+                left -= len;
             }
-            for (rv, &r) in revenue.iter_mut().zip(&buf.revenue) {
-                rv.push(r);
+        } else {
+            for _ in 0..chunk {
+                engine.trial(&mut buf);
+                for (h, &c) in hists.iter_mut().zip(&buf.counts) {
+                    h.add(c);
+                }
+                for (rv, &r) in revenue.iter_mut().zip(&buf.revenue) {
+                    rv.push(r);
+                }
             }
         }
         done += chunk as u32;
@@ -389,10 +544,104 @@ pub fn simulate_with_progress(
             return None;
         }
     }
-    Some(assemble(plan, &hists, revenue))
+    Some(assemble(plan, &hists, exact, revenue))
 }
 
-fn assemble(plan: &Plan, hists: &[CountHist], mut revenue: Vec<Vec<f64>>) -> Results {
+/// Most multiply–adds spent convolving the segments' stage laws; beyond it
+/// the stages are counted per trial instead.
+const MAX_CONVOLUTION_WORK: usize = 50_000_000;
+
+/// On the fast path (every segment's inputs fixed) the count at stage i is a
+/// sum over segments of independent binomials whose laws the inversion
+/// tables hold: their convolution gives each stage's mean and quantiles
+/// exactly, with no Monte Carlo noise. Returns, per scenario, the summaries
+/// of stages 0..k−1 (the last stage, the customers, is drawn per trial for
+/// revenue and summarised from the draws, like `customers`); `None` when a
+/// segment is on the general path or the convolutions would be too long.
+fn exact_stage_summaries(engine: &Engine) -> Option<Vec<Vec<StageSummary>>> {
+    let k = engine.stages;
+    let mut work = 0usize;
+    let mut out = Vec::with_capacity(engine.scenarios);
+    for s in 0..engine.scenarios {
+        let mut stages = Vec::with_capacity(k - 1);
+        for i in 0..k - 1 {
+            let mut law: (u64, Vec<f64>) = (0, vec![1.0]);
+            for seg in &engine.segs {
+                let Path::Fast {
+                    volumes, tables, ..
+                } = &seg.path
+                else {
+                    return None;
+                };
+                let part = if i == 0 {
+                    (volumes[s], vec![1.0])
+                } else {
+                    let ts = tables[s].as_ref().or(tables[0].as_ref())?;
+                    ts[i - 1].pmf()
+                };
+                work += law.1.len() * part.1.len();
+                if work > MAX_CONVOLUTION_WORK {
+                    return None;
+                }
+                law = convolve(&law, &part);
+            }
+            stages.push(law_summary(law.0, &law.1));
+        }
+        out.push(stages);
+    }
+    Some(out)
+}
+
+/// The law of the sum of two independent counts.
+fn convolve(a: &(u64, Vec<f64>), b: &(u64, Vec<f64>)) -> (u64, Vec<f64>) {
+    if a.1.len() == 1 && a.1[0] == 1.0 {
+        return (a.0 + b.0, b.1.clone());
+    }
+    let mut c = vec![0.0; a.1.len() + b.1.len() - 1];
+    for (i, &x) in a.1.iter().enumerate() {
+        if x != 0.0 {
+            for (j, &y) in b.1.iter().enumerate() {
+                c[i + j] += x * y;
+            }
+        }
+    }
+    (a.0 + b.0, c)
+}
+
+/// Mean and P5/P50/P95 (the smallest x with F(x) ≥ q) of a law on lo, lo+1, ….
+fn law_summary(lo: u64, pmf: &[f64]) -> StageSummary {
+    let total: f64 = pmf.iter().sum();
+    let mean = lo as f64
+        + pmf
+            .iter()
+            .enumerate()
+            .map(|(j, p)| j as f64 * p)
+            .sum::<f64>()
+            / total;
+    let quantile = |q: f64| {
+        let mut acc = 0.0;
+        for (j, p) in pmf.iter().enumerate() {
+            acc += p / total;
+            if acc >= q {
+                return (lo + j as u64) as f64;
+            }
+        }
+        (lo + pmf.len() as u64 - 1) as f64
+    };
+    StageSummary {
+        mean,
+        p5: quantile(0.05),
+        p50: quantile(0.5),
+        p95: quantile(0.95),
+    }
+}
+
+fn assemble(
+    plan: &Plan,
+    hists: &[CountHist],
+    exact: Option<Vec<Vec<StageSummary>>>,
+    mut revenue: Vec<Vec<f64>>,
+) -> Results {
     let k = plan.stages();
     let ns = plan.scenarios.len();
     let t = revenue.first().map_or(0, |r| r.len());
@@ -449,10 +698,17 @@ fn assemble(plan: &Plan, hists: &[CountHist], mut revenue: Vec<Vec<f64>>) -> Res
             fill_histogram(&mut revenue_hist, &revenue[s]);
             ScenarioResult {
                 name: plan.scenarios[s].name.clone(),
-                stages: hists[s * k..(s + 1) * k]
-                    .iter()
-                    .map(CountHist::stage_summary)
-                    .collect(),
+                stages: match &exact {
+                    Some(e) => {
+                        let mut v = e[s].clone();
+                        v.push(hists[s * k + k - 1].stage_summary());
+                        v
+                    }
+                    None => hists[s * k..(s + 1) * k]
+                        .iter()
+                        .map(CountHist::stage_summary)
+                        .collect(),
+                },
                 customers: hists[s * k + k - 1].summary(),
                 revenue: rev,
                 revenue_hist,
@@ -480,13 +736,39 @@ pub fn for_each_trial(plan: &Plan, mut f: impl FnMut(&[u64], &[f64])) {
     }
 }
 
+/// Whether every segment of the plan runs on the fast path.
+pub(crate) fn all_fast(plan: &Plan) -> bool {
+    let engine = Engine::new(plan);
+    engine.all_fast()
+}
+
+impl Engine {
+    fn all_fast(&self) -> bool {
+        self.segs
+            .iter()
+            .all(|g| matches!(g.path, Path::Fast { .. }))
+    }
+}
+
 /// Revenue per trial of scenario `s` only (goal seek; no summaries).
 pub(crate) fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
     out.clear();
     let mut engine = Engine::new(plan);
     let mut buf = engine.buf();
-    for _ in 0..plan.trials {
-        engine.trial(&mut buf);
-        out.push(buf.revenue[s]);
+    if engine.all_fast() {
+        let mut cust = vec![0u64; engine.scenarios * BLOCK];
+        let mut rev = vec![0.0f64; engine.scenarios * BLOCK];
+        let mut left = plan.trials as usize;
+        while left > 0 {
+            let len = left.min(BLOCK);
+            engine.block_customers(len, &mut cust, &mut rev);
+            out.extend_from_slice(&rev[s * BLOCK..s * BLOCK + len]);
+            left -= len;
+        }
+    } else {
+        for _ in 0..plan.trials {
+            engine.trial(&mut buf);
+            out.push(buf.revenue[s]);
+        }
     }
 }

@@ -12,55 +12,46 @@ pub fn ln_beta(a: f64, b: f64) -> f64 {
     libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b)
 }
 
-/// Continued fraction of the incomplete beta function (modified Lentz),
-/// as in Numerical Recipes `betacf`; converges fast for x < (a+1)/(a+b+2).
+/// The continued fraction of the regularised incomplete beta function
+/// (DLMF 8.17.22):
+///
+/// I_x(a, b) = x^a (1 − x)^b / (a·B(a, b)) · 1/(1 + d₁/(1 + d₂/(1 + …)))
+///
+/// with d₂ₘ₊₁ = −(a + m)(a + b + m)x / ((a + 2m)(a + 2m + 1)) and
+/// d₂ₘ = m(b − m)x / ((a + 2m − 1)(a + 2m)); this returns the fraction
+/// 1/(1 + d₁/(1 + …)). It converges fast for x < (a + 1)/(a + b + 2).
+///
+/// Evaluated forwards by the modified Lentz method (Thompson & Barnett 1986):
+/// the fraction b₀ + a₁/(b₁ + a₂/(b₂ + …)) here has b₀ = 0, every other
+/// bⱼ = 1, a₁ = 1 and aⱼ = dⱼ₋₁; the two running ratios are kept away from
+/// 0 by a tiny floor.
 fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    const EPS: f64 = 1e-16;
-    let qab = a + b;
-    let qap = a + 1.0;
-    let qam = a - 1.0;
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
+    const FLOOR: f64 = 1e-300;
+    let floor = |v: f64| if v.abs() < FLOOR { FLOOR } else { v };
+    let d = |k: usize| -> f64 {
+        let m = (k / 2) as f64;
+        if k % 2 == 1 {
+            -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0))
+        } else {
+            m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m))
+        }
+    };
     // The number of terms grows like sqrt(max(a, b)); 10^9-sized evidence
-    // needs some 10^5.
-    let max_iter = 200 + (4.0 * (a.max(b)).sqrt()) as usize;
-    for m in 1..=max_iter {
-        let m = m as f64;
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() < EPS {
+    // needs some 2·10^5.
+    let terms = 400 + (8.0 * a.max(b).sqrt()) as usize;
+    let mut f = FLOOR;
+    let (mut c, mut dd) = (f, 0.0f64);
+    for j in 1..=terms {
+        let aj = if j == 1 { 1.0 } else { d(j - 1) };
+        dd = 1.0 / floor(1.0 + aj * dd);
+        c = floor(1.0 + aj / c);
+        let step = c * dd;
+        f *= step;
+        if (step - 1.0).abs() < 1e-16 && j > 1 {
             break;
         }
     }
-    h
+    f
 }
 
 /// The regularised incomplete beta function I_x(a, b) = P(X ≤ x) for
@@ -135,6 +126,31 @@ mod tests {
         assert!((beta_inc(7.5, 7.5, 0.5) - 0.5).abs() < 1e-14);
         let q = beta_quantile(2.0, 5.0, 0.95);
         assert!((beta_inc(2.0, 5.0, q) - 0.95).abs() < 1e-12);
+    }
+
+    #[test]
+    fn incomplete_beta_matches_statrs() {
+        for &(a, b) in &[
+            (0.5, 0.5),
+            (2.0, 5.0),
+            (61.0, 141.0),
+            (2501.0, 7501.0),
+            (0.2, 30.0),
+        ] {
+            let m = a / (a + b);
+            for &x in &[0.01, 0.3 * m, 0.9 * m, m, 1.1 * m, 0.5, 0.99] {
+                let (ours, theirs) = (beta_inc(a, b, x), statrs::function::beta::beta_reg(a, b, x));
+                assert!(
+                    (ours - theirs).abs() < 1e-10 * theirs.max(1e-300) + 1e-13,
+                    "a={a} b={b} x={x}: {ours} vs {theirs}"
+                );
+            }
+        }
+        // Larger shapes, where statrs itself drifts (6e-7 here): against
+        // I_0.25(1e5, 3e5) = 0.500242788635672849… from the same fraction
+        // in 50-digit arithmetic (mpmath). Our error is the lgamma prefactor's.
+        let v = beta_inc(1e5, 3e5, 0.25);
+        assert!((v - 0.500_242_788_635_672_85).abs() < 1e-9, "{v}");
     }
 
     #[test]

@@ -195,15 +195,22 @@ impl CountHist {
     }
 }
 
-/// Quantiles of `xs` at the sorted levels `qs` (numpy "linear"), reordering
-/// `xs` in place. Nested selections: each level searches only the part the
-/// previous ones left, so five quantiles cost about two passes.
+/// Quantiles of `xs` at the levels `qs` (numpy "linear": interpolation
+/// between the order statistics of ranks ⌊h⌋ and ⌊h⌋ + 1, h = (n − 1)·q).
+/// `xs` may be reordered.
 pub fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
     let n = xs.len();
     if n == 0 {
         return vec![0.0; qs.len()];
     }
-    // Ranks needed (each level needs floor(h) and floor(h)+1).
+    let ranks = level_ranks(n, qs);
+    let values = order_stats(xs, &ranks);
+    interpolate(n, qs, &ranks, &values)
+}
+
+/// The sorted distinct ranks the levels `qs` need among n values: ⌊h⌋ and
+/// ⌊h⌋ + 1 for h = (n − 1)·q.
+fn level_ranks(n: usize, qs: &[f64]) -> Vec<usize> {
     let mut ranks: Vec<usize> = Vec::new();
     for &q in qs {
         let h = (n - 1) as f64 * q;
@@ -213,15 +220,121 @@ pub fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
     }
     ranks.sort_unstable();
     ranks.dedup();
-    select_ranks(xs, 0, &ranks);
+    ranks
+}
+
+/// numpy's linear interpolation from the order statistics `values` of `ranks`.
+fn interpolate(n: usize, qs: &[f64], ranks: &[usize], values: &[f64]) -> Vec<f64> {
+    let at = |r: usize| values[ranks.binary_search(&r).expect("rank was asked for")];
     qs.iter()
         .map(|&q| {
             let h = (n - 1) as f64 * q;
             let lo = (libm::floor(h) as usize).min(n - 1);
             let hi = (lo + 1).min(n - 1);
-            xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+            let (a, b) = (at(lo), at(hi));
+            a + (h - lo as f64) * (b - a)
         })
         .collect()
+}
+
+/// Buckets of the counting pass in [`order_stats`].
+const SELECT_BUCKETS: usize = 1 << 12;
+
+/// The order statistics of the given sorted, distinct ranks (0-based) of a
+/// non-empty `xs`, exactly. One pass counts the values into equal-width
+/// buckets over [min, max] (a monotone map, so bucket b holds exactly the
+/// ranks between the counts before it); a second pass collects only the
+/// values of the buckets holding a wanted rank, which are then selected.
+/// About three cheap passes, against several partitioning passes for
+/// nested `select_nth_unstable` over the whole array.
+fn order_stats(xs: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let (_, lo, hi) = scan(xs);
+    order_stats_in(xs, ranks, lo, hi, 0.0).0
+}
+
+/// Σx (in order), min and max of a non-empty slice, in one pass.
+fn scan(xs: &[f64]) -> (f64, f64, f64) {
+    let (mut sum, mut lo, mut hi) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
+    for &x in xs {
+        sum += x;
+        if x < lo {
+            lo = x;
+        }
+        if x > hi {
+            hi = x;
+        }
+    }
+    (sum, lo, hi)
+}
+
+/// [`order_stats`] given min `lo` and max `hi`; also returns Σ(x − mean)²
+/// (summed in order), computed in the same pass.
+fn order_stats_in(xs: &mut [f64], ranks: &[usize], lo: f64, hi: f64, mean: f64) -> (Vec<f64>, f64) {
+    let sum_sq = |xs: &[f64]| xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>();
+    if lo == hi {
+        return (vec![lo; ranks.len()], sum_sq(xs));
+    }
+    let scale = SELECT_BUCKETS as f64 / (hi - lo);
+    if !(scale.is_finite() && scale > 0.0) || ranks.len() >= u8::MAX as usize {
+        // A range too wide (or NaN) to bucket: nested selections.
+        let ss = sum_sq(xs);
+        select_ranks(xs, 0, ranks);
+        return (ranks.iter().map(|&r| xs[r]).collect(), ss);
+    }
+    // Monotone in x: floor of a rounded product of (x − lo) ≥ 0 (≤ 4096·(1 + ε)).
+    let bucket = |x: f64| (((x - lo) * scale) as i32).min(SELECT_BUCKETS as i32 - 1) as usize;
+    // Two count arrays for alternate values: neighbours that fall in the
+    // same bucket then do not wait on each other's increment.
+    let mut even = vec![0u32; SELECT_BUCKETS];
+    let mut odd = vec![0u32; SELECT_BUCKETS];
+    let mut ss = 0.0;
+    let mut pairs = xs.chunks_exact(2);
+    for p in &mut pairs {
+        even[bucket(p[0])] += 1;
+        odd[bucket(p[1])] += 1;
+        ss += (p[0] - mean) * (p[0] - mean);
+        ss += (p[1] - mean) * (p[1] - mean);
+    }
+    for &x in pairs.remainder() {
+        even[bucket(x)] += 1;
+        ss += (x - mean) * (x - mean);
+    }
+    let counts: Vec<usize> = even
+        .iter()
+        .zip(&odd)
+        .map(|(&a, &b)| a as usize + b as usize)
+        .collect();
+    // For each rank: its bucket and its rank inside the bucket.
+    let mut slot = vec![u8::MAX; SELECT_BUCKETS];
+    let mut wanted: Vec<usize> = Vec::new();
+    let mut where_: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    let (mut b, mut before) = (0usize, 0usize);
+    for &r in ranks {
+        while before + counts[b] <= r {
+            before += counts[b];
+            b += 1;
+        }
+        if slot[b] == u8::MAX {
+            slot[b] = wanted.len() as u8;
+            wanted.push(b);
+        }
+        where_.push((slot[b] as usize, r - before));
+    }
+    let mut parts: Vec<Vec<f64>> = wanted
+        .iter()
+        .map(|&b| Vec::with_capacity(counts[b]))
+        .collect();
+    for &x in xs.iter() {
+        let s = slot[bucket(x)];
+        if s != u8::MAX {
+            parts[s as usize].push(x);
+        }
+    }
+    let values = where_
+        .into_iter()
+        .map(|(s, r)| *parts[s].select_nth_unstable_by(r, |a, b| a.total_cmp(b)).1)
+        .collect();
+    (values, ss)
 }
 
 /// Put the order statistics of the given ranks (relative to `offset`, sorted)
@@ -257,9 +370,24 @@ pub const LEVELS: [f64; 9] = [0.0, 0.005, 0.05, 0.10, 0.5, 0.9, 0.95, 0.995, 1.0
 
 /// Summary of `xs` (reordered in place) and its P0.5/P99.5 (for histogram ranges).
 pub fn summarize(xs: &mut [f64]) -> (Summary, f64, f64) {
-    let (mean, sd) = mean_sd(xs);
-    let q = quantiles(xs, &LEVELS);
-    let n = xs.len().max(1) as f64;
+    let n = xs.len();
+    if n == 0 {
+        return (Summary::default(), 0.0, 0.0);
+    }
+    // Two passes in all for the moments and the order statistics: Σx, min
+    // and max; then the buckets and Σ(x − mean)² (the same sums, in the same
+    // order, as `mean_sd`).
+    let (sum, lo, hi) = scan(xs);
+    let mean = sum / n as f64;
+    let ranks = level_ranks(n, &LEVELS);
+    let (values, ss) = order_stats_in(xs, &ranks, lo, hi, mean);
+    let sd = if n < 2 {
+        0.0
+    } else {
+        libm::sqrt(ss / (n - 1) as f64)
+    };
+    let q = interpolate(n, &LEVELS, &ranks, &values);
+    let n = n as f64;
     (
         Summary {
             mean,
@@ -305,7 +433,10 @@ pub fn fill_histogram(h: &mut Histogram, xs: &[f64]) {
     let nb = h.counts.len();
     for &x in xs {
         let t = (x - h.lo) * inv;
-        if t < 0.0 {
+        if t >= 0.0 && t < nb as f64 {
+            // The common case: inside (the same bin as the branches below).
+            h.counts[t as i32 as usize] += 1;
+        } else if t < 0.0 {
             h.below += 1;
         } else {
             let j = t as usize;
@@ -333,6 +464,40 @@ mod tests {
         let want = [1.0, 1.4, 3.0, 7.6, 10.0];
         for (a, b) in q.iter().zip(want) {
             assert!((a - b).abs() < 1e-12, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn bucketed_order_statistics_equal_a_full_sort() {
+        // Skewed, tied, negative and outlying values: every rank exact.
+        let mut state = 12345u64;
+        let mut xs: Vec<f64> = (0..20_000)
+            .map(|i| {
+                let r = crate::rng::splitmix64(&mut state);
+                let u = (r >> 11) as f64 / (1u64 << 53) as f64;
+                match i % 5 {
+                    0 => 7.0,
+                    1 => -1e3 * u,
+                    2 => 1e9 * u * u * u * u,
+                    _ => u,
+                }
+            })
+            .collect();
+        xs.push(1e300);
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let ranks: Vec<usize> = vec![0, 1, 99, 100, 1000, 4000, 4001, 10_000, 19_999, 20_000];
+        assert_eq!(
+            order_stats(&mut xs.clone(), &ranks),
+            ranks.iter().map(|&r| sorted[r]).collect::<Vec<_>>()
+        );
+        let levels = LEVELS;
+        let q = quantiles(&mut xs, &levels);
+        for (&l, &v) in levels.iter().zip(&q) {
+            let h = (sorted.len() - 1) as f64 * l;
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(sorted.len() - 1);
+            assert_eq!(v, sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]));
         }
     }
 

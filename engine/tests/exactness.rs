@@ -411,3 +411,151 @@ fn revenue_cdf_matches_the_exact_mixture() {
         assert!(Gamma::new(2.0, 1.0).unwrap().pdf(1.0) > 0.0);
     }
 }
+
+/// The normal sampler (a ziggurat on tables built at run time) against the
+/// exact normal CDF: 2·10^6 draws counted in bins of 0.05 on [−6, 6] (end
+/// bins open), so the layers' edges, the wedges and the tail beyond r ≈ 3.65
+/// (some 500 draws) are all checked.
+#[test]
+fn standard_normal_sampler_direct() {
+    use funnelcast_engine::gamma::standard_normal;
+    use statrs::distribution::Normal;
+    let nd = Normal::new(0.0, 1.0).expect("normal");
+    const W: f64 = 0.05;
+    const LO: f64 = -6.0;
+    const NB: u64 = 240;
+    let bin = |x: f64| (((x - LO) / W).floor().max(0.0) as u64).min(NB - 1);
+    let mut rng = Xoshiro256pp::new(SEED, 3);
+    let xs = (0..2_000_000).map(|_| bin(standard_normal(&mut rng)));
+    let t = chi_square(&tally(xs), NB - 1, |b| {
+        let a = if b == 0 {
+            f64::NEG_INFINITY
+        } else {
+            LO + b as f64 * W
+        };
+        let c = if b == NB - 1 {
+            f64::INFINITY
+        } else {
+            LO + (b + 1) as f64 * W
+        };
+        nd.cdf(c) - nd.cdf(a)
+    });
+    assert!(t.passes(), "{t:?}");
+}
+
+/// On the fast path the stage summaries before the last stage come from the
+/// exact laws (no sampling): each equals the statrs Binomial's mean and
+/// quantiles (smallest x with F(x) ≥ q), and for two fixed segments those of
+/// the convolution of their binomials, built here from statrs pmfs.
+#[test]
+fn fast_path_stage_summaries_are_the_exact_laws() {
+    use funnelcast_engine::{simulate, DealSpec, SegmentSpec, VolumeSpec};
+    let quantile = |pmf: &dyn Fn(u64) -> f64, max: u64, q: f64| {
+        let mut acc = 0.0;
+        for x in 0..=max {
+            acc += pmf(x);
+            if acc >= q {
+                return x as f64;
+            }
+        }
+        max as f64
+    };
+    // One segment, with a scenario (+30 % volume, +5 points at stage 2).
+    let mut m = funnel(
+        10_000.0,
+        &fixed(&[0.25, 0.32, 0.25, 0.3]),
+        5_000.0,
+        0.5,
+        2_000,
+        SEED,
+    );
+    m.scenarios.push(ScenarioSpec {
+        name: "s".into(),
+        scope: Scope::All,
+        levers: vec![
+            Lever::Volume { frac: 0.3 },
+            Lever::RatePoints {
+                stage: 2,
+                points: 0.05,
+            },
+        ],
+        cost: None,
+    });
+    let r = simulate(&m.validate().expect("valid"));
+    for (s, (v, rates)) in [
+        (10_000u64, [0.25, 0.32, 0.25, 0.3]),
+        (13_000, [0.25, 0.37, 0.25, 0.3]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let st = &r.scenarios[s].stages;
+        assert_eq!(st[0].p50, v as f64);
+        let mut p = 1.0;
+        for i in 1..4 {
+            p *= rates[i - 1];
+            let d = Binomial::new(p, v).expect("binomial");
+            let pmf = |x: u64| d.pmf(x);
+            assert!(
+                (st[i].mean - v as f64 * p).abs() < 1e-9 * v as f64,
+                "s{s} stage {i}"
+            );
+            for (q, got) in [(0.05, st[i].p5), (0.5, st[i].p50), (0.95, st[i].p95)] {
+                assert_eq!(got, quantile(&pmf, v, q), "s{s} stage {i} q{q}");
+            }
+        }
+    }
+    // Two fixed segments: the stage total is the convolution.
+    m.scenarios.clear();
+    m.segments.push(SegmentSpec {
+        name: "h".into(),
+        volume: VolumeSpec::Fixed { value: 2_000.0 },
+        rates: fixed(&[0.3, 0.4, 0.35, 0.4]),
+        deal: DealSpec {
+            mean: 40_000.0,
+            cv: 0.8,
+        },
+    });
+    let r = simulate(&m.validate().expect("valid"));
+    let (pa, pb) = (0.25 * 0.32, 0.3 * 0.4);
+    let (da, db) = (
+        Binomial::new(pa, 10_000).expect("a"),
+        Binomial::new(pb, 2_000).expect("b"),
+    );
+    let conv = |x: u64| {
+        (0..=x.min(2_000))
+            .map(|y| db.pmf(y) * da.pmf(x - y))
+            .sum::<f64>()
+    };
+    let st = &r.scenarios[0].stages[2];
+    assert!((st.mean - (10_000.0 * pa + 2_000.0 * pb)).abs() < 1e-8);
+    for (q, got) in [(0.05, st.p5), (0.5, st.p50), (0.95, st.p95)] {
+        assert_eq!(got, quantile(&conv, 12_000, q), "q{q}");
+    }
+}
+
+/// The rejection sampler's regime (n·p ≥ 10 after p ↦ min(p, 1 − p)) at
+/// its edges: n·p at the threshold with a small or a tiny p, p = ½, and a
+/// large spread, where the squeeze and the Stirling test both run.
+#[test]
+fn binomial_sampler_rejection_regime() {
+    let mut rng = Xoshiro256pp::new(SEED, 4);
+    let mut failures = Vec::new();
+    for &(n, p) in &[
+        (20u64, 0.5),
+        (100_000, 0.0001),
+        (40, 0.45),
+        (25, 0.6),
+        (1_000_000, 0.5),
+        (3_000, 0.0347),
+    ] {
+        let xs: Vec<u64> = (0..DRAWS)
+            .map(|_| binomial::binomial(n, p, &mut rng))
+            .collect();
+        let t = check_binomial(&xs, n, p);
+        if !t.passes() {
+            failures.push(format!("n={n} p={p}: {t:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -43,6 +43,9 @@ fn cell(testid: String, value: f64, text: String) -> impl IntoView {
     view! { <td data-testid=testid data-value=raw(value)>{text}</td> }
 }
 
+/// Picks one statistic out of a summary.
+type Pick = fn(&Summary) -> f64;
+
 #[component]
 pub fn ResultsTable() -> impl IntoView {
     let state = use_state();
@@ -62,7 +65,7 @@ pub fn ResultsTable() -> impl IntoView {
                     <tr><th scope="row">{label}</th>{(0..n).map(f).collect_view()}</tr>
                 };
                 let summary_rows = |what: &'static str, title: String, get: &dyn Fn(usize) -> Summary, fmt: &dyn Fn(f64) -> String| {
-                    let stats: [(&str, fn(&Summary) -> f64); 4] = [("mean", |s| s.mean), ("p5", |s| s.p5), ("p50", |s| s.p50), ("p95", |s| s.p95)];
+                    let stats: [(&str, Pick); 4] = [("mean", |s| s.mean), ("p5", |s| s.p5), ("p50", |s| s.p50), ("p95", |s| s.p95)];
                     let mut rows = vec![view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }.into_any()];
                     for (key, pick) in stats {
                         let label = match key { "mean" => t_string!(i18n, mean).to_string(), k => k.to_uppercase() };
