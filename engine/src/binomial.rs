@@ -17,7 +17,7 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     let p = if flipped { 1.0 - p } else { p };
     let np = n as f64 * p;
     let x = if np < 10.0 {
-        binv(n, p, rng)
+        small_mean(n, p, rng)
     } else {
         btrd(n, p, rng)
     };
@@ -28,37 +28,26 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
     }
 }
 
-/// ln(1 − p) for p ∈ [0, 0.5], accurate also for tiny p (series below 1e-3).
-#[inline]
-fn ln_1m(p: f64) -> f64 {
-    if p < 1e-3 {
-        -(p + p * p * (0.5 + p * (1.0 / 3.0 + p * (0.25 + p * 0.2))))
-    } else {
-        libm::log(1.0 - p)
-    }
-}
-
-fn binv(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
-    let q = 1.0 - p;
-    let s = p / q;
-    let a = (n as f64 + 1.0) * s;
-    // q^n via exp(n·log1p(−p)) keeps precision for tiny p.
-    let r0 = libm::exp(n as f64 * ln_1m(p));
-    // n·p < 10 so a result above 110 is ~30 sd away: restart (as GSL does).
-    const MAX_X: u64 = 110;
-    'outer: loop {
-        let mut r = r0;
-        let mut u = rng.uniform();
-        let mut x = 0u64;
-        while u > r {
-            u -= r;
+/// Binomial(n, p) for p ≤ ½ and n·p < 10 by sequential search of the CDF
+/// from 0: P(0) = (1 − p)^n (via log1p, accurate for tiny p; ≥ e^−14
+/// here, no underflow), then P(x) = P(x − 1)·(n − x + 1)/x·p/(1 − p).
+/// About n·p + 1 steps. Should rounding leave the summed CDF below u after
+/// every term that still matters, the uniform is drawn again (a rejection
+/// of that ~1e-16 of mass), so the draw is the law renormalised.
+fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
+    let odds = p / (1.0 - p);
+    let p0 = libm::exp(n as f64 * libm::log1p(-p));
+    loop {
+        let u = rng.uniform();
+        let (mut x, mut px, mut cdf) = (0u64, p0, p0);
+        while cdf <= u && x < n && px > 0.0 {
             x += 1;
-            if x > MAX_X || x > n {
-                continue 'outer;
-            }
-            r *= a / (x as f64) - s;
+            px *= (n - x + 1) as f64 / x as f64 * odds;
+            cdf += px;
         }
-        return x;
+        if cdf > u {
+            return x;
+        }
     }
 }
 
@@ -314,6 +303,11 @@ impl BinomialTable {
             })
             .collect();
         (self.lo, pmf)
+    }
+
+    /// The smallest and largest value the table returns.
+    pub fn support(&self) -> (u64, u64) {
+        (self.lo, self.lo + self.cdf.len() as u64 - 1)
     }
 
     /// Entries in the table.

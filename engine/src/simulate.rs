@@ -7,7 +7,9 @@
 //! * **fast** — volume and rates fixed: every stage count of every scenario is
 //!   the inverse of its exact Binomial(V, ∏r) CDF at ONE shared uniform
 //!   (comonotone: exact marginals, stages non-increasing, a dominating scenario
-//!   never below the baseline);
+//!   never below the baseline). When every segment is fast, `simulate` takes
+//!   the stage summaries before the last stage from the exact laws (convolved
+//!   over segments) and draws only the customers and revenue, in blocks;
 //! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i); each scenario
 //!   "follows the same people": of the people both have at stage i − 1, those
 //!   the baseline converted convert again and the rest convert with the
@@ -54,6 +56,10 @@ enum Path {
         /// c·α ≥ 1; other counts take the general call).
         shapes: Vec<GammaShape>,
         shapes_lo: u64,
+        /// The same for the extra customers d = c_s − c_0 > 0 of a scenario:
+        /// `diff_shapes[d − diff_lo]` is Gamma(d·α)'s.
+        diff_shapes: Vec<GammaShape>,
+        diff_lo: u64,
     },
     General,
 }
@@ -205,11 +211,46 @@ fn fast_path(seg: &SegmentPlan, levers: &[SegmentLevers]) -> Option<Path> {
             }
         }
     }
+    // A scenario's extra customers range up to its top minus the baseline's
+    // bottom (at most 2^16 of them kept; larger ones take the general call).
+    let (mut diff_shapes, mut diff_lo) = (Vec::new(), 0);
+    if deal.scale() > 0.0 && deal.shape().is_finite() && tables.len() > 1 {
+        let support = |t: &Option<Vec<BinomialTable>>| {
+            t.as_ref()
+                .and_then(|ts| ts.last())
+                .map(BinomialTable::support)
+        };
+        let bottom = support(&tables[0]).map_or(0, |(lo, _)| lo);
+        let top = tables[1..]
+            .iter()
+            .filter_map(support)
+            .map(|(_, hi)| hi)
+            .max();
+        if let Some(top) = top.filter(|&t| t > bottom) {
+            // Smallest d with d·α ≥ 1 (found from 1/α, then checked exactly).
+            let mut first = ((1.0 / deal.shape()).ceil() as u64).max(1);
+            while (first as f64) * deal.shape() < 1.0 {
+                first += 1;
+            }
+            while first > 1 && ((first - 1) as f64) * deal.shape() >= 1.0 {
+                first -= 1;
+            }
+            if first <= top - bottom {
+                diff_lo = first;
+                let end = (top - bottom).min(first + (1 << 16));
+                diff_shapes = (first..=end)
+                    .map(|d| GammaShape::new(d as f64 * deal.shape()))
+                    .collect();
+            }
+        }
+    }
     Some(Path::Fast {
         volumes,
         tables,
         shapes,
         shapes_lo,
+        diff_shapes,
+        diff_lo,
     })
 }
 
@@ -302,6 +343,8 @@ impl SegEngine {
             tables,
             shapes,
             shapes_lo,
+            diff_shapes,
+            diff_lo,
             ..
         } = &self.path
         else {
@@ -352,7 +395,18 @@ impl SegEngine {
                     let factor = self.levers[s].deal_factor;
                     for j in 0..len {
                         let cs = t.quantile(u[j]);
-                        let r = scenario_revenue(c0[j], cs, g0[j], &deal, factor, rng);
+                        // Extra customers with prepared Gamma constants: the
+                        // same numbers as `scenario_revenue`'s call.
+                        let prepared = match cs.checked_sub(c0[j]) {
+                            Some(d) if d > 0 => d
+                                .checked_sub(*diff_lo)
+                                .and_then(|i| diff_shapes.get(i as usize)),
+                            _ => None,
+                        };
+                        let r = match prepared {
+                            Some(&sh) => (g0[j] + deal.scale() * gamma_with(sh, rng)) * factor,
+                            None => scenario_revenue(c0[j], cs, g0[j], &deal, factor, rng),
+                        };
                         put(cust, rev, s, j, cs, r);
                     }
                 }
@@ -769,6 +823,110 @@ pub(crate) fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
         for _ in 0..plan.trials {
             engine.trial(&mut buf);
             out.push(buf.revenue[s]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
+    };
+
+    fn model(deals: &[(f64, f64)], levers: Vec<Vec<Lever>>) -> Model {
+        let segments = deals
+            .iter()
+            .enumerate()
+            .map(|(g, &(mean, cv))| SegmentSpec {
+                name: format!("g{g}"),
+                volume: VolumeSpec::Fixed {
+                    value: 3_000.0 + 1_000.0 * g as f64,
+                },
+                rates: [0.4, 0.3, 0.2]
+                    .iter()
+                    .map(|&value| RateSpec::Fixed { value })
+                    .collect(),
+                deal: DealSpec { mean, cv },
+            })
+            .collect();
+        Model {
+            stages: (0..4).map(|i| format!("S{i}")).collect(),
+            segments,
+            scenarios: levers
+                .into_iter()
+                .enumerate()
+                .map(|(j, levers)| ScenarioSpec {
+                    name: format!("s{j}"),
+                    scope: Scope::All,
+                    levers,
+                    cost: None,
+                })
+                .collect(),
+            margin: None,
+            trials: 3_000,
+            seed: 99,
+        }
+    }
+
+    /// The customers-only block path gives bit for bit the customers and
+    /// revenue of the trial-by-trial path, in every revenue branch: larger
+    /// and smaller scenarios, identity scenarios, fixed deals (cv = 0),
+    /// shapes below 1 (cv = 5), several segments.
+    #[test]
+    fn block_path_equals_trial_path() {
+        let levers = vec![
+            vec![Lever::Volume { frac: 0.2 }],
+            vec![Lever::Volume { frac: -0.3 }],
+            vec![],
+            vec![
+                Lever::RatePoints {
+                    stage: 2,
+                    points: -0.1,
+                },
+                Lever::Deal { frac: 0.5 },
+            ],
+            vec![Lever::RateRelative {
+                stage: 3,
+                frac: 2.0,
+            }],
+        ];
+        for deals in [
+            vec![(5_000.0, 0.5)],
+            vec![(5_000.0, 0.0)],
+            vec![(100.0, 5.0)],
+            vec![(5_000.0, 0.5), (40_000.0, 0.8), (10.0, 5.0)],
+        ] {
+            let plan = model(&deals, levers.clone()).validate().expect("valid");
+            let k = plan.stages();
+            let ns = plan.scenarios();
+            let mut a = Engine::new(&plan);
+            let mut b = Engine::new(&plan);
+            assert!(a.all_fast());
+            b.customers_only = true;
+            let mut buf = a.buf();
+            let (mut cust, mut rev) = (vec![0u64; ns * BLOCK], vec![0.0f64; ns * BLOCK]);
+            let mut left = plan.trials() as usize;
+            while left > 0 {
+                let len = left.min(BLOCK);
+                b.block_customers(len, &mut cust, &mut rev);
+                for j in 0..len {
+                    a.trial(&mut buf);
+                    for s in 0..ns {
+                        assert_eq!(
+                            cust[s * BLOCK + j],
+                            buf.counts[s * k + k - 1],
+                            "{deals:?} s{s}"
+                        );
+                        assert_eq!(
+                            rev[s * BLOCK + j].to_bits(),
+                            buf.revenue[s].to_bits(),
+                            "{deals:?} s{s}"
+                        );
+                    }
+                }
+                left -= len;
+            }
         }
     }
 }

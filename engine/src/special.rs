@@ -150,7 +150,7 @@ mod tests {
         // I_0.25(1e5, 3e5) = 0.500242788635672849… from the same fraction
         // in 50-digit arithmetic (mpmath). Our error is the lgamma prefactor's.
         let v = beta_inc(1e5, 3e5, 0.25);
-        assert!((v - 0.500_242_788_635_672_85).abs() < 1e-9, "{v}");
+        assert!((v - 0.500_242_788_635_672_8).abs() < 1e-9, "{v}");
     }
 
     #[test]

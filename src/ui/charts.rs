@@ -13,13 +13,28 @@ use crate::ui::results::raw;
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
 
-const W: f64 = 640.0;
+/// The width of the charts' coordinate system: narrow on a phone so that
+/// text stays readable when the SVG is scaled to the screen.
+fn chart_width() -> Memo<f64> {
+    let width = RwSignal::new(window_width());
+    let handle = window_event_listener(leptos::ev::resize, move |_| width.set(window_width()));
+    on_cleanup(move || handle.remove());
+    Memo::new(move |_| if width.get() < 700.0 { 400.0 } else { 640.0 })
+}
+
+fn window_width() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(1200.0)
+}
 
 #[component]
 pub fn Charts() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_state();
     let period = move || crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+    provide_context(ChartWidth(chart_width()));
     view! {
         <section class="card" aria-labelledby="funnel-chart-h">
             <h2 id="funnel-chart-h">{t!(i18n, chart_funnel)}</h2>
@@ -43,6 +58,13 @@ pub fn Charts() -> impl IntoView {
             <Tornado />
         </section>
     }
+}
+
+#[derive(Clone, Copy)]
+struct ChartWidth(Memo<f64>);
+
+fn use_width() -> Memo<f64> {
+    expect_context::<ChartWidth>().0
 }
 
 fn money(x: f64, c: Currency, l: Lang) -> String {
@@ -74,7 +96,9 @@ fn Legend() -> impl IntoView {
 fn FunnelChart() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    let width = use_width();
     move || {
+        let cw = width.get();
         let lang = state.lang.get();
         let (names, counts) = state.doc.with(|d| {
             let mut t = vec![0.0; d.stages()];
@@ -85,8 +109,8 @@ fn FunnelChart() -> impl IntoView {
             }
             (d.model.stages.clone(), t)
         });
-        let label_w = 150.0;
-        let plot_w = W - label_w - 10.0;
+        let label_w = if cw < 500.0 { 96.0 } else { 150.0 };
+        let plot_w = cw - label_w - 10.0;
         let (bar_h, gap) = (30.0, 22.0);
         let bars = chart::funnel_bars(&counts, plot_w, bar_h, gap);
         let conv = chart::conversions(&counts);
@@ -134,7 +158,7 @@ fn FunnelChart() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <svg class="chart funnel-chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="funnel-chart">
+            <svg class="chart funnel-chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="funnel-chart">
                 {shapes}
             </svg>
         }
@@ -174,12 +198,13 @@ struct Series<'a> {
 }
 
 fn overlay(
+    cw: f64,
     series: &[Series],
     fmt: &dyn Fn(f64) -> String,
     zero_line: bool,
     testid: &'static str,
 ) -> AnyView {
-    let (l, r, top, plot_h) = (56.0, W - 14.0, 10.0, 170.0);
+    let (l, r, top, plot_h) = (56.0, cw - 14.0, 10.0, 170.0);
     let lo = series
         .iter()
         .map(|s| s.hist.lo.min(s.p5))
@@ -232,7 +257,7 @@ fn overlay(
         view! { <line x1=fmt_svg(bx) x2=fmt_svg(bx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke=colour(0) stroke-dasharray="3 3" stroke-opacity="0.8"></line> }
     })).flatten();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid=testid>
+        <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid=testid>
             {areas}
             {zero}
             {base_mark}
@@ -248,7 +273,9 @@ fn overlay(
 fn RevenueChart() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    let width = use_width();
     move || {
+        let cw = width.get();
         let lang = state.lang.get();
         let cur = state.doc.with(|d| d.currency);
         state.results.with(|r: &Option<Results>| {
@@ -274,7 +301,7 @@ fn RevenueChart() -> impl IntoView {
                     let c = format_compact(v, lang);
                     format!("{}{}", cur.symbol(), c)
                 };
-                overlay(&series, &fmt, false, "revenue-chart")
+                overlay(cw, &series, &fmt, false, "revenue-chart")
             })
         })
     }
@@ -283,7 +310,9 @@ fn RevenueChart() -> impl IntoView {
 #[component]
 fn UpliftChart() -> impl IntoView {
     let state = use_state();
+    let width = use_width();
     move || {
+        let cw = width.get();
         let lang = state.lang.get();
         let cur = state.doc.with(|d| d.currency);
         state.results.with(|r| {
@@ -308,7 +337,7 @@ fn UpliftChart() -> impl IntoView {
                     let sign = if v < 0.0 { "−" } else { "" };
                     format!("{sign}{}{c}", cur.symbol())
                 };
-                overlay(&series, &fmt, true, "uplift-chart")
+                overlay(cw, &series, &fmt, true, "uplift-chart")
             })
         })
     }
@@ -318,7 +347,9 @@ fn UpliftChart() -> impl IntoView {
 fn Tornado() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    let width = use_width();
     move || {
+        let cw = width.get();
         let lang = state.lang.get();
         let cur = state.doc.with(|d| d.currency);
         let names = state.doc.with(|d| d.model.stages.clone());
@@ -336,8 +367,8 @@ fn Tornado() -> impl IntoView {
                     SensitivityInput::Deal => "deal-value-0".to_string(),
                 };
                 let values: Vec<(usize, f64)> = sens.bars.iter().enumerate().map(|(k, b)| (k, b.gain)).collect();
-                let label_w = 190.0;
-                let plot_w = W - label_w - 90.0;
+                let label_w = if cw < 500.0 { 130.0 } else { 190.0 };
+                let plot_w = cw - label_w - if cw < 500.0 { 70.0 } else { 90.0 };
                 let (bar_h, gap) = (22.0, 8.0);
                 let bars = chart::tornado_bars(&values, plot_w, bar_h, gap);
                 let h = bars.len() as f64 * (bar_h + gap) + 4.0;
@@ -389,12 +420,12 @@ fn Tornado() -> impl IntoView {
                     }).collect_view();
                     view! {
                         <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
-                        <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="swing-chart">{rows}</svg>
+                        <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="swing-chart">{rows}</svg>
                     }
                 });
                 view! {
                     {bottleneck.map(|b| view! { <p class="bottleneck" data-testid="bottleneck">{t_string!(i18n, bottleneck, stage = b).to_string()}</p> })}
-                    <svg class="chart" viewBox=format!("0 0 {} {}", W, fmt_svg(h)) role="img" data-testid="tornado-chart">{rows}</svg>
+                    <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="tornado-chart">{rows}</svg>
                     {swings}
                 }
             })
