@@ -19,8 +19,9 @@ cargo clippy -p funnelcast -p funnelcast-engine --target wasm32-unknown-unknown 
 step "native tests (cargo test: engine and page logic)"
 cargo test --offline
 
-step "browser component tests (wasm-bindgen-test, headless Chromium)"
-cargo test --offline --target wasm32-unknown-unknown -p funnelcast -p funnelcast-engine
+step "browser tests (wasm-bindgen-test, headless Chromium): components, engine digits on wasm32"
+cargo test --offline --target wasm32-unknown-unknown -p funnelcast
+cargo test --offline --target wasm32-unknown-unknown -p funnelcast-engine --test golden
 
 step "release build (trunk)"
 trunk build --release

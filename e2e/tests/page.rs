@@ -31,6 +31,29 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
         "Consideration"
     );
 
+    // Every run is wrapped in User Timing entries on the main thread (TESTING.md).
+    let timing = p
+        .c
+        .execute(
+            "const s = performance.getEntriesByName('funnelcast:sim');
+             const r = performance.getEntriesByName('funnelcast:render');
+             return { sims: s.length, render: r.length, detail: s.length ? s[s.length - 1].detail : null,
+                      starts: performance.getEntriesByName('funnelcast:sim:start').length,
+                      ends: performance.getEntriesByName('funnelcast:sim:end').length };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(timing["sims"].as_u64().unwrap() >= 1, "{timing}");
+    assert!(timing["render"].as_u64().unwrap() >= 1, "{timing}");
+    assert!(
+        timing["starts"].as_u64().unwrap() >= 1 && timing["ends"].as_u64().unwrap() >= 1,
+        "{timing}"
+    );
+    assert_eq!(timing["detail"]["trials"], 20000, "{timing}");
+    assert_eq!(timing["detail"]["scenarios"], 1, "{timing}");
+    assert_eq!(timing["detail"]["stages"], 5, "{timing}");
+
     // Doubling the consideration rate (25 → 50 %) doubles the customers.
     p.type_into("rate-0-3", "50").await;
     p.wait_state("done").await;

@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the shared workloads w1–w4 (TESTING.md), 100 000
 //! trials each, single-threaded, summaries included.
+#![cfg(not(target_arch = "wasm32"))]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use funnelcast_engine::{simulate, workloads};

@@ -1,5 +1,6 @@
 //! Exactness of the simulated laws against exact distributions from statrs
 //! (TESTING.md tier 1). Seeds were fixed before the tests were written.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

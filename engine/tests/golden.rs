@@ -6,6 +6,9 @@
 
 use funnelcast_engine::{goal_seek, simulate, workloads};
 
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 fn fingerprint(name: &str) -> Vec<u64> {
     let plan = workloads::by_name(name)
         .unwrap()
@@ -86,9 +89,10 @@ const GOLDEN: [(&str, &[u64]); 4] = [
     ),
 ];
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn seeded_results_are_stable() {
-    let print = std::env::var("GOLDEN_PRINT").is_ok();
+    let print = cfg!(not(target_arch = "wasm32")) && std::env::var("GOLDEN_PRINT").is_ok();
     for (name, want) in GOLDEN {
         let got = fingerprint(name);
         if print {
@@ -99,7 +103,8 @@ fn seeded_results_are_stable() {
     }
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn goal_seek_is_stable_and_consistent() {
     let plan = workloads::w1().validate().unwrap();
     let g = goal_seek(&plan, 600_000.0, 0.9);

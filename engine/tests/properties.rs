@@ -1,5 +1,6 @@
 //! Property tests (TESTING.md): stage order, monotone coupling of improving
 //! levers, lever order, JSON round trip; plus fitted ranges and validation.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
 use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
 use crate::i18n::*;
+use crate::ui::input::Hint;
 use crate::ui::results::raw;
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
@@ -42,19 +43,22 @@ pub fn Charts() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="rev-chart-h">
             <div class="chart-title">
-                <h2 id="rev-chart-h">{move || t_string!(i18n, chart_revenue, period = period()).to_string()}</h2>
+                <h2 id="rev-chart-h">
+                    {move || t_string!(i18n, chart_revenue, period = period()).to_string()}" "
+                    <Hint text=Signal::derive(move || format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))) />
+                </h2>
             </div>
             <Legend />
             <RevenueChart />
         </section>
         <Show when=move || state.results.with(|r| r.as_ref().is_some_and(|r| r.scenarios.len() > 1))>
             <section class="card" aria-labelledby="up-chart-h">
-                <h2 id="up-chart-h">{t!(i18n, chart_uplift)}</h2>
+                <h2 id="up-chart-h">{t!(i18n, chart_uplift)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) /></h2>
                 <UpliftChart />
             </section>
         </Show>
         <section class="card" aria-labelledby="tornado-h">
-            <h2 id="tornado-h">{t!(i18n, chart_tornado)}</h2>
+            <h2 id="tornado-h">{t!(i18n, chart_tornado)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_bottleneck).to_string()) /></h2>
             <Tornado />
         </section>
     }

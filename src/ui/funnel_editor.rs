@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
-use crate::ui::input::{FieldError, NumInput, NumKind};
+use crate::ui::input::{FieldError, Hint, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 #[component]
@@ -207,7 +207,11 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 </div>
             </div>
             <div class="rate-head">
-                <span></span><span>{t!(i18n, rate)}</span><span></span><span>{t!(i18n, count)}</span><span></span>
+                <span></span>
+                <span>{t!(i18n, rate)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_rate).to_string()) /></span>
+                <span></span>
+                <span>{t!(i18n, count)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_cohort).to_string()) /></span>
+                <span></span>
             </div>
             {(1..stages).map(|i| view! { <RateRow g=g i=i /> }).collect_view()}
             <div class="grid-row deal-row">

@@ -138,3 +138,11 @@ impl From<ParseError> for FieldMsg {
         FieldMsg::Parse(e)
     }
 }
+
+/// A small "?" beside a concept; its explanation shows on hover and focus.
+#[component]
+pub fn Hint(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    view! {
+        <span class="hint" tabindex="0" role="img" aria-label=move || text.get() title=move || text.get()>"?"</span>
+    }
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::format::{format_count, format_money, format_percent};
 use crate::i18n::*;
-use crate::ui::input::{NumInput, NumKind};
+use crate::ui::input::{Hint, NumInput, NumKind};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, SimStatus};
 
@@ -64,11 +64,19 @@ pub fn ResultsTable() -> impl IntoView {
                 let row = |label: String, f: &dyn Fn(usize) -> AnyView| view! {
                     <tr><th scope="row">{label}</th>{(0..n).map(f).collect_view()}</tr>
                 };
+                let hint_row = |label: String, hint: String, f: &dyn Fn(usize) -> AnyView| view! {
+                    <tr><th scope="row">{label}" "<Hint text=hint /></th>{(0..n).map(f).collect_view()}</tr>
+                };
                 let summary_rows = |what: &'static str, title: String, get: &dyn Fn(usize) -> Summary, fmt: &dyn Fn(f64) -> String| {
                     let stats: [(&str, Pick); 4] = [("mean", |s| s.mean), ("p5", |s| s.p5), ("p50", |s| s.p50), ("p95", |s| s.p95)];
                     let mut rows = vec![view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }.into_any()];
                     for (key, pick) in stats {
                         let label = match key { "mean" => t_string!(i18n, mean).to_string(), k => k.to_uppercase() };
+                        let f = &|s| { let v = pick(&get(s)); cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any() };
+                        if key == "p5" {
+                            rows.push(hint_row(label, t_string!(i18n, explain_pct).to_string(), f).into_any());
+                            continue;
+                        }
                         rows.push(row(label, &|s| { let v = pick(&get(s)); cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any() }).into_any());
                     }
                     rows
@@ -80,7 +88,7 @@ pub fn ResultsTable() -> impl IntoView {
                     &|s| r.scenarios[s].revenue.clone(), &money);
                 let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
                 let dash = || view! { <td class="na">"—"</td> }.into_any();
-                let uplift = row(format!("{} ({})", t_string!(i18n, mean), t_string!(i18n, uplift_interval)), &|s| match cmp(s) {
+                let uplift = hint_row(format!("{} ({})", t_string!(i18n, mean), t_string!(i18n, uplift_interval)), t_string!(i18n, explain_crn).to_string(), &|s| match cmp(s) {
                     Some(c) => view! {
                         <td>
                             <span data-testid=format!("result-uplift-mean-{s}") data-value=raw(c.uplift.mean)>{money(c.uplift.mean)}</span>
@@ -93,7 +101,7 @@ pub fn ResultsTable() -> impl IntoView {
                     }.into_any(),
                     None => dash(),
                 });
-                let pbeat = row(t_string!(i18n, p_beat).to_string(), &|s| match cmp(s) {
+                let pbeat = hint_row(t_string!(i18n, p_beat).to_string(), t_string!(i18n, explain_pbeat).to_string(), &|s| match cmp(s) {
                     Some(c) => cell(format!("result-p-beat-{s}"), c.p_beat, format_percent(c.p_beat, lang, 1)).into_any(),
                     None => dash(),
                 });
