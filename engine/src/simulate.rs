@@ -351,10 +351,14 @@ impl SegEngine {
             unreachable!("customers_only is set only when every segment is fast")
         };
         let deal = self.plan.deal;
+        // Each stream is copied into a local for its loop (its state then
+        // stays in registers) and stored back after it.
         let mut u = [0.0f64; BLOCK];
+        let mut inputs = self.streams.inputs.clone();
         for x in &mut u[..len] {
-            *x = self.streams.inputs.uniform();
+            *x = inputs.uniform();
         }
+        self.streams.inputs = inputs;
         fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
             t.as_ref().and_then(|ts| ts.last())
         }
@@ -365,16 +369,17 @@ impl SegEngine {
             }
         }
         let mut g0 = [0.0f64; BLOCK];
-        let rng0 = &mut self.streams.revenue[0];
+        let mut rng0 = self.streams.revenue[0].clone();
         for (g, &c) in g0[..len].iter_mut().zip(&c0[..len]) {
             *g = match c
                 .checked_sub(*shapes_lo)
                 .and_then(|j| shapes.get(j as usize))
             {
-                Some(&sh) => deal.scale() * gamma_with(sh, rng0),
-                None => baseline_revenue(c, &deal, rng0),
+                Some(&sh) => deal.scale() * gamma_with(sh, &mut rng0),
+                None => baseline_revenue(c, &deal, &mut rng0),
             };
         }
+        self.streams.revenue[0] = rng0;
         let put = |cust: &mut [u64], rev: &mut [f64], s: usize, j: usize, c: u64, r: f64| {
             let i = s * BLOCK + j;
             if ADD {
@@ -391,7 +396,8 @@ impl SegEngine {
         for (s, table) in tables.iter().enumerate().skip(1) {
             match last(table) {
                 Some(t) => {
-                    let rng = &mut self.streams.revenue[s];
+                    let mut rng = self.streams.revenue[s].clone();
+                    let rng = &mut rng;
                     let factor = self.levers[s].deal_factor;
                     for j in 0..len {
                         let cs = t.quantile(u[j]);
@@ -409,6 +415,7 @@ impl SegEngine {
                         };
                         put(cust, rev, s, j, cs, r);
                     }
+                    self.streams.revenue[s] = rng.clone();
                 }
                 // Identity levers: the baseline's numbers.
                 None => {
