@@ -424,6 +424,10 @@ fn Tornado() -> impl IntoView {
                     }).collect_view();
                     view! {
                         <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
+                        <div class="legend">
+                            <span style="--sc:#D55E00"><span class="swatch"></span>"P10"</span>
+                            <span style="--sc:#009E73"><span class="swatch"></span>"P90"</span>
+                        </div>
                         <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="swing-chart">{rows}</svg>
                     }
                 });
