@@ -166,7 +166,11 @@ pub const MAX_TABLE: usize = 1 << 17;
 pub struct BinomialTable {
     lo: u64,
     cdf: Vec<f64>,
+    /// `guide[k]`: the first j with F(lo + j) > k/G, G = `guide.len()`, a
+    /// power of two.
     guide: Vec<u32>,
+    /// 53 − log2 G.
+    shift: u32,
 }
 
 impl BinomialTable {
@@ -231,8 +235,9 @@ impl BinomialTable {
     }
 
     fn with_cdf(lo: u64, cdf: Vec<f64>) -> Self {
-        // Four guide entries per value: the search then takes ~0.25 steps.
-        let g = 4 * cdf.len();
+        // A power of two ≥ 2 entries per value: the search then takes ≤ 0.5
+        // steps on average, and the entry for a 53-bit uniform is its top bits.
+        let g = (2 * cdf.len()).next_power_of_two();
         let mut guide = Vec::with_capacity(g);
         let mut j = 0usize;
         for k in 0..g {
@@ -242,14 +247,40 @@ impl BinomialTable {
             }
             guide.push(j as u32);
         }
-        Self { lo, cdf, guide }
+        Self {
+            lo,
+            cdf,
+            guide,
+            shift: 53 - g.trailing_zeros(),
+        }
     }
 
     /// The smallest x with F(x) > u, for u in [0, 1).
     #[inline(always)]
     pub fn quantile(&self, u: f64) -> u64 {
         let g = self.guide.len();
-        let mut j = self.guide[((u * g as f64) as usize).min(g - 1)] as usize;
+        let k = ((u * g as f64) as usize).min(g - 1);
+        self.lo + self.walk(self.guide[k] as usize, u) as u64
+    }
+
+    /// [`BinomialTable::quantile`] at u = m·2⁻⁵³ (m < 2⁵³, the bits of
+    /// `Xoshiro256pp::bits53`), as an index into the table: the value is
+    /// `support().0 + index`. The guide entry is m's top bits (exact: k/G ≤ u).
+    #[inline(always)]
+    pub fn index_bits(&self, m: u64) -> usize {
+        let j = self.guide[(m >> self.shift) as usize] as usize;
+        self.walk(j, crate::rng::to_unit(m))
+    }
+
+    /// The value of [`BinomialTable::index_bits`].
+    #[inline(always)]
+    pub fn quantile_bits(&self, m: u64) -> u64 {
+        self.lo + self.index_bits(m) as u64
+    }
+
+    /// From a guide entry j (F(lo + j − 1) ≤ u) to the smallest j with F > u.
+    #[inline(always)]
+    fn walk(&self, mut j: usize, u: f64) -> usize {
         // The answer is almost always within two steps of the guide: take
         // them without branches (the last entry is ∞, so j stays in the
         // table), then finish the rare longer walks.
@@ -258,7 +289,7 @@ impl BinomialTable {
         while self.cdf[j] <= u {
             j += 1;
         }
-        self.lo + j as u64
+        j
     }
 
     /// F(x) as stored (0 below the table, ∞ — i.e. 1 — from its last entry on).

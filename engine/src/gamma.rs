@@ -104,7 +104,7 @@ pub fn standard_normal(rng: &mut Xoshiro256pp) -> f64 {
 fn normal_with(z: &NormalZiggurat, rng: &mut Xoshiro256pp) -> f64 {
     let bits = rng.next_u64();
     let j = (bits & 0xff) as usize;
-    let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    let u = crate::rng::to_unit(bits >> 11);
     // `j + 1 ≤ LAYERS`: both indices are in the tables (no bounds checks).
     let x = u * z.w[j];
     if x < z.w[j + 1] {
@@ -143,7 +143,7 @@ fn normal_rest(z: &NormalZiggurat, mut bits: u64, mut x: f64, rng: &mut Xoshiro2
             return sign(x);
         }
         bits = rng.next_u64();
-        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let u = crate::rng::to_unit(bits >> 11);
         x = u * z.w[(bits & 0xff) as usize];
     }
 }

@@ -62,14 +62,30 @@ impl Xoshiro256pp {
     /// Uniform in [0, 1) with 53 random bits.
     #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(self.next_u64() >> 11)
+    }
+
+    /// The 53 bits behind [`Xoshiro256pp::uniform`]: `to_unit(bits53())` is
+    /// the same number as `uniform()`.
+    #[inline(always)]
+    pub fn bits53(&mut self) -> u64 {
+        self.next_u64() >> 11
     }
 
     /// Uniform in (0, 1): safe to take the logarithm of.
     #[inline(always)]
     pub fn open01(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+        // < 2^53, so the signed conversion (one instruction) is exact.
+        (((self.next_u64() >> 11) as i64) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
     }
+}
+
+/// m·2⁻⁵³ for m < 2⁵³ (exact; the signed conversion is one instruction
+/// where the unsigned one is several).
+#[inline(always)]
+pub fn to_unit(m: u64) -> f64 {
+    debug_assert!(m < 1 << 53);
+    (m as i64) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 #[cfg(test)]

@@ -51,11 +51,11 @@ enum Path {
     Fast {
         volumes: Vec<u64>,
         tables: Vec<Option<Vec<BinomialTable>>>,
-        /// Gamma constants of the baseline revenue for c customers,
-        /// `shapes[c − shapes_lo]` (only where the deal is a Gamma and
-        /// c·α ≥ 1; other counts take the general call).
-        shapes: Vec<GammaShape>,
-        shapes_lo: u64,
+        /// Gamma constants of the baseline revenue for the customers of
+        /// entry j of the baseline's last table, `shapes[j]` (the same
+        /// length as that table): `None` where the deal is not a Gamma or
+        /// c·α < 1 (those counts take the general call).
+        shapes: Vec<Option<GammaShape>>,
         /// The same for the extra customers d = c_s − c_0 > 0 of a scenario:
         /// `diff_shapes[d − diff_lo]` is Gamma(d·α)'s.
         diff_shapes: Vec<GammaShape>,
@@ -193,23 +193,17 @@ fn fast_path(seg: &SegmentPlan, levers: &[SegmentLevers]) -> Option<Path> {
         tables.push(Some(ts));
     }
     // The baseline's customers range over its last table's values.
-    let (mut shapes, mut shapes_lo) = (Vec::new(), 0);
+    let mut shapes = Vec::new();
     let deal = seg.deal;
-    if deal.scale() > 0.0 && deal.shape().is_finite() {
-        let last = tables[0].as_ref().and_then(|ts| ts.last());
-        if let Some(t) = last {
-            let (lo, pmf) = t.pmf();
-            let lo = lo.max(1);
-            // Smallest count whose shape c·α is ≥ 1 (smaller ones: general call).
-            let first = (lo..lo + pmf.len() as u64).find(|&c| c as f64 * deal.shape() >= 1.0);
-            if let Some(first) = first {
-                shapes_lo = first;
-                let end = t.pmf().0 + pmf.len() as u64;
-                shapes = (first..end)
-                    .map(|c| GammaShape::new(c as f64 * deal.shape()))
-                    .collect();
-            }
-        }
+    if let Some(t) = tables[0].as_ref().and_then(|ts| ts.last()) {
+        let gamma = deal.scale() > 0.0 && deal.shape().is_finite();
+        let lo = t.support().0;
+        shapes = (lo..lo + t.len() as u64)
+            .map(|c| {
+                let shape = c as f64 * deal.shape();
+                (gamma && c > 0 && shape >= 1.0).then(|| GammaShape::new(shape))
+            })
+            .collect();
     }
     // A scenario's extra customers range up to its top minus the baseline's
     // bottom (at most 2^16 of them kept; larger ones take the general call).
@@ -248,7 +242,6 @@ fn fast_path(seg: &SegmentPlan, levers: &[SegmentLevers]) -> Option<Path> {
         volumes,
         tables,
         shapes,
-        shapes_lo,
         diff_shapes,
         diff_lo,
     })
@@ -342,7 +335,6 @@ impl SegEngine {
         let Path::Fast {
             tables,
             shapes,
-            shapes_lo,
             diff_shapes,
             diff_lo,
             ..
@@ -353,33 +345,32 @@ impl SegEngine {
         let deal = self.plan.deal;
         // Each stream is copied into a local for its loop (its state then
         // stays in registers) and stored back after it.
-        let mut u = [0.0f64; BLOCK];
+        let mut u = [0u64; BLOCK];
         let mut inputs = self.streams.inputs.clone();
         for x in &mut u[..len] {
-            *x = inputs.uniform();
+            // The bits of `uniform()`: the same draw, with the guide entry
+            // read off its top bits.
+            *x = inputs.bits53();
         }
         self.streams.inputs = inputs;
         fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
             t.as_ref().and_then(|ts| ts.last())
         }
         let mut c0 = [0u64; BLOCK];
-        if let Some(t) = last(&tables[0]) {
-            for (c, &u) in c0[..len].iter_mut().zip(&u[..len]) {
-                *c = t.quantile(u);
-            }
-        }
         let mut g0 = [0.0f64; BLOCK];
-        let mut rng0 = self.streams.revenue[0].clone();
-        for (g, &c) in g0[..len].iter_mut().zip(&c0[..len]) {
-            *g = match c
-                .checked_sub(*shapes_lo)
-                .and_then(|j| shapes.get(j as usize))
-            {
-                Some(&sh) => deal.scale() * gamma_with(sh, &mut rng0),
-                None => baseline_revenue(c, &deal, &mut rng0),
-            };
+        if let Some(t) = last(&tables[0]) {
+            let lo = t.support().0;
+            let mut rng0 = self.streams.revenue[0].clone();
+            for ((c, g), &m) in c0[..len].iter_mut().zip(&mut g0[..len]).zip(&u[..len]) {
+                let j = t.index_bits(m);
+                *c = lo + j as u64;
+                *g = match shapes[j] {
+                    Some(sh) => deal.scale() * gamma_with(sh, &mut rng0),
+                    None => baseline_revenue(*c, &deal, &mut rng0),
+                };
+            }
+            self.streams.revenue[0] = rng0;
         }
-        self.streams.revenue[0] = rng0;
         let put = |cust: &mut [u64], rev: &mut [f64], s: usize, j: usize, c: u64, r: f64| {
             let i = s * BLOCK + j;
             if ADD {
@@ -400,7 +391,7 @@ impl SegEngine {
                     let rng = &mut rng;
                     let factor = self.levers[s].deal_factor;
                     for j in 0..len {
-                        let cs = t.quantile(u[j]);
+                        let cs = t.quantile_bits(u[j]);
                         // Extra customers with prepared Gamma constants: the
                         // same numbers as `scenario_revenue`'s call.
                         let prepared = match cs.checked_sub(c0[j]) {
