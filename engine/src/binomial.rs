@@ -281,10 +281,9 @@ impl BinomialTable {
     /// From a guide entry j (F(lo + j − 1) ≤ u) to the smallest j with F > u.
     #[inline(always)]
     fn walk(&self, mut j: usize, u: f64) -> usize {
-        // The answer is almost always within two steps of the guide: take
-        // them without branches (the last entry is ∞, so j stays in the
+        // The answer is almost always within one step of the guide: take
+        // it without a branch (the last entry is ∞, so j stays in the
         // table), then finish the rare longer walks.
-        j += (self.cdf[j] <= u) as usize;
         j += (self.cdf[j] <= u) as usize;
         while self.cdf[j] <= u {
             j += 1;

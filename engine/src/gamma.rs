@@ -111,7 +111,12 @@ fn normal_with(z: &NormalZiggurat, rng: &mut Xoshiro256pp) -> f64 {
         // Inside the part of the layer that lies under the curve (~99 %).
         return if bits & 0x100 != 0 { -x } else { x };
     }
-    normal_rest(z, bits, x, rng)
+    // The cold path takes the generator by value and hands it back, so a
+    // caller's generator never has its address taken and its state can stay
+    // in registers through the hot loop.
+    let (x, r) = normal_rest(z, bits, x, rng.clone());
+    *rng = r;
+    x
 }
 
 /// The rare remainder of a ziggurat draw whose point fell outside its
@@ -119,7 +124,17 @@ fn normal_with(z: &NormalZiggurat, rng: &mut Xoshiro256pp) -> f64 {
 /// new draws — the same numbers, in the same order, as one loop.
 #[cold]
 #[inline(never)]
-fn normal_rest(z: &NormalZiggurat, mut bits: u64, mut x: f64, rng: &mut Xoshiro256pp) -> f64 {
+fn normal_rest(
+    z: &NormalZiggurat,
+    bits: u64,
+    x: f64,
+    mut rng: Xoshiro256pp,
+) -> (f64, Xoshiro256pp) {
+    let x = normal_rest_in(z, bits, x, &mut rng);
+    (x, rng)
+}
+
+fn normal_rest_in(z: &NormalZiggurat, mut bits: u64, mut x: f64, rng: &mut Xoshiro256pp) -> f64 {
     loop {
         let j = (bits & 0xff) as usize;
         let negative = bits & 0x100 != 0;
@@ -216,7 +231,7 @@ impl GammaShape {
 
 #[inline]
 fn gamma_ge1(shape: f64, rng: &mut Xoshiro256pp) -> f64 {
-    gamma_with(GammaShape::new(shape), rng)
+    gamma_with(&GammaShape::new(shape), rng)
 }
 
 /// A Gamma(shape, 1) draw for shape ≥ 1 from its prepared constants; the
@@ -224,7 +239,7 @@ fn gamma_ge1(shape: f64, rng: &mut Xoshiro256pp) -> f64 {
 /// inside its layer, v > 0, the cheap squeeze accepts) is straight-line code
 /// meant to be inlined into a caller's loop; the rest is out of line.
 #[inline(always)]
-pub(crate) fn gamma_with(g: GammaShape, rng: &mut Xoshiro256pp) -> f64 {
+pub(crate) fn gamma_with(g: &GammaShape, rng: &mut Xoshiro256pp) -> f64 {
     let z = normal_with(g.normal, rng);
     let v = 1.0 + g.c * z;
     if v > 0.0 {
@@ -234,9 +249,13 @@ pub(crate) fn gamma_with(g: GammaShape, rng: &mut Xoshiro256pp) -> f64 {
         if g.squeeze(z2, u) {
             return g.d * v;
         }
-        return gamma_rest(g, z, v, u, rng);
+        let (x, r) = gamma_rest(g, z, v, u, rng.clone());
+        *rng = r;
+        return x;
     }
-    gamma_loop(g, rng)
+    let (x, r) = gamma_loop(g, rng.clone());
+    *rng = r;
+    x
 }
 
 /// Marsaglia & Tsang's own squeeze and log test of a proposal the
@@ -244,23 +263,23 @@ pub(crate) fn gamma_with(g: GammaShape, rng: &mut Xoshiro256pp) -> f64 {
 /// as one loop).
 #[cold]
 #[inline(never)]
-fn gamma_rest(g: GammaShape, z: f64, v: f64, u: f64, rng: &mut Xoshiro256pp) -> f64 {
+fn gamma_rest(g: &GammaShape, z: f64, v: f64, u: f64, rng: Xoshiro256pp) -> (f64, Xoshiro256pp) {
     let z2 = z * z;
     if u < 1.0 - 0.0331 * z2 * z2 {
-        return g.d * v;
+        return (g.d * v, rng);
     }
     if ln(u) < 0.5 * z2 + g.d * (1.0 - v + ln(v)) {
-        return g.d * v;
+        return (g.d * v, rng);
     }
     gamma_loop(g, rng)
 }
 
 /// Marsaglia & Tsang's loop from a fresh proposal.
 #[inline(never)]
-fn gamma_loop(g: GammaShape, rng: &mut Xoshiro256pp) -> f64 {
-    let GammaShape { d, c, normal, .. } = g;
+fn gamma_loop(g: &GammaShape, mut rng: Xoshiro256pp) -> (f64, Xoshiro256pp) {
+    let &GammaShape { d, c, normal, .. } = g;
     loop {
-        let z = normal_with(normal, rng);
+        let z = normal_with(normal, &mut rng);
         let v = 1.0 + c * z;
         if v <= 0.0 {
             continue;
@@ -269,10 +288,10 @@ fn gamma_loop(g: GammaShape, rng: &mut Xoshiro256pp) -> f64 {
         let u = rng.open01();
         let z2 = z * z;
         if g.squeeze(z2, u) || u < 1.0 - 0.0331 * z2 * z2 {
-            return d * v;
+            return (d * v, rng);
         }
         if ln(u) < 0.5 * z2 + d * (1.0 - v + ln(v)) {
-            return d * v;
+            return (d * v, rng);
         }
     }
 }

@@ -22,7 +22,9 @@ use crate::hypergeometric::hypergeometric;
 use crate::plan::{DealValue, Plan, RateKind, SegmentLevers, SegmentPlan, VolumeKind};
 use crate::results::{Comparison, Results, ScenarioResult, StageSummary};
 use crate::rng::Xoshiro256pp;
-use crate::summary::{fill_histogram, histogram_frame, summarize, CountHist};
+use crate::summary::{
+    fill_histogram, histogram_frame, summarize, summarize_scanned, CountHist, Scan,
+};
 
 /// Trials between two progress calls.
 pub const PROGRESS_EVERY: u32 = 1 << 14;
@@ -258,6 +260,18 @@ fn baseline_revenue(c: u64, deal: &DealValue, rng: &mut Xoshiro256pp) -> f64 {
     }
 }
 
+/// [`baseline_revenue`] out of line, with the generator by value (a hot
+/// loop's generator then never has its address taken).
+#[inline(never)]
+fn baseline_revenue_by_value(
+    c: u64,
+    deal: &DealValue,
+    mut rng: Xoshiro256pp,
+) -> (f64, Xoshiro256pp) {
+    let g = baseline_revenue(c, deal, &mut rng);
+    (g, rng)
+}
+
 /// A scenario's revenue coupled to the baseline's: shared Gamma sum plus an
 /// independent Gamma for extra customers, or an exact Gamma–Beta split of
 /// the baseline's sum when it has fewer customers.
@@ -343,34 +357,6 @@ impl SegEngine {
             unreachable!("customers_only is set only when every segment is fast")
         };
         let deal = self.plan.deal;
-        // Each stream is copied into a local for its loop (its state then
-        // stays in registers) and stored back after it.
-        let mut u = [0u64; BLOCK];
-        let mut inputs = self.streams.inputs.clone();
-        for x in &mut u[..len] {
-            // The bits of `uniform()`: the same draw, with the guide entry
-            // read off its top bits.
-            *x = inputs.bits53();
-        }
-        self.streams.inputs = inputs;
-        fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
-            t.as_ref().and_then(|ts| ts.last())
-        }
-        let mut c0 = [0u64; BLOCK];
-        let mut g0 = [0.0f64; BLOCK];
-        if let Some(t) = last(&tables[0]) {
-            let lo = t.support().0;
-            let mut rng0 = self.streams.revenue[0].clone();
-            for ((c, g), &m) in c0[..len].iter_mut().zip(&mut g0[..len]).zip(&u[..len]) {
-                let j = t.index_bits(m);
-                *c = lo + j as u64;
-                *g = match shapes[j] {
-                    Some(sh) => deal.scale() * gamma_with(sh, &mut rng0),
-                    None => baseline_revenue(*c, &deal, &mut rng0),
-                };
-            }
-            self.streams.revenue[0] = rng0;
-        }
         let put = |cust: &mut [u64], rev: &mut [f64], s: usize, j: usize, c: u64, r: f64| {
             let i = s * BLOCK + j;
             if ADD {
@@ -381,6 +367,38 @@ impl SegEngine {
                 rev[i] = r;
             }
         };
+        fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
+            t.as_ref().and_then(|ts| ts.last())
+        }
+        // Each stream is copied into a local for its loop (its state then
+        // stays in registers) and stored back after it; each stream is read
+        // in trial order.
+        let mut u = [0u64; BLOCK];
+        let mut c0 = [0u64; BLOCK];
+        let mut g0 = [0.0f64; BLOCK];
+        let t = last(&tables[0]).expect("the baseline has tables");
+        let lo = t.support().0;
+        let mut inputs = self.streams.inputs.clone();
+        for x in &mut u[..len] {
+            // The bits of `uniform()`: the same draw, with the guide entry
+            // read off its top bits.
+            *x = inputs.bits53();
+        }
+        self.streams.inputs = inputs;
+        let mut rng0 = self.streams.revenue[0].clone();
+        for ((c, g), &m) in c0[..len].iter_mut().zip(&mut g0[..len]).zip(&u[..len]) {
+            let i = t.index_bits(m);
+            *c = lo + i as u64;
+            *g = match &shapes[i] {
+                Some(sh) => deal.scale() * gamma_with(sh, &mut rng0),
+                None => {
+                    let (g, r) = baseline_revenue_by_value(*c, &deal, rng0.clone());
+                    rng0 = r;
+                    g
+                }
+            };
+        }
+        self.streams.revenue[0] = rng0;
         for j in 0..len {
             put(cust, rev, 0, j, c0[j], g0[j]);
         }
@@ -401,7 +419,7 @@ impl SegEngine {
                             _ => None,
                         };
                         let r = match prepared {
-                            Some(&sh) => (g0[j] + deal.scale() * gamma_with(sh, rng)) * factor,
+                            Some(sh) => (g0[j] + deal.scale() * gamma_with(sh, rng)) * factor,
                             None => scenario_revenue(c0[j], cs, g0[j], &deal, factor, rng),
                         };
                         put(cust, rev, s, j, cs, r);
@@ -561,6 +579,8 @@ pub fn simulate_with_progress(
     let mut buf = engine.buf();
     let mut hists = vec![CountHist::new(); ns * k];
     let mut revenue: Vec<Vec<f64>> = (0..ns).map(|_| Vec::with_capacity(t_total)).collect();
+    // Customers-only runs scan each block's revenue while it is in cache.
+    let mut scans = vec![Scan::new(); ns];
     let mut done = 0u32;
     while (done as usize) < t_total {
         let chunk = (t_total - done as usize).min(PROGRESS_EVERY as usize);
@@ -572,11 +592,10 @@ pub fn simulate_with_progress(
                 let len = left.min(BLOCK);
                 engine.block_customers(len, &mut cust, &mut rev);
                 for s in 0..ns {
-                    let h = &mut hists[s * k + k - 1];
-                    for &c in &cust[s * BLOCK..s * BLOCK + len] {
-                        h.add(c);
-                    }
-                    revenue[s].extend_from_slice(&rev[s * BLOCK..s * BLOCK + len]);
+                    hists[s * k + k - 1].add_slice(&cust[s * BLOCK..s * BLOCK + len]);
+                    let r = &rev[s * BLOCK..s * BLOCK + len];
+                    scans[s].add_slice(r);
+                    revenue[s].extend_from_slice(r);
                 }
                 left -= len;
             }
@@ -596,7 +615,8 @@ pub fn simulate_with_progress(
             return None;
         }
     }
-    Some(assemble(plan, &hists, exact, revenue))
+    let scans = engine.customers_only.then_some(scans);
+    Some(assemble(plan, &hists, exact, revenue, scans))
 }
 
 /// Most multiply–adds spent convolving the segments' stage laws; beyond it
@@ -693,6 +713,7 @@ fn assemble(
     hists: &[CountHist],
     exact: Option<Vec<Vec<StageSummary>>>,
     mut revenue: Vec<Vec<f64>>,
+    scans: Option<Vec<Scan>>,
 ) -> Results {
     let k = plan.stages();
     let ns = plan.scenarios.len();
@@ -735,8 +756,11 @@ fn assemble(
     drop(scratch);
     let mut summaries = Vec::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for rv in revenue.iter_mut() {
-        let (sm, a, b) = summarize(rv);
+    for (s, rv) in revenue.iter_mut().enumerate() {
+        let (sm, a, b) = match &scans {
+            Some(sc) => summarize_scanned(rv, sc[s]),
+            None => summarize(rv),
+        };
         lo = lo.min(a);
         hi = hi.max(b);
         summaries.push(sm);

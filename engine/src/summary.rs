@@ -49,6 +49,35 @@ impl CountHist {
         }
     }
 
+    /// [`CountHist::add`] of every value of `vs`, in order (the same
+    /// histogram). When the values all fall in the current bins (no bin
+    /// change can happen), they are counted in a tight loop.
+    #[inline]
+    pub fn add_slice(&mut self, vs: &[u64]) {
+        let (mut lo, mut hi, mut sum) = (u64::MAX, 0u64, 0u128);
+        for &v in vs {
+            lo = lo.min(v);
+            hi = hi.max(v);
+            sum += v as u128;
+        }
+        let first = self.base << self.shift;
+        let end = (self.base + self.counts.len() as u64) << self.shift;
+        if vs.is_empty() || self.counts.is_empty() || lo < first || hi >= end {
+            for &v in vs {
+                self.add(v);
+            }
+            return;
+        }
+        self.n += vs.len() as u64;
+        self.sum += sum;
+        self.min = self.min.min(lo);
+        self.max = self.max.max(hi);
+        let (base, shift) = (self.base, self.shift);
+        for &v in vs {
+            self.counts[((v >> shift) - base) as usize] += 1;
+        }
+    }
+
     #[cold]
     fn grow(&mut self, v: u64) {
         if self.counts.is_empty() {
@@ -254,17 +283,50 @@ fn order_stats(xs: &mut [f64], ranks: &[usize]) -> Vec<f64> {
 
 /// Σx (in order), min and max of a non-empty slice, in one pass.
 fn scan(xs: &[f64]) -> (f64, f64, f64) {
-    let (mut sum, mut lo, mut hi) = (0.0, f64::INFINITY, f64::NEG_INFINITY);
-    for &x in xs {
-        sum += x;
-        if x < lo {
-            lo = x;
-        }
-        if x > hi {
-            hi = x;
+    let mut sc = Scan::new();
+    sc.add_slice(xs);
+    (sc.sum, sc.lo, sc.hi)
+}
+
+/// The running Σx (in order), min and max behind [`summarize`], for a caller
+/// that sees the values in pieces while they are still in cache
+/// ([`summarize_scanned`]); the same sums as one pass.
+#[derive(Clone, Copy, Debug)]
+pub struct Scan {
+    sum: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Default for Scan {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scan {
+    pub fn new() -> Self {
+        Self {
+            sum: 0.0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
         }
     }
-    (sum, lo, hi)
+
+    #[inline]
+    pub fn add_slice(&mut self, xs: &[f64]) {
+        let (mut sum, mut lo, mut hi) = (self.sum, self.lo, self.hi);
+        for &x in xs {
+            sum += x;
+            if x < lo {
+                lo = x;
+            }
+            if x > hi {
+                hi = x;
+            }
+        }
+        (self.sum, self.lo, self.hi) = (sum, lo, hi);
+    }
 }
 
 /// [`order_stats`] given min `lo` and max `hi`; also returns Σ(x − mean)²
@@ -281,23 +343,37 @@ fn order_stats_in(xs: &mut [f64], ranks: &[usize], lo: f64, hi: f64, mean: f64) 
         select_ranks(xs, 0, ranks);
         return (ranks.iter().map(|&r| xs[r]).collect(), ss);
     }
-    // Monotone in x: floor of a rounded product of (x − lo) ≥ 0 (≤ 4096·(1 + ε)).
-    let bucket = |x: f64| (((x - lo) * scale) as i32).min(SELECT_BUCKETS as i32 - 1) as usize;
+    // Monotone in x: (x − lo)·scale ∈ [0, 4096·(1 + ε)] rounded to the
+    // nearest integer by adding 2⁵², read from the bits (cheaper than a
+    // checked float → int conversion), capped at 4096: SELECT_BUCKETS + 1
+    // buckets.
+    const MAGIC: f64 = (1u64 << 52) as f64;
+    let bucket = |x: f64| {
+        let b = ((x - lo) * scale + MAGIC).to_bits() - MAGIC.to_bits();
+        (b as usize).min(SELECT_BUCKETS)
+    };
+    // In chunks: first the buckets (and the squares, in order), then the
+    // increments — fused, an increment's address waits on the conversion
+    // and the next loads collide with pending stores (see `fill_histogram`).
     // Two count arrays for alternate values: neighbours that fall in the
     // same bucket then do not wait on each other's increment.
-    let mut even = vec![0u32; SELECT_BUCKETS];
-    let mut odd = vec![0u32; SELECT_BUCKETS];
+    let mut even = vec![0u32; SELECT_BUCKETS + 1];
+    let mut odd = vec![0u32; SELECT_BUCKETS + 1];
     let mut ss = 0.0;
-    let mut pairs = xs.chunks_exact(2);
-    for p in &mut pairs {
-        even[bucket(p[0])] += 1;
-        odd[bucket(p[1])] += 1;
-        ss += (p[0] - mean) * (p[0] - mean);
-        ss += (p[1] - mean) * (p[1] - mean);
-    }
-    for &x in pairs.remainder() {
-        even[bucket(x)] += 1;
-        ss += (x - mean) * (x - mean);
+    let mut idx = [0u16; 256];
+    for chunk in xs.chunks(256) {
+        for (i, &x) in idx.iter_mut().zip(chunk) {
+            *i = bucket(x) as u16;
+            ss += (x - mean) * (x - mean);
+        }
+        let mut pairs = idx[..chunk.len()].chunks_exact(2);
+        for p in &mut pairs {
+            even[p[0] as usize] += 1;
+            odd[p[1] as usize] += 1;
+        }
+        for &i in pairs.remainder() {
+            even[i as usize] += 1;
+        }
     }
     let counts: Vec<usize> = even
         .iter()
@@ -305,7 +381,7 @@ fn order_stats_in(xs: &mut [f64], ranks: &[usize], lo: f64, hi: f64, mean: f64) 
         .map(|(&a, &b)| a as usize + b as usize)
         .collect();
     // For each rank: its bucket and its rank inside the bucket.
-    let mut slot = vec![u8::MAX; SELECT_BUCKETS];
+    let mut slot = vec![u8::MAX; SELECT_BUCKETS + 1];
     let mut wanted: Vec<usize> = Vec::new();
     let mut where_: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
     let (mut b, mut before) = (0usize, 0usize);
@@ -370,14 +446,21 @@ pub const LEVELS: [f64; 9] = [0.0, 0.005, 0.05, 0.10, 0.5, 0.9, 0.95, 0.995, 1.0
 
 /// Summary of `xs` (reordered in place) and its P0.5/P99.5 (for histogram ranges).
 pub fn summarize(xs: &mut [f64]) -> (Summary, f64, f64) {
+    let mut sc = Scan::new();
+    sc.add_slice(xs);
+    summarize_scanned(xs, sc)
+}
+
+/// [`summarize`] given the [`Scan`] of exactly `xs`, in order.
+pub fn summarize_scanned(xs: &mut [f64], sc: Scan) -> (Summary, f64, f64) {
     let n = xs.len();
     if n == 0 {
         return (Summary::default(), 0.0, 0.0);
     }
     // Two passes in all for the moments and the order statistics: Σx, min
-    // and max; then the buckets and Σ(x − mean)² (the same sums, in the same
-    // order, as `mean_sd`).
-    let (sum, lo, hi) = scan(xs);
+    // and max (the scan); then the buckets and Σ(x − mean)² (the same sums,
+    // in the same order, as `mean_sd`).
+    let Scan { sum, lo, hi } = sc;
     let mean = sum / n as f64;
     let ranks = level_ranks(n, &LEVELS);
     let (values, ss) = order_stats_in(xs, &ranks, lo, hi, mean);
@@ -428,7 +511,57 @@ pub fn histogram_frame(lo: f64, hi: f64) -> Histogram {
 }
 
 /// Count `xs` into `h`.
+///
+/// In chunks: first each value's bin (`nb` for below, `nb + 1` for above)
+/// into a small buffer, then the increments. Fused into one loop, an
+/// increment's address waits on the float conversion and the next values'
+/// counter loads collide with pending stores; split, this runs ~2.5× faster.
 pub fn fill_histogram(h: &mut Histogram, xs: &[f64]) {
+    let nb = h.counts.len();
+    if nb + 2 > u16::MAX as usize {
+        return fill_histogram_one_by_one(h, xs);
+    }
+    let inv = 1.0 / h.width;
+    let (lo, width, nbf) = (h.lo, h.width, nb as f64);
+    let (below, above) = (nb as u16, nb as u16 + 1);
+    let bin = |x: f64| -> u16 {
+        let t = (x - lo) * inv;
+        if t >= 0.0 && t < nbf {
+            // The common case: inside (the same bin as the branches below).
+            t as i32 as u16
+        } else if t < 0.0 {
+            below
+        } else {
+            let j = t as usize;
+            if j < nb {
+                j as u16
+            } else if j == nb && x <= lo + width * nb as f64 {
+                // The top edge belongs to the last bin.
+                (nb - 1) as u16
+            } else {
+                above
+            }
+        }
+    };
+    let mut counts = vec![0u32; nb + 2];
+    let mut idx = [0u16; 256];
+    for chunk in xs.chunks(256) {
+        for (i, &x) in idx.iter_mut().zip(chunk) {
+            *i = bin(x);
+        }
+        for &i in &idx[..chunk.len()] {
+            counts[i as usize] += 1;
+        }
+    }
+    for (c, &n) in h.counts.iter_mut().zip(&counts) {
+        *c += n;
+    }
+    h.below += counts[nb];
+    h.above += counts[nb + 1];
+}
+
+/// [`fill_histogram`] a value at a time (bins beyond the u16 range).
+fn fill_histogram_one_by_one(h: &mut Histogram, xs: &[f64]) {
     let inv = 1.0 / h.width;
     let nb = h.counts.len();
     for &x in xs {
@@ -516,6 +649,76 @@ mod tests {
         let (m, sd) = mean_sd(&f);
         assert!((h.mean() - m).abs() < 1e-9);
         assert!((h.sd() - sd).abs() < 1e-9);
+    }
+
+    #[test]
+    fn count_hist_add_slice_is_add_in_order() {
+        // Blocks inside the bins, blocks that grow them, wide ones that
+        // coarsen them: the same histogram as one value at a time.
+        let mut state = 7u64;
+        let mut one = CountHist::new();
+        let mut blocks = CountHist::new();
+        for b in 0..300u64 {
+            let spread = [40, 300, 5_000, 400_000][(b % 4) as usize];
+            let centre = 1_000_000 + b * 997;
+            let vs: Vec<u64> = (0..(b % 7) * 40)
+                .map(|_| centre + crate::rng::splitmix64(&mut state) % spread)
+                .collect();
+            for &v in &vs {
+                one.add(v);
+            }
+            blocks.add_slice(&vs);
+        }
+        assert_eq!(
+            (
+                one.base,
+                one.shift,
+                &one.counts,
+                one.n,
+                one.sum,
+                one.min,
+                one.max
+            ),
+            (
+                blocks.base,
+                blocks.shift,
+                &blocks.counts,
+                blocks.n,
+                blocks.sum,
+                blocks.min,
+                blocks.max
+            )
+        );
+        assert!(one.shift > 0, "the test reaches coarse bins");
+    }
+
+    #[test]
+    fn chunked_histogram_equals_one_by_one() {
+        // Inside, below, above, on the top edge, just past it, NaN; several
+        // chunks and a partial one.
+        let mut state = 3u64;
+        let mut xs: Vec<f64> = (0..5_000)
+            .map(|_| (crate::rng::splitmix64(&mut state) >> 11) as f64 / (1u64 << 53) as f64)
+            .map(|u| -0.2 + 1.4 * u)
+            .collect();
+        xs.extend([
+            0.0,
+            1.0,
+            1.0 + 1e-16,
+            1.0 + 2e-16,
+            -1e-300,
+            f64::NAN,
+            40.0,
+            1e9,
+        ]);
+        for (lo, hi) in [(0.0, 1.0), (0.25, 0.75), (0.5, 0.5)] {
+            let mut a = histogram_frame(lo, hi);
+            let mut b = histogram_frame(lo, hi);
+            fill_histogram(&mut a, &xs);
+            fill_histogram_one_by_one(&mut b, &xs);
+            assert_eq!((&a.counts, a.below, a.above), (&b.counts, b.below, b.above));
+            assert!(a.below > 0 && a.above > 0, "the test reaches both sides");
+        }
     }
 
     #[test]
