@@ -288,3 +288,13 @@ impl Page {
         self.c.set_window_size(w, h).await.unwrap();
     }
 }
+
+/// Serves dist/, starts chromedriver and a browser, and opens the page once
+/// its first results are shown. Keep the driver alive as long as the page.
+pub async fn launch(b: Browser) -> (Driver, Page) {
+    let url = serve_dist();
+    let driver = start_driver();
+    let client = open(&driver, b).await;
+    let page = Page::goto(client, &url).await;
+    (driver, page)
+}

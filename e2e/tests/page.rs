@@ -1,13 +1,11 @@
 //! End to end against the release build (dist/) in headless Chromium.
 //! Each test starts its own chromedriver and browser, so they run in parallel.
 
-use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
+use funnelcast_e2e::{launch, Browser};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
-    let url = serve_dist();
-    let driver = start_driver();
-    let p = Page::goto(open(&driver, Browser::default()).await, &url).await;
+    let (_driver, p) = launch(Browser::default()).await;
 
     // The classic funnel of the article: 10,000 × 25 % × 32 % × 25 % × 30 % = 60 customers.
     let customers = p.value("result-customers-mean-0").await;
@@ -106,20 +104,11 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_page_speaks_chinese_from_the_browser_language() {
-    let url = serve_dist();
-    let driver = start_driver();
-    let p = Page::goto(
-        open(
-            &driver,
-            Browser {
-                lang: "zh-CN",
-                width: 1400,
-                height: 2400,
-            },
-        )
-        .await,
-        &url,
-    )
+    let (_driver, p) = launch(Browser {
+        lang: "zh-CN",
+        width: 1400,
+        height: 2400,
+    })
     .await;
     assert_eq!(p.attr("lang", "data-lang").await, "zh");
     assert_eq!(
@@ -166,20 +155,11 @@ async fn the_page_speaks_chinese_from_the_browser_language() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_phone_sized_window_stacks_the_page() {
-    let url = serve_dist();
-    let driver = start_driver();
-    let p = Page::goto(
-        open(
-            &driver,
-            Browser {
-                lang: "zh-CN",
-                width: 390,
-                height: 844,
-            },
-        )
-        .await,
-        &url,
-    )
+    let (_driver, p) = launch(Browser {
+        lang: "zh-CN",
+        width: 390,
+        height: 844,
+    })
     .await;
     let editor = p.el("volume-0").await.rectangle().await.unwrap();
     let results = p

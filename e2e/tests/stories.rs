@@ -1,7 +1,7 @@
 //! The user stories of DESIGN.md, step by step, through the page's test
 //! contract (TESTING.md), with screenshots under target/screenshots/.
 
-use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
+use funnelcast_e2e::{launch, Browser, Page};
 
 fn near(got: f64, want: f64, rel: f64) -> bool {
     (got - want).abs() <= rel * want.abs()
@@ -20,20 +20,11 @@ async fn input_value(p: &Page, id: &str) -> String {
 /// "+5 points at consideration", side by side, then the same in Chinese.
 #[tokio::test(flavor = "multi_thread")]
 async fn trainer_story() {
-    let url = serve_dist();
-    let driver = start_driver();
-    let p = Page::goto(
-        open(
-            &driver,
-            Browser {
-                lang: "en-US",
-                width: 1400,
-                height: 2600,
-            },
-        )
-        .await,
-        &url,
-    )
+    let (_driver, p) = launch(Browser {
+        lang: "en-US",
+        width: 1400,
+        height: 2600,
+    })
     .await;
 
     p.select("preset", "classic5").await;
@@ -106,20 +97,11 @@ async fn trainer_story() {
 /// campaign with a cost on one segment, ROI, the bottleneck and goal seek.
 #[tokio::test(flavor = "multi_thread")]
 async fn planner_story() {
-    let url = serve_dist();
-    let driver = start_driver();
-    let p = Page::goto(
-        open(
-            &driver,
-            Browser {
-                lang: "en-US",
-                width: 1400,
-                height: 3000,
-            },
-        )
-        .await,
-        &url,
-    )
+    let (_driver, p) = launch(Browser {
+        lang: "en-US",
+        width: 1400,
+        height: 3000,
+    })
     .await;
 
     p.select("preset", "case-b").await;
