@@ -15,7 +15,9 @@ pub mod ui;
 pub use ui::app::App;
 
 /// Shows a panic on the page (the `error-banner`), besides the console, so a
-/// user sees that something broke; the document is kept by autosave.
+/// user sees that something broke. The page stops responding after a panic
+/// but keeps showing the inputs, so the banner says so rather than inviting a
+/// reload that would reset them (there is no autosave yet).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -27,7 +29,8 @@ pub fn install_panic_hook() {
                 let _ = div.set_attribute("role", "alert");
                 // Text, never markup: the message may quote user input.
                 div.set_text_content(Some(&format!(
-                    "Something went wrong — 出现错误. Reload the page to continue. ({info})"
+                    "Something went wrong and the page stopped; your inputs are still shown. \
+                     出现错误，页面已停止；您的输入仍显示在页面上。 ({info})"
                 )));
                 let _ = body.prepend_with_node_1(&div);
             }

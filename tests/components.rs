@@ -106,3 +106,66 @@ async fn full_width_digits_and_wan_are_understood() {
     // 20,000 × 25 % = 5,000 reach interest.
     assert_eq!(input("count-0-1").value(), "5000");
 }
+
+fn field_error_for(id: &str) -> bool {
+    document()
+        .query_selector(&format!("[data-testid=\"field-error\"][data-field=\"{id}\"]"))
+        .unwrap()
+        .is_some()
+}
+
+/// Regression (review): a box rewritten from the document dropped neither its
+/// message nor the `invalid` status.
+#[wasm_bindgen_test]
+async fn a_box_rewritten_by_a_linked_edit_loses_its_message() {
+    mount();
+    settle().await;
+    type_into("count-0-2", "x");
+    settle().await;
+    assert!(field_error_for("count-0-2"));
+    type_into("rate-0-2", "40");
+    settle().await;
+    assert_eq!(input("count-0-2").value(), "1000");
+    assert!(!field_error_for("count-0-2"));
+    let status = document().query_selector("[data-testid=\"sim-status\"]").unwrap().unwrap();
+    assert_ne!(status.get_attribute("data-state").as_deref(), Some("invalid"));
+}
+
+/// A count above the stage before is refused beside the count, not the rate.
+#[wasm_bindgen_test]
+async fn a_count_above_the_stage_before_is_refused_where_it_was_typed() {
+    mount();
+    settle().await;
+    type_into("count-0-2", "3000");
+    settle().await;
+    assert!(field_error_for("count-0-2"));
+    assert!(!field_error_for("rate-0-2"));
+    assert_eq!(input("rate-0-2").value(), "32");
+}
+
+/// Regression (review): selects showed their first option, not their value.
+#[wasm_bindgen_test]
+async fn selects_show_their_value() {
+    mount();
+    settle().await;
+    let select = |id: &str| -> web_sys::HtmlSelectElement {
+        document()
+            .query_selector(&format!("[data-testid=\"{id}\"]"))
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap()
+    };
+    assert_eq!(select("preset").value(), "classic5");
+    assert_eq!(select("rate-mode-0-1").value(), "fixed");
+    let mode = select("rate-mode-0-2");
+    mode.set_value("evidence");
+    mode.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(select("rate-mode-0-2").value(), "evidence");
+    // Evidence is edited as k of n: the rate and its slider are read-only.
+    assert!(input("rate-0-2").disabled());
+    assert!(input("rate-slider-0-2").disabled());
+    assert_eq!(input("evidence-k-0-2").value(), "800");
+    assert_eq!(input("evidence-n-0-2").value(), "2500");
+}

@@ -9,7 +9,7 @@ use crate::format::{Currency, Lang};
 use crate::i18n::*;
 use crate::presets;
 use crate::ui::funnel_editor::{SegmentsEditor, StagesEditor};
-use crate::ui::input::{NumInput, NumKind};
+use crate::ui::input::{whole_in, NumInput, NumKind};
 use crate::ui::results::{GoalSeek, ResultsTable, Status};
 use crate::ui::scenarios::ScenariosEditor;
 use crate::ui::state::{use_state, AppState};
@@ -157,10 +157,14 @@ fn Header() -> impl IntoView {
                             state.edit_structure(|d| *d = doc);
                         }
                     }>
-                    <option value="custom" disabled=true>{t!(i18n, preset_custom)}</option>
+                    <option value="custom" disabled=true selected=move || state.doc.with(|d| d.preset.is_none())>{t!(i18n, preset_custom)}</option>
                     {presets::PRESET_IDS.iter().map(|id| {
                         let id = *id;
-                        view! { <option value=id>{move || preset_label(i18n, id)}</option> }
+                        view! {
+                            <option value=id selected=move || state.doc.with(|d| d.preset.as_deref() == Some(id))>
+                                {move || preset_label(i18n, id)}
+                            </option>
+                        }
                     }).collect_view()}
                 </select>
                 <button class="btn lang" data-testid="lang" data-lang=move || state.lang.get().code() on:click=switch
@@ -193,14 +197,13 @@ fn Settings() -> impl IntoView {
             <div class="settings-grid">
                 <label class="lbl">{t!(i18n, trials)}</label>
                 <NumInput testid="trials" value=Signal::derive(move || state.doc.with(|d| d.model.trials as f64))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| {
-                        // Out-of-range or fractional counts become a value the
-                        // engine refuses with a message beside this field.
-                        d.model.trials = if v.fract() == 0.0 && v >= 0.0 && v <= u32::MAX as f64 { v as u32 } else { limits::MAX_TRIALS + 1 };
-                    }))/>
+                    check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.trials = v as u32))/>
                 <label class="lbl">{t!(i18n, seed)}</label>
                 <NumInput testid="seed" value=Signal::derive(move || state.doc.with(|d| d.model.seed as f64))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.seed = v.abs().min(9.0e15) as u64))/>
+                    // Seeds up to 2^53 survive the round trip through a number box.
+                    check=whole_in(0.0, 9_007_199_254_740_991.0)
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.seed = v as u64))/>
                 <label class="lbl">{t!(i18n, currency)}</label>
                 <select data-testid="currency"
                     prop:value=move || state.doc.with(|d| d.currency.code())
@@ -208,7 +211,7 @@ fn Settings() -> impl IntoView {
                         if let Some(c) = Currency::from_code(&event_target_value(&ev)) { state.edit(|d| d.currency = c); }
                     }>
                     {[Currency::Cny, Currency::Usd, Currency::Eur, Currency::Gbp].into_iter().map(|c| view! {
-                        <option value=c.code()>{format!("{} {}", c.symbol(), c.code())}</option>
+                        <option value=c.code() selected=move || state.doc.with(|d| d.currency == c)>{format!("{} {}", c.symbol(), c.code())}</option>
                     }).collect_view()}
                 </select>
                 <label class="lbl">{t!(i18n, period)}</label>
@@ -218,8 +221,8 @@ fn Settings() -> impl IntoView {
                         let p = if event_target_value(&ev) == "quarter" { Period::Quarter } else { Period::Month };
                         state.edit(|d| d.period = p);
                     }>
-                    <option value="month">{t!(i18n, period_month)}</option>
-                    <option value="quarter">{t!(i18n, period_quarter)}</option>
+                    <option value="month" selected=move || state.doc.with(|d| d.period == Period::Month)>{t!(i18n, period_month)}</option>
+                    <option value="quarter" selected=move || state.doc.with(|d| d.period == Period::Quarter)>{t!(i18n, period_quarter)}</option>
                 </select>
                 <label class="lbl">{t!(i18n, margin)}</label>
                 <NumInput testid="margin" kind=NumKind::Percent optional=true class="short"

@@ -2,12 +2,12 @@
 //! the entering volume, each rate with its linked count and its uncertainty,
 //! and the deal value.
 
-use funnelcast_engine::{DealSpec, RateSpec, VolumeSpec};
+use funnelcast_engine::{limits, DealSpec, Problem, RateSpec, VolumeSpec};
 use leptos::prelude::*;
 
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
-use crate::ui::input::{FieldError, Hint, NumInput, NumKind};
+use crate::ui::input::{whole_in, FieldError, Hint, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 #[component]
@@ -201,8 +201,8 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                     <select data-testid=format!("volume-mode-{g}")
                         on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_volume_mode(g, &m)); }
                         prop:value=move || if is_range() { "range" } else { "fixed" }>
-                        <option value="fixed">{t!(i18n, mode_fixed)}</option>
-                        <option value="range">{t!(i18n, mode_range)}</option>
+                        <option value="fixed" selected=move || !is_range()>{t!(i18n, mode_fixed)}</option>
+                        <option value="range" selected=is_range>{t!(i18n, mode_range)}</option>
                     </select>
                 </div>
             </div>
@@ -276,26 +276,9 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
     let set_ev = move |k: Option<f64>, n: Option<f64>| {
         state.edit(|d| {
             if let Some(RateSpec::Evidence { k: k0, n: n0 }) = d.rate(g, i) {
-                // Whole people: a fractional count is the engine's error to report,
-                // so keep it visible by not rounding silently here.
-                let k1 = k
-                    .map(|x| {
-                        if x >= 0.0 && x.fract() == 0.0 {
-                            x as u64
-                        } else {
-                            u64::MAX
-                        }
-                    })
-                    .unwrap_or(k0);
-                let n1 = n
-                    .map(|x| {
-                        if x >= 0.0 && x.fract() == 0.0 {
-                            x as u64
-                        } else {
-                            u64::MAX
-                        }
-                    })
-                    .unwrap_or(n0);
+                // The inputs only pass whole numbers of people (`whole_in`).
+                let k1 = k.map(|x| x as u64).unwrap_or(k0);
+                let n1 = n.map(|x| x as u64).unwrap_or(n0);
                 d.set_rate_spec(g, i, RateSpec::Evidence { k: k1, n: n1 });
             }
         })
@@ -320,9 +303,13 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                 <span class="arrow">"→ "</span>{name}
             </label>
             <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct decimals=2
+                disabled=Signal::derive(move || !fixed())
                 on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
             <input type="range" min="0" max="100" step="0.1" class="slider" data-testid=format!("rate-slider-{g}-{i}")
                 aria-label=move || format!("{} %", name())
+                // Evidence and ranges are edited in their own boxes: dragging
+                // here would silently replace them with a fixed rate.
+                disabled=move || !fixed()
                 prop:value=move || pct.get().to_string()
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
@@ -330,20 +317,29 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                     }
                 }/>
             <NumInput testid=format!("count-{g}-{i}") value=count decimals=1
+                disabled=Signal::derive(move || !fixed())
+                check=Callback::new(move |c: f64| {
+                    // A count above the stage before would be a rate over 100 %:
+                    // say so here, where it was typed.
+                    let prev = state.doc.with_untracked(|d| d.plan_counts(g).get(i - 1).copied().unwrap_or(0.0));
+                    (!(0.0..=prev).contains(&c) || prev <= 0.0).then_some(Problem::OutOfRange { min: 0.0, max: prev })
+                })
                 on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
             <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
                 on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_rate_mode(g, i, &m)); }>
-                <option value="fixed">{t!(i18n, mode_fixed)}</option>
-                <option value="evidence">{t!(i18n, mode_evidence)}</option>
-                <option value="range">{t!(i18n, mode_range)}</option>
+                <option value="fixed" selected=move || mode() == "fixed">{t!(i18n, mode_fixed)}</option>
+                <option value="evidence" selected=move || mode() == "evidence">{t!(i18n, mode_evidence)}</option>
+                <option value="range" selected=move || mode() == "range">{t!(i18n, mode_range)}</option>
             </select>
             {move || match mode() {
                 "evidence" => Some(view! {
                     <div class="uncertainty">
                         <NumInput testid=format!("evidence-k-{g}-{i}") value=ev_k class="short"
+                            check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(Some(v), None))/>
                         <span>{t!(i18n, evidence_of)}</span>
                         <NumInput testid=format!("evidence-n-{g}-{i}") value=ev_n class="short"
+                            check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(None, Some(v)))/>
                         <span>{t!(i18n, evidence_converted)}</span>
                     </div>

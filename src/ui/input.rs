@@ -8,6 +8,7 @@ use web_sys::HtmlInputElement;
 
 use crate::format::{parse_number, parse_percent, ParseError};
 use crate::ui::state::{use_state, FieldMsg};
+use funnelcast_engine::Problem;
 
 /// Plain text for an input box: no grouping, at most `decimals` decimals,
 /// trailing zeros trimmed.
@@ -54,6 +55,13 @@ pub fn NumInput(
     /// types is never rewritten); 6 when not given.
     #[prop(optional)]
     decimals: Option<usize>,
+    /// A check of the typed number made here, before the document sees it
+    /// (e.g. "a whole number"): its problem is shown beside the field.
+    #[prop(optional, into)]
+    check: Option<Callback<f64, Option<Problem>>>,
+    /// Read-only while true (e.g. a rate that comes from evidence).
+    #[prop(optional, into)]
+    disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
     let decimals = decimals.unwrap_or(6);
     let state = use_state();
@@ -64,6 +72,9 @@ pub fn NumInput(
     };
     let node = NodeRef::<leptos::html::Input>::new();
     let id = testid.clone();
+    let id_fx = testid.clone();
+    let id_gone = testid.clone();
+    on_cleanup(move || state.clear_parse_error(&id_gone));
     Effect::new(move |_| {
         let v = value.get();
         if let Some(el) = node.get() {
@@ -76,7 +87,10 @@ pub fn NumInput(
                 Err(_) => false,
             };
             if !unchanged {
+                // The box now shows the document's value: its own message,
+                // if any, no longer applies.
                 el.set_value(&input_text_with(v, decimals));
+                state.clear_parse_error(&id_fx);
             }
         }
     });
@@ -88,11 +102,14 @@ pub fn NumInput(
                 state.clear_parse_error(&tid);
                 on_value.run(f64::NAN);
             }
-            Ok(x) => {
-                state.clear_parse_error(&tid);
-                on_value.run(x);
-            }
-            Err(e) => state.set_parse_error(&tid, e),
+            Ok(x) => match check.and_then(|c| c.run(x)) {
+                Some(problem) => state.set_parse_error(&tid, FieldMsg::Model(problem)),
+                None => {
+                    state.clear_parse_error(&tid);
+                    on_value.run(x);
+                }
+            },
+            Err(e) => state.set_parse_error(&tid, FieldMsg::Parse(e)),
         }
     };
     let err_id = id.clone();
@@ -110,6 +127,7 @@ pub fn NumInput(
             aria-label=aria
             aria-invalid=move || if has_error.get() { "true" } else { "false" }
             value=input_text_with(value.get_untracked(), decimals)
+            disabled=move || disabled.is_some_and(|d| d.get())
             on:input=on_input
         />
         <FieldError testid=id />
@@ -130,13 +148,24 @@ pub fn FieldError(#[prop(into)] testid: String) -> impl IntoView {
     }
 }
 
-/// Keeps `ParseError` in the public face of this module for the state.
-pub type InputError = ParseError;
+/// A check for `NumInput`: whole numbers in `[min, max]`.
+pub fn whole_in(min: f64, max: f64) -> Callback<f64, Option<Problem>> {
+    Callback::new(move |x: f64| {
+        if x.fract() != 0.0 {
+            Some(Problem::NotWhole)
+        } else if !(min..=max).contains(&x) {
+            Some(Problem::OutOfRange { min, max })
+        } else {
+            None
+        }
+    })
+}
 
-impl From<ParseError> for FieldMsg {
-    fn from(e: ParseError) -> Self {
-        FieldMsg::Parse(e)
-    }
+/// A check for `NumInput`: numbers in `[min, max]`.
+pub fn within(min: f64, max: f64) -> Callback<f64, Option<Problem>> {
+    Callback::new(move |x: f64| {
+        (!(min..=max).contains(&x)).then_some(Problem::OutOfRange { min, max })
+    })
 }
 
 /// A small "?" beside a concept; its explanation shows on hover and focus.

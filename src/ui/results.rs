@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::format::{format_count, format_money, format_percent};
 use crate::i18n::*;
-use crate::ui::input::{Hint, NumInput, NumKind};
+use crate::ui::input::{within, Hint, NumInput, NumKind};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, SimStatus};
 
@@ -113,11 +113,15 @@ pub fn ResultsTable() -> impl IntoView {
                     Some(v) => cell(format!("result-roi-{s}"), v, format_percent(v, lang, 0)).into_any(),
                     None => dash(),
                 });
-                let stages = state.doc.with(|d| d.model.stages.clone());
-                let stage_rows = stages.iter().enumerate().map(|(i, name)| {
-                    row(name.clone(), &|s| {
-                        let v = r.scenarios[s].stages.get(i).map(|x| x.mean).unwrap_or(f64::NAN);
-                        cell(format!("result-stage-mean-{s}-{i}"), v, format_count(v, lang)).into_any()
+                // Rows follow the stages of the results shown (they may be the
+                // last good ones while the funnel is being edited).
+                let names = state.doc.with(|d| d.model.stages.clone());
+                let k = r.scenarios[0].stages.len();
+                let stage_rows = (0..k).map(|i| {
+                    let name = names.get(i).cloned().unwrap_or_else(|| format!("{} {}", t_string!(i18n, stage), i + 1));
+                    row(name, &|s| match r.scenarios[s].stages.get(i) {
+                        Some(x) => cell(format!("result-stage-mean-{s}-{i}"), x.mean, format_count(x.mean, lang)).into_any(),
+                        None => dash(),
                     })
                 }).collect_view();
                 let se = r.scenarios[0].revenue.se;
@@ -154,11 +158,13 @@ pub fn GoalSeek() -> impl IntoView {
                 <label class="lbl">{t!(i18n, goal_target)}</label>
                 <NumInput testid="goal-target" optional=true
                     value=Signal::derive(move || state.goal.get().target.unwrap_or(f64::NAN))
-                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.target = (!v.is_nan() && v > 0.0).then_some(v)))/>
+                    check=within(0.0, 1e15)
+                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.target = (!v.is_nan()).then_some(v)))/>
                 <label class="lbl">{t!(i18n, goal_prob)}</label>
                 <NumInput testid="goal-prob" kind=NumKind::Percent class="short"
                     value=Signal::derive(move || state.goal.get().prob_pct)
-                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.prob_pct = v.clamp(1.0, 99.9)))/>
+                    check=within(1.0, 99.9)
+                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.prob_pct = v))/>
             </div>
             {move || state.goal_out.get().map(|g| {
                 let l = lang();

@@ -98,9 +98,9 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                             let scope = v.parse::<usize>().map(Scope::Segment).unwrap_or(Scope::All);
                             state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.scope = scope; });
                         }>
-                        <option value="all">{t!(i18n, scope_all)}</option>
+                        <option value="all" selected=move || sc.with(|x| x.as_ref().is_none_or(|x| x.scope == Scope::All))>{t!(i18n, scope_all)}</option>
                         {(0..segments).map(|g| view! {
-                            <option value=g.to_string()>{move || state.doc.with(|d| d.model.segments.get(g).map(|x| x.name.clone()).unwrap_or_default())}</option>
+                            <option value=g.to_string() selected=move || sc.with(|x| x.as_ref().is_some_and(|x| x.scope == Scope::Segment(g)))>{move || state.doc.with(|d| d.model.segments.get(g).map(|x| x.name.clone()).unwrap_or_default())}</option>
                         }).collect_view()}
                     </select>
                 </Show>

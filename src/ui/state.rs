@@ -56,7 +56,9 @@ pub struct GoalInput {
 pub struct AppState {
     pub doc: RwSignal<Doc>,
     pub lang: Signal<Lang>,
-    parse_errors: RwSignal<BTreeMap<String, ParseError>>,
+    /// Messages found where a value is typed (not a number, not whole, …),
+    /// owned by their input: it clears them when it goes or is rewritten.
+    parse_errors: RwSignal<BTreeMap<String, FieldMsg>>,
     model_errors: Memo<BTreeMap<String, Problem>>,
     pub status: RwSignal<SimStatus>,
     pub results: RwSignal<Option<Results>>,
@@ -112,10 +114,9 @@ impl AppState {
         self.doc.update(f);
     }
 
-    /// A structural edit (stages, segments, scenarios, preset): messages of
-    /// fields that may no longer exist are dropped.
+    /// A structural edit (stages, segments, scenarios, preset). Inputs that
+    /// go away drop their own messages (see `NumInput`).
     pub fn edit_structure(&self, f: impl FnOnce(&mut Doc)) {
-        self.parse_errors.update(|m| m.clear());
         self.edit(f);
     }
 
@@ -124,7 +125,7 @@ impl AppState {
         self.goal.update(f);
     }
 
-    pub fn set_parse_error(&self, testid: &str, e: ParseError) {
+    pub fn set_parse_error(&self, testid: &str, e: FieldMsg) {
         self.status.set(SimStatus::Invalid);
         self.parse_errors.update(|m| {
             m.insert(testid.to_string(), e);
@@ -141,7 +142,7 @@ impl AppState {
 
     pub fn field_msg(&self, testid: &str) -> Option<FieldMsg> {
         if let Some(e) = self.parse_errors.with(|m| m.get(testid).copied()) {
-            return Some(FieldMsg::Parse(e));
+            return Some(e);
         }
         self.model_errors
             .with(|m| m.get(testid).copied())
