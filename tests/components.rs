@@ -109,7 +109,9 @@ async fn full_width_digits_and_wan_are_understood() {
 
 fn field_error_for(id: &str) -> bool {
     document()
-        .query_selector(&format!("[data-testid=\"field-error\"][data-field=\"{id}\"]"))
+        .query_selector(&format!(
+            "[data-testid=\"field-error\"][data-field=\"{id}\"]"
+        ))
         .unwrap()
         .is_some()
 }
@@ -127,8 +129,14 @@ async fn a_box_rewritten_by_a_linked_edit_loses_its_message() {
     settle().await;
     assert_eq!(input("count-0-2").value(), "1000");
     assert!(!field_error_for("count-0-2"));
-    let status = document().query_selector("[data-testid=\"sim-status\"]").unwrap().unwrap();
-    assert_ne!(status.get_attribute("data-state").as_deref(), Some("invalid"));
+    let status = document()
+        .query_selector("[data-testid=\"sim-status\"]")
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        status.get_attribute("data-state").as_deref(),
+        Some("invalid")
+    );
 }
 
 /// A count above the stage before is refused beside the count, not the rate.
@@ -160,7 +168,8 @@ async fn selects_show_their_value() {
     assert_eq!(select("rate-mode-0-1").value(), "fixed");
     let mode = select("rate-mode-0-2");
     mode.set_value("evidence");
-    mode.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    mode.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     settle().await;
     assert_eq!(select("rate-mode-0-2").value(), "evidence");
     // Evidence is edited as k of n: the rate and its slider are read-only.

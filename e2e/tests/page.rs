@@ -74,6 +74,15 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
         "400"
     );
 
+    let later =
+        p.c.execute(
+            "return performance.getEntriesByName('funnelcast:sim').map(e => e.duration);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    eprintln!("in-browser funnelcast:sim durations (ms), first to last: {later}");
+
     // A rate of 150 % is refused beside the field; the last good results stay.
     p.type_into("rate-0-2", "150").await;
     p.wait_state("invalid").await;
