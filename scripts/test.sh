@@ -8,6 +8,10 @@ scripts/setup.sh
 source scripts/env.sh
 
 step() { printf '\n=== %s\n' "$*" >&2; }
+# Every test runner's output also goes to a log, summed up at the end.
+LOG=target/test-results.log
+mkdir -p target && : > "$LOG"
+t() { "$@" 2>&1 | tee -a "$LOG"; }
 
 step "format"
 cargo fmt --all -- --check
@@ -17,17 +21,21 @@ cargo clippy --workspace --all-targets --offline -- -D warnings
 cargo clippy -p funnelcast -p funnelcast-engine --target wasm32-unknown-unknown --offline -- -D warnings
 
 step "native tests (cargo test: engine and page logic)"
-cargo test --offline
+t cargo test --offline
 
 step "browser tests (wasm-bindgen-test, headless Chromium): components, engine digits on wasm32"
-cargo test --offline --target wasm32-unknown-unknown -p funnelcast
-cargo test --offline --target wasm32-unknown-unknown -p funnelcast-engine --test golden
+t cargo test --offline --target wasm32-unknown-unknown -p funnelcast
+t cargo test --offline --target wasm32-unknown-unknown -p funnelcast-engine --test golden
 
 step "release build (trunk)"
 trunk build --release
 scripts/size.sh
 
 step "end-to-end tests against dist/ (headless Chromium)"
-cargo test --offline -p funnelcast-e2e
+t cargo test --offline -p funnelcast-e2e --tests
 
-echo "all tests passed; screenshots in target/screenshots/" >&2
+echo "screenshots in target/screenshots/" >&2
+# One closing line for all the runners above (pipefail has stopped the
+# script already if any of them failed).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$LOG"
