@@ -28,6 +28,10 @@ pub struct Doc {
     pub scenario_keys: Vec<Option<String>>,
     pub preset: Option<String>,
     pub currency: Currency,
+    /// The currency follows the language (¥ in Chinese, $ in English) until
+    /// the user picks one.
+    #[serde(default)]
+    pub currency_chosen: bool,
     pub period: Period,
 }
 
@@ -396,8 +400,12 @@ impl Doc {
             .and_then(|j| self.model.scenarios.get_mut(j))
     }
 
-    /// Names that came from a preset follow the language.
+    /// Names that came from a preset follow the language, and so does the
+    /// currency until the user has picked one.
     pub fn relocalize(&mut self, lang: Lang) {
+        if !self.currency_chosen {
+            self.currency = Currency::default_for(lang);
+        }
         for (name, key) in self.model.stages.iter_mut().zip(&self.stage_keys) {
             if let Some(k) = key {
                 *name = presets::name(k, lang);
@@ -498,6 +506,18 @@ mod tests {
         d.add_scenario(sc, Some(key));
         d.set_lever(1, LeverKind::Volume, 0.0);
         assert!(d.model.scenarios[0].levers.is_empty());
+    }
+
+    #[test]
+    fn the_currency_follows_the_language_until_chosen() {
+        let mut d = initial_doc(Lang::En);
+        assert_eq!(d.currency, Currency::Usd);
+        d.relocalize(Lang::Zh);
+        assert_eq!(d.currency, Currency::Cny);
+        d.currency = Currency::Eur;
+        d.currency_chosen = true;
+        d.relocalize(Lang::En);
+        assert_eq!(d.currency, Currency::Eur);
     }
 
     #[test]

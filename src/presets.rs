@@ -251,6 +251,7 @@ pub fn initial_doc(lang: Lang) -> Doc {
         scenario_keys: vec![],
         preset: None,
         currency: crate::format::Currency::default_for(lang),
+        currency_chosen: false,
         period: Period::Month,
     };
     apply_preset(&empty, "classic5", lang).expect("classic5 is a preset")

@@ -87,8 +87,13 @@ async fn trainer_story() {
         "+5 pts consideration"
     );
     assert_eq!(p.value("result-uplift-mean-1").await, up1);
+    // In Chinese, money is in ¥ (not chosen by the trainer, so it follows
+    // the language) and in 万.
     let shown = p.el("result-revenue-mean-0").await.text().await.unwrap();
-    assert!(shown.contains('万'), "revenue shown as {shown:?}");
+    assert!(
+        shown.contains('万') && shown.starts_with('¥'),
+        "revenue shown as {shown:?}"
+    );
     p.screenshot("trainer-zh").await;
     p.c.close().await.unwrap();
 }

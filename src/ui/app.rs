@@ -208,7 +208,9 @@ fn Settings() -> impl IntoView {
                 <select data-testid="currency"
                     prop:value=move || state.doc.with(|d| d.currency.code())
                     on:change=move |ev| {
-                        if let Some(c) = Currency::from_code(&event_target_value(&ev)) { state.edit(|d| d.currency = c); }
+                        if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
+                            state.edit(|d| { d.currency = c; d.currency_chosen = true; });
+                        }
                     }>
                     {[Currency::Cny, Currency::Usd, Currency::Eur, Currency::Gbp].into_iter().map(|c| view! {
                         <option value=c.code() selected=move || state.doc.with(|d| d.currency == c)>{format!("{} {}", c.symbol(), c.code())}</option>
