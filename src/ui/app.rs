@@ -80,18 +80,17 @@ fn Page() -> impl IntoView {
             Lang::En
         }
     });
-    let state = AppState::provide(presets::initial_doc(start), lang);
+    AppState::provide(presets::initial_doc(start), lang);
     // The <html lang> follows, for screen readers and font choice.
+    #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
         let l = lang.get();
-        #[cfg(target_arch = "wasm32")]
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
         {
             let _ = el.set_attribute("lang", if l == Lang::Zh { "zh-CN" } else { "en" });
         }
-        let _ = l;
     });
     view! {
         <Header />
@@ -116,7 +115,6 @@ fn Page() -> impl IntoView {
             </div>
         </main>
         <footer class="footer">{t!(i18n, footer)}</footer>
-        {move || { let _ = state; }}
     }
 }
 
