@@ -189,3 +189,64 @@ async fn a_phone_sized_window_stacks_the_page() {
     p.screenshot("zh-phone-full").await;
     p.c.close().await.unwrap();
 }
+
+/// Editing the structure: stages, segments, scenarios, pasted counts.
+#[tokio::test(flavor = "multi_thread")]
+async fn stages_segments_and_scenarios_can_be_edited() {
+    let (_driver, p) = launch(Browser::default()).await;
+
+    // A sixth stage after purchase (50 % by default), then removed again.
+    p.click("add-stage").await;
+    p.wait_state("done").await;
+    assert!(p.exists("stage-name-5").await && p.exists("rate-0-5").await);
+    assert!((p.value("result-customers-mean-0").await - 30.0).abs() < 1.0);
+    p.click("remove-stage-5").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("stage-name-5").await);
+    assert!((p.value("result-customers-mean-0").await - 60.0).abs() < 1.0);
+
+    // Removing a middle stage keeps the counts below it (rates merge).
+    p.click("remove-stage-2").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("rate-0-4").await);
+    assert!((p.value("result-customers-mean-0").await - 60.0).abs() < 1.0);
+
+    // A second segment (a copy of the first): totals double.
+    p.select("preset", "classic5").await;
+    p.wait_state("done").await;
+    p.click("add-segment").await;
+    p.wait_state("done").await;
+    assert!(p.exists("volume-1").await && p.exists("segment-name-1").await);
+    assert!((p.value("result-customers-mean-0").await - 120.0).abs() < 2.0);
+    p.click("remove-segment-1").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("volume-1").await);
+
+    // Pasted counts from a spreadsheet set the volume and every rate. The
+    // box sits in a closed <details>: open it as a click on its summary would.
+    p.c.execute("document.querySelector('.paste').open = true;", vec![])
+        .await
+        .unwrap();
+    p.type_into("paste-counts-0", "20000\n5000\n1000\n400\n100")
+        .await;
+    p.click("paste-apply-0").await;
+    p.wait_state("done").await;
+    assert_eq!(
+        p.el("rate-0-2").await.prop("value").await.unwrap().unwrap(),
+        "20"
+    );
+    assert!((p.value("result-customers-mean-0").await - 100.0).abs() < 1.5);
+
+    // Scenarios: add the ready one, duplicate it, remove the first.
+    p.click("scenario-awareness30").await;
+    p.wait_state("done").await;
+    p.click("duplicate-scenario-1").await;
+    p.wait_state("done").await;
+    assert!(p.exists("result-uplift-mean-2").await);
+    p.click("remove-scenario-1").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("result-uplift-mean-2").await);
+    let up = p.value("result-uplift-mean-1").await;
+    // +30 % of 100 customers × 5,000.
+    assert!((up - 150_000.0).abs() < 0.05 * 150_000.0, "uplift {up}");
+}
