@@ -214,28 +214,35 @@ fn negative_control_rejects_p_off_by_one_percent() {
     }
 }
 
-#[test]
-fn binomial_sampler_direct() {
-    let mut rng = Xoshiro256pp::new(SEED, 1);
+/// The binomial sampler against the exact pmf at each point, drawing in the
+/// order given; all failing points are reported together.
+fn assert_binomial_points(rng: &mut Xoshiro256pp, points: &[(u64, f64)]) {
     let mut failures = Vec::new();
-    for &(n, p) in &[
-        (10u64, 0.5),
-        (33, 0.3),
-        (1000, 0.0101),
-        (1000, 0.011),
-        (5000, 0.7),
-        (1 << 40, 0.3),
-        (17, 0.95),
-    ] {
-        let xs: Vec<u64> = (0..DRAWS)
-            .map(|_| binomial::binomial(n, p, &mut rng))
-            .collect();
+    for &(n, p) in points {
+        let xs: Vec<u64> = (0..DRAWS).map(|_| binomial::binomial(n, p, rng)).collect();
         let t = check_binomial(&xs, n, p);
         if !t.passes() {
             failures.push(format!("n={n} p={p}: {t:?}"));
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn binomial_sampler_direct() {
+    let mut rng = Xoshiro256pp::new(SEED, 1);
+    assert_binomial_points(
+        &mut rng,
+        &[
+            (10u64, 0.5),
+            (33, 0.3),
+            (1000, 0.0101),
+            (1000, 0.011),
+            (5000, 0.7),
+            (1 << 40, 0.3),
+            (17, 0.95),
+        ],
+    );
 }
 
 #[test]
@@ -541,22 +548,15 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
 #[test]
 fn binomial_sampler_rejection_regime() {
     let mut rng = Xoshiro256pp::new(SEED, 4);
-    let mut failures = Vec::new();
-    for &(n, p) in &[
-        (20u64, 0.5),
-        (100_000, 0.0001),
-        (40, 0.45),
-        (25, 0.6),
-        (1_000_000, 0.5),
-        (3_000, 0.0347),
-    ] {
-        let xs: Vec<u64> = (0..DRAWS)
-            .map(|_| binomial::binomial(n, p, &mut rng))
-            .collect();
-        let t = check_binomial(&xs, n, p);
-        if !t.passes() {
-            failures.push(format!("n={n} p={p}: {t:?}"));
-        }
-    }
-    assert!(failures.is_empty(), "{failures:#?}");
+    assert_binomial_points(
+        &mut rng,
+        &[
+            (20u64, 0.5),
+            (100_000, 0.0001),
+            (40, 0.45),
+            (25, 0.6),
+            (1_000_000, 0.5),
+            (3_000, 0.0347),
+        ],
+    );
 }
