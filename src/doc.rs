@@ -103,6 +103,17 @@ impl Doc {
         out
     }
 
+    /// Expected counts at every stage, summed over the segments.
+    pub fn plan_totals(&self) -> Vec<f64> {
+        let mut t = vec![0.0; self.stages()];
+        for g in 0..self.model.segments.len() {
+            for (a, c) in t.iter_mut().zip(self.plan_counts(g)) {
+                *a += c;
+            }
+        }
+        t
+    }
+
     pub fn set_volume(&mut self, g: usize, value: f64) {
         if let Some(seg) = self.model.segments.get_mut(g) {
             seg.volume = VolumeSpec::Fixed { value };
@@ -442,6 +453,15 @@ mod tests {
         for (a, b) in c.iter().zip(want) {
             assert!(close(*a, b), "{a} vs {b}");
         }
+    }
+
+    #[test]
+    fn plan_totals_add_the_segments() {
+        let base = initial_doc(Lang::En);
+        let d = presets::apply_preset(&base, "case-b", Lang::En).unwrap();
+        // SMB 8,000 × .25 = 2,000 and enterprise 2,000 × .30 = 600 reach interest.
+        let t = d.plan_totals();
+        assert!(close(t[0], 10_000.0) && close(t[1], 2_600.0), "{t:?}");
     }
 
     #[test]

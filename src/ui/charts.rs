@@ -104,15 +104,9 @@ fn FunnelChart() -> impl IntoView {
     move || {
         let cw = width.get();
         let lang = state.lang.get();
-        let (names, counts) = state.doc.with(|d| {
-            let mut t = vec![0.0; d.stages()];
-            for g in 0..d.model.segments.len() {
-                for (a, c) in t.iter_mut().zip(d.plan_counts(g)) {
-                    *a += c;
-                }
-            }
-            (d.model.stages.clone(), t)
-        });
+        let (names, counts) = state
+            .doc
+            .with(|d| (d.model.stages.clone(), d.plan_totals()));
         let label_w = if cw < 500.0 { 96.0 } else { 150.0 };
         let plot_w = cw - label_w - 10.0;
         let (bar_h, gap) = (30.0, 22.0);

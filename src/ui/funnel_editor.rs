@@ -101,17 +101,7 @@ pub fn SegmentsEditor() -> impl IntoView {
 fn TotalRow() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let totals = move || {
-        state.doc.with(|d| {
-            let mut t = vec![0.0; d.stages()];
-            for g in 0..d.model.segments.len() {
-                for (a, c) in t.iter_mut().zip(d.plan_counts(g)) {
-                    *a += c;
-                }
-            }
-            t
-        })
-    };
+    let totals = move || state.doc.with(|d| d.plan_totals());
     view! {
         <div class="total-row">
             <strong>{t!(i18n, total)}</strong>
