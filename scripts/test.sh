@@ -32,7 +32,8 @@ trunk build --release
 scripts/size.sh
 
 step "end-to-end tests against dist/ (headless Chromium)"
-t cargo test --offline -p funnelcast-e2e --tests
+# Two browsers at a time: four Chromiums on two cores starve each other.
+t cargo test --offline -p funnelcast-e2e --tests -- --test-threads=2
 
 echo "screenshots in target/screenshots/" >&2
 # One closing line for all the runners above (pipefail has stopped the

@@ -85,24 +85,47 @@ impl Drop for Driver {
     }
 }
 
+/// Tests of one binary run in parallel threads. A port found free can be
+/// handed to another thread before chromedriver binds it; two drivers on one
+/// port make one exit, and its test then talks to the other test's driver,
+/// which is killed under it (CI once saw "connection reset" that way). So
+/// drivers start one at a time, and a driver counts as started only when it
+/// listens and is still alive.
+static DRIVER_START: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub fn start_driver() -> Driver {
-    let port = free_port();
+    let _one_at_a_time = DRIVER_START.lock().unwrap_or_else(|e| e.into_inner());
     let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let child = Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin} ({e}): run scripts/setup.sh"));
-    let t0 = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
+    for _attempt in 0..5 {
+        let port = free_port();
+        let mut child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin} ({e}): run scripts/setup.sh"));
+        let t0 = Instant::now();
+        loop {
+            if let Ok(Some(_)) = child.try_wait() {
+                break; // exited (port taken?): try another port
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // Listening; make sure it is our driver that listens.
+                std::thread::sleep(Duration::from_millis(100));
+                if let Ok(None) = child.try_wait() {
+                    return Driver { child, port };
+                }
+                break;
+            }
+            if t0.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
-    Driver { child, port }
+    panic!("chromedriver did not start after 5 attempts");
 }
 
 /// Options for one browser session.
@@ -123,10 +146,13 @@ impl Default for Browser {
 }
 
 pub async fn open(driver: &Driver, b: Browser) -> Client {
+    // A counter, not a probed port: probing briefly binds a port that a
+    // starting chromedriver may be about to take.
+    static PROFILE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let profile = std::env::temp_dir().join(format!(
         "funnelcast-e2e-{}-{}",
         std::process::id(),
-        free_port()
+        PROFILE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let args = vec![
         "--headless=new".to_string(),
@@ -153,11 +179,21 @@ pub async fn open(driver: &Driver, b: Browser) -> Client {
             }
         }))
         .unwrap();
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("connect to chromedriver")
+    // A loaded 2-core machine can make the first session request fail while
+    // Chromium starts; a few retries keep the tests about the page.
+    let mut last = None;
+    for _attempt in 0..3 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    panic!("connect to chromedriver: {:?}", last.unwrap())
 }
 
 /// The page object: everything by `data-testid`.
