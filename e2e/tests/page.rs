@@ -184,9 +184,34 @@ async fn a_phone_sized_window_stacks_the_page() {
         results.1,
         editor.1
     );
+    // While the results are out of sight, a bar at the bottom of the screen
+    // shows the run's state and the mean revenue.
+    let bar = p.el("phone-bar").await;
+    assert!(bar.is_displayed().await.unwrap(), "no phone bar on a phone");
+    let inner: f64 =
+        p.c.execute("return window.innerHeight", vec![])
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+    let (_, y, _, h) = bar.rectangle().await.unwrap();
+    assert!(
+        y >= 0.0 && y + h <= inner + 1.0,
+        "phone bar at y={y}..{} outside the screen of height {inner}",
+        y + h
+    );
+    assert_eq!(p.attr("phone-bar", "data-state").await, "done");
+    assert!(
+        bar.text().await.unwrap().contains('¥'),
+        "phone bar shows no revenue: {:?}",
+        bar.text().await.unwrap()
+    );
     p.screenshot("zh-phone").await;
     p.set_window(390, 3000).await;
     p.screenshot("zh-phone-full").await;
+    // Beside the editors, on a wide screen, the bar is not needed.
+    p.set_window(1400, 1000).await;
+    assert!(!p.el("phone-bar").await.is_displayed().await.unwrap());
     p.c.close().await.unwrap();
 }
 

@@ -115,6 +115,7 @@ fn Page() -> impl IntoView {
             </div>
         </main>
         <footer class="footer">{t!(i18n, footer)}</footer>
+        <crate::ui::results::PhoneBar />
     }
 }
 

@@ -4,7 +4,7 @@
 use funnelcast_engine::Summary;
 use leptos::prelude::*;
 
-use crate::format::{format_count, format_money, format_percent};
+use crate::format::{format_compact, format_count, format_money, format_percent};
 use crate::i18n::*;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
 use crate::ui::scenarios::colour;
@@ -35,6 +35,43 @@ pub fn Status() -> impl IntoView {
                 SimStatus::Error => format!("{}: {}", t_string!(i18n, status_error), state.run_error.get().unwrap_or_default()),
             }}
         </div>
+    }
+}
+
+/// On a phone the results sit below every editor. This bar stays at the
+/// bottom of the screen there (CSS shows it only when the columns stack): the
+/// run's state and each scenario's mean revenue, in its colour, so a
+/// participant who drags a rate sees the outcome move; a tap jumps to the
+/// results. It repeats numbers of the table, whose cells keep the contract's
+/// test ids; the bar has only its own `phone-bar`.
+#[component]
+pub fn PhoneBar() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let items = move || {
+        let lang = state.lang.get();
+        let cur = state.doc.with(|d| d.currency);
+        state.results.with(|r| {
+            r.as_ref().map(|r| {
+                r.scenarios
+                    .iter()
+                    .take(4)
+                    .enumerate()
+                    .map(|(s, sc)| {
+                        let v = format!("{}{}", cur.symbol(), format_compact(sc.revenue.mean, lang));
+                        view! { <span class="pb-item" style=format!("--sc:{}", colour(s))><span class="swatch"></span>{v}</span> }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <a class="phonebar" href="#res-h" data-testid="phone-bar" data-state=move || state.status.get().as_str()>
+            <span class="dot"></span>
+            <span class="pb-lbl">{t!(i18n, revenue)}</span>
+            {items}
+            <span class="pb-go" aria-hidden="true">"↓"</span>
+        </a>
     }
 }
 
