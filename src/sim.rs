@@ -1,13 +1,15 @@
 //! Running the engine for the page: a job goes in, its results arrive later
-//! through a callback. Today the job runs on the main thread after a timer
-//! (so the "running" state paints first); the same interface lets a Web Worker
-//! take the job without changing the page.
+//! through callbacks. Today the job runs on the main thread in short slices
+//! between timers (so the page stays responsive and a stale run is dropped);
+//! the same interface lets a Web Worker take the job without changing the
+//! page.
 //!
 //! Every run is wrapped in the User Timing entries of TESTING.md, made on the
 //! main thread: `funnelcast:sim:start`/`:end` marks, a `funnelcast:sim`
 //! measure with `{ trials, scenarios, stages }`, and `funnelcast:render`.
 
-use funnelcast_engine::{goal_seek, simulate, GoalResult, Model, Results};
+use funnelcast_engine::simulate::Simulation;
+use funnelcast_engine::{goal_seek, GoalResult, Model, Plan, Results};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks for: the whole model (plain data, so it can be posted
@@ -28,52 +30,108 @@ pub struct JobOutput {
 /// Runs a job to completion. A model that does not validate is an error
 /// message (the page validates first, so this only guards the boundary).
 pub fn run_job(job: &Job) -> Result<JobOutput, String> {
-    let plan = job.model.validate().map_err(|errs| {
+    let plan = validate(job)?;
+    Ok(finish_job(job, &plan, Simulation::new(&plan)))
+}
+
+fn validate(job: &Job) -> Result<Plan, String> {
+    job.model.validate().map_err(|errs| {
         errs.iter()
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
             .join("; ")
-    })?;
-    let results = simulate(&plan);
-    let goal = job
-        .goal
-        .map(|(target, prob)| goal_seek(&plan, target, prob));
-    Ok(JobOutput { results, goal })
+    })
+}
+
+/// The rest of a run: the trials left, the summaries, the goal.
+fn finish_job(job: &Job, plan: &Plan, run: Simulation) -> JobOutput {
+    let results = run.finish();
+    let goal = job.goal.map(|(target, prob)| goal_seek(plan, target, prob));
+    JobOutput { results, goal }
+}
+
+/// How a run talks back to the page. `live` is asked between steps: `false`
+/// means the inputs changed since, and the run stops unseen. `progress`
+/// gets the fraction of trials done while a run takes more than one step;
+/// `done` gets the output once.
+pub struct Callbacks {
+    pub live: Box<dyn Fn() -> bool>,
+    pub progress: Box<dyn Fn(f64)>,
+    pub done: Box<dyn FnOnce(Result<JobOutput, String>)>,
 }
 
 /// Something that runs jobs and calls back with their output.
 pub trait Runner {
-    fn run(&self, job: Job, done: Box<dyn FnOnce(Result<JobOutput, String>)>);
+    fn run(&self, job: Job, cb: Callbacks);
 }
 
-/// Runs jobs on the main thread, after yielding once to the browser.
+/// Runs jobs on the main thread in slices of about [`SLICE_MS`], one per
+/// timer callback, so that a long run (a million trials of two segments
+/// takes seconds) does not freeze the page: typing goes on, the status shows
+/// progress, and an edit drops the stale run at its next slice.
 pub struct MainThreadRunner;
 
+/// Long enough that timer overhead stays small, short enough that typing
+/// does not lag.
+pub const SLICE_MS: f64 = 30.0;
+
 impl Runner for MainThreadRunner {
-    fn run(&self, job: Job, done: Box<dyn FnOnce(Result<JobOutput, String>)>) {
+    fn run(&self, job: Job, cb: Callbacks) {
         #[cfg(target_arch = "wasm32")]
         {
-            use std::time::Duration;
-            let detail = timing::Detail::of(&job.model);
             timing::mark("funnelcast:sim:start");
-            leptos::prelude::set_timeout(
-                move || {
-                    let out = run_job(&job);
-                    timing::mark("funnelcast:sim:end");
-                    timing::measure(
-                        "funnelcast:sim",
-                        "funnelcast:sim:start",
-                        "funnelcast:sim:end",
-                        &detail,
-                    );
-                    done(out);
-                },
-                Duration::from_millis(0),
-            );
+            let plan = match validate(&job) {
+                Ok(p) => p,
+                Err(e) => return (cb.done)(Err(e)),
+            };
+            // The first slice waits for a timer, so the "running" state
+            // paints first.
+            let run = Simulation::new(&plan);
+            slice(Sliced { job, plan, run, cb });
         }
         #[cfg(not(target_arch = "wasm32"))]
-        done(run_job(&job));
+        (cb.done)(run_job(&job));
     }
+}
+
+#[cfg(target_arch = "wasm32")]
+struct Sliced {
+    job: Job,
+    plan: Plan,
+    run: Simulation,
+    cb: Callbacks,
+}
+
+#[cfg(target_arch = "wasm32")]
+fn slice(mut st: Sliced) {
+    leptos::prelude::set_timeout(
+        move || {
+            if !(st.cb.live)() {
+                // Seen in a profile (and by the tests) as a run given up.
+                timing::mark("funnelcast:sim:dropped");
+                return;
+            }
+            let t0 = timing::now();
+            while !st.run.is_finished() && timing::now() - t0 < SLICE_MS {
+                st.run.step();
+            }
+            if !st.run.is_finished() {
+                (st.cb.progress)(st.run.trials_done() as f64 / st.run.trials() as f64);
+                return slice(st);
+            }
+            let Sliced { job, plan, run, cb } = st;
+            let out = finish_job(&job, &plan, run);
+            timing::mark("funnelcast:sim:end");
+            timing::measure(
+                "funnelcast:sim",
+                "funnelcast:sim:start",
+                "funnelcast:sim:end",
+                &timing::Detail::of(&job.model),
+            );
+            (cb.done)(Ok(out));
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -101,6 +159,11 @@ pub mod timing {
 
     fn performance() -> Option<web_sys::Performance> {
         web_sys::window()?.performance()
+    }
+
+    /// Milliseconds from `performance.now()` (0 where there is none).
+    pub fn now() -> f64 {
+        performance().map_or(0.0, |p| p.now())
     }
 
     pub fn mark(name: &str) {

@@ -275,3 +275,79 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     // +30 % of 100 customers × 5,000.
     assert!((up - 150_000.0).abs() < 0.05 * 150_000.0, "uplift {up}");
 }
+
+/// A long run goes in slices: the page answers meanwhile, the status shows
+/// progress, and an edit drops the stale run before it ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
+    let (_driver, p) = launch(Browser::default()).await;
+    // Case B has a rate from evidence (the general path) and two segments;
+    // with three scenarios, five million trials take many seconds.
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.click("scenario-case-a").await;
+    p.wait_state("done").await;
+    p.type_into("trials", "5000000").await;
+    // Poll, and the moment progress shows, edit the trials in the same
+    // script: the edit lands between two slices of the running run, however
+    // fast this machine is.
+    let t0 = std::time::Instant::now();
+    let (text, dropped_before) = loop {
+        let st =
+            p.c.execute(
+                "const e = document.querySelector('[data-testid=sim-status]');
+                 const t = e.textContent, s = e.dataset.state;
+                 if (s === 'running' && t.includes('%')) {
+                     const i = document.querySelector('[data-testid=trials]');
+                     i.value = '20000';
+                     i.dispatchEvent(new Event('input', { bubbles: true }));
+                 }
+                 return [s, t, performance.getEntriesByName('funnelcast:sim:dropped').length];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (state, t) = (st[0].as_str().unwrap(), st[1].as_str().unwrap().to_string());
+        if state == "running" && t.contains('%') {
+            break (t, st[2].as_u64().unwrap());
+        }
+        assert!(
+            state != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+            "no progress shown; status {t:?} ({state})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    eprintln!("status during a long run: {text:?}");
+
+    p.wait_state("done").await;
+    let trials =
+        p.c.execute(
+            "return performance.getEntriesByName('funnelcast:sim').map(e => e.detail.trials);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let trials: Vec<u64> = trials
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(trials.last(), Some(&20000), "runs ended: {trials:?}");
+    // The long run stopped at its next slice, within milliseconds of the
+    // edit, so before the new run (which waits for the debounce) was done.
+    let dropped =
+        p.c.execute(
+            "return performance.getEntriesByName('funnelcast:sim:dropped').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dropped, dropped_before + 1, "the long run was not dropped");
+    assert!(
+        !trials.contains(&5_000_000),
+        "the stale run went on to its end: {trials:?}"
+    );
+    p.c.close().await.unwrap();
+}

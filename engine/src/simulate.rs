@@ -556,7 +556,7 @@ pub fn simulate(plan: &Plan) -> Results {
 
 /// [`simulate`], calling `progress(trials done)` every [`PROGRESS_EVERY`]
 /// trials and at the end; when it returns `false` the run stops and this
-/// returns `None` (a Web Worker uses it for a progress bar and cancel).
+/// returns `None`.
 ///
 /// # Examples
 /// ```
@@ -568,55 +568,131 @@ pub fn simulate_with_progress(
     plan: &Plan,
     progress: &mut dyn FnMut(u32) -> bool,
 ) -> Option<Results> {
-    let t_total = plan.trials as usize;
-    let k = plan.stages();
-    let ns = plan.scenarios.len();
-    let mut engine = Engine::new(plan);
-    // Every segment on the fast path: the stages before the last come exactly
-    // from their laws, and a trial draws only the customers.
-    let exact = exact_stage_summaries(&engine);
-    engine.customers_only = exact.is_some();
-    let mut buf = engine.buf();
-    let mut hists = vec![CountHist::new(); ns * k];
-    let mut revenue: Vec<Vec<f64>> = (0..ns).map(|_| Vec::with_capacity(t_total)).collect();
-    // Customers-only runs scan each block's revenue while it is in cache.
-    let mut scans = vec![Scan::new(); ns];
-    let mut done = 0u32;
-    while (done as usize) < t_total {
-        let chunk = (t_total - done as usize).min(PROGRESS_EVERY as usize);
-        if engine.customers_only {
-            let mut cust = vec![0u64; ns * BLOCK];
-            let mut rev = vec![0.0f64; ns * BLOCK];
+    let mut run = Simulation::new(plan);
+    while !run.is_finished() {
+        let done = run.step();
+        if !progress(done) {
+            return None;
+        }
+    }
+    Some(run.finish())
+}
+
+/// A run taken in steps of [`PROGRESS_EVERY`] trials, for a caller that must
+/// stay responsive between them: the page runs steps for a few milliseconds
+/// per frame, shows progress, and drops the run when its inputs change; a Web
+/// Worker can do the same between messages. Steps do not change the digits:
+/// every random stream is read in trial order, so [`Simulation::finish`]
+/// returns exactly what [`simulate`] returns.
+///
+/// # Examples
+/// ```
+/// use funnelcast_engine::{simulate, simulate::Simulation, workloads};
+/// let plan = workloads::w2().validate().unwrap().with_trials(40_000);
+/// let mut run = Simulation::new(&plan);
+/// while !run.is_finished() {
+///     let done = run.step();
+///     assert!(done <= run.trials());
+/// }
+/// assert_eq!(run.finish(), simulate(&plan));
+/// ```
+pub struct Simulation {
+    plan: Plan,
+    engine: Engine,
+    exact: Option<Vec<Vec<StageSummary>>>,
+    buf: TrialBuf,
+    hists: Vec<CountHist>,
+    revenue: Vec<Vec<f64>>,
+    /// Customers-only runs scan each block's revenue while it is in cache.
+    scans: Vec<Scan>,
+    /// Customers-only scratch: one block per scenario.
+    block_cust: Vec<u64>,
+    block_rev: Vec<f64>,
+    done: u32,
+}
+
+impl Simulation {
+    pub fn new(plan: &Plan) -> Self {
+        let t_total = plan.trials as usize;
+        let k = plan.stages();
+        let ns = plan.scenarios.len();
+        let mut engine = Engine::new(plan);
+        // Every segment on the fast path: the stages before the last come
+        // exactly from their laws, and a trial draws only the customers.
+        let exact = exact_stage_summaries(&engine);
+        engine.customers_only = exact.is_some();
+        let blocks = if engine.customers_only { ns * BLOCK } else { 0 };
+        Simulation {
+            plan: plan.clone(),
+            buf: engine.buf(),
+            engine,
+            exact,
+            hists: vec![CountHist::new(); ns * k],
+            revenue: (0..ns).map(|_| Vec::with_capacity(t_total)).collect(),
+            scans: vec![Scan::new(); ns],
+            block_cust: vec![0; blocks],
+            block_rev: vec![0.0; blocks],
+            done: 0,
+        }
+    }
+
+    /// The trials the run will take.
+    pub fn trials(&self) -> u32 {
+        self.plan.trials
+    }
+
+    /// The trials taken so far.
+    pub fn trials_done(&self) -> u32 {
+        self.done
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.done >= self.plan.trials
+    }
+
+    /// Takes the next [`PROGRESS_EVERY`] trials (fewer at the end; none once
+    /// finished) and returns the trials taken so far.
+    pub fn step(&mut self) -> u32 {
+        let k = self.plan.stages();
+        let ns = self.plan.scenarios.len();
+        let chunk = (self.plan.trials - self.done).min(PROGRESS_EVERY) as usize;
+        if self.engine.customers_only {
+            let (cust, rev) = (&mut self.block_cust, &mut self.block_rev);
             let mut left = chunk;
             while left > 0 {
                 let len = left.min(BLOCK);
-                engine.block_customers(len, &mut cust, &mut rev);
+                self.engine.block_customers(len, cust, rev);
                 for s in 0..ns {
-                    hists[s * k + k - 1].add_slice(&cust[s * BLOCK..s * BLOCK + len]);
+                    self.hists[s * k + k - 1].add_slice(&cust[s * BLOCK..s * BLOCK + len]);
                     let r = &rev[s * BLOCK..s * BLOCK + len];
-                    scans[s].add_slice(r);
-                    revenue[s].extend_from_slice(r);
+                    self.scans[s].add_slice(r);
+                    self.revenue[s].extend_from_slice(r);
                 }
                 left -= len;
             }
         } else {
             for _ in 0..chunk {
-                engine.trial(&mut buf);
-                for (h, &c) in hists.iter_mut().zip(&buf.counts) {
+                self.engine.trial(&mut self.buf);
+                for (h, &c) in self.hists.iter_mut().zip(&self.buf.counts) {
                     h.add(c);
                 }
-                for (rv, &r) in revenue.iter_mut().zip(&buf.revenue) {
+                for (rv, &r) in self.revenue.iter_mut().zip(&self.buf.revenue) {
                     rv.push(r);
                 }
             }
         }
-        done += chunk as u32;
-        if !progress(done) {
-            return None;
-        }
+        self.done += chunk as u32;
+        self.done
     }
-    let scans = engine.customers_only.then_some(scans);
-    Some(assemble(plan, &hists, exact, revenue, scans))
+
+    /// Takes the trials left, then summarises.
+    pub fn finish(mut self) -> Results {
+        while !self.is_finished() {
+            self.step();
+        }
+        let scans = self.engine.customers_only.then_some(self.scans);
+        assemble(&self.plan, &self.hists, self.exact, self.revenue, scans)
+    }
 }
 
 /// Most multiply–adds spent convolving the segments' stage laws; beyond it

@@ -29,7 +29,10 @@ pub fn Status() -> impl IntoView {
             <span class="dot"></span>
             {move || match st() {
                 SimStatus::Pending => t_string!(i18n, status_pending).to_string(),
-                SimStatus::Running => t_string!(i18n, status_running).to_string(),
+                SimStatus::Running => match state.progress.get() {
+                    Some(f) => format!("{} {:.0}%", t_string!(i18n, status_running), f * 100.0),
+                    None => t_string!(i18n, status_running).to_string(),
+                },
                 SimStatus::Done => t_string!(i18n, status_done).to_string(),
                 SimStatus::Invalid => t_string!(i18n, status_invalid).to_string(),
                 SimStatus::Error => format!("{}: {}", t_string!(i18n, status_error), state.run_error.get().unwrap_or_default()),

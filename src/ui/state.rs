@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use crate::doc::Doc;
 use crate::format::{Lang, ParseError};
 use crate::i18n::*;
-use crate::sim::{Job, MainThreadRunner, Runner};
+use crate::sim::{Callbacks, Job, MainThreadRunner, Runner};
 use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +65,8 @@ pub struct AppState {
     pub goal: RwSignal<GoalInput>,
     pub goal_out: RwSignal<Option<GoalResult>>,
     pub run_error: RwSignal<Option<String>>,
+    /// The share of trials done while a run takes more than one slice.
+    pub progress: RwSignal<Option<f64>>,
     /// Bumped by every edit: a run whose number is stale is dropped.
     generation: StoredValue<Rc<Cell<u64>>, LocalStorage>,
 }
@@ -101,6 +103,7 @@ impl AppState {
             }),
             goal_out: RwSignal::new(None),
             run_error: RwSignal::new(None),
+            progress: RwSignal::new(None),
             generation: StoredValue::new_local(Rc::new(Cell::new(0))),
         };
         provide_context(state);
@@ -178,28 +181,44 @@ impl AppState {
                         return;
                     }
                     self.status.set(SimStatus::Running);
-                    let current = current.clone();
+                    self.progress.set(None);
+                    let live = {
+                        let current = current.clone();
+                        move || current.get() == gen
+                    };
+                    let progress = {
+                        let live = live.clone();
+                        move |f: f64| {
+                            if live() {
+                                self.progress.set(Some(f));
+                            }
+                        }
+                    };
                     MainThreadRunner.run(
                         job,
-                        Box::new(move |out| {
-                            if current.get() != gen {
-                                return;
-                            }
-                            match out {
-                                Ok(out) => {
-                                    self.results.set(Some(out.results));
-                                    self.goal_out.set(out.goal);
-                                    self.run_error.set(None);
-                                    self.status.set(SimStatus::Done);
-                                    #[cfg(target_arch = "wasm32")]
-                                    crate::sim::timing::measure_render();
+                        Callbacks {
+                            live: Box::new(live),
+                            progress: Box::new(progress),
+                            done: Box::new(move |out| {
+                                if current.get() != gen {
+                                    return;
                                 }
-                                Err(e) => {
-                                    self.run_error.set(Some(e));
-                                    self.status.set(SimStatus::Error);
+                                match out {
+                                    Ok(out) => {
+                                        self.results.set(Some(out.results));
+                                        self.goal_out.set(out.goal);
+                                        self.run_error.set(None);
+                                        self.status.set(SimStatus::Done);
+                                        #[cfg(target_arch = "wasm32")]
+                                        crate::sim::timing::measure_render();
+                                    }
+                                    Err(e) => {
+                                        self.run_error.set(Some(e));
+                                        self.status.set(SimStatus::Error);
+                                    }
                                 }
-                            }
-                        }),
+                            }),
+                        },
                     );
                 },
                 std::time::Duration::from_millis(DEBOUNCE_MS),
