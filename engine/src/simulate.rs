@@ -703,16 +703,19 @@ const MAX_CONVOLUTION_WORK: usize = 50_000_000;
 /// sum over segments of independent binomials whose laws the inversion
 /// tables hold: their convolution gives each stage's mean and quantiles
 /// exactly, with no Monte Carlo noise. Returns, per scenario, the summaries
-/// of stages 0..k−1 (the last stage, the customers, is drawn per trial for
-/// revenue and summarised from the draws, like `customers`); `None` when a
-/// segment is on the general path or the convolutions would be too long.
+/// of every stage, the last included: its count is also drawn per trial for
+/// the revenue (`customers` summarises those draws), but the stage table is
+/// the funnel's expected counts, and a mix of exact and drawn stages could
+/// show a last stage above the one before it (200.03 after 200 with a
+/// 100 % last rate). `None` when a segment is on the general path or the
+/// convolutions would be too long.
 fn exact_stage_summaries(engine: &Engine) -> Option<Vec<Vec<StageSummary>>> {
     let k = engine.stages;
     let mut work = 0usize;
     let mut out = Vec::with_capacity(engine.scenarios);
     for s in 0..engine.scenarios {
-        let mut stages = Vec::with_capacity(k - 1);
-        for i in 0..k - 1 {
+        let mut stages = Vec::with_capacity(k);
+        for i in 0..k {
             let mut law: (u64, Vec<f64>) = (0, vec![1.0]);
             for seg in &engine.segs {
                 let Path::Fast {
@@ -851,11 +854,7 @@ fn assemble(
             ScenarioResult {
                 name: plan.scenarios[s].name.clone(),
                 stages: match &exact {
-                    Some(e) => {
-                        let mut v = e[s].clone();
-                        v.push(hists[s * k + k - 1].stage_summary());
-                        v
-                    }
+                    Some(e) => e[s].clone(),
                     None => hists[s * k..(s + 1) * k]
                         .iter()
                         .map(CountHist::stage_summary)

@@ -500,7 +500,9 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
         let st = &r.scenarios[s].stages;
         assert_eq!(st[0].p50, v as f64);
         let mut p = 1.0;
-        for i in 1..4 {
+        // Every stage, the last (the customers) included.
+        assert_eq!(st.len(), 5);
+        for i in 1..5 {
             p *= rates[i - 1];
             let d = Binomial::new(p, v).expect("binomial");
             let pmf = |x: u64| d.pmf(x);
@@ -540,6 +542,14 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
     for (q, got) in [(0.05, st.p5), (0.5, st.p50), (0.95, st.p95)] {
         assert_eq!(got, quantile(&conv, 12_000, q), "q{q}");
     }
+    // A 100 % last rate: the last stage is the one before it, exactly (drawn
+    // customers would put its mean a hair above or below).
+    m.segments.truncate(1);
+    m.segments[0].rates = fixed(&[0.25, 0.32, 0.25, 1.0]);
+    let r = simulate(&m.validate().expect("valid"));
+    let st = &r.scenarios[0].stages;
+    assert_eq!(st[4], st[3]);
+    assert!((st[4].mean - 200.0).abs() < 1e-9, "{}", st[4].mean);
 }
 
 /// The rejection sampler's regime (n·p ≥ 10 after p ↦ min(p, 1 − p)) at
