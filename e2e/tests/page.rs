@@ -282,13 +282,24 @@ async fn stages_segments_and_scenarios_can_be_edited() {
 async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
     let (_driver, p) = launch(Browser::default()).await;
     // Case B has a rate from evidence (the general path) and two segments;
-    // with three scenarios, five million trials take many seconds.
+    // with three scenarios, 2.5 million trials take seconds.
     p.select("preset", "case-b").await;
     p.wait_state("done").await;
     p.click("scenario-awareness30").await;
     p.click("scenario-case-a").await;
     p.wait_state("done").await;
+    // Five million trials are too many for three scenarios' memory: said
+    // beside the field, in numbers the user can act on.
     p.type_into("trials", "5000000").await;
+    p.wait_state("invalid").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter()
+            .any(|(f, t)| f == "trials" && t.contains("2,666,666")),
+        "{errs:?}"
+    );
+    p.screenshot("en-trials-limit").await;
+    p.type_into("trials", "2500000").await;
     // Poll, and the moment progress shows, edit the trials in the same
     // script: the edit lands between two slices of the running run, however
     // fast this machine is.
@@ -346,7 +357,7 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
         .unwrap();
     assert_eq!(dropped, dropped_before + 1, "the long run was not dropped");
     assert!(
-        !trials.contains(&5_000_000),
+        !trials.contains(&2_500_000),
         "the stale run went on to its end: {trials:?}"
     );
     p.c.close().await.unwrap();

@@ -95,6 +95,9 @@ pub enum Problem {
     TooFew { min: usize },
     /// A stage or segment index that does not exist.
     NoSuchIndex,
+    /// More trials than memory allows with this many scenarios (the
+    /// baseline included).
+    TrialsForScenarios { max: u32, scenarios: usize },
 }
 
 /// An input that the engine refuses, with the field it is about.
@@ -126,6 +129,9 @@ impl fmt::Display for ModelError {
             Problem::TooMany { max } => write!(f, "{what}: at most {max}"),
             Problem::TooFew { min } => write!(f, "{what}: at least {min}"),
             Problem::NoSuchIndex => write!(f, "{what}: no such stage or segment"),
+            Problem::TrialsForScenarios { max, scenarios } => {
+                write!(f, "{what}: at most {max} with {scenarios} scenarios")
+            }
         }
     }
 }

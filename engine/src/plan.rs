@@ -655,12 +655,21 @@ impl Model {
                 push(Field::Margin, Problem::OutOfRange { min: 0.0, max: 1.0 });
             }
         }
+        let runs = self.scenarios.len() + 1;
         if self.trials < limits::MIN_TRIALS || self.trials > limits::MAX_TRIALS {
             push(
                 Field::Trials,
                 Problem::OutOfRange {
                     min: limits::MIN_TRIALS as f64,
                     max: limits::MAX_TRIALS as f64,
+                },
+            );
+        } else if self.trials as u64 * runs as u64 > limits::MAX_TRIAL_SCENARIOS {
+            push(
+                Field::Trials,
+                Problem::TrialsForScenarios {
+                    max: (limits::MAX_TRIAL_SCENARIOS / runs as u64) as u32,
+                    scenarios: runs,
                 },
             );
         }
@@ -758,5 +767,35 @@ impl Model {
             seed: self.seed,
             force_general: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workloads;
+
+    /// w3 has four scenarios with the baseline: 8M / 4 = 2M trials at most.
+    #[test]
+    fn trials_are_bounded_by_the_scenarios_memory() {
+        let mut m = workloads::w3();
+        m.trials = 2_000_000;
+        assert!(m.validate().is_ok());
+        m.trials = 2_000_001;
+        let errs = m.validate().unwrap_err();
+        assert_eq!(
+            errs,
+            vec![ModelError::new(
+                Field::Trials,
+                Problem::TrialsForScenarios {
+                    max: 2_000_000,
+                    scenarios: 4
+                }
+            )]
+        );
+        // One scenario: the plain bound.
+        m.scenarios.clear();
+        m.trials = limits::MAX_TRIALS;
+        assert!(m.validate().is_ok());
     }
 }

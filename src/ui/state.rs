@@ -251,6 +251,13 @@ pub fn field_msg_text(i18n: I18nContext<Locale>, testid: &str, msg: &FieldMsg) -
             Problem::TooMany { max } => t_string!(i18n, err_too_many, max = max).to_string(),
             Problem::TooFew { min } => t_string!(i18n, err_too_few, min = min).to_string(),
             Problem::NoSuchIndex => t_string!(i18n, err_no_index).to_string(),
+            Problem::TrialsForScenarios { max, scenarios } => t_string!(
+                i18n,
+                err_trials_scenarios,
+                max = num(max as f64),
+                n = scenarios
+            )
+            .to_string(),
             _ => t_string!(i18n, err_generic).to_string(),
         },
     }
