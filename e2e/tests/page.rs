@@ -362,3 +362,43 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
     );
     p.c.close().await.unwrap();
 }
+
+/// On a projector (1024 or 1280 px wide) the editors sit beside the
+/// results in a column as narrow as a phone: every rate's inputs must still
+/// be whole and reachable, not cut off by the card or hidden under the
+/// results.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_editors_fit_their_column_at_projector_widths() {
+    let (_driver, p) = launch(Browser::default()).await;
+    for (w, h) in [(1024, 768), (1280, 720), (1400, 900), (1920, 1080)] {
+        p.set_window(w, h).await;
+        let hidden = p
+            .c
+            .execute(
+                "const bad = [];
+                 for (let i = 1; i <= 4; i++) {
+                   for (const id of [`rate-0-${i}`, `rate-slider-0-${i}`, `count-0-${i}`, `rate-mode-0-${i}`]) {
+                     const e = document.querySelector(`[data-testid=\"${id}\"]`);
+                     e.scrollIntoView({ block: 'center', inline: 'nearest' });
+                     const r = e.getBoundingClientRect();
+                     // Both ends of the element must be its own, on screen.
+                     for (const x of [r.left + 3, r.right - 3]) {
+                       const at = document.elementFromPoint(x, r.top + r.height / 2);
+                       if (!(at === e || e.contains(at))) bad.push(`${id}@${Math.round(x)}`);
+                     }
+                   }
+                 }
+                 return bad;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            hidden,
+            serde_json::json!([]),
+            "at {w}×{h}, inputs cut off or covered"
+        );
+    }
+    p.screenshot("en-1024-editors").await;
+    p.c.close().await.unwrap();
+}
