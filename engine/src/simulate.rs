@@ -551,7 +551,7 @@ impl SegEngine {
 /// assert!(r.scenarios[0].revenue.mean > 0.0);
 /// ```
 pub fn simulate(plan: &Plan) -> Results {
-    simulate_with_progress(plan, &mut |_| true).expect("never cancelled")
+    Simulation::new(plan).finish()
 }
 
 /// [`simulate`], calling `progress(trials done)` every [`PROGRESS_EVERY`]
@@ -612,6 +612,8 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// Prepares the run (inversion tables, the exact stage laws of the fast
+    /// path); no trial is taken yet.
     pub fn new(plan: &Plan) -> Self {
         let t_total = plan.trials as usize;
         let k = plan.stages();
