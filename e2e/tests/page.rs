@@ -402,3 +402,45 @@ async fn the_editors_fit_their_column_at_projector_widths() {
     p.screenshot("en-1024-editors").await;
     p.c.close().await.unwrap();
 }
+
+/// Every control has a name a screen reader can say, in the page's
+/// language: case B (two segments) with a scenario and every uncertainty
+/// mode open, so that every kind of input is on the page.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_control_has_an_accessible_name() {
+    let (_driver, p) = launch(Browser {
+        lang: "zh-CN",
+        width: 1400,
+        height: 1000,
+    })
+    .await;
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-case-a").await;
+    p.select("volume-mode-1", "range").await;
+    p.select("rate-mode-1-2", "range").await;
+    p.select("rate-mode-1-3", "evidence").await;
+    p.wait_state("done").await;
+    let unnamed = p
+        .c
+        .execute(
+            "return [...document.querySelectorAll('input, select, textarea, button')]
+               .filter(e => !(e.labels && e.labels.length) && !(e.getAttribute('aria-label') || '').trim()
+                            && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+               .map(e => e.dataset.testid || e.outerHTML.slice(0, 80));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unnamed, serde_json::json!([]), "controls without a name");
+    // Names say which segment and stage, in Chinese here.
+    assert_eq!(
+        p.attr("rate-1-2", "aria-label").await,
+        "大型企业：考虑：转化率 %"
+    );
+    assert_eq!(
+        p.attr("evidence-n-1-3", "aria-label").await,
+        "大型企业：意图：进入人数"
+    );
+    p.c.close().await.unwrap();
+}

@@ -146,7 +146,7 @@ fn Header() -> impl IntoView {
             </div>
             <div class="top-tools">
                 <label class="lbl">{t!(i18n, preset)}</label>
-                <select data-testid="preset"
+                <select data-testid="preset" aria-label=move || t_string!(i18n, preset).to_string()
                     prop:value=move || state.doc.with(|d| d.preset.clone().unwrap_or_else(|| "custom".into()))
                     on:change=move |ev| {
                         let id = event_target_value(&ev);
@@ -195,16 +195,16 @@ fn Settings() -> impl IntoView {
             <h2 id="set-h">{t!(i18n, settings)}</h2>
             <div class="settings-grid">
                 <label class="lbl">{t!(i18n, trials)}</label>
-                <NumInput testid="trials" value=Signal::derive(move || state.doc.with(|d| d.model.trials as f64))
+                <NumInput testid="trials" label=Signal::derive(move || t_string!(i18n, trials).to_string()) value=Signal::derive(move || state.doc.with(|d| d.model.trials as f64))
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.model.trials = v as u32))/>
                 <label class="lbl">{t!(i18n, seed)}</label>
-                <NumInput testid="seed" value=Signal::derive(move || state.doc.with(|d| d.model.seed as f64))
+                <NumInput testid="seed" label=Signal::derive(move || t_string!(i18n, seed).to_string()) value=Signal::derive(move || state.doc.with(|d| d.model.seed as f64))
                     // Seeds up to 2^53 survive the round trip through a number box.
                     check=whole_in(0.0, 9_007_199_254_740_991.0)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.model.seed = v as u64))/>
                 <label class="lbl">{t!(i18n, currency)}</label>
-                <select data-testid="currency"
+                <select data-testid="currency" aria-label=move || t_string!(i18n, currency).to_string()
                     prop:value=move || state.doc.with(|d| d.currency.code())
                     on:change=move |ev| {
                         if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
@@ -216,7 +216,7 @@ fn Settings() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <label class="lbl">{t!(i18n, period)}</label>
-                <select data-testid="period"
+                <select data-testid="period" aria-label=move || t_string!(i18n, period).to_string()
                     prop:value=move || if state.doc.with(|d| d.period) == Period::Quarter { "quarter" } else { "month" }
                     on:change=move |ev| {
                         let p = if event_target_value(&ev) == "quarter" { Period::Quarter } else { Period::Month };
@@ -227,6 +227,7 @@ fn Settings() -> impl IntoView {
                 </select>
                 <label class="lbl">{t!(i18n, margin)}</label>
                 <NumInput testid="margin" kind=NumKind::Percent optional=true class="short"
+                    label=Signal::derive(move || t_string!(i18n, margin).to_string())
                     value=Signal::derive(move || state.doc.with(|d| d.model.margin.map(|m| m * 100.0).unwrap_or(f64::NAN)))
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.model.margin = (!v.is_nan()).then_some(v / 100.0)))/>
             </div>

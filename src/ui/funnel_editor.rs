@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
-use crate::ui::input::{whole_in, FieldError, Hint, NumInput, NumKind};
+use crate::ui::input::{aria_name, whole_in, FieldError, Hint, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 #[component]
@@ -131,6 +131,11 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // Accessible names say the segment when there are several.
+    let seg = move || if many { seg_name() } else { String::new() };
+    let named =
+        move |parts: &[&str]| aria_name(state.lang.get(), &[&[seg().as_str()], parts].concat());
+    let volume_word = move || t_string!(i18n, volume_short).to_string();
     let volume = Memo::new(move |_| {
         state
             .doc
@@ -178,17 +183,21 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 <div class="inputs">
                     <Show when=move || !is_range() fallback=move || view! {
                         <NumInput testid=format!("volume-low-{g}") value=vol_low
+                            label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_low)]))
                             on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
                                 if let VolumeSpec::Range { low, .. } = &mut s.volume { *low = v; } }))/>
                         <span class="to">{t!(i18n, range_to)}</span>
                         <NumInput testid=format!("volume-high-{g}") value=vol_high
+                            label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_high)]))
                             on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
                                 if let VolumeSpec::Range { high, .. } = &mut s.volume { *high = v; } }))/>
                     }>
                         <NumInput testid=format!("volume-{g}") value=vol_fixed
+                            label=Signal::derive(move || named(&[&volume_word()]))
                             on_value=Callback::new(move |v| state.edit(|d| d.set_volume(g, v)))/>
                     </Show>
                     <select data-testid=format!("volume-mode-{g}")
+                        aria-label=move || named(&[&volume_word(), t_string!(i18n, a11y_mode)])
                         on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_volume_mode(g, &m)); }
                         prop:value=move || if is_range() { "range" } else { "fixed" }>
                         <option value="fixed" selected=move || !is_range()>{t!(i18n, mode_fixed)}</option>
@@ -208,9 +217,11 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 <label class="lbl">{t!(i18n, deal_value)}</label>
                 <div class="inputs">
                     <NumInput testid=format!("deal-value-{g}") value=Signal::derive(move || deal.get().mean)
+                        label=Signal::derive(move || named(&[t_string!(i18n, deal_value)]))
                         on_value=Callback::new(move |v| state.edit(|d| { let cv = d.model.segments[g].deal.cv; d.set_deal(g, DealSpec { mean: v, cv }); }))/>
                     <label class="lbl inline">{t!(i18n, deal_cv)}</label>
                     <NumInput testid=format!("deal-cv-{g}") kind=NumKind::Percent class="short"
+                        label=Signal::derive(move || named(&[t_string!(i18n, deal_cv)]))
                         value=Signal::derive(move || deal.get().cv * 100.0)
                         on_value=Callback::new(move |v| state.edit(|d| { let mean = d.model.segments[g].deal.mean; d.set_deal(g, DealSpec { mean, cv: v / 100.0 }); }))/>
                 </div>
@@ -247,6 +258,24 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
             .with(|d| d.model.stages.get(i - 1).cloned().unwrap_or_default())
     };
     let fixed = move || mode() == "fixed";
+    // "SMB: Interest: Rate %" — the segment only when there are several.
+    let named = move |parts: &[&str]| {
+        let seg = state.doc.with(|d| {
+            if d.model.segments.len() > 1 {
+                d.model
+                    .segments
+                    .get(g)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        });
+        aria_name(
+            state.lang.get(),
+            &[&[seg.as_str(), name().as_str()], parts].concat(),
+        )
+    };
     let ev_k = Signal::derive(move || match spec.get() {
         Some(RateSpec::Evidence { k, .. }) => k as f64,
         _ => 0.0,
@@ -293,10 +322,11 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                 <span class="arrow">"→ "</span>{name}
             </label>
             <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct decimals=2
+                label=Signal::derive(move || named(&[t_string!(i18n, rate)]))
                 disabled=Signal::derive(move || !fixed())
                 on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
             <input type="range" min="0" max="100" step="0.1" class="slider" data-testid=format!("rate-slider-{g}-{i}")
-                aria-label=move || format!("{} %", name())
+                aria-label=move || named(&[t_string!(i18n, rate)])
                 // Evidence and ranges are edited in their own boxes: dragging
                 // here would silently replace them with a fixed rate.
                 disabled=move || !fixed()
@@ -307,6 +337,7 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                     }
                 }/>
             <NumInput testid=format!("count-{g}-{i}") value=count decimals=1
+                label=Signal::derive(move || named(&[t_string!(i18n, count)]))
                 disabled=Signal::derive(move || !fixed())
                 check=Callback::new(move |c: f64| {
                     // A count above the stage before would be a rate over 100 %:
@@ -316,6 +347,7 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                 })
                 on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
             <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
+                aria-label=move || named(&[t_string!(i18n, a11y_mode)])
                 on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_rate_mode(g, i, &m)); }>
                 <option value="fixed" selected=move || mode() == "fixed">{t!(i18n, mode_fixed)}</option>
                 <option value="evidence" selected=move || mode() == "evidence">{t!(i18n, mode_evidence)}</option>
@@ -325,10 +357,12 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                 "evidence" => Some(view! {
                     <div class="uncertainty">
                         <NumInput testid=format!("evidence-k-{g}-{i}") value=ev_k class="short"
+                            label=Signal::derive(move || named(&[t_string!(i18n, a11y_converted)]))
                             check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(Some(v), None))/>
                         <span>{t!(i18n, evidence_of)}</span>
                         <NumInput testid=format!("evidence-n-{g}-{i}") value=ev_n class="short"
+                            label=Signal::derive(move || named(&[t_string!(i18n, a11y_entered)]))
                             check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(None, Some(v)))/>
                         <span>{t!(i18n, evidence_converted)}</span>
@@ -337,9 +371,11 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
                 "range" => Some(view! {
                     <div class="uncertainty">
                         <NumInput testid=format!("rate-low-{g}-{i}") kind=NumKind::Percent value=r_lo class="short"
+                            label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_low)]))
                             on_value=Callback::new(move |v| set_range(Some(v), None))/>
                         <span>{t!(i18n, range_to)}</span>
                         <NumInput testid=format!("rate-high-{g}-{i}") kind=NumKind::Percent value=r_hi class="short"
+                            label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_high)]))
                             on_value=Callback::new(move |v| set_range(None, Some(v)))/>
                         <span>"%"</span>
                     </div>
@@ -391,6 +427,7 @@ fn PasteCounts(g: usize) -> impl IntoView {
         <details class="paste">
             <summary>{t!(i18n, paste_counts)}</summary>
             <textarea rows="5" data-testid=format!("paste-counts-{g}")
+                aria-label=move || t_string!(i18n, paste_counts).to_string()
                 placeholder=move || t_string!(i18n, paste_placeholder).to_string()
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>

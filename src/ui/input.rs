@@ -37,6 +37,23 @@ pub enum NumKind {
     Percent,
 }
 
+/// An accessible name from parts, joined the page's way: "Interest: Rate %",
+/// "兴趣：转化率 %". Empty parts are left out (a segment's name when there is
+/// only one segment).
+pub fn aria_name(lang: crate::format::Lang, parts: &[&str]) -> String {
+    let sep = if lang == crate::format::Lang::Zh {
+        "："
+    } else {
+        ": "
+    };
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// A number input bound to `value`; `on_value` gets every parsed number.
 /// While the typed text already means the current value it is left alone, so
 /// typing "1." or "1.5万" is never rewritten under the cursor.

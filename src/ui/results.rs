@@ -197,11 +197,13 @@ pub fn GoalSeek() -> impl IntoView {
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_target)}</label>
                 <NumInput testid="goal-target" optional=true
+                    label=Signal::derive(move || t_string!(i18n, goal_target).to_string())
                     value=Signal::derive(move || state.goal.get().target.unwrap_or(f64::NAN))
                     check=within(0.0, 1e15)
                     on_value=Callback::new(move |v: f64| state.set_goal(|g| g.target = (!v.is_nan()).then_some(v)))/>
                 <label class="lbl">{t!(i18n, goal_prob)}</label>
                 <NumInput testid="goal-prob" kind=NumKind::Percent class="short"
+                    label=Signal::derive(move || t_string!(i18n, goal_prob).to_string())
                     value=Signal::derive(move || state.goal.get().prob_pct)
                     check=within(1.0, 99.9)
                     on_value=Callback::new(move |v: f64| state.set_goal(|g| g.prob_pct = v))/>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::doc::LeverKind;
 use crate::i18n::*;
 use crate::presets;
-use crate::ui::input::{NumInput, NumKind};
+use crate::ui::input::{aria_name, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 /// Colours per scenario (0 = baseline), the same in every chart: the
@@ -71,14 +71,21 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
             .doc
             .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
     };
+    // "+30% awareness: Cost" — a screen reader hears which scenario.
+    let named = move |parts: &[&str]| {
+        let sname = sc.get().map(|x| x.name).unwrap_or_default();
+        aria_name(state.lang.get(), &[&[sname.as_str()], parts].concat())
+    };
     view! {
         <div class="scenario" style=format!("--sc:{}", colour(s))>
             <div class="scenario-head">
                 <span class="swatch" aria-hidden="true"></span>
                 <input type="text" class="name" data-testid=format!("scenario-name-{s}") maxlength="60"
+                    aria-label=move || t_string!(i18n, a11y_scenario_name).to_string()
                     prop:value=move || sc.get().map(|x| x.name).unwrap_or_default()
                     on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_scenario(s, v)); }/>
                 <button class="icon" title=move || t_string!(i18n, duplicate).to_string() data-testid=format!("duplicate-scenario-{s}")
+                    aria-label=move || named(&[t_string!(i18n, duplicate)])
                     on:click=move |_| {
                         let name = format!("{} (2)", sc.get_untracked().map(|x| x.name).unwrap_or_default());
                         state.edit_structure(|d| { d.duplicate_scenario(s, name); });
@@ -86,12 +93,14 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                     <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true"><path d="M5 1h9v10H5zM2 5v10h9" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>
                 </button>
                 <button class="icon danger" data-testid=format!("remove-scenario-{s}") title=move || t_string!(i18n, remove).to_string()
+                    aria-label=move || named(&[t_string!(i18n, remove)])
                     on:click=move |_| state.edit_structure(|d| { d.remove_scenario(s); })>"×"</button>
             </div>
             <div class="lever-grid">
                 <Show when=move || { segments > 1 }>
                     <label class="lbl">{t!(i18n, scope)}</label>
                     <select data-testid=format!("lever-scope-{s}")
+                        aria-label=move || named(&[t_string!(i18n, scope)])
                         prop:value=move || match sc.get().map(|x| x.scope) { Some(Scope::Segment(g)) => g.to_string(), _ => "all".into() }
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
@@ -106,12 +115,15 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                 </Show>
                 <label class="lbl">{t!(i18n, lever_volume)}</label>
                 <NumInput testid=format!("lever-volume-pct-{s}") kind=NumKind::Percent class="short"
+                    label=Signal::derive(move || named(&[t_string!(i18n, lever_volume)]))
                     value=lever(LeverKind::Volume, 100.0) on_value=set(LeverKind::Volume, 100.0)/>
                 <label class="lbl">{t!(i18n, lever_deal)}</label>
                 <NumInput testid=format!("lever-deal-pct-{s}") kind=NumKind::Percent class="short"
+                    label=Signal::derive(move || named(&[t_string!(i18n, lever_deal)]))
                     value=lever(LeverKind::Deal, 100.0) on_value=set(LeverKind::Deal, 100.0)/>
                 <label class="lbl">{t!(i18n, lever_cost)}</label>
                 <NumInput testid=format!("lever-cost-{s}") optional=true
+                    label=Signal::derive(move || named(&[t_string!(i18n, lever_cost)]))
                     value=Signal::derive(move || sc.get().and_then(|x| x.cost).unwrap_or(f64::NAN))
                     on_value=Callback::new(move |v: f64| state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.cost = (!v.is_nan()).then_some(v); }))/>
             </div>
@@ -121,9 +133,11 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                     {(1..stages).map(|i| view! {
                         <span class="lbl">{move || stage_name(i)}</span>
                         <NumInput testid=format!("lever-rate-pts-{s}-{i}") kind=NumKind::Percent class="short"
+                            label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pts)]))
                             value=lever(LeverKind::RatePoints(i), 100.0) on_value=set(LeverKind::RatePoints(i), 100.0)/>
                         <span class="unit">{t!(i18n, lever_rate_pts)}</span>
                         <NumInput testid=format!("lever-rate-pct-{s}-{i}") kind=NumKind::Percent class="short"
+                            label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pct)]))
                             value=lever(LeverKind::RateRelative(i), 100.0) on_value=set(LeverKind::RateRelative(i), 100.0)/>
                         <span class="unit">{t!(i18n, lever_rate_pct)}</span>
                     }).collect_view()}
