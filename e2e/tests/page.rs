@@ -207,6 +207,35 @@ async fn a_phone_sized_window_stacks_the_page() {
         bar.text().await.unwrap()
     );
     p.screenshot("zh-phone").await;
+
+    // No hover on a touch screen: a tapped "?" shows its explanation in a
+    // bubble on screen, above the bar.
+    p.click("hint").await;
+    let bubble =
+        p.c.execute(
+            "const h = document.querySelector('[data-testid=hint]');
+             const b = h.querySelector('[aria-hidden=true]');
+             const r = b.getBoundingClientRect();
+             return { text: b.textContent, label: h.getAttribute('aria-label'),
+                      shown: getComputedStyle(b).display !== 'none',
+                      left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                      w: innerWidth, h: innerHeight };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bubble["shown"], true, "{bubble}");
+    assert_eq!(bubble["text"], bubble["label"], "{bubble}");
+    assert!(
+        bubble["text"].as_str().unwrap().contains("转化率"),
+        "{bubble}"
+    );
+    let f = |k: &str| bubble[k].as_f64().unwrap();
+    assert!(
+        f("left") >= 0.0 && f("right") <= f("w") && f("top") >= 0.0 && f("bottom") <= f("h"),
+        "bubble off screen: {bubble}"
+    );
+    p.screenshot("zh-phone-hint").await;
     p.set_window(390, 3000).await;
     p.screenshot("zh-phone-full").await;
     // Beside the editors, on a wide screen, the bar is not needed.

@@ -185,10 +185,13 @@ pub fn within(min: f64, max: f64) -> Callback<f64, Option<Problem>> {
     })
 }
 
-/// A small "?" beside a concept; its explanation shows on hover and focus.
+/// A small "?" beside a concept. Its explanation is the hover title for a
+/// mouse, and a bubble while focused (a tap, or Tab) for touch and keyboard.
 #[component]
 pub fn Hint(#[prop(into)] text: Signal<String>) -> impl IntoView {
     view! {
-        <span class="hint" tabindex="0" role="img" aria-label=move || text.get() title=move || text.get()>"?"</span>
+        <span class="hint" tabindex="0" role="img" data-testid="hint" aria-label=move || text.get() title=move || text.get()>
+            "?"<span class="bubble" aria-hidden="true">{move || text.get()}</span>
+        </span>
     }
 }
