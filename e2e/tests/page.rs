@@ -399,7 +399,16 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_editors_fit_their_column_at_projector_widths() {
     let (_driver, p) = launch(Browser::default()).await;
-    for (w, h) in [(1024, 768), (1280, 720), (1400, 900), (1920, 1080)] {
+    for (w, h) in [
+        (1024, 768),
+        (1280, 720),
+        (1360, 768),
+        (1366, 768),
+        (1400, 900),
+        (1920, 1080),
+        (800, 1000),
+        (602, 900),
+    ] {
         p.set_window(w, h).await;
         let hidden = p
             .c
