@@ -120,6 +120,54 @@ impl Doc {
         }
     }
 
+    /// Applies a pasted column of stage counts (stage 0 first) to segment
+    /// `g`: the entering volume, then each rate as the ratio of a count to
+    /// the one before — fixed, or as evidence "k of n" when `as_evidence`
+    /// (what last quarter's CRM counts are: measured, so the rates keep
+    /// their uncertainty). Counts beyond the stages are ignored.
+    ///
+    /// # Errors
+    /// Nothing changes when a count is above the one before it (a funnel
+    /// never grows down its stages), or, as evidence, is not a whole number
+    /// of people; the error names the line (1-based).
+    pub fn apply_counts(
+        &mut self,
+        g: usize,
+        counts: &[f64],
+        as_evidence: bool,
+    ) -> Result<(), CountsProblem> {
+        let k = self.stages().min(counts.len());
+        for (i, &c) in counts.iter().enumerate().take(k) {
+            if as_evidence && c.fract() != 0.0 {
+                return Err(CountsProblem::NotWhole { line: i + 1 });
+            }
+            if i > 0 && c > counts[i - 1] {
+                return Err(CountsProblem::Grows { line: i + 1 });
+            }
+        }
+        let Some(&first) = counts.first() else {
+            return Ok(());
+        };
+        self.set_volume(g, first);
+        for i in 1..k {
+            let (n, c) = (counts[i - 1], counts[i]);
+            if as_evidence {
+                self.set_rate_spec(
+                    g,
+                    i,
+                    RateSpec::Evidence {
+                        k: c as u64,
+                        n: n as u64,
+                    },
+                );
+            } else {
+                // 0 of 0 people: no information, a rate of 0 keeps the stage empty.
+                self.set_rate(g, i, if n > 0.0 { c / n } else { 0.0 });
+            }
+        }
+        Ok(())
+    }
+
     /// Sets the rate into stage `i` (a fraction); the stages below follow.
     pub fn set_rate(&mut self, g: usize, i: usize, value: f64) {
         if let Some(r) = self.rate_mut(g, i) {
@@ -435,6 +483,15 @@ impl Doc {
     }
 }
 
+/// Why a pasted column of counts was refused (lines are 1-based).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CountsProblem {
+    /// More people than at the stage before.
+    Grows { line: usize },
+    /// Evidence counts people: whole numbers only.
+    NotWhole { line: usize },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,6 +499,50 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn pasted_counts_set_the_volume_and_the_rates() {
+        let mut d = initial_doc(Lang::En);
+        d.apply_counts(0, &[20_000.0, 5_000.0, 1_000.0, 400.0, 100.0], false)
+            .unwrap();
+        assert_eq!(
+            d.model.segments[0].volume,
+            VolumeSpec::Fixed { value: 20_000.0 }
+        );
+        assert_eq!(d.rate(0, 2), Some(RateSpec::Fixed { value: 0.2 }));
+        assert!(close(d.plan_counts(0)[4], 100.0));
+    }
+
+    #[test]
+    fn pasted_counts_as_evidence_keep_what_was_measured() {
+        let mut d = initial_doc(Lang::En);
+        d.apply_counts(0, &[8_000.0, 1_800.0, 540.0, 135.0, 47.0], true)
+            .unwrap();
+        assert_eq!(
+            d.rate(0, 1),
+            Some(RateSpec::Evidence { k: 1_800, n: 8_000 })
+        );
+        assert_eq!(d.rate(0, 4), Some(RateSpec::Evidence { k: 47, n: 135 }));
+        assert!(d.model.validate().is_ok());
+    }
+
+    #[test]
+    fn pasted_counts_that_grow_or_are_not_whole_change_nothing() {
+        let mut d = initial_doc(Lang::En);
+        let before = d.clone();
+        assert_eq!(
+            d.apply_counts(0, &[1_000.0, 200.0, 300.0], false),
+            Err(CountsProblem::Grows { line: 3 })
+        );
+        assert_eq!(
+            d.apply_counts(0, &[1_000.0, 200.5], true),
+            Err(CountsProblem::NotWhole { line: 2 })
+        );
+        assert_eq!(d, before);
+        // Fractional counts are fine as plain ratios.
+        d.apply_counts(0, &[1_000.0, 200.5], false).unwrap();
+        assert_eq!(d.rate(0, 1), Some(RateSpec::Fixed { value: 0.2005 }));
     }
 
     #[test]

@@ -291,6 +291,60 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     );
     assert!((p.value("result-customers-mean-0").await - 100.0).abs() < 1.5);
 
+    // Ticked "as evidence", last quarter's counts become "k of n" per rate.
+    p.click("paste-evidence-0").await;
+    p.type_into("paste-counts-0", "8000\n1800\n540\n135\n47")
+        .await;
+    p.click("paste-apply-0").await;
+    p.wait_state("done").await;
+    assert_eq!(
+        p.el("rate-mode-0-1")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "evidence"
+    );
+    assert_eq!(
+        p.el("evidence-k-0-4")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "47"
+    );
+    assert_eq!(
+        p.el("evidence-n-0-4")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "135"
+    );
+    // A count above the one before is refused beside the box; nothing changes.
+    let before = p.value("result-revenue-mean-0").await;
+    p.type_into("paste-counts-0", "8000\n9000").await;
+    p.click("paste-apply-0").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter()
+            .any(|(f, t)| f == "paste-counts-0" && t.contains("9000")),
+        "{errs:?}"
+    );
+    assert_eq!(
+        p.el("evidence-k-0-1")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap(),
+        "1800"
+    );
+    assert_eq!(p.value("result-revenue-mean-0").await, before);
+
     // Scenarios: add the ready one, duplicate it, remove the first.
     p.click("scenario-awareness30").await;
     p.wait_state("done").await;
@@ -301,8 +355,12 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     p.wait_state("done").await;
     assert!(!p.exists("result-uplift-mean-2").await);
     let up = p.value("result-uplift-mean-1").await;
-    // +30 % of 100 customers × 5,000.
-    assert!((up - 150_000.0).abs() < 0.05 * 150_000.0, "uplift {up}");
+    // +30 % of the baseline (about 47 customers × 5,000 from the pasted evidence).
+    let base = p.value("result-revenue-mean-0").await;
+    assert!(
+        (up - 0.3 * base).abs() < 0.05 * 0.3 * base,
+        "uplift {up} of {base}"
+    );
 }
 
 /// A long run goes in slices: the page answers meanwhile, the status shows

@@ -5,6 +5,7 @@
 use funnelcast_engine::{limits, DealSpec, Problem, RateSpec, VolumeSpec};
 use leptos::prelude::*;
 
+use crate::doc::CountsProblem;
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
 use crate::ui::input::{aria_name, whole_in, FieldError, Hint, NumInput, NumKind};
@@ -386,40 +387,44 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
     }
 }
 
+/// What is wrong with a pasted line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum PasteIssue {
+    Unreadable,
+    Grows,
+    NotWhole,
+}
+
 /// Planners paste a column of stage counts from a spreadsheet.
 #[component]
 fn PasteCounts(g: usize) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let text = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<(usize, String)>);
+    // Off by default: pasted counts become the plan's counts, as typed ones
+    // do (DESIGN.md); ticked, they become evidence "k of n" per rate.
+    let as_evidence = RwSignal::new(false);
+    let problem = RwSignal::new(None::<(usize, String, PasteIssue)>);
     let apply = move |_| {
         let t = text.get_untracked();
-        let parsed = parse_counts_column(&t);
         let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let line_text = |n: usize| lines.get(n - 1).copied().unwrap_or("").to_string();
         let mut counts = Vec::new();
-        for (n, r) in parsed.iter().enumerate() {
+        for (n, r) in parse_counts_column(&t).iter().enumerate() {
             match r {
                 Ok(c) => counts.push(*c),
                 Err(_) => {
-                    problem.set(Some((
-                        n + 1,
-                        lines.get(n).copied().unwrap_or("").to_string(),
-                    )));
-                    return;
+                    return problem.set(Some((n + 1, line_text(n + 1), PasteIssue::Unreadable)))
                 }
             }
         }
-        problem.set(None);
-        if counts.is_empty() {
-            return;
-        }
-        state.edit_structure(|d| {
-            d.set_volume(g, counts[0]);
-            for (i, c) in counts.iter().enumerate().skip(1) {
-                if i < d.stages() {
-                    d.set_count(g, i, *c);
-                }
+        let mut result = Ok(());
+        state.edit_structure(|d| result = d.apply_counts(g, &counts, as_evidence.get_untracked()));
+        problem.set(match result {
+            Ok(()) => None,
+            Err(CountsProblem::Grows { line }) => Some((line, line_text(line), PasteIssue::Grows)),
+            Err(CountsProblem::NotWhole { line }) => {
+                Some((line, line_text(line), PasteIssue::NotWhole))
             }
         });
     };
@@ -431,10 +436,20 @@ fn PasteCounts(g: usize) -> impl IntoView {
                 placeholder=move || t_string!(i18n, paste_placeholder).to_string()
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <label class="check">
+                <input type="checkbox" data-testid=format!("paste-evidence-{g}")
+                    prop:checked=move || as_evidence.get()
+                    on:change=move |ev| as_evidence.set(event_target_checked(&ev))/>
+                " "{t!(i18n, paste_as_evidence)}
+            </label>
             <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>{t!(i18n, paste_apply)}</button>
-            {move || problem.get().map(|(line, bad)| view! {
+            {move || problem.get().map(|(line, bad, issue)| view! {
                 <span class="field-error" role="alert" data-testid="field-error" data-field=format!("paste-counts-{g}")>
-                    {t_string!(i18n, paste_bad, line = line, text = bad.clone()).to_string()}
+                    {match issue {
+                        PasteIssue::Unreadable => t_string!(i18n, paste_bad, line = line, text = bad.clone()).to_string(),
+                        PasteIssue::Grows => t_string!(i18n, paste_grows, line = line, text = bad.clone()).to_string(),
+                        PasteIssue::NotWhole => t_string!(i18n, paste_whole, line = line, text = bad.clone()).to_string(),
+                    }}
                 </span>
             })}
         </details>
