@@ -9,7 +9,7 @@
 //! measure with `{ trials, scenarios, stages }`, and `funnelcast:render`.
 
 use funnelcast_engine::simulate::Simulation;
-use funnelcast_engine::{goal_seek, GoalResult, Model, Plan, Results};
+use funnelcast_engine::{goal_seek_lever, GoalLever, GoalResult, Model, Plan, Results};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks for: the whole model (plain data, so it can be posted
@@ -18,7 +18,16 @@ use serde::{Deserialize, Serialize};
 pub struct Job {
     pub model: Model,
     /// (revenue target, probability as a fraction)
-    pub goal: Option<(f64, f64)>,
+    pub goal: Option<GoalAsk>,
+}
+
+/// A goal to seek: P(revenue ≥ `target`) ≥ `prob` (a fraction) by moving
+/// `lever`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalAsk {
+    pub target: f64,
+    pub prob: f64,
+    pub lever: GoalLever,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -46,7 +55,9 @@ fn validate(job: &Job) -> Result<Plan, String> {
 /// The rest of a run: the trials left, the summaries, the goal.
 fn finish_job(job: &Job, plan: &Plan, run: Simulation) -> JobOutput {
     let results = run.finish();
-    let goal = job.goal.map(|(target, prob)| goal_seek(plan, target, prob));
+    let goal = job
+        .goal
+        .map(|g| goal_seek_lever(plan, g.lever, g.target, g.prob));
     JobOutput { results, goal }
 }
 

@@ -179,7 +179,28 @@ async fn planner_story() {
     p.wait_state("done").await;
     let need = p.value("goal-result").await;
     assert!(need > 50.0 && need < 200.0, "volume change {need} %");
+    assert_eq!(p.attr("goal-result", "data-lever").await, "volume");
     p.screenshot("planner-en").await;
+
+    // Or by the rate at one stage: how many more points into Interest?
+    // A 50 % chance needs fewer points than a 90 % one.
+    p.select("goal-lever", "rate-1").await;
+    p.wait_state("done").await;
+    assert_eq!(p.attr("goal-result", "data-lever").await, "rate-1");
+    let pts90 = p.value("goal-result").await;
+    p.type_into("goal-prob", "50").await;
+    p.wait_state("done").await;
+    let pts50 = p.value("goal-result").await;
+    assert!(
+        pts50 > 0.0 && pts50 < pts90 && pts90 < 100.0,
+        "points: {pts50} for 50 %, {pts90} for 90 %"
+    );
+    let text = p.el("goal-result").await.text().await.unwrap();
+    assert!(text.contains("Interest"), "{text}");
+    p.type_into("goal-prob", "90").await;
+    p.select("goal-lever", "volume").await;
+    p.wait_state("done").await;
+    assert_eq!(p.value("goal-result").await, need);
 
     // On a phone, in Chinese.
     p.click("lang").await;

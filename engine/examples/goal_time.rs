@@ -9,9 +9,9 @@ fn main() {
         let t = std::time::Instant::now();
         let g = funnelcast_engine::goal_seek(&plan, 2.0 * mean, 0.9);
         println!(
-            "{{\"workload\":\"{name}\",\"goal_ms\":{:.1},\"volume_frac\":{:?},\"achieved\":{}}}",
+            "{{\"workload\":\"{name}\",\"goal_ms\":{:.1},\"change\":{:?},\"achieved\":{}}}",
             t.elapsed().as_secs_f64() * 1e3,
-            g.volume_frac,
+            g.change,
             g.achieved
         );
     }

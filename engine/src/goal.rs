@@ -1,9 +1,8 @@
-//! Goal seek: the smallest volume change that reaches a revenue target with a
-//! chosen probability.
+//! Goal seek: the smallest volume change, or rate change at one stage, that
+//! reaches a revenue target with a chosen probability.
 
-use crate::plan::Plan;
-use crate::results::GoalResult;
-use crate::simulate::revenues;
+use crate::plan::{Plan, RateOp};
+use crate::results::{GoalLever, GoalResult};
 
 /// Trials per evaluation (at most) when every segment's inputs are fixed.
 pub const GOAL_TRIALS: u32 = 20_000;
@@ -30,10 +29,129 @@ pub const GOAL_MAX_FRAC: f64 = 1000.0;
 /// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
 /// // Mean revenue of w1 is 10 000 · 0.006 · 5 000 = 300 000.
 /// let g = funnelcast_engine::goal_seek(&plan, 600_000.0, 0.9);
-/// let x = g.volume_frac.unwrap();
+/// let x = g.change.unwrap();
 /// assert!(x > 1.0 && x < 1.5, "{x}");
 /// ```
 pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
+    goal_seek_lever(plan, GoalLever::Volume, target, prob)
+}
+
+/// [`goal_seek`] with a choice of lever: the volume, or the rate into one
+/// stage in points ("how many more points at consideration for a 90 %
+/// chance?"). Rate points are searched by bisection on [−1, 1] (to 0.05
+/// points) on common random numbers, like the volume; a stage that does not
+/// exist reaches nothing (`change` is `None`).
+///
+/// # Examples
+/// ```
+/// use funnelcast_engine::{goal_seek_lever, GoalLever};
+/// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
+/// // w1: 10 000 · 25 % · 32 % · 25 % · 30 % customers × 5 000 = 300 000 a period.
+/// let g = goal_seek_lever(&plan, GoalLever::RatePoints { stage: 2 }, 400_000.0, 0.5);
+/// let x = g.change.unwrap();
+/// // About 32 % × 4/3 ≈ 42.7 %, so some 10.7 points more.
+/// assert!(x > 0.09 && x < 0.12, "{x}");
+/// ```
+pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) -> GoalResult {
+    match lever {
+        GoalLever::Volume => seek_volume(plan, target, prob),
+        GoalLever::RatePoints { stage } => seek_rate_points(plan, stage, target, prob),
+    }
+}
+
+/// The run's trials for one evaluation, capped (see [`GOAL_TRIALS`]).
+fn goal_plan(plan: &Plan) -> Plan {
+    let cap = if crate::simulate::all_fast(plan) {
+        GOAL_TRIALS
+    } else {
+        GOAL_TRIALS_GENERAL
+    };
+    let trials = plan.trials().clamp(1, cap);
+    let mut p = plan.clone().with_trials(trials);
+    p.force_general = plan.force_general;
+    p.scenarios.truncate(1);
+    p
+}
+
+/// Every segment's rate into `stage` + `points`, the trials' revenues in
+/// `buf`, and the share of them reaching `target`.
+fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalResult {
+    let prob = if prob.is_nan() {
+        1.0
+    } else {
+        prob.clamp(1e-9, 1.0)
+    };
+    let base = goal_plan(plan);
+    let trials = base.trials();
+    let se = |a: f64| libm::sqrt(a * (1.0 - a) / trials as f64);
+    let lever = GoalLever::RatePoints { stage };
+    let mut buf = Vec::with_capacity(trials as usize);
+    let mut eval = |points: f64| -> f64 {
+        let mut p = base.clone();
+        for l in &mut p.scenarios[0].levers {
+            l.rate_ops[stage - 1] = vec![RateOp::Points(points)];
+        }
+        crate::simulate::revenues(&p, 0, &mut buf);
+        buf.iter().filter(|&&r| r >= target).count() as f64 / trials as f64
+    };
+    if stage == 0 || stage >= plan.stages() {
+        return GoalResult {
+            lever,
+            change: None,
+            achieved: f64::NAN,
+            achieved_se: f64::NAN,
+            tolerance: 0.0,
+        };
+    }
+    // P is non-decreasing in the points (up to Monte Carlo noise, as for
+    // the volume): bracket the smallest reaching value within [−1, 1].
+    let p0 = eval(0.0);
+    let (mut lo, mut hi, mut p_hi) = if p0 >= prob {
+        let p_bottom = eval(-1.0);
+        if p_bottom >= prob {
+            return GoalResult {
+                lever,
+                change: Some(-1.0),
+                achieved: p_bottom,
+                achieved_se: se(p_bottom),
+                tolerance: 0.0,
+            };
+        }
+        (-1.0, 0.0, p0)
+    } else {
+        let p_top = eval(1.0);
+        if p_top < prob {
+            return GoalResult {
+                lever,
+                change: None,
+                achieved: p_top,
+                achieved_se: se(p_top),
+                tolerance: 0.0,
+            };
+        }
+        (0.0, 1.0, p_top)
+    };
+    while hi - lo > 5e-4 {
+        let mid = 0.5 * (lo + hi);
+        let p = eval(mid);
+        if p >= prob {
+            hi = mid;
+            p_hi = p;
+        } else {
+            lo = mid;
+        }
+    }
+    GoalResult {
+        lever,
+        change: Some(hi),
+        achieved: p_hi,
+        achieved_se: se(p_hi),
+        tolerance: 0.5 * (hi - lo),
+    }
+}
+
+fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
+    let lever = GoalLever::Volume;
     let prob = if prob.is_nan() {
         1.0
     } else {
@@ -42,7 +160,8 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
     if target <= 0.0 {
         // Zero revenue already reaches it.
         return GoalResult {
-            volume_frac: Some(-1.0),
+            lever,
+            change: Some(-1.0),
             achieved: 1.0,
             achieved_se: 0.0,
             tolerance: 0.0,
@@ -68,7 +187,7 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         for l in &mut p.scenarios[0].levers {
             l.volume_factor = factor;
         }
-        revenues(&p, 0, buf);
+        crate::simulate::revenues(&p, 0, buf);
         buf.iter().filter(|&&r| r >= target).count() as f64 / trials as f64
     };
     let se = |a: f64| libm::sqrt(a * (1.0 - a) / trials as f64);
@@ -127,7 +246,8 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         let p_top = eval(top, &mut buf);
         if p_top < prob {
             return GoalResult {
-                volume_frac: None,
+                lever,
+                change: None,
                 achieved: p_top,
                 achieved_se: se(p_top),
                 tolerance: 0.0,
@@ -151,7 +271,8 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         }
     }
     GoalResult {
-        volume_frac: Some(hi - 1.0),
+        lever,
+        change: Some(hi - 1.0),
         achieved: p_hi,
         achieved_se: se(p_hi),
         tolerance: 0.5 * (hi - lo),

@@ -24,7 +24,7 @@ pub mod summary;
 pub mod workloads;
 
 pub use error::{Field, ModelError, Problem};
-pub use goal::goal_seek;
+pub use goal::{goal_seek, goal_seek_lever};
 pub use model::{
     limits, DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };

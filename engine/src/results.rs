@@ -119,14 +119,28 @@ pub struct Results {
 /// Answer of a goal seek.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GoalResult {
-    /// Smallest volume change (fraction, 0.25 = +25 %) with
-    /// P(revenue ≥ target) ≥ prob; `None` when no volume up to the search
-    /// limit reaches it.
-    pub volume_frac: Option<f64>,
+    /// What was moved.
+    pub lever: GoalLever,
+    /// Smallest change of the lever with P(revenue ≥ target) ≥ prob, as a
+    /// fraction: a volume change (0.25 = +25 %) or rate points (0.05 = +5
+    /// points); `None` when no change within the search range reaches it.
+    pub change: Option<f64>,
     /// P(revenue ≥ target) at the answer, estimated on the run's trials.
     pub achieved: f64,
     /// Monte Carlo standard error of `achieved`.
     pub achieved_se: f64,
-    /// Half-width of the search bracket around `volume_frac` (fraction).
+    /// Half-width of the search bracket around `change` (fraction).
     pub tolerance: f64,
+}
+
+/// What a goal seek may move, in every segment at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GoalLever {
+    /// The entering volume: × (1 + x), x from −1 to +1000.
+    #[default]
+    Volume,
+    /// The rate into `stage` (≥ 1): + x points (a fraction, the rate kept
+    /// within 0–100 %), x from −1 to +1.
+    RatePoints { stage: usize },
 }

@@ -570,3 +570,54 @@ fn binomial_sampler_rejection_regime() {
         ],
     );
 }
+
+/// Goal seek on a rate: the answer's exact probability of reaching the
+/// target (the Binomial mixture of Gammas at the rate + the answer's
+/// points) is the asked one, within the Monte Carlo error of the search's
+/// trials; half a point less would be far below it.
+#[test]
+fn goal_seek_on_a_rate_matches_the_exact_law() {
+    use funnelcast_engine::goal::GOAL_TRIALS;
+    use funnelcast_engine::{goal_seek_lever, GoalLever};
+    let (n, p, mu, cv) = (500u64, 0.04, 2_000.0, 0.7);
+    let (alpha, theta) = (1.0 / (cv * cv), mu * cv * cv);
+    // P(revenue ≥ t) with the rate p + x.
+    let reach = |x: f64, t: f64| {
+        let bin = Binomial::new(p + x, n).expect("binomial");
+        (1..=n)
+            .map(|c| {
+                let w = bin.pmf(c);
+                if w < 1e-18 {
+                    0.0
+                } else {
+                    w * (1.0
+                        - Gamma::new(c as f64 * alpha, 1.0 / theta)
+                            .expect("gamma")
+                            .cdf(t))
+                }
+            })
+            .sum::<f64>()
+    };
+    let se = (0.25 / GOAL_TRIALS as f64).sqrt();
+    for (t, q) in [(50_000.0, 0.5), (50_000.0, 0.9), (30_000.0, 0.95)] {
+        let m = funnel(n as f64, &fixed(&[p]), mu, cv, GOAL_TRIALS, SEED + 700);
+        let plan = m.validate().expect("valid");
+        let g = goal_seek_lever(&plan, GoalLever::RatePoints { stage: 1 }, t, q);
+        let x = g.change.expect("reachable");
+        assert!(g.achieved >= q, "{g:?}");
+        let (lo, hi) = (reach(x - g.tolerance, t), reach(x + g.tolerance, t));
+        assert!(
+            hi >= q - 4.5 * se && lo <= q + 4.5 * se,
+            "t={t} q={q}: x={x} reaches {lo}..{hi}"
+        );
+        assert!(reach(x - 0.005, t) < q - 4.5 * se, "t={t} q={q}: x={x}");
+    }
+    // Unreachable at a 100 % rate; no such stage.
+    let plan = funnel(n as f64, &fixed(&[p]), mu, cv, GOAL_TRIALS, SEED)
+        .validate()
+        .expect("valid");
+    let g = goal_seek_lever(&plan, GoalLever::RatePoints { stage: 1 }, 1e9, 0.9);
+    assert_eq!(g.change, None);
+    let g = goal_seek_lever(&plan, GoalLever::RatePoints { stage: 5 }, 1.0, 0.9);
+    assert_eq!(g.change, None);
+}

@@ -108,7 +108,7 @@ fn seeded_results_are_stable() {
 fn goal_seek_is_stable_and_consistent() {
     let plan = workloads::w1().validate().unwrap();
     let g = goal_seek(&plan, 600_000.0, 0.9);
-    let x = g.volume_frac.expect("reachable");
+    let x = g.change.expect("reachable");
     assert!(g.achieved >= 0.9);
     assert!(g.tolerance < 0.01 && g.tolerance > 0.0);
     // Mean revenue scales with volume: 300 000 · (1 + x) must exceed the
@@ -116,10 +116,8 @@ fn goal_seek_is_stable_and_consistent() {
     assert!(300_000.0 * (1.0 + x) > 600_000.0);
     assert!(300_000.0 * (1.0 + x) < 720_000.0, "{x}");
     // Unreachable and trivial targets.
-    assert_eq!(goal_seek(&plan, 1e15, 0.9).volume_frac, None);
-    assert_eq!(goal_seek(&plan, 0.0, 0.9).volume_frac, Some(-1.0));
-    let down = goal_seek(&plan, 100_000.0, 0.9)
-        .volume_frac
-        .expect("reachable");
+    assert_eq!(goal_seek(&plan, 1e15, 0.9).change, None);
+    assert_eq!(goal_seek(&plan, 0.0, 0.9).change, Some(-1.0));
+    let down = goal_seek(&plan, 100_000.0, 0.9).change.expect("reachable");
     assert!(down < 0.0 && down > -1.0, "{down}");
 }

@@ -1,7 +1,7 @@
 //! The results: status, the comparison table, the goal-seek panel. Every
 //! number a test may read carries its raw value in `data-value`.
 
-use funnelcast_engine::Summary;
+use funnelcast_engine::{GoalLever, Summary};
 use leptos::prelude::*;
 
 use crate::format::{format_compact, format_count, format_money, format_percent};
@@ -75,6 +75,15 @@ pub fn PhoneBar() -> impl IntoView {
             {items}
             <span class="pb-go" aria-hidden="true">"↓"</span>
         </a>
+    }
+}
+
+/// The goal-seek lever as the `goal-lever` option value: `volume` or
+/// `rate-{i}`.
+fn lever_value(l: GoalLever) -> String {
+    match l {
+        GoalLever::Volume => "volume".into(),
+        GoalLever::RatePoints { stage } => format!("rate-{stage}"),
     }
 }
 
@@ -190,10 +199,40 @@ pub fn GoalSeek() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let lang = move || state.lang.get();
+    let stage_name = move |i: usize| {
+        move || {
+            state
+                .doc
+                .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+        }
+    };
+    // Points to one decimal, as typed elsewhere ("3.2").
+    let points = |x: f64| format!("{:.1}", x * 100.0);
     view! {
         <section class="card" aria-labelledby="goal-h">
             <h2 id="goal-h">{t!(i18n, goal_title)}</h2>
             <p class="note">{t!(i18n, goal_question)}</p>
+            <div class="goal-inputs">
+                <label class="lbl">{t!(i18n, goal_lever)}</label>
+                <select data-testid="goal-lever" aria-label=move || t_string!(i18n, goal_lever).to_string()
+                    prop:value=move || lever_value(state.goal.get().lever)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let lever = v.strip_prefix("rate-").and_then(|i| i.parse().ok())
+                            .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
+                        state.set_goal(|g| g.lever = lever);
+                    }>
+                    <option value="volume" selected=move || state.goal.get().lever == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
+                    {move || (1..state.doc.with(|d| d.stages())).map(|i| {
+                        let name = stage_name(i);
+                        view! {
+                            <option value=format!("rate-{i}") selected=move || state.goal.get().lever == GoalLever::RatePoints { stage: i }>
+                                {move || t_string!(i18n, goal_lever_rate, stage = name()).to_string()}
+                            </option>
+                        }
+                    }).collect_view()}
+                </select>
+            </div>
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_target)}</label>
                 <NumInput testid="goal-target" optional=true
@@ -210,13 +249,19 @@ pub fn GoalSeek() -> impl IntoView {
             </div>
             {move || state.goal_out.get().map(|g| {
                 let l = lang();
-                let text = match g.volume_frac {
-                    Some(x) if x >= 0.0 => t_string!(i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = format_percent(g.achieved, l, 1), se = format_percent(g.achieved_se, l, 1)).to_string(),
-                    Some(x) => t_string!(i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = format_percent(g.achieved, l, 1)).to_string(),
-                    None => t_string!(i18n, goal_unreachable).to_string(),
+                let prob = format_percent(g.achieved, l, 1);
+                let se = format_percent(g.achieved_se, l, 1);
+                let text = match (g.lever, g.change) {
+                    (GoalLever::Volume, Some(x)) if x >= 0.0 => t_string!(i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = prob, se = se).to_string(),
+                    (GoalLever::Volume, Some(x)) => t_string!(i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = prob).to_string(),
+                    (GoalLever::Volume, None) => t_string!(i18n, goal_unreachable).to_string(),
+                    (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => t_string!(i18n, goal_answer_rate_up, stage = stage_name(stage)(), pts = points(x), prob = prob, se = se).to_string(),
+                    (GoalLever::RatePoints { stage }, Some(x)) => t_string!(i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob).to_string(),
+                    (GoalLever::RatePoints { stage }, None) => t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage)()).to_string(),
                 };
-                let v = g.volume_frac.map(|x| x * 100.0).unwrap_or(f64::NAN);
-                view! { <p class="goal-answer" data-testid="goal-result" data-value=raw(v)>{text}</p> }
+                // Percent of volume, or percentage points of the rate.
+                let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
+                view! { <p class="goal-answer" data-testid="goal-result" data-value=raw(v) data-lever=lever_value(g.lever)>{text}</p> }
             })}
         </section>
     }

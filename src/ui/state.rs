@@ -7,13 +7,13 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use funnelcast_engine::{GoalResult, Problem, Results};
+use funnelcast_engine::{GoalLever, GoalResult, Problem, Results};
 use leptos::prelude::*;
 
 use crate::doc::Doc;
 use crate::format::{Lang, ParseError};
 use crate::i18n::*;
-use crate::sim::{Callbacks, Job, MainThreadRunner, Runner};
+use crate::sim::{Callbacks, GoalAsk, Job, MainThreadRunner, Runner};
 use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub enum FieldMsg {
 pub struct GoalInput {
     pub target: Option<f64>,
     pub prob_pct: f64,
+    /// The volume, or one stage's rate in points.
+    pub lever: GoalLever,
 }
 
 #[derive(Clone, Copy)]
@@ -100,6 +102,7 @@ impl AppState {
             goal: RwSignal::new(GoalInput {
                 target: None,
                 prob_pct: 90.0,
+                lever: GoalLever::Volume,
             }),
             goal_out: RwSignal::new(None),
             run_error: RwSignal::new(None),
@@ -170,9 +173,18 @@ impl AppState {
                 return;
             }
             self.status.set(SimStatus::Pending);
+            // A rate lever whose stage was removed falls back to the volume.
+            let lever = match goal.lever {
+                GoalLever::RatePoints { stage } if stage >= model.stages.len() => GoalLever::Volume,
+                l => l,
+            };
             let job = Job {
                 model,
-                goal: goal.target.map(|t| (t, goal.prob_pct / 100.0)),
+                goal: goal.target.map(|target| GoalAsk {
+                    target,
+                    prob: goal.prob_pct / 100.0,
+                    lever,
+                }),
             };
             let current = self.generation.get_value();
             set_timeout(
