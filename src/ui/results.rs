@@ -215,18 +215,19 @@ pub fn GoalSeek() -> impl IntoView {
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_lever)}</label>
                 <select data-testid="goal-lever" aria-label=move || t_string!(i18n, goal_lever).to_string()
-                    prop:value=move || lever_value(state.goal.get().lever)
+                    // A stage that was removed shows (and runs) as the volume.
+                    prop:value=move || lever_value(state.goal_lever())
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         let lever = v.strip_prefix("rate-").and_then(|i| i.parse().ok())
                             .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
                         state.set_goal(|g| g.lever = lever);
                     }>
-                    <option value="volume" selected=move || state.goal.get().lever == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
+                    <option value="volume" selected=move || state.goal_lever() == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
                     {move || (1..state.doc.with(|d| d.stages())).map(|i| {
                         let name = stage_name(i);
                         view! {
-                            <option value=format!("rate-{i}") selected=move || state.goal.get().lever == GoalLever::RatePoints { stage: i }>
+                            <option value=format!("rate-{i}") selected=move || state.goal_lever() == GoalLever::RatePoints { stage: i }>
                                 {move || t_string!(i18n, goal_lever_rate, stage = name()).to_string()}
                             </option>
                         }

@@ -126,6 +126,17 @@ impl AppState {
         self.edit(f);
     }
 
+    /// The goal-seek lever in effect: a rate lever whose stage was removed
+    /// falls back to the volume.
+    pub fn goal_lever(&self) -> GoalLever {
+        match self.goal.with(|g| g.lever) {
+            GoalLever::RatePoints { stage } if stage >= self.doc.with(|d| d.stages()) => {
+                GoalLever::Volume
+            }
+            l => l,
+        }
+    }
+
     pub fn set_goal(&self, f: impl FnOnce(&mut GoalInput)) {
         self.status.set(SimStatus::Pending);
         self.goal.update(f);
@@ -173,11 +184,7 @@ impl AppState {
                 return;
             }
             self.status.set(SimStatus::Pending);
-            // A rate lever whose stage was removed falls back to the volume.
-            let lever = match goal.lever {
-                GoalLever::RatePoints { stage } if stage >= model.stages.len() => GoalLever::Volume,
-                l => l,
-            };
+            let lever = self.goal_lever();
             let job = Job {
                 model,
                 goal: goal.target.map(|target| GoalAsk {
