@@ -53,13 +53,20 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
 /// assert!(x > 0.09 && x < 0.12, "{x}");
 /// ```
 pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) -> GoalResult {
+    let prob = if prob.is_nan() {
+        1.0
+    } else {
+        prob.clamp(1e-9, 1.0)
+    };
     match lever {
         GoalLever::Volume => seek_volume(plan, target, prob),
         GoalLever::RatePoints { stage } => seek_rate_points(plan, stage, target, prob),
     }
 }
 
-/// The run's trials for one evaluation, capped (see [`GOAL_TRIALS`]).
+/// The model alone (its law is that of a scenario with the lever, without
+/// the baseline's work), on the run's trials capped (see [`GOAL_TRIALS`]).
+/// Every evaluation keeps the plan's seed: common random numbers.
 fn goal_plan(plan: &Plan) -> Plan {
     let cap = if crate::simulate::all_fast(plan) {
         GOAL_TRIALS
@@ -73,61 +80,59 @@ fn goal_plan(plan: &Plan) -> Plan {
     p
 }
 
-/// Every segment's rate into `stage` + `points`, the trials' revenues in
-/// `buf`, and the share of them reaching `target`.
+/// The share of `p`'s trials whose revenue reaches `target`; the revenues
+/// stay in `buf`.
+fn share_reaching(p: &Plan, target: f64, buf: &mut Vec<f64>) -> f64 {
+    crate::simulate::revenues(p, 0, buf);
+    buf.iter().filter(|&&r| r >= target).count() as f64 / buf.len().max(1) as f64
+}
+
+/// A goal-seek answer whose probability was estimated on `trials` trials.
+fn answer(
+    lever: GoalLever,
+    change: Option<f64>,
+    achieved: f64,
+    trials: u32,
+    tolerance: f64,
+) -> GoalResult {
+    GoalResult {
+        lever,
+        change,
+        achieved,
+        achieved_se: libm::sqrt(achieved * (1.0 - achieved) / trials as f64),
+        tolerance,
+    }
+}
+
+/// The smallest points added to every segment's rate into `stage`.
 fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalResult {
-    let prob = if prob.is_nan() {
-        1.0
-    } else {
-        prob.clamp(1e-9, 1.0)
-    };
+    let lever = GoalLever::RatePoints { stage };
+    if stage == 0 || stage >= plan.stages() {
+        return answer(lever, None, f64::NAN, 1, 0.0);
+    }
     let base = goal_plan(plan);
     let trials = base.trials();
-    let se = |a: f64| libm::sqrt(a * (1.0 - a) / trials as f64);
-    let lever = GoalLever::RatePoints { stage };
     let mut buf = Vec::with_capacity(trials as usize);
     let mut eval = |points: f64| -> f64 {
         let mut p = base.clone();
         for l in &mut p.scenarios[0].levers {
             l.rate_ops[stage - 1] = vec![RateOp::Points(points)];
         }
-        crate::simulate::revenues(&p, 0, &mut buf);
-        buf.iter().filter(|&&r| r >= target).count() as f64 / trials as f64
+        share_reaching(&p, target, &mut buf)
     };
-    if stage == 0 || stage >= plan.stages() {
-        return GoalResult {
-            lever,
-            change: None,
-            achieved: f64::NAN,
-            achieved_se: f64::NAN,
-            tolerance: 0.0,
-        };
-    }
     // P is non-decreasing in the points (up to Monte Carlo noise, as for
     // the volume): bracket the smallest reaching value within [−1, 1].
     let p0 = eval(0.0);
     let (mut lo, mut hi, mut p_hi) = if p0 >= prob {
         let p_bottom = eval(-1.0);
         if p_bottom >= prob {
-            return GoalResult {
-                lever,
-                change: Some(-1.0),
-                achieved: p_bottom,
-                achieved_se: se(p_bottom),
-                tolerance: 0.0,
-            };
+            return answer(lever, Some(-1.0), p_bottom, trials, 0.0);
         }
         (-1.0, 0.0, p0)
     } else {
         let p_top = eval(1.0);
         if p_top < prob {
-            return GoalResult {
-                lever,
-                change: None,
-                achieved: p_top,
-                achieved_se: se(p_top),
-                tolerance: 0.0,
-            };
+            return answer(lever, None, p_top, trials, 0.0);
         }
         (0.0, 1.0, p_top)
     };
@@ -141,56 +146,27 @@ fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalRe
             lo = mid;
         }
     }
-    GoalResult {
-        lever,
-        change: Some(hi),
-        achieved: p_hi,
-        achieved_se: se(p_hi),
-        tolerance: 0.5 * (hi - lo),
-    }
+    answer(lever, Some(hi), p_hi, trials, 0.5 * (hi - lo))
 }
 
+/// The smallest change of every segment's volume.
 fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
     let lever = GoalLever::Volume;
-    let prob = if prob.is_nan() {
-        1.0
-    } else {
-        prob.clamp(1e-9, 1.0)
-    };
     if target <= 0.0 {
         // Zero revenue already reaches it.
-        return GoalResult {
-            lever,
-            change: Some(-1.0),
-            achieved: 1.0,
-            achieved_se: 0.0,
-            tolerance: 0.0,
-        };
+        return answer(lever, Some(-1.0), 1.0, 1, 0.0);
     }
-    let fast = crate::simulate::all_fast(plan);
-    let cap = if fast {
-        GOAL_TRIALS
-    } else {
-        GOAL_TRIALS_GENERAL
-    };
-    let trials = plan.trials().clamp(1, cap);
-    let base = plan.clone().with_trials(trials);
+    let base = goal_plan(plan);
+    let trials = base.trials();
     let mut buf = Vec::with_capacity(trials as usize);
     // P(revenue ≥ target) with every volume × factor; the revenues stay in `buf`.
     let eval = |factor: f64, buf: &mut Vec<f64>| -> f64 {
-        // The model itself with every volume × factor, run alone: its law is
-        // the "volume × factor" scenario's, without the baseline's work.
-        // The same seed at every factor: common random numbers.
         let mut p = base.clone();
-        p.force_general = plan.force_general;
-        p.scenarios.truncate(1);
         for l in &mut p.scenarios[0].levers {
             l.volume_factor = factor;
         }
-        crate::simulate::revenues(&p, 0, buf);
-        buf.iter().filter(|&&r| r >= target).count() as f64 / trials as f64
+        share_reaching(&p, target, buf)
     };
-    let se = |a: f64| libm::sqrt(a * (1.0 - a) / trials as f64);
     let top = 1.0 + GOAL_MAX_FRAC;
     // Bracket [lo, hi] in volume factor with P(lo) < prob ≤ P(hi); P(0) = 0.
     let p1 = eval(1.0, &mut buf);
@@ -245,13 +221,7 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         // The top of the search range was never evaluated: is it reachable?
         let p_top = eval(top, &mut buf);
         if p_top < prob {
-            return GoalResult {
-                lever,
-                change: None,
-                achieved: p_top,
-                achieved_se: se(p_top),
-                tolerance: 0.0,
-            };
+            return answer(lever, None, p_top, trials, 0.0);
         }
         p_hi = p_top;
     }
@@ -270,11 +240,5 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
             lo = mid;
         }
     }
-    GoalResult {
-        lever,
-        change: Some(hi - 1.0),
-        achieved: p_hi,
-        achieved_se: se(p_hi),
-        tolerance: 0.5 * (hi - lo),
-    }
+    answer(lever, Some(hi - 1.0), p_hi, trials, 0.5 * (hi - lo))
 }

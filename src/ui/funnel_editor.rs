@@ -9,7 +9,7 @@ use crate::doc::CountsProblem;
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
 use crate::ui::input::{aria_name, whole_in, FieldError, Hint, NumInput, NumKind};
-use crate::ui::state::use_state;
+use crate::ui::state::{use_state, AppState};
 
 #[component]
 pub fn StagesEditor() -> impl IntoView {
@@ -119,6 +119,23 @@ fn TotalRow() -> impl IntoView {
     }
 }
 
+/// An accessible name for an input of segment `g`, in the page's language:
+/// the segment's name first when there are several ("SMB: Volume").
+fn segment_aria_name(state: AppState, g: usize, many: bool, parts: &[&str]) -> String {
+    let seg = if many {
+        state.doc.with(|d| {
+            d.model
+                .segments
+                .get(g)
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        })
+    } else {
+        String::new()
+    };
+    aria_name(state.lang.get(), &[&[seg.as_str()], parts].concat())
+}
+
 #[component]
 fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
     let state = use_state();
@@ -132,10 +149,7 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    // Accessible names say the segment when there are several.
-    let seg = move || if many { seg_name() } else { String::new() };
-    let named =
-        move |parts: &[&str]| aria_name(state.lang.get(), &[&[seg().as_str()], parts].concat());
+    let named = move |parts: &[&str]| segment_aria_name(state, g, many, parts);
     let volume_word = move || t_string!(i18n, volume_short).to_string();
     let volume = Memo::new(move |_| {
         state
@@ -213,7 +227,7 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 <span>{t!(i18n, count)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_cohort).to_string()) /></span>
                 <span></span>
             </div>
-            {(1..stages).map(|i| view! { <RateRow g=g i=i /> }).collect_view()}
+            {(1..stages).map(|i| view! { <RateRow g=g i=i many=many /> }).collect_view()}
             <div class="grid-row deal-row">
                 <label class="lbl">{t!(i18n, deal_value)}</label>
                 <div class="inputs">
@@ -233,7 +247,7 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
 }
 
 #[component]
-fn RateRow(g: usize, i: usize) -> impl IntoView {
+fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let spec = Memo::new(move |_| state.doc.with(|d| d.rate(g, i)));
@@ -259,23 +273,9 @@ fn RateRow(g: usize, i: usize) -> impl IntoView {
             .with(|d| d.model.stages.get(i - 1).cloned().unwrap_or_default())
     };
     let fixed = move || mode() == "fixed";
-    // "SMB: Interest: Rate %" — the segment only when there are several.
+    // "SMB: Interest: Rate %".
     let named = move |parts: &[&str]| {
-        let seg = state.doc.with(|d| {
-            if d.model.segments.len() > 1 {
-                d.model
-                    .segments
-                    .get(g)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            }
-        });
-        aria_name(
-            state.lang.get(),
-            &[&[seg.as_str(), name().as_str()], parts].concat(),
-        )
+        segment_aria_name(state, g, many, &[&[name().as_str()], parts].concat())
     };
     let ev_k = Signal::derive(move || match spec.get() {
         Some(RateSpec::Evidence { k, .. }) => k as f64,
