@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Funnelcast needs to build, serve and test, skipping whatever is
 # already there, so it is cheap to run before every serve or test.
-# Versions are pinned where TOOLCHAIN.md (../shared) found traps:
+# Versions are pinned where these machines showed traps (docs/architecture.md):
 #   - Trunk 0.21.14: 0.22.x needs rustc >= 1.96.1 and does not install on 1.95.
 #   - wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock exactly.
 #   - wasm-opt from npm binaryen 132: Debian's binaryen 108 breaks the page silently.

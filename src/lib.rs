@@ -6,10 +6,12 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod chart;
-pub mod doc;
+pub mod document;
+pub mod fields;
 pub mod format;
+pub mod names;
 pub mod presets;
-pub mod sim;
+pub mod runner;
 pub mod ui;
 
 pub use ui::app::App;

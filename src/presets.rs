@@ -1,103 +1,39 @@
-//! Ready-made funnels and scenarios. Stage, segment and scenario names carry a
-//! key so that they follow the page's language until the user renames them.
+//! Ready-made funnels and scenarios. Stage, segment and scenario names are
+//! [`NameKey`]s, so they follow the page's language until the user renames
+//! them.
 //!
 //! The starting numbers are illustrative: plausible orders of magnitude for
-//! each kind of business, not data. `classic5` is TESTING.md's workload w1
+//! each kind of business, not data. `classic5` is the benchmark workload w1
 //! (10,000 people, 25/32/25/30 %, deals of 5,000 ± 50 %), and `case-b`'s
-//! enterprise segment is w4's second segment.
+//! enterprise segment is w4's second segment (docs/test-contract.md).
 
-use funnelcast_engine::{
-    DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
-};
+use funnelcast_engine::{DealSpec, Lever, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec};
 
-use crate::doc::{Doc, Period};
-use crate::format::Lang;
-
-/// (key, English, Chinese) for every name a preset can give.
-const NAMES: &[(&str, &str, &str)] = &[
-    ("awareness", "Awareness", "意识"),
-    ("interest", "Interest", "兴趣"),
-    ("consideration", "Consideration", "考虑"),
-    ("intent", "Intent", "意图"),
-    ("purchase", "Purchase", "购买"),
-    ("attention", "Attention", "注意"),
-    ("desire", "Desire", "欲望"),
-    ("action", "Action", "行动"),
-    ("lead", "Leads", "线索"),
-    ("mql", "Marketing-qualified", "市场认可线索"),
-    ("sql", "Sales-qualified", "销售认可线索"),
-    ("opportunity", "Opportunity", "商机"),
-    ("proposal", "Proposal", "方案报价"),
-    ("won", "Won", "成交"),
-    ("visitors", "Store visitors", "进店客流"),
-    ("browse", "Browsing", "浏览商品"),
-    ("try", "Tried / asked", "试用咨询"),
-    ("visits", "Site visits", "网站访问"),
-    ("product_view", "Product views", "商品浏览"),
-    ("cart", "Added to cart", "加入购物车"),
-    ("checkout", "Checkout started", "开始结算"),
-    ("order", "Order placed", "完成下单"),
-    ("enquiry", "Enquiries", "咨询"),
-    ("consultation", "Consultation", "面谈"),
-    ("signed", "Signed", "签约"),
-    ("segment_all", "All customers", "全部客户"),
-    ("smb", "Small firms", "中小企业"),
-    ("enterprise", "Large enterprises", "大型企业"),
-    ("awareness30", "+30% awareness", "意识 +30%"),
-    (
-        "case_a",
-        "Case A: reach & early conversion",
-        "案例 A：扩大覆盖与前端转化",
-    ),
-    (
-        "pts_consideration",
-        "+5 pts at consideration",
-        "考虑阶段 +5 个百分点",
-    ),
-];
-
-/// The name for `key` in `lang`, or the key itself when unknown.
-pub fn name(key: &str, lang: Lang) -> String {
-    NAMES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, en, zh)| match lang {
-            Lang::En => (*en).to_string(),
-            Lang::Zh => (*zh).to_string(),
-        })
-        .unwrap_or_else(|| key.to_string())
-}
-
-/// The presets of the `preset` select, in display order.
-pub const PRESET_IDS: &[&str] = &[
-    "classic5",
-    "aida",
-    "b2b",
-    "b2c",
-    "ecommerce",
-    "services",
-    "case-b",
-];
+use crate::document::{Document, PresetId, Segment};
+use crate::format::{Currency, Lang};
+use crate::names::{Label, NameKey};
 
 struct SegmentPreset {
-    key: &'static str,
+    key: NameKey,
     volume: f64,
     rates_pct: &'static [f64],
     deal: f64,
     cv_pct: f64,
 }
 
-const CLASSIC: &[&str] = &[
-    "awareness",
-    "interest",
-    "consideration",
-    "intent",
-    "purchase",
+use NameKey as K;
+
+const CLASSIC: &[NameKey] = &[
+    K::Awareness,
+    K::Interest,
+    K::Consideration,
+    K::Intent,
+    K::Purchase,
 ];
 
 fn one(volume: f64, rates_pct: &'static [f64], deal: f64, cv_pct: f64) -> Vec<SegmentPreset> {
     vec![SegmentPreset {
-        key: "segment_all",
+        key: K::SegmentAll,
         volume,
         rates_pct,
         deal,
@@ -106,46 +42,46 @@ fn one(volume: f64, rates_pct: &'static [f64], deal: f64, cv_pct: f64) -> Vec<Se
 }
 
 /// Stage keys and segments of a preset.
-fn preset(id: &str) -> Option<(&'static [&'static str], Vec<SegmentPreset>)> {
-    Some(match id {
-        "classic5" => (
+fn preset(id: PresetId) -> (&'static [NameKey], Vec<SegmentPreset>) {
+    match id {
+        PresetId::Classic5 => (
             CLASSIC,
             one(10_000.0, &[25.0, 32.0, 25.0, 30.0], 5_000.0, 50.0),
         ),
-        "aida" => (
-            &["attention", "interest", "desire", "action"],
+        PresetId::Aida => (
+            &[K::Attention, K::Interest, K::Desire, K::Action],
             one(20_000.0, &[20.0, 25.0, 15.0], 800.0, 60.0),
         ),
-        "b2b" => (
-            &["lead", "mql", "sql", "opportunity", "proposal", "won"],
+        PresetId::B2b => (
+            &[K::Lead, K::Mql, K::Sql, K::Opportunity, K::Proposal, K::Won],
             one(2_000.0, &[30.0, 40.0, 50.0, 40.0, 25.0], 50_000.0, 80.0),
         ),
-        "b2c" => (
-            &["visitors", "browse", "try", "purchase"],
+        PresetId::B2c => (
+            &[K::Visitors, K::Browse, K::Try, K::Purchase],
             one(5_000.0, &[60.0, 30.0, 40.0], 300.0, 70.0),
         ),
         // Cart abandonment is the drop between "added to cart" and "checkout".
-        "ecommerce" => (
-            &["visits", "product_view", "cart", "checkout", "order"],
+        PresetId::Ecommerce => (
+            &[K::Visits, K::ProductView, K::Cart, K::Checkout, K::Order],
             one(50_000.0, &[40.0, 12.0, 45.0, 70.0], 400.0, 90.0),
         ),
-        "services" => (
-            &["enquiry", "consultation", "proposal", "signed"],
+        PresetId::Services => (
+            &[K::Enquiry, K::Consultation, K::Proposal, K::Signed],
             one(300.0, &[50.0, 60.0, 40.0], 12_000.0, 50.0),
         ),
         // The article's case B: small firms and large enterprises, each with its own offer.
-        "case-b" => (
+        PresetId::CaseB => (
             CLASSIC,
             vec![
                 SegmentPreset {
-                    key: "smb",
+                    key: K::Smb,
                     volume: 8_000.0,
                     rates_pct: &[25.0, 30.0, 25.0, 35.0],
                     deal: 3_000.0,
                     cv_pct: 50.0,
                 },
                 SegmentPreset {
-                    key: "enterprise",
+                    key: K::Enterprise,
                     volume: 2_000.0,
                     rates_pct: &[30.0, 40.0, 35.0, 40.0],
                     deal: 40_000.0,
@@ -153,61 +89,68 @@ fn preset(id: &str) -> Option<(&'static [&'static str], Vec<SegmentPreset>)> {
                 },
             ],
         ),
-        _ => return None,
-    })
+    }
 }
 
-/// A fresh document for preset `id` (scenarios, trials, seed and money
-/// settings are kept from `base`); `None` for an unknown id.
-pub fn apply_preset(base: &Doc, id: &str, lang: Lang) -> Option<Doc> {
-    let (stages, segments) = preset(id)?;
+/// Preset `id` on top of `base`: a new funnel, so the currency is picked
+/// from `lang` as for any new document; scenarios, trials, seed, period,
+/// margin and the goal are kept, less the levers on stages or segments that
+/// no longer exist.
+pub fn apply_preset(base: &Document, id: PresetId, lang: Lang) -> Document {
+    let (stages, segments) = preset(id);
     let mut doc = base.clone();
-    doc.preset = Some(id.to_string());
-    doc.stage_keys = stages.iter().map(|k| Some((*k).to_string())).collect();
-    doc.segment_keys = segments.iter().map(|s| Some(s.key.to_string())).collect();
-    doc.model.stages = stages.iter().map(|k| name(k, lang)).collect();
-    doc.model.segments = segments
+    doc.preset = Some(id);
+    doc.currency = Currency::default_for(lang);
+    doc.stages = stages.iter().map(|k| Label::Key(*k)).collect();
+    doc.segments = segments
         .iter()
-        .map(|s| SegmentSpec {
-            name: name(s.key, lang),
-            volume: VolumeSpec::Fixed { value: s.volume },
-            rates: s
-                .rates_pct
-                .iter()
-                .map(|r| RateSpec::Fixed { value: r / 100.0 })
-                .collect(),
-            deal: DealSpec {
-                mean: s.deal,
-                cv: s.cv_pct / 100.0,
+        .map(|s| Segment {
+            label: Label::Key(s.key),
+            spec: SegmentSpec {
+                volume: VolumeSpec::Fixed { value: s.volume },
+                rates: s
+                    .rates_pct
+                    .iter()
+                    .map(|r| RateSpec::Fixed { value: r / 100.0 })
+                    .collect(),
+                deal: DealSpec {
+                    mean: s.deal,
+                    cv: s.cv_pct / 100.0,
+                },
             },
         })
         .collect();
     // Levers name stages by index: drop those that no longer exist.
-    let k = doc.model.stages.len();
-    for sc in &mut doc.model.scenarios {
-        sc.levers.retain(|l| match l {
+    let k = doc.stages.len();
+    let nseg = doc.segments.len();
+    for sc in &mut doc.scenarios {
+        sc.spec.levers.retain(|l| match l {
             Lever::RatePoints { stage, .. } | Lever::RateRelative { stage, .. } => *stage < k,
             _ => true,
         });
-        if let Scope::Segment(g) = sc.scope {
-            if g >= doc.model.segments.len() {
-                sc.scope = Scope::All;
-            }
+        if matches!(sc.spec.scope, Scope::Segment(g) if g >= nseg) {
+            sc.spec.scope = Scope::All;
         }
     }
-    Some(doc)
+    let lever = doc.goal_lever();
+    doc.set_goal_lever(lever);
+    doc
+}
+
+/// A new document with preset `id`, in `lang`'s currency.
+pub fn preset_doc(id: PresetId, lang: Lang) -> Document {
+    apply_preset(&Document::empty(lang), id, lang)
 }
 
 /// The ready scenario "+30 % awareness": the entering volume × 1.3.
-pub fn awareness30(lang: Lang) -> (ScenarioSpec, String) {
+pub fn awareness30() -> (Label, ScenarioSpec) {
     (
+        Label::Key(K::Awareness30),
         ScenarioSpec {
-            name: name("awareness30", lang),
             scope: Scope::All,
             levers: vec![Lever::Volume { frac: 0.30 }],
             cost: None,
         },
-        "awareness30".into(),
     )
 }
 
@@ -216,7 +159,7 @@ pub fn awareness30(lang: Lang) -> (ScenarioSpec, String) {
 /// sales grew about 30 %. Illustrative levers: +15 % reach and +3 points into
 /// the interest stage give about +29 % on the classic funnel; the cost is an
 /// illustrative campaign budget so that ROI shows.
-pub fn case_a(lang: Lang, stages: usize) -> (ScenarioSpec, String) {
+pub fn case_a(stages: usize) -> (Label, ScenarioSpec) {
     let mut levers = vec![Lever::Volume { frac: 0.15 }];
     if stages > 1 {
         levers.push(Lever::RatePoints {
@@ -225,34 +168,61 @@ pub fn case_a(lang: Lang, stages: usize) -> (ScenarioSpec, String) {
         });
     }
     (
+        Label::Key(K::CaseA),
         ScenarioSpec {
-            name: name("case_a", lang),
             scope: Scope::All,
             levers,
             cost: Some(50_000.0),
         },
-        "case_a".into(),
     )
 }
 
 /// The page's first document: the classic five stages of the source article.
-pub fn initial_doc(lang: Lang) -> Doc {
-    let empty = Doc {
-        model: Model {
-            stages: vec![],
-            segments: vec![],
-            scenarios: vec![],
-            margin: None,
-            trials: 20_000,
-            seed: 42,
-        },
-        stage_keys: vec![],
-        segment_keys: vec![],
-        scenario_keys: vec![],
-        preset: None,
-        currency: crate::format::Currency::default_for(lang),
-        currency_chosen: false,
-        period: Period::Month,
-    };
-    apply_preset(&empty, "classic5", lang).expect("classic5 is a preset")
+pub fn initial_doc(lang: Lang) -> Document {
+    preset_doc(PresetId::Classic5, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_validates_in_both_languages() {
+        for id in PresetId::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                let d = preset_doc(id, lang);
+                assert!(d.plan().is_ok(), "{id:?}");
+                assert!(d.name_problems().is_empty());
+                assert_eq!(d.segments.len(), if id == PresetId::CaseB { 2 } else { 1 });
+                assert_eq!(d.currency, Currency::default_for(lang));
+            }
+        }
+    }
+
+    #[test]
+    fn a_preset_keeps_scenarios_and_drops_levers_on_missing_stages() {
+        let mut d = preset_doc(PresetId::B2b, Lang::En);
+        let (label, mut spec) = awareness30();
+        spec.levers.push(Lever::RatePoints {
+            stage: 5,
+            points: 0.1,
+        });
+        spec.scope = Scope::All;
+        d.add_scenario(label, spec);
+        d.set_goal_lever(funnelcast_engine::GoalLever::RatePoints { stage: 5 });
+        let aida = apply_preset(&d, PresetId::Aida, Lang::En);
+        assert_eq!(aida.scenarios.len(), 1);
+        assert_eq!(
+            aida.scenarios[0].spec.levers,
+            vec![Lever::Volume { frac: 0.3 }]
+        );
+        assert_eq!(aida.goal.lever, funnelcast_engine::GoalLever::Volume);
+    }
+
+    #[test]
+    fn every_preset_id_reads_back_from_its_code() {
+        for id in PresetId::ALL {
+            assert_eq!(PresetId::from_code(id.code()), Some(id));
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Harness for the end-to-end tests: serves the release build in `dist/` on
 //! 127.0.0.1, starts chromedriver and headless Chromium, and gives a small
-//! page object that finds everything by `data-testid` (TESTING.md).
+//! page object that finds everything by `data-testid` (docs/test-contract.md).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -25,9 +25,18 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Serves `dist/` on a free port of 127.0.0.1 from a background thread.
+/// The release build to test: `dist/`, or the folder in `FUNNELCAST_DIST`
+/// (so two builds, e.g. of two branches, can be tested side by side).
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("FUNNELCAST_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("dist"))
+}
+
+/// Serves the release build on a free port of 127.0.0.1 from a background
+/// thread.
 pub fn serve_dist() -> String {
-    let dist = repo_root().join("dist");
+    let dist = dist_dir();
     assert!(
         dist.join("index.html").exists(),
         "dist/ has no release build: run `scripts/test.sh` (it builds with trunk first)"

@@ -29,7 +29,8 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
         "Consideration"
     );
 
-    // Every run is wrapped in User Timing entries on the main thread (TESTING.md).
+    // Every run is wrapped in User Timing entries on the main thread
+    // (docs/test-contract.md).
     let timing = p
         .c
         .execute(

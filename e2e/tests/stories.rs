@@ -1,5 +1,6 @@
-//! The user stories of DESIGN.md, step by step, through the page's test
-//! contract (TESTING.md), with screenshots under target/screenshots/.
+//! The user stories (the trainer's and the planner's, docs/architecture.md),
+//! step by step, through the page's test contract (docs/test-contract.md),
+//! with screenshots under target/screenshots/.
 
 use funnelcast_e2e::{launch, Browser, Page};
 
@@ -75,8 +76,23 @@ async fn trainer_story() {
     assert!(p.exists("revenue-chart").await && p.exists("uplift-chart").await);
     p.screenshot("trainer-en").await;
 
-    // Switch to Chinese: same numbers (same seed), names follow the language,
-    // except the one the trainer typed.
+    // Switch to Chinese: a view setting. Names follow the language (except
+    // the one the trainer typed), the results are the same ones — no run
+    // starts — and their labels are shown in Chinese too.
+    let runs = |p: &Page| {
+        let c = p.c.clone();
+        async move {
+            c.execute(
+                "return performance.getEntriesByName('funnelcast:sim:start').length;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap()
+        }
+    };
+    let runs_before = runs(&p).await;
     p.click("lang").await;
     p.wait_state("done").await;
     assert_eq!(p.attr("lang", "data-lang").await, "zh");
@@ -87,11 +103,21 @@ async fn trainer_story() {
         "+5 pts consideration"
     );
     assert_eq!(p.value("result-uplift-mean-1").await, up1);
-    // In Chinese, money is in ¥ (not chosen by the trainer, so it follows
-    // the language) and in 万.
+    assert_eq!(
+        runs(&p).await,
+        runs_before,
+        "switching language ran the model"
+    );
+    let table = p.el("results-table").await.text().await.unwrap();
+    assert!(
+        table.contains("意识 +30%") && table.contains("考虑"),
+        "result labels not in Chinese: {table:?}"
+    );
+    // Money keeps the currency the document was created with ($: an English
+    // page), now in Chinese units (万).
     let shown = p.el("result-revenue-mean-0").await.text().await.unwrap();
     assert!(
-        shown.contains('万') && shown.starts_with('¥'),
+        shown.contains('万') && shown.starts_with('$'),
         "revenue shown as {shown:?}"
     );
     p.screenshot("trainer-zh").await;

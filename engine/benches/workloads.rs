@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the shared workloads w1–w4 (TESTING.md), 100 000
+//! Criterion benchmarks of the shared workloads w1–w4 (docs/benchmarks.md), 100 000
 //! trials each, single-threaded, summaries included.
 #![cfg(not(target_arch = "wasm32"))]
 

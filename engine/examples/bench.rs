@@ -1,4 +1,4 @@
-//! Plain benchmark command, comparable with other tools (TESTING.md):
+//! Plain benchmark command, comparable with other tools (docs/benchmarks.md):
 //!
 //!     cargo run --release --example bench -- --workload w1 --trials 1000000
 //!

@@ -30,7 +30,6 @@ fn main() {
         let mut m = base.clone();
         m.trials = trials;
         m.scenarios = vec![ScenarioSpec {
-            name: "+30% volume".into(),
             scope: Scope::All,
             levers: vec![Lever::Volume { frac: 0.3 }],
             cost: None,

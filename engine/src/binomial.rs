@@ -3,10 +3,10 @@
 //! from the 1993 paper with `libm` maths), and an inversion table for the fast path
 //! whose draws are monotone in the uniform (common random numbers).
 
-use crate::rng::Xoshiro256pp;
+use crate::rng::{Uniforms, Xoshiro256PlusPlus};
 
 /// A Binomial(n, p) draw. p outside [0, 1] is clamped (callers pass valid p).
-pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
+pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
     }
@@ -34,7 +34,7 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
 /// About n·p + 1 steps. Should rounding leave the summed CDF below u after
 /// every term that still matters, the uniform is drawn again (a rejection
 /// of that ~1e-16 of mass), so the draw is the law renormalised.
-fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
+fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let odds = p / (1.0 - p);
     let p0 = libm::exp(n as f64 * libm::log1p(-p));
     loop {
@@ -71,7 +71,7 @@ fn stirling_error(k: u64) -> f64 {
 /// central box), the others by comparing a uniform with the exact pmf ratio
 /// f(k)/f(m) — by multiplication near the mode m, else via Stirling's series
 /// after a squeeze. Exact (up to floating point).
-fn btrd(n: u64, p: f64, rng: &mut Xoshiro256pp) -> u64 {
+fn btrd(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let q = 1.0 - p;
     let nf = n as f64;
     let m = ((nf + 1.0) * p) as u64;
@@ -264,7 +264,7 @@ impl BinomialTable {
     }
 
     /// [`BinomialTable::quantile`] at u = m·2⁻⁵³ (m < 2⁵³, the bits of
-    /// `Xoshiro256pp::bits53`), as an index into the table: the value is
+    /// `Uniforms::bits53`), as an index into the table: the value is
     /// `support().0 + index`. The guide entry is m's top bits (exact: k/G ≤ u).
     #[inline(always)]
     pub fn index_bits(&self, m: u64) -> usize {

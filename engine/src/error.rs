@@ -1,18 +1,22 @@
-//! Errors are values that name the input they are about, so the page can put
-//! the message beside the right field (TESTING.md's `field-error`/`data-field`).
+//! Errors are values that name the input they are about (serialisable, so
+//! they cross from a Web Worker to the page): a [`ModelError`]
+//! names a field of the [`crate::Model`], so the page can put its own message
+//! beside the right input; an [`ArgError`] names the argument of a
+//! constructor ([`crate::Volume::range`], [`crate::Rate::evidence`], …), and
+//! [`crate::Model::validate`] maps one to the other.
 
 use core::fmt;
+
+use serde::{Deserialize, Serialize};
 
 /// Which input a [`ModelError`] is about. `g` is the segment, `i` the stage
 /// (i ≥ 1 for rates: the rate *into* stage i), `s` the scenario (0 = baseline,
 /// so a scenario's levers have s ≥ 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Field {
-    StageName(usize),
     Stages,
     Segments,
-    SegmentName(usize),
     Volume(usize),
     VolumeLow(usize),
     VolumeHigh(usize),
@@ -27,7 +31,6 @@ pub enum Field {
     Trials,
     Seed,
     Scenarios,
-    ScenarioName(usize),
     LeverScope(usize),
     LeverVolumePct(usize),
     LeverRatePts(usize, usize),
@@ -38,45 +41,9 @@ pub enum Field {
     GoalProb,
 }
 
-impl Field {
-    /// The page's `data-testid` of the input (TESTING.md's contract).
-    pub fn testid(&self) -> String {
-        use Field::*;
-        match *self {
-            StageName(i) => format!("stage-name-{i}"),
-            Stages => "add-stage".into(),
-            Segments => "add-segment".into(),
-            SegmentName(g) => format!("segment-name-{g}"),
-            Volume(g) => format!("volume-{g}"),
-            VolumeLow(g) => format!("volume-low-{g}"),
-            VolumeHigh(g) => format!("volume-high-{g}"),
-            Rate(g, i) => format!("rate-{g}-{i}"),
-            RateLow(g, i) => format!("rate-low-{g}-{i}"),
-            RateHigh(g, i) => format!("rate-high-{g}-{i}"),
-            EvidenceK(g, i) => format!("evidence-k-{g}-{i}"),
-            EvidenceN(g, i) => format!("evidence-n-{g}-{i}"),
-            DealValue(g) => format!("deal-value-{g}"),
-            DealCv(g) => format!("deal-cv-{g}"),
-            Margin => "margin".into(),
-            Trials => "trials".into(),
-            Seed => "seed".into(),
-            Scenarios => "add-scenario".into(),
-            ScenarioName(s) => format!("scenario-name-{s}"),
-            LeverScope(s) => format!("lever-scope-{s}"),
-            LeverVolumePct(s) => format!("lever-volume-pct-{s}"),
-            LeverRatePts(s, i) => format!("lever-rate-pts-{s}-{i}"),
-            LeverRatePct(s, i) => format!("lever-rate-pct-{s}-{i}"),
-            LeverDealPct(s) => format!("lever-deal-pct-{s}"),
-            LeverCost(s) => format!("lever-cost-{s}"),
-            GoalTarget => "goal-target".into(),
-            GoalProb => "goal-prob".into(),
-        }
-    }
-}
-
 /// What is wrong with the value. Bounds are in the unit the engine uses
 /// (fractions for rates); the page turns them into its own words and units.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Problem {
     /// NaN or infinite.
@@ -101,7 +68,7 @@ pub enum Problem {
 }
 
 /// An input that the engine refuses, with the field it is about.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelError {
     pub field: Field,
     pub problem: Problem,
@@ -113,27 +80,89 @@ impl ModelError {
     }
 }
 
+/// Plain English, for logs and tests; the page writes its own words from
+/// [`Problem`] in the user's language.
 impl fmt::Display for ModelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = self.field.testid();
-        match self.problem {
-            Problem::NotFinite => write!(f, "{what}: must be a number"),
+        write!(f, "{:?}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Problem::NotFinite => write!(f, "must be a number"),
             Problem::OutOfRange { min, max } => {
-                write!(f, "{what}: must be between {min} and {max}")
+                write!(f, "must be between {min} and {max}")
             }
-            Problem::NotWhole => write!(f, "{what}: must be a whole number"),
-            Problem::LowNotBelowHigh => write!(f, "{what}: the low end must be below the high end"),
+            Problem::NotWhole => write!(f, "must be a whole number"),
+            Problem::LowNotBelowHigh => write!(f, "the low end must be below the high end"),
             Problem::MoreSuccessesThanTrials => {
-                write!(f, "{what}: converted cannot exceed the number who entered")
+                write!(f, "converted cannot exceed the number who entered")
             }
-            Problem::TooMany { max } => write!(f, "{what}: at most {max}"),
-            Problem::TooFew { min } => write!(f, "{what}: at least {min}"),
-            Problem::NoSuchIndex => write!(f, "{what}: no such stage or segment"),
+            Problem::TooMany { max } => write!(f, "at most {max}"),
+            Problem::TooFew { min } => write!(f, "at least {min}"),
+            Problem::NoSuchIndex => write!(f, "no such stage or segment"),
             Problem::TrialsForScenarios { max, scenarios } => {
-                write!(f, "{what}: at most {max} with {scenarios} scenarios")
+                write!(f, "at most {max} with {scenarios} scenarios")
             }
         }
     }
 }
 
-impl std::error::Error for ModelError {}
+/// `x` finite and within `[min, max]`: the check behind every constructor.
+pub(crate) fn check_finite_in(x: f64, min: f64, max: f64) -> Result<(), Problem> {
+    if !x.is_finite() {
+        Err(Problem::NotFinite)
+    } else if x < min || x > max {
+        Err(Problem::OutOfRange { min, max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Which argument of a constructor an [`ArgError`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Arg {
+    /// The value of [`crate::Volume::fixed`] or [`crate::Rate::fixed`].
+    Value,
+    /// The low end of a 90 % range.
+    Low,
+    /// The high end of a 90 % range (also where `low ≥ high` is reported).
+    High,
+    /// Successes `k` of [`crate::Rate::evidence`] (also where k > n is reported).
+    K,
+    /// Trials `n` of [`crate::Rate::evidence`].
+    N,
+    /// The mean of [`crate::DealValue::new`].
+    Mean,
+    /// The coefficient of variation of [`crate::DealValue::new`].
+    Cv,
+}
+
+/// A constructor's refusal, naming the argument at fault (the way
+/// `rand_distr`'s constructors do), so [`crate::Model::validate`] only maps
+/// [`Arg`] to the model's [`Field`]. Arguments are checked in order; the
+/// first one at fault is reported.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ArgError {
+    pub arg: Arg,
+    pub problem: Problem,
+}
+
+impl ArgError {
+    pub fn new(arg: Arg, problem: Problem) -> Self {
+        Self { arg, problem }
+    }
+}
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.arg, self.problem)
+    }
+}
+
+impl std::error::Error for ArgError {}

@@ -1,7 +1,9 @@
 //! Goal seek: the smallest volume change, or rate change at one stage, that
 //! reaches a revenue target with a chosen probability.
 
-use crate::plan::{Plan, RateOp};
+use crate::engine::{Engine, BLOCK};
+use crate::lever::RateOp;
+use crate::plan::Plan;
 use crate::results::{GoalLever, GoalResult};
 
 /// Trials per evaluation (at most) when every segment's inputs are fixed.
@@ -26,8 +28,23 @@ pub const GOAL_MAX_FRAC: f64 = 1000.0;
 ///
 /// # Examples
 /// ```
-/// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
-/// // Mean revenue of w1 is 10 000 · 0.006 · 5 000 = 300 000.
+/// # use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
+/// // 10 000 people a period, rates 25/32/25/30 %, deals of 5 000 (cv 50 %).
+/// # let rates = [0.25, 0.32, 0.25, 0.30].map(|value| RateSpec::Fixed { value });
+/// # let model = Model {
+/// #     stages: 5,
+/// #     segments: vec![SegmentSpec {
+/// #         volume: VolumeSpec::Fixed { value: 10_000.0 },
+/// #         rates: rates.to_vec(),
+/// #         deal: DealSpec { mean: 5_000.0, cv: 0.5 },
+/// #     }],
+/// #     scenarios: vec![],
+/// #     margin: None,
+/// #     trials: 20_000,
+/// #     seed: 42,
+/// # };
+/// let plan = model.validate().unwrap();
+/// // Mean revenue is 10 000 · 0.006 · 5 000 = 300 000.
 /// let g = funnelcast_engine::goal_seek(&plan, 600_000.0, 0.9);
 /// let x = g.change.unwrap();
 /// assert!(x > 1.0 && x < 1.5, "{x}");
@@ -45,8 +62,23 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
 /// # Examples
 /// ```
 /// use funnelcast_engine::{goal_seek_lever, GoalLever};
-/// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
-/// // w1: 10 000 · 25 % · 32 % · 25 % · 30 % customers × 5 000 = 300 000 a period.
+/// # use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
+/// // 10 000 people a period, rates 25/32/25/30 %, deals of 5 000 (cv 50 %).
+/// # let rates = [0.25, 0.32, 0.25, 0.30].map(|value| RateSpec::Fixed { value });
+/// # let model = Model {
+/// #     stages: 5,
+/// #     segments: vec![SegmentSpec {
+/// #         volume: VolumeSpec::Fixed { value: 10_000.0 },
+/// #         rates: rates.to_vec(),
+/// #         deal: DealSpec { mean: 5_000.0, cv: 0.5 },
+/// #     }],
+/// #     scenarios: vec![],
+/// #     margin: None,
+/// #     trials: 20_000,
+/// #     seed: 42,
+/// # };
+/// let plan = model.validate().unwrap();
+/// // 10 000 · 25 % · 32 % · 25 % · 30 % customers × 5 000 = 300 000 a period.
 /// let g = goal_seek_lever(&plan, GoalLever::RatePoints { stage: 2 }, 400_000.0, 0.5);
 /// let x = g.change.unwrap();
 /// // About 32 % × 4/3 ≈ 42.7 %, so some 10.7 points more.
@@ -68,7 +100,7 @@ pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) ->
 /// the baseline's work), on the run's trials capped (see [`GOAL_TRIALS`]).
 /// Every evaluation keeps the plan's seed: common random numbers.
 fn goal_plan(plan: &Plan) -> Plan {
-    let cap = if crate::simulate::all_fast(plan) {
+    let cap = if Engine::new(plan).all_fast() {
         GOAL_TRIALS
     } else {
         GOAL_TRIALS_GENERAL
@@ -83,7 +115,7 @@ fn goal_plan(plan: &Plan) -> Plan {
 /// The share of `p`'s trials whose revenue reaches `target`; the revenues
 /// stay in `buf`.
 fn share_reaching(p: &Plan, target: f64, buf: &mut Vec<f64>) -> f64 {
-    crate::simulate::revenues(p, 0, buf);
+    revenues(p, 0, buf);
     buf.iter().filter(|&&r| r >= target).count() as f64 / buf.len().max(1) as f64
 }
 
@@ -241,4 +273,27 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         }
     }
     answer(lever, Some(hi - 1.0), p_hi, trials, 0.5 * (hi - lo))
+}
+
+/// Revenue per trial of scenario `s` only (goal seek; no summaries).
+fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
+    out.clear();
+    let mut engine = Engine::new(plan);
+    let mut buf = engine.buf();
+    if engine.all_fast() {
+        let mut cust = vec![0u64; engine.scenarios * BLOCK];
+        let mut rev = vec![0.0f64; engine.scenarios * BLOCK];
+        let mut left = plan.trials as usize;
+        while left > 0 {
+            let len = left.min(BLOCK);
+            engine.block_customers(len, &mut cust, &mut rev);
+            out.extend_from_slice(&rev[s * BLOCK..s * BLOCK + len]);
+            left -= len;
+        }
+    } else {
+        for _ in 0..plan.trials {
+            engine.trial(&mut buf);
+            out.push(buf.revenue[s]);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Hypergeometric counts, for coupling a scenario with fewer people at a stage
 //! than the baseline: which of the baseline's converters are among them.
 
-use crate::rng::Xoshiro256pp;
+use crate::rng::{Uniforms, Xoshiro256PlusPlus};
 
 /// Number of successes in `draws` draws without replacement from `total`
 /// items of which `successes` are successes.
@@ -10,7 +10,7 @@ use crate::rng::Xoshiro256pp;
 /// pmf ratio recurrence; cost grows with the standard deviation. The mode's
 /// probability comes from `lgamma`; should rounding leave the table's total
 /// short of 1 the draw restarts, so the law is exact up to that rounding.
-pub fn hypergeometric(total: u64, successes: u64, draws: u64, rng: &mut Xoshiro256pp) -> u64 {
+pub fn hypergeometric(total: u64, successes: u64, draws: u64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     debug_assert!(successes <= total && draws <= total);
     if draws == 0 || successes == 0 {
         return 0;

@@ -5,29 +5,55 @@
 //!
 //! The flow: a [`Model`] (plain serialisable data, what the user typed) is
 //! checked by [`Model::validate`] into a [`Plan`] (always valid), which
-//! [`simulate`] runs into [`Results`]; [`goal_seek`] answers "how much volume
-//! for a 90 % chance of the target". README.md explains the statistics.
+//! [`simulate()`] (or a [`Simulation`] in steps) runs into [`Results`];
+//! [`sensitivity::sensitivity`] gives the bars and the tornado, and
+//! [`goal_seek`] answers "how much volume for a 90 % chance of the target".
+//! engine/README.md explains the model and the statistics.
+//!
+//! Modules, one concept each: the model and its validation (`model`,
+//! `error`, `volume`, `rate`, `deal`, `plan`); the samplers (`rng`,
+//! `normal`, `gamma`, `beta`, `binomial`, `hypergeometric`, `special`); the
+//! run (`simulate`, with the private per-trial engine, fast-path tables,
+//! scenario coupling, exact stage laws and random streams); the summaries
+//! and answers (`summary`, `results`, `sensitivity`, `goal`). The feature
+//! `workloads` adds the benchmark workloads w1–w4 and the test hook
+//! `simulate::for_each_trial`.
 
+pub mod beta;
 pub mod binomial;
+mod coupling;
+pub mod deal;
+mod engine;
 pub mod error;
+mod exact;
+mod fast_path;
 pub mod gamma;
 pub mod goal;
 pub mod hypergeometric;
+mod lever;
 pub mod model;
+pub mod normal;
 pub mod plan;
+pub mod rate;
 pub mod results;
 pub mod rng;
 pub mod sensitivity;
 pub mod simulate;
 pub mod special;
+mod streams;
 pub mod summary;
+pub mod volume;
+#[cfg(any(test, feature = "workloads"))]
 pub mod workloads;
 
-pub use error::{Field, ModelError, Problem};
+pub use deal::DealValue;
+pub use error::{Arg, ArgError, Field, ModelError, Problem};
 pub use goal::{goal_seek, goal_seek_lever};
 pub use model::{
     limits, DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
-pub use plan::{DealValue, Plan, Rate, Volume};
+pub use plan::Plan;
+pub use rate::Rate;
 pub use results::*;
-pub use simulate::{simulate, simulate_with_progress};
+pub use simulate::{simulate, Simulation};
+pub use volume::Volume;

@@ -1,9 +1,13 @@
 //! The whole model as one serialisable value: what the user typed, in the
 //! engine's units (rates and percentages as fractions, money in the chosen
 //! currency). It lives in the page's address and in files, so it holds plain
-//! data only; [`Model::validate`] turns it into a [`crate::Plan`] whose values
+//! data only (no names: labels are the page's); [`Model::validate`] turns it into a [`crate::Plan`] whose values
 //! are always valid.
 
+use crate::deal::DealValue;
+use crate::error::ArgError;
+use crate::rate::Rate;
+use crate::volume::Volume;
 use serde::{Deserialize, Serialize};
 
 /// Limits that keep a run's memory and time bounded; each is refused with a
@@ -27,7 +31,6 @@ pub mod limits {
     /// Coefficient of variation of one deal's value (10 = 1000 %).
     pub const MAX_DEAL_CV: f64 = 10.0;
     pub const MAX_EVIDENCE_N: u64 = 1_000_000_000;
-    pub const MAX_NAME_CHARS: usize = 60;
 }
 
 /// The entering volume of a segment (people per period).
@@ -63,14 +66,54 @@ pub enum RateSpec {
     },
 }
 
-impl RateSpec {
-    /// The rate's expected value (the plan value shown in the editor).
-    pub fn mean(&self) -> f64 {
+impl VolumeSpec {
+    /// The volume the engine samples ([`Volume::fixed`] or [`Volume::range`]).
+    ///
+    /// # Errors
+    /// The constructor's [`ArgError`], naming `Value`, `Low` or `High`.
+    pub fn to_volume(&self) -> Result<Volume, ArgError> {
         match *self {
-            RateSpec::Fixed { value } => value,
-            RateSpec::Evidence { k, n } => (k as f64 + 1.0) / (n as f64 + 2.0),
-            RateSpec::Range { low, high } => 0.5 * (low + high),
+            VolumeSpec::Fixed { value } => Volume::fixed(value),
+            VolumeSpec::Range { low, high } => Volume::range(low, high),
         }
+    }
+
+    /// The mean of the volume the engine samples ([`Volume::mean`]: a range
+    /// gives its lognormal's mean, not its median); `None` when the input is
+    /// invalid.
+    pub fn mean(&self) -> Option<f64> {
+        self.to_volume().ok().map(|v| v.mean())
+    }
+}
+
+impl RateSpec {
+    /// The rate the engine samples ([`Rate::fixed`], [`Rate::evidence`] or
+    /// [`Rate::range`], which fits a Beta: a few milliseconds).
+    ///
+    /// # Errors
+    /// The constructor's [`ArgError`], naming `Value`, `K`, `N`, `Low` or `High`.
+    pub fn to_rate(&self) -> Result<Rate, ArgError> {
+        match *self {
+            RateSpec::Fixed { value } => Rate::fixed(value),
+            RateSpec::Evidence { k, n } => Rate::evidence(k, n),
+            RateSpec::Range { low, high } => Rate::range(low, high),
+        }
+    }
+
+    /// The mean of the rate the engine samples ([`Rate::mean`]: evidence
+    /// gives (k + 1)/(n + 2), a range its fitted Beta's mean — not the
+    /// midpoint); `None` when the input is invalid.
+    ///
+    /// # Examples
+    /// ```
+    /// use funnelcast_engine::RateSpec;
+    /// let skewed = RateSpec::Range { low: 0.02, high: 0.2 };
+    /// let mean = skewed.mean().unwrap();
+    /// assert!(mean < 0.11 - 0.01, "{mean}"); // well below the midpoint 0.11
+    /// assert_eq!(RateSpec::Fixed { value: 2.0 }.mean(), None);
+    /// ```
+    pub fn mean(&self) -> Option<f64> {
+        self.to_rate().ok().map(|r| r.mean())
     }
 }
 
@@ -82,14 +125,48 @@ pub struct DealSpec {
     pub cv: f64,
 }
 
+impl DealSpec {
+    /// The deal value the engine samples ([`DealValue::new`]).
+    ///
+    /// # Errors
+    /// The constructor's [`ArgError`], naming `Mean` or `Cv`.
+    pub fn to_deal(&self) -> Result<DealValue, ArgError> {
+        DealValue::new(self.mean, self.cv)
+    }
+}
+
 /// One customer segment (the article's case B): its own volume, rates and deal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentSpec {
-    pub name: String,
     pub volume: VolumeSpec,
     /// `rates[i - 1]` is the rate into stage i; one fewer than the stages.
     pub rates: Vec<RateSpec>,
     pub deal: DealSpec,
+}
+
+impl SegmentSpec {
+    /// The expected count at each stage, entry stage included (`rates.len()
+    /// + 1` values): the mean volume the engine samples, then each stage's
+    /// expected count times the mean of the rate into the next as the engine
+    /// samples it; `None` from the first input that is invalid onwards. The
+    /// same computation as [`crate::Plan::expected_counts`].
+    ///
+    /// # Examples
+    /// ```
+    /// use funnelcast_engine::{DealSpec, RateSpec, SegmentSpec, VolumeSpec};
+    /// let seg = SegmentSpec {
+    ///     volume: VolumeSpec::Fixed { value: 1_000.4 }, // whole people: 1 000
+    ///     rates: vec![RateSpec::Fixed { value: 0.5 }, RateSpec::Fixed { value: 7.0 }],
+    ///     deal: DealSpec { mean: 100.0, cv: 0.0 },
+    /// };
+    /// assert_eq!(seg.expected_counts(), vec![Some(1_000.0), Some(500.0), None]);
+    /// ```
+    pub fn expected_counts(&self) -> Vec<Option<f64>> {
+        crate::plan::expected_counts(
+            self.volume.to_volume().ok(),
+            self.rates.iter().map(|r| r.to_rate().ok()),
+        )
+    }
 }
 
 /// Which segments a lever acts on.
@@ -118,16 +195,18 @@ pub enum Lever {
 /// optional cost for net gain and ROI.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioSpec {
-    pub name: String,
     pub scope: Scope,
     pub levers: Vec<Lever>,
     pub cost: Option<f64>,
 }
 
-/// Everything a run depends on. Stage names are shared by all segments.
+/// Everything a run depends on. Names and labels are the page's: the engine
+/// knows stages, segments and scenarios by index.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    pub stages: Vec<String>,
+    /// The number of stages, entry stage included (every segment has
+    /// `stages - 1` rates).
+    pub stages: usize,
     pub segments: Vec<SegmentSpec>,
     /// Scenarios besides the baseline (scenario s ≥ 1 is `scenarios[s - 1]`).
     pub scenarios: Vec<ScenarioSpec>,

@@ -1,397 +1,15 @@
-//! A validated run: [`Model::validate`] checks every input, collects all
-//! errors (each naming its field) and returns a [`Plan`] whose pieces were built
-//! by fallible constructors, so sampling never checks again and never panics.
+//! A validated run: [`Model::validate`] builds every piece through its
+//! constructor ([`Volume`], [`Rate`], [`DealValue`], the levers), maps each
+//! refused argument to the model's [`Field`], collects all errors and returns
+//! a [`Plan`] whose values are always valid, so sampling never checks again
+//! and never panics.
 
-use crate::error::{Field, ModelError, Problem};
-use crate::model::{limits, Lever, Model, RateSpec, Scope, VolumeSpec};
-use crate::special::{beta_inc, beta_quantile, Z90, Z95};
-
-/// The entering volume of a segment, ready to sample.
-///
-/// Volumes are whole people: a fixed volume such as 1234.6 is rounded to the
-/// nearest whole person (1235); a range draws a continuous lognormal volume
-/// which is rounded after any volume lever is applied.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Volume(VolumeKind);
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum VolumeKind {
-    Fixed(f64),
-    LogNormal { mu: f64, sigma: f64 },
-}
-
-impl Volume {
-    /// A fixed volume (people per period), rounded to a whole person.
-    ///
-    /// # Errors
-    /// [`Problem::NotFinite`] for NaN/∞, [`Problem::OutOfRange`] outside
-    /// `0..=MAX_VOLUME`.
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::Volume;
-    /// assert!(Volume::fixed(10_000.0).is_ok());
-    /// assert!(Volume::fixed(-1.0).is_err());
-    /// ```
-    pub fn fixed(value: f64) -> Result<Self, Problem> {
-        check_finite_in(value, 0.0, limits::MAX_VOLUME)?;
-        Ok(Self(VolumeKind::Fixed(libm::round(value))))
-    }
-
-    /// A 90 % range: the lognormal with P5 = `low` and P95 = `high`.
-    ///
-    /// # Errors
-    /// [`Problem::OutOfRange`] unless `0 < low` and `high ≤ MAX_VOLUME`;
-    /// [`Problem::LowNotBelowHigh`] unless `low < high`.
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::Volume;
-    /// let v = Volume::range(8_000.0, 12_000.0).unwrap();
-    /// assert!((v.quantile(0.05) - 8_000.0).abs() < 1e-6);
-    /// assert_eq!(Volume::range(5.0, 5.0).unwrap_err(), funnelcast_engine::Problem::LowNotBelowHigh);
-    /// ```
-    pub fn range(low: f64, high: f64) -> Result<Self, Problem> {
-        check_finite_in(low, f64::MIN_POSITIVE, limits::MAX_VOLUME)?;
-        check_finite_in(high, f64::MIN_POSITIVE, limits::MAX_VOLUME)?;
-        if low >= high {
-            return Err(Problem::LowNotBelowHigh);
-        }
-        let (l, h) = (libm::log(low), libm::log(high));
-        Ok(Self(VolumeKind::LogNormal {
-            mu: 0.5 * (l + h),
-            sigma: (h - l) / (2.0 * Z95),
-        }))
-    }
-
-    pub(crate) fn kind(&self) -> VolumeKind {
-        self.0
-    }
-
-    /// The mean (of the continuous volume, before rounding to whole people).
-    pub fn mean(&self) -> f64 {
-        match self.0 {
-            VolumeKind::Fixed(v) => v,
-            VolumeKind::LogNormal { mu, sigma } => libm::exp(mu + 0.5 * sigma * sigma),
-        }
-    }
-
-    /// The q-quantile of the continuous volume (exact normal quantiles are
-    /// used at 0.05/0.10/0.90/0.95, bisection on erfc elsewhere); fixed
-    /// volumes return their value.
-    pub fn quantile(&self, q: f64) -> f64 {
-        match self.0 {
-            VolumeKind::Fixed(v) => v,
-            VolumeKind::LogNormal { mu, sigma } => libm::exp(mu + normal_quantile(q) * sigma),
-        }
-    }
-
-    pub fn is_fixed(&self) -> bool {
-        matches!(self.0, VolumeKind::Fixed(_))
-    }
-}
-
-/// Standard normal quantile, for the few levels the engine needs.
-fn normal_quantile(q: f64) -> f64 {
-    // Bisection on erfc: exact to the last bits, used rarely (never per trial).
-    let (mut lo, mut hi) = (-40.0f64, 40.0f64);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        let cdf = 0.5 * libm::erfc(-mid / core::f64::consts::SQRT_2);
-        if cdf < q {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let z = 0.5 * (lo + hi);
-    // Use the exact constants where they apply, so P5/P95 round-trip.
-    if (q - 0.95).abs() < 1e-15 {
-        Z95
-    } else if (q - 0.05).abs() < 1e-15 {
-        -Z95
-    } else if (q - 0.9).abs() < 1e-15 {
-        Z90
-    } else if (q - 0.1).abs() < 1e-15 {
-        -Z90
-    } else {
-        z
-    }
-}
-
-/// A conversion rate, ready to sample.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Rate(RateKind);
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum RateKind {
-    Fixed(f64),
-    Beta { a: f64, b: f64 },
-}
-
-impl Rate {
-    /// A known rate in [0, 1].
-    ///
-    /// # Errors
-    /// [`Problem::NotFinite`] or [`Problem::OutOfRange`] outside [0, 1].
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::Rate;
-    /// assert_eq!(Rate::fixed(0.25).unwrap().mean(), 0.25);
-    /// assert!(Rate::fixed(1.5).is_err());
-    /// ```
-    pub fn fixed(p: f64) -> Result<Self, Problem> {
-        check_finite_in(p, 0.0, 1.0)?;
-        Ok(Self(RateKind::Fixed(p)))
-    }
-
-    /// "k of n converted": the posterior Beta(k + 1, n − k + 1) of a uniform prior.
-    ///
-    /// # Errors
-    /// [`Problem::MoreSuccessesThanTrials`] when k > n,
-    /// [`Problem::OutOfRange`] when n > `MAX_EVIDENCE_N`.
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::Rate;
-    /// let r = Rate::evidence(60, 200).unwrap();
-    /// assert!((r.mean() - 61.0 / 202.0).abs() < 1e-15);
-    /// ```
-    pub fn evidence(k: u64, n: u64) -> Result<Self, Problem> {
-        if n > limits::MAX_EVIDENCE_N {
-            return Err(Problem::OutOfRange {
-                min: 0.0,
-                max: limits::MAX_EVIDENCE_N as f64,
-            });
-        }
-        if k > n {
-            return Err(Problem::MoreSuccessesThanTrials);
-        }
-        Ok(Self(RateKind::Beta {
-            a: k as f64 + 1.0,
-            b: (n - k) as f64 + 1.0,
-        }))
-    }
-
-    /// A 90 % range: the Beta whose P5 is `low` and P95 is `high`, fitted
-    /// numerically (both quantiles reproduced to better than 1e-9).
-    ///
-    /// # Errors
-    /// [`Problem::OutOfRange`] unless 0 < low < 1 and 0 < high < 1;
-    /// [`Problem::LowNotBelowHigh`] unless low < high.
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::Rate;
-    /// let r = Rate::range(0.2, 0.3).unwrap();
-    /// assert!((r.quantile(0.05) - 0.2).abs() < 1e-6);
-    /// assert!((r.quantile(0.95) - 0.3).abs() < 1e-6);
-    /// ```
-    pub fn range(low: f64, high: f64) -> Result<Self, Problem> {
-        let open = |x: f64| {
-            if !x.is_finite() {
-                Err(Problem::NotFinite)
-            } else if x <= 0.0 || x >= 1.0 {
-                Err(Problem::OutOfRange { min: 0.0, max: 1.0 })
-            } else {
-                Ok(())
-            }
-        };
-        open(low)?;
-        open(high)?;
-        if low >= high {
-            return Err(Problem::LowNotBelowHigh);
-        }
-        let (a, b) = fit_beta(low, high);
-        Ok(Self(RateKind::Beta { a, b }))
-    }
-
-    pub(crate) fn kind(&self) -> RateKind {
-        self.0
-    }
-
-    pub fn mean(&self) -> f64 {
-        match self.0 {
-            RateKind::Fixed(p) => p,
-            RateKind::Beta { a, b } => a / (a + b),
-        }
-    }
-
-    /// The q-quantile (fixed rates return their value).
-    pub fn quantile(&self, q: f64) -> f64 {
-        match self.0 {
-            RateKind::Fixed(p) => p,
-            RateKind::Beta { a, b } => beta_quantile(a, b, q),
-        }
-    }
-
-    /// The Beta parameters (a, b), `None` for a fixed rate.
-    pub fn beta_params(&self) -> Option<(f64, f64)> {
-        match self.0 {
-            RateKind::Fixed(_) => None,
-            RateKind::Beta { a, b } => Some((a, b)),
-        }
-    }
-
-    pub fn is_fixed(&self) -> bool {
-        matches!(self.0, RateKind::Fixed(_))
-    }
-}
-
-/// Fit Beta(a, b) with I_low(a, b) = 0.05 and I_high(a, b) = 0.95.
-///
-/// Parametrised by mean m and concentration κ (a = mκ, b = (1 − m)κ): for a
-/// given κ the Beta is stochastically increasing in m, so the m that puts P5
-/// at `low` is found by bisection; then the P95 of that Beta falls as κ grows
-/// (the law concentrates above `low`), so κ is found by bisection on ln κ.
-fn fit_beta(low: f64, high: f64) -> (f64, f64) {
-    let m_for = |kappa: f64| {
-        let (mut lo, mut hi) = (0.0f64, 1.0f64);
-        for _ in 0..100 {
-            let m = 0.5 * (lo + hi);
-            if m <= lo || m >= hi {
-                break;
-            }
-            // F(low) decreases as m grows.
-            if beta_inc(m * kappa, (1.0 - m) * kappa, low) > 0.05 {
-                lo = m;
-            } else {
-                hi = m;
-            }
-        }
-        0.5 * (lo + hi)
-    };
-    let (mut lk, mut hk) = (libm::log(1e-3), libm::log(1e12));
-    for _ in 0..100 {
-        let mid = 0.5 * (lk + hk);
-        let kappa = libm::exp(mid);
-        let m = m_for(kappa);
-        // F(high) grows with κ when P5 is pinned at low.
-        if beta_inc(m * kappa, (1.0 - m) * kappa, high) < 0.95 {
-            lk = mid;
-        } else {
-            hk = mid;
-        }
-        if hk - lk < 1e-14 {
-            break;
-        }
-    }
-    let kappa = libm::exp(0.5 * (lk + hk));
-    let m = m_for(kappa);
-    (m * kappa, (1.0 - m) * kappa)
-}
-
-/// The value of one deal: Gamma with this mean and coefficient of variation.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct DealValue {
-    mean: f64,
-    cv: f64,
-    /// Shape per deal, 1/cv² (∞ when cv = 0).
-    alpha: f64,
-    /// Scale, mean·cv².
-    theta: f64,
-}
-
-impl DealValue {
-    /// # Errors
-    /// [`Problem::NotFinite`]/[`Problem::OutOfRange`] unless
-    /// mean ∈ [0, MAX_DEAL_VALUE] and cv ∈ [0, MAX_DEAL_CV].
-    ///
-    /// # Examples
-    /// ```
-    /// use funnelcast_engine::DealValue;
-    /// let d = DealValue::new(5_000.0, 0.5).unwrap();
-    /// assert_eq!(d.mean(), 5_000.0);
-    /// assert!(DealValue::new(5_000.0, -0.1).is_err());
-    /// ```
-    pub fn new(mean: f64, cv: f64) -> Result<Self, Problem> {
-        check_finite_in(mean, 0.0, limits::MAX_DEAL_VALUE)?;
-        check_finite_in(cv, 0.0, limits::MAX_DEAL_CV)?;
-        // A spread below 1e-15 of the mean is invisible: treat it as fixed so
-        // that 1/cv² cannot overflow.
-        let (alpha, theta) = if cv > 1e-15 {
-            (1.0 / (cv * cv), mean * cv * cv)
-        } else {
-            (f64::INFINITY, 0.0)
-        };
-        Ok(Self {
-            mean,
-            cv,
-            alpha,
-            theta,
-        })
-    }
-    pub fn mean(&self) -> f64 {
-        self.mean
-    }
-    pub fn cv(&self) -> f64 {
-        self.cv
-    }
-    /// Gamma shape of one deal (1/cv²); ∞ for cv = 0.
-    pub fn shape(&self) -> f64 {
-        self.alpha
-    }
-    /// Gamma scale (mean·cv²); 0 for cv = 0.
-    pub fn scale(&self) -> f64 {
-        self.theta
-    }
-}
-
-fn check_finite_in(x: f64, min: f64, max: f64) -> Result<(), Problem> {
-    if !x.is_finite() {
-        Err(Problem::NotFinite)
-    } else if x < min || x > max {
-        Err(Problem::OutOfRange { min, max })
-    } else {
-        Ok(())
-    }
-}
-
-/// One change to a rate, applied to each trial's drawn rate in lever order.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum RateOp {
-    Points(f64),
-    Relative(f64),
-}
-
-impl RateOp {
-    #[inline]
-    pub(crate) fn apply(self, r: f64) -> f64 {
-        match self {
-            RateOp::Points(p) => (r + p).clamp(0.0, 1.0),
-            RateOp::Relative(f) => (r * (1.0 + f)).clamp(0.0, 1.0),
-        }
-    }
-}
-
-/// A scenario's levers as they act on one segment.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct SegmentLevers {
-    pub volume_factor: f64,
-    /// `rate_ops[i - 1]`: operations on the rate into stage i, in order.
-    pub rate_ops: Vec<Vec<RateOp>>,
-    pub deal_factor: f64,
-}
-
-impl SegmentLevers {
-    pub(crate) fn identity(stages: usize) -> Self {
-        Self {
-            volume_factor: 1.0,
-            rate_ops: vec![Vec::new(); stages - 1],
-            deal_factor: 1.0,
-        }
-    }
-    pub(crate) fn is_identity(&self) -> bool {
-        self.volume_factor == 1.0
-            && self.deal_factor == 1.0
-            && self.rate_ops.iter().all(|v| v.is_empty())
-    }
-    #[inline]
-    pub(crate) fn rate(&self, i: usize, r: f64) -> f64 {
-        self.rate_ops[i].iter().fold(r, |r, op| op.apply(r))
-    }
-}
+use crate::deal::DealValue;
+use crate::error::{check_finite_in, Arg, Field, ModelError, Problem};
+use crate::lever::SegmentLevers;
+use crate::model::{limits, Model, RateSpec, Scope, VolumeSpec};
+use crate::rate::Rate;
+use crate::volume::Volume;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SegmentPlan {
@@ -403,7 +21,6 @@ pub(crate) struct SegmentPlan {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ScenarioPlan {
-    pub name: String,
     pub cost: Option<f64>,
     /// One per segment.
     pub levers: Vec<SegmentLevers>,
@@ -413,8 +30,7 @@ pub(crate) struct ScenarioPlan {
 /// Cheap to clone; sampling a `Plan` never fails.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
-    pub(crate) stage_names: Vec<String>,
-    pub(crate) segment_names: Vec<String>,
+    pub(crate) stages: usize,
     pub(crate) segments: Vec<SegmentPlan>,
     /// Index 0 is the baseline (identity levers).
     pub(crate) scenarios: Vec<ScenarioPlan>,
@@ -428,23 +44,14 @@ pub struct Plan {
 impl Plan {
     /// Number of stages (entry stage included).
     pub fn stages(&self) -> usize {
-        self.stage_names.len()
-    }
-    pub fn stage_names(&self) -> &[String] {
-        &self.stage_names
+        self.stages
     }
     pub fn segments(&self) -> usize {
         self.segments.len()
     }
-    pub fn segment_names(&self) -> &[String] {
-        &self.segment_names
-    }
     /// Scenarios including the baseline (index 0).
     pub fn scenarios(&self) -> usize {
         self.scenarios.len()
-    }
-    pub fn scenario_name(&self, s: usize) -> &str {
-        &self.scenarios[s].name
     }
     pub fn trials(&self) -> u32 {
         self.trials
@@ -466,14 +73,35 @@ impl Plan {
     pub fn deal(&self, g: usize) -> DealValue {
         self.segments[g].deal
     }
+    /// Segment g's expected count at each stage (entry stage included) in
+    /// the baseline: the same numbers as
+    /// [`crate::SegmentSpec::expected_counts`] of the segment it was built
+    /// from (one shared computation).
+    ///
+    /// # Examples
+    /// ```
+    /// use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
+    /// let seg = SegmentSpec {
+    ///     volume: VolumeSpec::Fixed { value: 1_000.0 },
+    ///     rates: vec![RateSpec::Fixed { value: 0.5 }, RateSpec::Evidence { k: 1, n: 8 }],
+    ///     deal: DealSpec { mean: 100.0, cv: 0.0 },
+    /// };
+    /// let m = Model { stages: 3, segments: vec![seg.clone()], scenarios: vec![],
+    ///                 margin: None, trials: 1_000, seed: 1 };
+    /// let plan = m.validate().unwrap();
+    /// assert_eq!(plan.expected_counts(0), vec![1_000.0, 500.0, 100.0]);
+    /// assert_eq!(seg.expected_counts(), vec![Some(1_000.0), Some(500.0), Some(100.0)]);
+    /// ```
+    pub fn expected_counts(&self, g: usize) -> Vec<f64> {
+        let seg = &self.segments[g];
+        expected_counts(Some(seg.volume), seg.rates.iter().map(|&r| Some(r)))
+            .into_iter()
+            .map(|n| n.expect("a plan's pieces are constructed"))
+            .collect()
+    }
     /// The same plan with another number of trials (clamped to the limits).
     pub fn with_trials(mut self, trials: u32) -> Self {
         self.trials = trials.clamp(1, limits::MAX_TRIALS);
-        self
-    }
-    /// The same plan with another seed.
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
         self
     }
     /// Test hook: run every segment on the general (binomial chain) path,
@@ -485,6 +113,25 @@ impl Plan {
     }
 }
 
+/// The funnel's expected counts from its constructed pieces: E[N₀] = E[V],
+/// E[Nᵢ] = E[Nᵢ₋₁]·E[rᵢ] (binomial thinning by rates independent of the
+/// volume), with the means of the laws the engine samples; `None` from the
+/// first piece that did not construct onwards. The one computation behind
+/// [`Plan::expected_counts`] and [`crate::SegmentSpec::expected_counts`], so
+/// the page and the engine cannot disagree.
+pub(crate) fn expected_counts(
+    volume: Option<Volume>,
+    rates: impl IntoIterator<Item = Option<Rate>>,
+) -> Vec<Option<f64>> {
+    let mut n = volume.map(|v| v.mean());
+    let mut out = vec![n];
+    for r in rates {
+        n = n.zip(r).map(|(n, r)| n * r.mean());
+        out.push(n);
+    }
+    out
+}
+
 impl Model {
     /// Check every input and build the [`Plan`].
     ///
@@ -494,272 +141,163 @@ impl Model {
     ///
     /// # Examples
     /// ```
-    /// let mut m = funnelcast_engine::workloads::w1();
+    /// use funnelcast_engine::{DealSpec, Field, Model, RateSpec, SegmentSpec, VolumeSpec};
+    /// let mut m = Model {
+    ///     stages: 2,
+    ///     segments: vec![SegmentSpec {
+    ///         volume: VolumeSpec::Fixed { value: 1_000.0 },
+    ///         rates: vec![RateSpec::Fixed { value: 0.1 }],
+    ///         deal: DealSpec { mean: 500.0, cv: 0.5 },
+    ///     }],
+    ///     scenarios: vec![],
+    ///     margin: None,
+    ///     trials: 10_000,
+    ///     seed: 42,
+    /// };
     /// assert!(m.validate().is_ok());
     /// m.trials = 0;
     /// let errs = m.validate().unwrap_err();
-    /// assert_eq!(errs[0].field, funnelcast_engine::Field::Trials);
+    /// assert_eq!(errs[0].field, Field::Trials);
     /// ```
     pub fn validate(&self) -> Result<Plan, Vec<ModelError>> {
         let mut errs = Vec::new();
-        let mut push = |field: Field, problem: Problem| errs.push(ModelError::new(field, problem));
-        let k = self.stages.len();
+        let push = |errs: &mut Vec<ModelError>, field: Field, problem: Problem| {
+            errs.push(ModelError::new(field, problem))
+        };
+        let k = self.stages;
         if k < limits::MIN_STAGES {
-            push(
-                Field::Stages,
-                Problem::TooFew {
-                    min: limits::MIN_STAGES,
-                },
-            );
+            let min = limits::MIN_STAGES;
+            push(&mut errs, Field::Stages, Problem::TooFew { min });
         }
         if k > limits::MAX_STAGES {
-            push(
-                Field::Stages,
-                Problem::TooMany {
-                    max: limits::MAX_STAGES,
-                },
-            );
-        }
-        for (i, name) in self.stages.iter().enumerate() {
-            if name.chars().count() > limits::MAX_NAME_CHARS {
-                push(
-                    Field::StageName(i),
-                    Problem::TooMany {
-                        max: limits::MAX_NAME_CHARS,
-                    },
-                );
-            }
+            let max = limits::MAX_STAGES;
+            push(&mut errs, Field::Stages, Problem::TooMany { max });
         }
         if self.segments.is_empty() {
-            push(Field::Segments, Problem::TooFew { min: 1 });
+            push(&mut errs, Field::Segments, Problem::TooFew { min: 1 });
         }
         if self.segments.len() > limits::MAX_SEGMENTS {
-            push(
-                Field::Segments,
-                Problem::TooMany {
-                    max: limits::MAX_SEGMENTS,
-                },
-            );
+            let max = limits::MAX_SEGMENTS;
+            push(&mut errs, Field::Segments, Problem::TooMany { max });
         }
         let mut segments = Vec::new();
         for (g, seg) in self.segments.iter().enumerate() {
-            if seg.name.chars().count() > limits::MAX_NAME_CHARS {
-                push(
-                    Field::SegmentName(g),
-                    Problem::TooMany {
-                        max: limits::MAX_NAME_CHARS,
-                    },
-                );
-            }
-            let volume = match seg.volume {
-                VolumeSpec::Fixed { value } => {
-                    Volume::fixed(value).map_err(|p| vec![(Field::Volume(g), p)])
-                }
-                VolumeSpec::Range { low, high } => {
-                    let positive = |x: f64| match check_finite_in(x, 0.0, limits::MAX_VOLUME) {
-                        Ok(()) if x == 0.0 => Err(Problem::OutOfRange {
-                            min: 0.0,
-                            max: limits::MAX_VOLUME,
-                        }),
-                        r => r,
-                    };
-                    match (positive(low), positive(high)) {
-                        (Ok(()), Ok(())) => {
-                            Volume::range(low, high).map_err(|p| vec![(Field::VolumeHigh(g), p)])
-                        }
-                        (l, h) => {
-                            let mut v = Vec::new();
-                            if let Err(p) = l {
-                                v.push((Field::VolumeLow(g), p));
-                            }
-                            if let Err(p) = h {
-                                v.push((Field::VolumeHigh(g), p));
-                            }
-                            Err(v)
-                        }
-                    }
-                }
-            };
-            let volume = match volume {
+            let volume = match seg.volume.to_volume() {
                 Ok(v) => Some(v),
-                Err(list) => {
-                    for (f, p) in list {
-                        push(f, p);
+                Err(e) => {
+                    push(&mut errs, volume_field(seg.volume, g, e.arg), e.problem);
+                    // Each end of a range is reported beside its own input:
+                    // with the low end at fault, check the high end alone
+                    // (against the smallest valid low end).
+                    if let (VolumeSpec::Range { high, .. }, Arg::Low) = (seg.volume, e.arg) {
+                        if let Err(e) = Volume::range(f64::MIN_POSITIVE, high) {
+                            if e.problem != Problem::LowNotBelowHigh {
+                                push(&mut errs, Field::VolumeHigh(g), e.problem);
+                            }
+                        }
                     }
                     None
                 }
             };
             if seg.rates.len() + 1 != k {
-                push(Field::Stages, Problem::NoSuchIndex);
+                push(&mut errs, Field::Stages, Problem::NoSuchIndex);
             }
             let mut rates = Vec::new();
             for (j, spec) in seg.rates.iter().enumerate() {
-                let i = j + 1;
-                let r = match *spec {
-                    RateSpec::Fixed { value } => {
-                        Rate::fixed(value).map_err(|p| (Field::Rate(g, i), p))
-                    }
-                    RateSpec::Evidence { k: kk, n } => Rate::evidence(kk, n).map_err(|p| match p {
-                        Problem::MoreSuccessesThanTrials => (Field::EvidenceK(g, i), p),
-                        _ => (Field::EvidenceN(g, i), p),
-                    }),
-                    RateSpec::Range { low, high } => {
-                        let open = |x: f64| x.is_finite() && x > 0.0 && x < 1.0;
-                        if !low.is_finite() {
-                            Err((Field::RateLow(g, i), Problem::NotFinite))
-                        } else if !open(low) {
-                            Err((
-                                Field::RateLow(g, i),
-                                Problem::OutOfRange { min: 0.0, max: 1.0 },
-                            ))
-                        } else if !high.is_finite() {
-                            Err((Field::RateHigh(g, i), Problem::NotFinite))
-                        } else if !open(high) {
-                            Err((
-                                Field::RateHigh(g, i),
-                                Problem::OutOfRange { min: 0.0, max: 1.0 },
-                            ))
-                        } else {
-                            Rate::range(low, high).map_err(|p| (Field::RateHigh(g, i), p))
+                match spec.to_rate() {
+                    Ok(r) => rates.push(r),
+                    Err(e) => push(&mut errs, rate_field(*spec, g, j + 1, e.arg), e.problem),
+                }
+            }
+            let deal = match seg.deal.to_deal() {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    let field = |arg| match arg {
+                        Arg::Mean => Field::DealValue(g),
+                        _ => Field::DealCv(g),
+                    };
+                    push(&mut errs, field(e.arg), e.problem);
+                    // The mean at fault: check the cv alone too.
+                    if e.arg == Arg::Mean {
+                        if let Err(e) = DealValue::new(0.0, seg.deal.cv) {
+                            push(&mut errs, field(e.arg), e.problem);
                         }
                     }
-                };
-                match r {
-                    Ok(r) => rates.push(r),
-                    Err((f, p)) => push(f, p),
+                    None
                 }
-            }
-            let mut deal_ok = true;
-            if let Err(p) = check_finite_in(seg.deal.mean, 0.0, limits::MAX_DEAL_VALUE) {
-                push(Field::DealValue(g), p);
-                deal_ok = false;
-            }
-            if let Err(p) = check_finite_in(seg.deal.cv, 0.0, limits::MAX_DEAL_CV) {
-                push(Field::DealCv(g), p);
-                deal_ok = false;
-            }
-            if let (Some(volume), true, true) = (volume, rates.len() == seg.rates.len(), deal_ok) {
-                if let Ok(deal) = DealValue::new(seg.deal.mean, seg.deal.cv) {
-                    segments.push(SegmentPlan {
-                        volume,
-                        rates,
-                        deal,
-                    });
-                }
+            };
+            if let (Some(volume), true, Some(deal)) = (volume, rates.len() == seg.rates.len(), deal)
+            {
+                segments.push(SegmentPlan {
+                    volume,
+                    rates,
+                    deal,
+                });
             }
         }
         if let Some(m) = self.margin {
             if !m.is_finite() {
-                push(Field::Margin, Problem::NotFinite);
+                push(&mut errs, Field::Margin, Problem::NotFinite);
             } else if m <= 0.0 || m > 1.0 {
-                push(Field::Margin, Problem::OutOfRange { min: 0.0, max: 1.0 });
+                push(
+                    &mut errs,
+                    Field::Margin,
+                    Problem::OutOfRange { min: 0.0, max: 1.0 },
+                );
             }
         }
         let runs = self.scenarios.len() + 1;
         if self.trials < limits::MIN_TRIALS || self.trials > limits::MAX_TRIALS {
-            push(
-                Field::Trials,
-                Problem::OutOfRange {
-                    min: limits::MIN_TRIALS as f64,
-                    max: limits::MAX_TRIALS as f64,
-                },
-            );
+            let (min, max) = (limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64);
+            push(&mut errs, Field::Trials, Problem::OutOfRange { min, max });
         } else if self.trials as u64 * runs as u64 > limits::MAX_TRIAL_SCENARIOS {
-            push(
-                Field::Trials,
-                Problem::TrialsForScenarios {
-                    max: (limits::MAX_TRIAL_SCENARIOS / runs as u64) as u32,
-                    scenarios: runs,
-                },
-            );
+            let max = (limits::MAX_TRIAL_SCENARIOS / runs as u64) as u32;
+            let problem = Problem::TrialsForScenarios {
+                max,
+                scenarios: runs,
+            };
+            push(&mut errs, Field::Trials, problem);
         }
-        if self.scenarios.len() + 1 > limits::MAX_SCENARIOS {
-            push(
-                Field::Scenarios,
-                Problem::TooMany {
-                    max: limits::MAX_SCENARIOS - 1,
-                },
-            );
+        if runs > limits::MAX_SCENARIOS {
+            let max = limits::MAX_SCENARIOS - 1;
+            push(&mut errs, Field::Scenarios, Problem::TooMany { max });
         }
         let nseg = self.segments.len();
-        let stages_ok = (limits::MIN_STAGES..=limits::MAX_STAGES).contains(&k);
+        let identity = SegmentLevers::identity(k.max(1));
         let mut scenarios = vec![ScenarioPlan {
-            name: "Baseline".into(),
             cost: None,
-            levers: vec![SegmentLevers::identity(k.max(1)); nseg],
+            levers: vec![identity.clone(); nseg],
         }];
         for (j, sc) in self.scenarios.iter().enumerate() {
             let s = j + 1;
-            if sc.name.chars().count() > limits::MAX_NAME_CHARS {
-                push(
-                    Field::ScenarioName(s),
-                    Problem::TooMany {
-                        max: limits::MAX_NAME_CHARS,
-                    },
-                );
-            }
             if let Scope::Segment(g) = sc.scope {
                 if g >= nseg {
-                    push(Field::LeverScope(s), Problem::NoSuchIndex);
+                    push(&mut errs, Field::LeverScope(s), Problem::NoSuchIndex);
                 }
             }
             if let Some(c) = sc.cost {
                 if let Err(p) = check_finite_in(c, 0.0, f64::MAX) {
-                    push(Field::LeverCost(s), p);
+                    push(&mut errs, Field::LeverCost(s), p);
                 }
             }
-            let mut lv = SegmentLevers::identity(k.max(1));
-            for lever in &sc.levers {
-                match *lever {
-                    Lever::Volume { frac } => match check_finite_in(frac, -1.0, 100.0) {
-                        Ok(()) => lv.volume_factor *= 1.0 + frac,
-                        Err(p) => push(Field::LeverVolumePct(s), p),
-                    },
-                    Lever::Deal { frac } => match check_finite_in(frac, -1.0, 100.0) {
-                        Ok(()) => lv.deal_factor *= 1.0 + frac,
-                        Err(p) => push(Field::LeverDealPct(s), p),
-                    },
-                    Lever::RatePoints { stage, points } => {
-                        if stage == 0 || stage >= k {
-                            push(Field::LeverRatePts(s, stage), Problem::NoSuchIndex);
-                        } else {
-                            match check_finite_in(points, -1.0, 1.0) {
-                                Ok(()) => lv.rate_ops[stage - 1].push(RateOp::Points(points)),
-                                Err(p) => push(Field::LeverRatePts(s, stage), p),
-                            }
-                        }
-                    }
-                    Lever::RateRelative { stage, frac } => {
-                        if stage == 0 || stage >= k {
-                            push(Field::LeverRatePct(s, stage), Problem::NoSuchIndex);
-                        } else {
-                            match check_finite_in(frac, -1.0, 100.0) {
-                                Ok(()) => lv.rate_ops[stage - 1].push(RateOp::Relative(frac)),
-                                Err(p) => push(Field::LeverRatePct(s, stage), p),
-                            }
-                        }
-                    }
-                }
-            }
+            let lv = SegmentLevers::from_levers(&sc.levers, k, s, &mut errs);
             let levers = (0..nseg)
                 .map(|g| match sc.scope {
-                    Scope::All => lv.clone(),
-                    Scope::Segment(h) if h == g => lv.clone(),
-                    Scope::Segment(_) => SegmentLevers::identity(k.max(1)),
+                    Scope::Segment(h) if h != g => identity.clone(),
+                    _ => lv.clone(),
                 })
                 .collect();
             scenarios.push(ScenarioPlan {
-                name: sc.name.clone(),
                 cost: sc.cost,
                 levers,
             });
         }
+        let stages_ok = (limits::MIN_STAGES..=limits::MAX_STAGES).contains(&k);
         if !errs.is_empty() || !stages_ok {
             return Err(errs);
         }
         Ok(Plan {
-            stage_names: self.stages.clone(),
-            segment_names: self.segments.iter().map(|s| s.name.clone()).collect(),
+            stages: k,
             segments,
             scenarios,
             margin: self.margin,
@@ -770,9 +308,30 @@ impl Model {
     }
 }
 
+/// The model field of a volume constructor's argument.
+fn volume_field(spec: VolumeSpec, g: usize, arg: Arg) -> Field {
+    match (spec, arg) {
+        (VolumeSpec::Fixed { .. }, _) => Field::Volume(g),
+        (VolumeSpec::Range { .. }, Arg::Low) => Field::VolumeLow(g),
+        (VolumeSpec::Range { .. }, _) => Field::VolumeHigh(g),
+    }
+}
+
+/// The model field of a rate constructor's argument (rate into stage i).
+fn rate_field(spec: RateSpec, g: usize, i: usize, arg: Arg) -> Field {
+    match (spec, arg) {
+        (RateSpec::Fixed { .. }, _) => Field::Rate(g, i),
+        (RateSpec::Evidence { .. }, Arg::K) => Field::EvidenceK(g, i),
+        (RateSpec::Evidence { .. }, _) => Field::EvidenceN(g, i),
+        (RateSpec::Range { .. }, Arg::Low) => Field::RateLow(g, i),
+        (RateSpec::Range { .. }, _) => Field::RateHigh(g, i),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{DealSpec, SegmentSpec};
     use crate::workloads;
 
     /// w3 has four scenarios with the baseline: 8M / 4 = 2M trials at most.
@@ -797,5 +356,171 @@ mod tests {
         m.scenarios.clear();
         m.trials = limits::MAX_TRIALS;
         assert!(m.validate().is_ok());
+    }
+
+    /// Both ends of a range, or both deal inputs, at fault: each is
+    /// reported beside its own field.
+    #[test]
+    fn every_argument_at_fault_is_reported() {
+        let mut m = workloads::w1();
+        m.segments[0].volume = VolumeSpec::Range {
+            low: 0.0,
+            high: f64::NAN,
+        };
+        m.segments[0].deal = DealSpec {
+            mean: -1.0,
+            cv: 11.0,
+        };
+        let fields: Vec<Field> = m.validate().unwrap_err().iter().map(|e| e.field).collect();
+        let want = [
+            Field::VolumeLow(0),
+            Field::VolumeHigh(0),
+            Field::DealValue(0),
+            Field::DealCv(0),
+        ];
+        assert_eq!(fields, want);
+        m.segments[0].volume = VolumeSpec::Range {
+            low: 0.0,
+            high: 10.0,
+        };
+        m.segments[0].deal.cv = 0.5;
+        let fields: Vec<Field> = m.validate().unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::VolumeLow(0), Field::DealValue(0)]);
+    }
+
+    fn segment(volume: VolumeSpec, rates: Vec<RateSpec>) -> SegmentSpec {
+        SegmentSpec {
+            volume,
+            rates,
+            deal: DealSpec {
+                mean: 1_000.0,
+                cv: 0.5,
+            },
+        }
+    }
+
+    fn model(seg: SegmentSpec) -> Model {
+        Model {
+            stages: seg.rates.len() + 1,
+            segments: vec![seg],
+            scenarios: vec![],
+            margin: None,
+            trials: 100_000,
+            seed: 5,
+        }
+    }
+
+    /// A range volume and a skewed range rate: the expected counts use the
+    /// lognormal's mean and the fitted Beta's mean (not the median, not the
+    /// midpoint), and the spec and the plan agree to the bit.
+    #[test]
+    fn expected_counts_use_the_sampled_means() {
+        let seg = segment(
+            VolumeSpec::Range {
+                low: 8_000.0,
+                high: 12_000.0,
+            },
+            vec![
+                RateSpec::Range {
+                    low: 0.02,
+                    high: 0.2,
+                },
+                RateSpec::Evidence { k: 60, n: 200 },
+                RateSpec::Fixed { value: 0.5 },
+            ],
+        );
+        let spec = seg.expected_counts();
+        let plan = model(seg.clone()).validate().expect("valid");
+        let from_plan = plan.expected_counts(0);
+        assert_eq!(spec.len(), 4);
+        for (a, b) in spec.iter().zip(&from_plan) {
+            assert_eq!(a.expect("valid").to_bits(), b.to_bits());
+        }
+        // Volume: the lognormal's mean exceeds its median √(8000·12000).
+        let median = (8_000.0f64 * 12_000.0).sqrt();
+        let (mu, sigma) = (median.ln(), (1.5f64).ln() / (2.0 * crate::special::Z95));
+        let mean = (mu + 0.5 * sigma * sigma).exp();
+        assert!((from_plan[0] - mean).abs() < 1e-9 * mean);
+        assert!(from_plan[0] - median > 10.0, "{} vs {median}", from_plan[0]);
+        assert_eq!(seg.volume.mean(), Some(from_plan[0]));
+        // Rate: the fitted Beta's mean, clearly below the midpoint 0.11.
+        let r = seg.rates[0].mean().expect("valid");
+        let (a, b) = plan.rate(0, 1).beta_params().expect("a Beta");
+        assert_eq!(r, a / (a + b));
+        assert!(r < 0.1 && r > 0.08, "{r}");
+        assert_eq!(from_plan[1], from_plan[0] * r);
+        assert_eq!(seg.rates[1].mean(), Some(61.0 / 202.0));
+        // An invalid piece: `None` from there on.
+        let mut bad = seg.clone();
+        bad.rates[1] = RateSpec::Evidence { k: 5, n: 3 };
+        let counts = bad.expected_counts();
+        assert!(counts[0].is_some() && counts[1].is_some());
+        assert_eq!(counts[2..], [None, None]);
+        bad.volume = VolumeSpec::Fixed { value: -1.0 };
+        assert!(bad.expected_counts().iter().all(Option::is_none));
+        assert_eq!(bad.volume.mean(), None);
+    }
+
+    /// The mean of simulated stage counts agrees with the expected counts
+    /// within 4 standard errors on a model with uncertain inputs.
+    #[test]
+    fn simulated_stage_means_match_expected_counts() {
+        let seg = segment(
+            VolumeSpec::Range {
+                low: 8_000.0,
+                high: 12_000.0,
+            },
+            vec![
+                RateSpec::Range {
+                    low: 0.02,
+                    high: 0.2,
+                },
+                RateSpec::Range {
+                    low: 0.3,
+                    high: 0.5,
+                },
+            ],
+        );
+        let plan = model(seg).validate().expect("valid");
+        let want = plan.expected_counts(0);
+        let k = plan.stages();
+        let t = plan.trials() as usize;
+        let (mut sum, mut sq) = (vec![0.0f64; k], vec![0.0f64; k]);
+        let mut engine = crate::engine::Engine::new(&plan);
+        let mut buf = engine.buf();
+        for _ in 0..t {
+            engine.trial(&mut buf);
+            for i in 0..k {
+                let x = buf.counts[i] as f64;
+                sum[i] += x;
+                sq[i] += x * x;
+            }
+        }
+        for i in 0..k {
+            let mean = sum[i] / t as f64;
+            let var = (sq[i] / t as f64 - mean * mean) * t as f64 / (t - 1) as f64;
+            let se = (var / t as f64).sqrt();
+            assert!(
+                (mean - want[i]).abs() < 4.0 * se,
+                "stage {i}: {mean} vs {} (se {se})",
+                want[i]
+            );
+        }
+    }
+
+    /// How long a 90 % range rate's Beta fit takes (natively; run with
+    /// `--nocapture` to see it). Not a limit: a guard against a fit that
+    /// suddenly takes far longer.
+    #[test]
+    fn rate_range_fit_time() {
+        let n = 20;
+        let start = std::time::Instant::now();
+        for j in 0..n {
+            let low = 0.02 + 0.001 * j as f64;
+            std::hint::black_box(Rate::range(low, 0.2).expect("valid"));
+        }
+        let per = start.elapsed().as_secs_f64() / n as f64;
+        println!("Rate::range fit: {:.3} ms", per * 1e3);
+        assert!(per < 0.1, "{per} s");
     }
 }

@@ -58,7 +58,6 @@ pub struct Comparison {
 /// Results of one scenario (index 0 is the baseline).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioResult {
-    pub name: String,
     /// Totals over segments, stage 0 (entering volume) to stage k (customers).
     pub stages: Vec<StageSummary>,
     pub customers: Summary,

@@ -1,6 +1,6 @@
 //! Which input matters: exact mean-revenue gains (no Monte Carlo noise).
 //!
-//! E[revenue] = Σ_segments E[V]·∏ E[r_i]·deal mean, because volume, rates and
+//! E\[revenue\] = Σ_segments E\[V\]·∏ E\[r_i\]·deal mean, because volume, rates and
 //! deal values are independent and the counts are binomial thinnings. A +10 %
 //! relative change of any factor gives the same +10 %, so rates move by +5
 //! percentage points instead (capped at 100 %: for a Beta rate the gain uses
@@ -8,7 +8,8 @@
 //! and deal value +10 % are reference bars. The tornado puts each uncertain
 //! input at its P10 and its P90 with every other input at its mean.
 
-use crate::plan::{Plan, RateKind};
+use crate::plan::Plan;
+use crate::rate::RateKind;
 use crate::results::{Sensitivity, SensitivityBar, SensitivityInput, Swing};
 use crate::special::beta_excess_mean;
 
@@ -50,7 +51,22 @@ pub fn mean_revenue(plan: &Plan) -> f64 {
 ///
 /// # Examples
 /// ```
-/// let plan = funnelcast_engine::workloads::w1().validate().unwrap();
+/// # use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
+/// // 10 000 people a period, rates 25/32/25/30 %, deals of 5 000 (cv 50 %).
+/// # let rates = [0.25, 0.32, 0.25, 0.30].map(|value| RateSpec::Fixed { value });
+/// # let model = Model {
+/// #     stages: 5,
+/// #     segments: vec![SegmentSpec {
+/// #         volume: VolumeSpec::Fixed { value: 10_000.0 },
+/// #         rates: rates.to_vec(),
+/// #         deal: DealSpec { mean: 5_000.0, cv: 0.5 },
+/// #     }],
+/// #     scenarios: vec![],
+/// #     margin: None,
+/// #     trials: 20_000,
+/// #     seed: 42,
+/// # };
+/// let plan = model.validate().unwrap();
 /// let s = funnelcast_engine::sensitivity::sensitivity(&plan);
 /// // Volume +10 % and deal +10 % give the same reference gain.
 /// assert!(s.bottleneck.is_some());

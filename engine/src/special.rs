@@ -101,7 +101,7 @@ pub fn beta_quantile(a: f64, b: f64, q: f64) -> f64 {
 }
 
 /// E[(X − c)^+] for X ~ Beta(a, b): the mass a rate cap at 1 cuts off
-/// (E[min(1, X + h)] = E[X] + h − E[(X − (1 − h))^+]).
+/// (E\[min(1, X + h)\] = E\[X\] + h − E\[(X − (1 − h))^+\]).
 pub fn beta_excess_mean(a: f64, b: f64, c: f64) -> f64 {
     if c <= 0.0 {
         return a / (a + b) - c;

@@ -226,8 +226,10 @@ impl CountHist {
 
 /// Quantiles of `xs` at the levels `qs` (numpy "linear": interpolation
 /// between the order statistics of ranks ⌊h⌋ and ⌊h⌋ + 1, h = (n − 1)·q).
-/// `xs` may be reordered.
-pub fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
+/// `xs` may be reordered. The reference the tests check the bucket passes
+/// against.
+#[cfg(test)]
+fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
     let n = xs.len();
     if n == 0 {
         return vec![0.0; qs.len()];
@@ -276,12 +278,14 @@ const SELECT_BUCKETS: usize = 1 << 12;
 /// values of the buckets holding a wanted rank, which are then selected.
 /// About three cheap passes, against several partitioning passes for
 /// nested `select_nth_unstable` over the whole array.
+#[cfg(test)]
 fn order_stats(xs: &mut [f64], ranks: &[usize]) -> Vec<f64> {
     let (_, lo, hi) = scan(xs);
     order_stats_in(xs, ranks, lo, hi, 0.0).0
 }
 
 /// Σx (in order), min and max of a non-empty slice, in one pass.
+#[cfg(test)]
 fn scan(xs: &[f64]) -> (f64, f64, f64) {
     let mut sc = Scan::new();
     sc.add_slice(xs);
@@ -427,8 +431,10 @@ fn select_ranks(xs: &mut [f64], offset: usize, ranks: &[usize]) {
     select_ranks(&mut right[1..], offset + r + 1, &ranks[mid + 1..]);
 }
 
-/// Mean and sample sd of `xs` (two-pass for accuracy).
-pub fn mean_sd(xs: &[f64]) -> (f64, f64) {
+/// Mean and sample sd of `xs` (two-pass for accuracy): the reference the
+/// tests check [`summarize`]'s moments against.
+#[cfg(test)]
+fn mean_sd(xs: &[f64]) -> (f64, f64) {
     let n = xs.len();
     if n == 0 {
         return (0.0, 0.0);

@@ -1,22 +1,12 @@
-//! The shared benchmark workloads w1–w4 of TESTING.md, as models.
+//! The shared benchmark workloads w1–w4 (docs/benchmarks.md), as models: feature `workloads`.
 
 use crate::model::{
     DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
 
-/// The classic five stages.
-pub fn classic_stages() -> Vec<String> {
-    [
-        "Awareness",
-        "Interest",
-        "Consideration",
-        "Intent",
-        "Purchase",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
+/// The classic five stages: awareness, interest, consideration, intent,
+/// purchase.
+pub const CLASSIC_STAGES: usize = 5;
 
 fn fixed_rates(r: &[f64]) -> Vec<RateSpec> {
     r.iter().map(|&value| RateSpec::Fixed { value }).collect()
@@ -26,7 +16,6 @@ fn volume_scenarios() -> Vec<ScenarioSpec> {
     [0.1, 0.2, 0.3]
         .iter()
         .map(|&frac| ScenarioSpec {
-            name: format!("+{}% volume", (frac * 100.0) as u32),
             scope: Scope::All,
             levers: vec![Lever::Volume { frac }],
             cost: None,
@@ -38,9 +27,8 @@ fn volume_scenarios() -> Vec<ScenarioSpec> {
 /// deal value 5 000 with CV 50 %.
 pub fn w1() -> Model {
     Model {
-        stages: classic_stages(),
+        stages: CLASSIC_STAGES,
         segments: vec![SegmentSpec {
-            name: "All".into(),
             volume: VolumeSpec::Fixed { value: 10_000.0 },
             rates: fixed_rates(&[0.25, 0.32, 0.25, 0.30]),
             deal: DealSpec {
@@ -82,9 +70,7 @@ pub fn w3() -> Model {
 /// deal 40 000 with CV 80 %) and the three scenarios of w3.
 pub fn w4() -> Model {
     let mut m = w2();
-    m.segments[0].name = "SMB".into();
     m.segments.push(SegmentSpec {
-        name: "Enterprise".into(),
         volume: VolumeSpec::Fixed { value: 2_000.0 },
         rates: fixed_rates(&[0.30, 0.40, 0.35, 0.40]),
         deal: DealSpec {

@@ -1,11 +1,11 @@
 //! Exactness of the simulated laws against exact distributions from statrs
-//! (TESTING.md tier 1). Seeds were fixed before the tests were written.
+//! (engine/README.md, "Tests"). Seeds were fixed before the tests were written.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use common::*;
-use funnelcast_engine::rng::Xoshiro256pp;
+use funnelcast_engine::rng::{seeded, Xoshiro256PlusPlus};
 use funnelcast_engine::simulate::for_each_trial;
 use funnelcast_engine::{binomial, hypergeometric, Lever, Model, RateSpec, ScenarioSpec, Scope};
 use statrs::distribution::{Binomial, Continuous, ContinuousCDF, Discrete, Gamma, Hypergeometric};
@@ -180,7 +180,6 @@ fn scenario_customers_are_binomial_on_both_paths() {
     for (j, (v, rates, levers, vs, rs)) in cases.into_iter().enumerate() {
         let mut m = funnel(v, &fixed(&rates), 1.0, 0.0, DRAWS, SEED + 100 + j as u64);
         m.scenarios.push(ScenarioSpec {
-            name: "s".into(),
             scope: Scope::All,
             levers,
             cost: None,
@@ -216,7 +215,7 @@ fn negative_control_rejects_p_off_by_one_percent() {
 
 /// The binomial sampler against the exact pmf at each point, drawing in the
 /// order given; all failing points are reported together.
-fn assert_binomial_points(rng: &mut Xoshiro256pp, points: &[(u64, f64)]) {
+fn assert_binomial_points(rng: &mut Xoshiro256PlusPlus, points: &[(u64, f64)]) {
     let mut failures = Vec::new();
     for &(n, p) in points {
         let xs: Vec<u64> = (0..DRAWS).map(|_| binomial::binomial(n, p, rng)).collect();
@@ -230,7 +229,7 @@ fn assert_binomial_points(rng: &mut Xoshiro256pp, points: &[(u64, f64)]) {
 
 #[test]
 fn binomial_sampler_direct() {
-    let mut rng = Xoshiro256pp::new(SEED, 1);
+    let mut rng = seeded(SEED, 1);
     assert_binomial_points(
         &mut rng,
         &[
@@ -247,7 +246,7 @@ fn binomial_sampler_direct() {
 
 #[test]
 fn hypergeometric_sampler_direct() {
-    let mut rng = Xoshiro256pp::new(SEED, 2);
+    let mut rng = seeded(SEED, 2);
     let mut failures = Vec::new();
     for &(total, succ, draws) in &[
         (50u64, 20u64, 10u64),
@@ -426,14 +425,14 @@ fn revenue_cdf_matches_the_exact_mixture() {
 /// (some 500 draws) are all checked.
 #[test]
 fn standard_normal_sampler_direct() {
-    use funnelcast_engine::gamma::standard_normal;
+    use funnelcast_engine::normal::standard_normal;
     use statrs::distribution::Normal;
     let nd = Normal::new(0.0, 1.0).expect("normal");
     const W: f64 = 0.05;
     const LO: f64 = -6.0;
     const NB: u64 = 240;
     let bin = |x: f64| (((x - LO) / W).floor().max(0.0) as u64).min(NB - 1);
-    let mut rng = Xoshiro256pp::new(SEED, 3);
+    let mut rng = seeded(SEED, 3);
     let xs = (0..2_000_000).map(|_| bin(standard_normal(&mut rng)));
     let t = chi_square(&tally(xs), NB - 1, |b| {
         let a = if b == 0 {
@@ -478,7 +477,6 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
         SEED,
     );
     m.scenarios.push(ScenarioSpec {
-        name: "s".into(),
         scope: Scope::All,
         levers: vec![
             Lever::Volume { frac: 0.3 },
@@ -518,7 +516,6 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
     // Two fixed segments: the stage total is the convolution.
     m.scenarios.clear();
     m.segments.push(SegmentSpec {
-        name: "h".into(),
         volume: VolumeSpec::Fixed { value: 2_000.0 },
         rates: fixed(&[0.3, 0.4, 0.35, 0.4]),
         deal: DealSpec {
@@ -557,7 +554,7 @@ fn fast_path_stage_summaries_are_the_exact_laws() {
 /// large spread, where the squeeze and the Stirling test both run.
 #[test]
 fn binomial_sampler_rejection_regime() {
-    let mut rng = Xoshiro256pp::new(SEED, 4);
+    let mut rng = seeded(SEED, 4);
     assert_binomial_points(
         &mut rng,
         &[

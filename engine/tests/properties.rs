@@ -1,4 +1,4 @@
-//! Property tests (TESTING.md): stage order, monotone coupling of improving
+//! Property tests (engine/README.md, "Tests"): stage order, monotone coupling of improving
 //! levers, lever order, JSON round trip; plus fitted ranges and validation.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -42,7 +42,6 @@ fn segment(stages: usize) -> impl Strategy<Value = SegmentSpec> {
         0.0..2.0f64,
     )
         .prop_map(|(volume, rates, mean, cv)| SegmentSpec {
-            name: "g".into(),
             volume,
             rates,
             deal: DealSpec { mean, cv },
@@ -83,12 +82,11 @@ fn model_with(lever: fn(usize) -> BoxedStrategy<Lever>) -> impl Strategy<Value =
             any::<u64>(),
         )
             .prop_map(move |(segments, scen, seed)| Model {
-                stages: (0..stages).map(|i| format!("S{i}")).collect(),
+                stages,
                 segments,
                 scenarios: scen
                     .into_iter()
                     .map(|(levers, scope, costly)| ScenarioSpec {
-                        name: "s".into(),
                         scope: if scope == nseg {
                             Scope::All
                         } else {
@@ -152,7 +150,7 @@ proptest! {
         m in model_with(anything),
         a in -0.5..1.0f64, b in -0.5..1.0f64, d in -0.5..1.0f64, pts in -0.2..0.2f64,
     ) {
-        let k = m.stages.len();
+        let k = m.stages;
         let levers = vec![
             Lever::Volume { frac: a },
             Lever::RatePoints { stage: 1, points: pts },
@@ -161,7 +159,7 @@ proptest! {
             Lever::RateRelative { stage: k - 1, frac: 0.1 },
         ];
         let mut fwd = m.clone();
-        fwd.scenarios = vec![ScenarioSpec { name: "x".into(), scope: Scope::All, levers: levers.clone(), cost: None }];
+        fwd.scenarios = vec![ScenarioSpec { scope: Scope::All, levers: levers.clone(), cost: None }];
         let mut rev = fwd.clone();
         // Volume levers commute with each other, and every lever commutes with
         // levers on other inputs; rate levers on the same stage keep their order.
@@ -217,7 +215,6 @@ fn drawn_volumes_have_the_fitted_quantiles() {
 #[test]
 fn validation_names_every_bad_field() {
     let mut m = workloads::w4();
-    m.stages[2] = "x".repeat(61);
     m.segments[0].volume = VolumeSpec::Range {
         low: 5.0,
         high: 5.0,
@@ -240,7 +237,6 @@ fn validation_names_every_bad_field() {
     let errs = m.validate().unwrap_err();
     let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
     let want = [
-        Field::StageName(2),
         Field::VolumeHigh(0),
         Field::Rate(1, 2),
         Field::EvidenceK(1, 3),
@@ -263,14 +259,14 @@ fn validation_names_every_bad_field() {
     assert_eq!(e.problem, Problem::LowNotBelowHigh);
     assert_eq!(
         e.to_string(),
-        "volume-high-0: the low end must be below the high end"
+        "VolumeHigh(0): the low end must be below the high end"
     );
 }
 
 #[test]
 fn validation_limits() {
     let mut m = workloads::w1();
-    m.stages.truncate(1);
+    m.stages = 1;
     m.segments[0].rates.clear();
     assert!(m
         .validate()

@@ -14,9 +14,8 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
 
 fn two_stage(volume: VolumeSpec, rate: RateSpec, deal: f64) -> Model {
     Model {
-        stages: vec!["In".into(), "Out".into()],
+        stages: 2,
         segments: vec![SegmentSpec {
-            name: "All".into(),
             volume,
             rates: vec![rate],
             deal: DealSpec {

@@ -1,13 +1,16 @@
 //! The page: header (language, preset, money), editors on the left, results
 //! on the right; stacked on a phone.
 
-use funnelcast_engine::limits;
+use std::rc::Rc;
+
+use funnelcast_engine::{limits, Field};
 use leptos::prelude::*;
 
-use crate::doc::Period;
+use crate::document::{Period, PresetId};
 use crate::format::{Currency, Lang};
 use crate::i18n::*;
 use crate::presets;
+use crate::runner::{MainThreadRunner, RunnerHandle};
 use crate::ui::funnel_editor::{SegmentsEditor, StagesEditor};
 use crate::ui::input::{whole_in, NumInput, NumKind};
 use crate::ui::results::{GoalSeek, ResultsTable, Status};
@@ -16,13 +19,6 @@ use crate::ui::state::{use_state, AppState};
 use leptos_i18n::I18nContext;
 
 const LANG_KEY: &str = "funnelcast.lang";
-
-pub fn period_word(i18n: I18nContext<Locale>, p: Period) -> String {
-    match p {
-        Period::Month => t_string!(i18n, period_month).to_string(),
-        Period::Quarter => t_string!(i18n, period_quarter).to_string(),
-    }
-}
 
 fn to_locale(l: Lang) -> Locale {
     match l {
@@ -80,7 +76,11 @@ fn Page() -> impl IntoView {
             Lang::En
         }
     });
-    AppState::provide(presets::initial_doc(start), lang);
+    // The runner comes from context: a test (or, later, a Web Worker) can
+    // provide another before the page mounts.
+    let runner = use_context::<RunnerHandle>()
+        .unwrap_or_else(|| RunnerHandle::provide(Rc::new(MainThreadRunner::default())));
+    AppState::provide(presets::initial_doc(start), lang, runner);
     // The <html lang> follows, for screen readers and font choice.
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
@@ -129,9 +129,9 @@ fn Header() -> impl IntoView {
         } else {
             Lang::Zh
         };
+        // A view setting: the document, and so the results, stay as they are.
         i18n.set_locale(to_locale(next));
         remember_lang(next);
-        state.edit(|d| d.relocalize(next));
     };
     view! {
         <header class="top">
@@ -147,20 +147,17 @@ fn Header() -> impl IntoView {
             <div class="top-tools">
                 <label class="lbl">{t!(i18n, preset)}</label>
                 <select data-testid="preset" aria-label=move || t_string!(i18n, preset).to_string()
-                    prop:value=move || state.doc.with(|d| d.preset.clone().unwrap_or_else(|| "custom".into()))
+                    prop:value=move || state.with_doc(|d| d.preset.map_or("custom", PresetId::code))
                     on:change=move |ev| {
-                        let id = event_target_value(&ev);
-                        let lang = state.lang.get_untracked();
-                        let base = state.doc.get_untracked();
-                        if let Some(doc) = presets::apply_preset(&base, &id, lang) {
-                            state.edit_structure(|d| *d = doc);
+                        if let Some(id) = PresetId::from_code(&event_target_value(&ev)) {
+                            let lang = state.lang.get_untracked();
+                            state.edit(|d| *d = presets::apply_preset(d, id, lang));
                         }
                     }>
-                    <option value="custom" disabled=true selected=move || state.doc.with(|d| d.preset.is_none())>{t!(i18n, preset_custom)}</option>
-                    {presets::PRESET_IDS.iter().map(|id| {
-                        let id = *id;
+                    <option value="custom" disabled=true selected=move || state.with_doc(|d| d.preset.is_none())>{t!(i18n, preset_custom)}</option>
+                    {PresetId::ALL.into_iter().map(|id| {
                         view! {
-                            <option value=id selected=move || state.doc.with(|d| d.preset.as_deref() == Some(id))>
+                            <option value=id.code() selected=move || state.with_doc(|d| d.preset == Some(id))>
                                 {move || preset_label(i18n, id)}
                             </option>
                         }
@@ -173,15 +170,15 @@ fn Header() -> impl IntoView {
     }
 }
 
-fn preset_label(i18n: I18nContext<Locale>, id: &str) -> String {
+fn preset_label(i18n: I18nContext<Locale>, id: PresetId) -> String {
     match id {
-        "classic5" => t_string!(i18n, preset_classic5),
-        "aida" => t_string!(i18n, preset_aida),
-        "b2b" => t_string!(i18n, preset_b2b),
-        "b2c" => t_string!(i18n, preset_b2c),
-        "ecommerce" => t_string!(i18n, preset_ecommerce),
-        "services" => t_string!(i18n, preset_services),
-        _ => t_string!(i18n, preset_case_b),
+        PresetId::Classic5 => t_string!(i18n, preset_classic5),
+        PresetId::Aida => t_string!(i18n, preset_aida),
+        PresetId::B2b => t_string!(i18n, preset_b2b),
+        PresetId::B2c => t_string!(i18n, preset_b2c),
+        PresetId::Ecommerce => t_string!(i18n, preset_ecommerce),
+        PresetId::Services => t_string!(i18n, preset_services),
+        PresetId::CaseB => t_string!(i18n, preset_case_b),
     }
     .to_string()
 }
@@ -195,41 +192,41 @@ fn Settings() -> impl IntoView {
             <h2 id="set-h">{t!(i18n, settings)}</h2>
             <div class="settings-grid">
                 <label class="lbl">{t!(i18n, trials)}</label>
-                <NumInput testid="trials" label=Signal::derive(move || t_string!(i18n, trials).to_string()) value=Signal::derive(move || state.doc.with(|d| d.model.trials as f64))
+                <NumInput field=Field::Trials label=Signal::derive(move || t_string!(i18n, trials).to_string()) value=Signal::derive(move || state.with_doc(|d| d.trials as f64))
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.trials = v as u32))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))/>
                 <label class="lbl">{t!(i18n, seed)}</label>
-                <NumInput testid="seed" label=Signal::derive(move || t_string!(i18n, seed).to_string()) value=Signal::derive(move || state.doc.with(|d| d.model.seed as f64))
+                <NumInput field=Field::Seed label=Signal::derive(move || t_string!(i18n, seed).to_string()) value=Signal::derive(move || state.with_doc(|d| d.seed as f64))
                     // Seeds up to 2^53 survive the round trip through a number box.
                     check=whole_in(0.0, 9_007_199_254_740_991.0)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.seed = v as u64))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))/>
                 <label class="lbl">{t!(i18n, currency)}</label>
                 <select data-testid="currency" aria-label=move || t_string!(i18n, currency).to_string()
-                    prop:value=move || state.doc.with(|d| d.currency.code())
+                    prop:value=move || state.with_doc(|d| d.currency.code())
                     on:change=move |ev| {
                         if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
-                            state.edit(|d| { d.currency = c; d.currency_chosen = true; });
+                            state.edit(|d| d.currency = c);
                         }
                     }>
-                    {[Currency::Cny, Currency::Usd, Currency::Eur, Currency::Gbp].into_iter().map(|c| view! {
-                        <option value=c.code() selected=move || state.doc.with(|d| d.currency == c)>{format!("{} {}", c.symbol(), c.code())}</option>
+                    {Currency::ALL.into_iter().map(|c| view! {
+                        <option value=c.code() selected=move || state.with_doc(|d| d.currency == c)>{format!("{} {}", c.symbol(), c.code())}</option>
                     }).collect_view()}
                 </select>
                 <label class="lbl">{t!(i18n, period)}</label>
                 <select data-testid="period" aria-label=move || t_string!(i18n, period).to_string()
-                    prop:value=move || if state.doc.with(|d| d.period) == Period::Quarter { "quarter" } else { "month" }
+                    prop:value=move || if state.with_doc(|d| d.period) == Period::Quarter { "quarter" } else { "month" }
                     on:change=move |ev| {
                         let p = if event_target_value(&ev) == "quarter" { Period::Quarter } else { Period::Month };
                         state.edit(|d| d.period = p);
                     }>
-                    <option value="month" selected=move || state.doc.with(|d| d.period == Period::Month)>{t!(i18n, period_month)}</option>
-                    <option value="quarter" selected=move || state.doc.with(|d| d.period == Period::Quarter)>{t!(i18n, period_quarter)}</option>
+                    <option value="month" selected=move || state.with_doc(|d| d.period == Period::Month)>{t!(i18n, period_month)}</option>
+                    <option value="quarter" selected=move || state.with_doc(|d| d.period == Period::Quarter)>{t!(i18n, period_quarter)}</option>
                 </select>
                 <label class="lbl">{t!(i18n, margin)}</label>
-                <NumInput testid="margin" kind=NumKind::Percent optional=true class="short"
+                <NumInput field=Field::Margin kind=NumKind::Percent optional=true class="short"
                     label=Signal::derive(move || t_string!(i18n, margin).to_string())
-                    value=Signal::derive(move || state.doc.with(|d| d.model.margin.map(|m| m * 100.0).unwrap_or(f64::NAN)))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.model.margin = (!v.is_nan()).then_some(v / 100.0)))/>
+                    value=Signal::derive(move || state.with_doc(|d| d.margin.map(|m| m * 100.0).unwrap_or(f64::NAN)))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.margin = (!v.is_nan()).then_some(v / 100.0)))/>
             </div>
             <p class="fine">{t!(i18n, trials_note)}</p>
         </section>

@@ -3,14 +3,14 @@
 //! the tornado ("where to invest"). A scenario has the same colour everywhere;
 //! hovering a shape shows its values (SVG `<title>`).
 
-use funnelcast_engine::{Histogram, Results, SensitivityInput};
+use funnelcast_engine::{Histogram, SensitivityInput};
 use leptos::prelude::*;
 
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
 use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
 use crate::i18n::*;
 use crate::ui::input::Hint;
-use crate::ui::results::raw;
+use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
 
@@ -34,7 +34,13 @@ fn window_width() -> f64 {
 pub fn Charts() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_state();
-    let period = move || crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+    // The charts show the run on screen: its period, names and money.
+    let period = move || {
+        crate::ui::words::period_word(
+            i18n,
+            state.with_shown(|s| s.map_or(state.with_doc(|d| d.period), |s| s.doc.period)),
+        )
+    };
     provide_context(ChartWidth(chart_width()));
     view! {
         <section class="card" aria-labelledby="funnel-chart-h">
@@ -51,7 +57,7 @@ pub fn Charts() -> impl IntoView {
             <Legend />
             <RevenueChart />
         </section>
-        <Show when=move || state.results.with(|r| r.as_ref().is_some_and(|r| r.scenarios.len() > 1))>
+        <Show when=move || state.with_shown(|s| s.is_some_and(|s| s.out.results.scenarios.len() > 1))>
             <section class="card" aria-labelledby="up-chart-h">
                 <h2 id="up-chart-h">{t!(i18n, chart_uplift)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) /></h2>
                 <UpliftChart />
@@ -80,13 +86,12 @@ fn Legend() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     move || {
-        state.results.with(|r| {
-            r.as_ref().map(|r| {
-                r.scenarios
-                    .iter()
-                    .enumerate()
-                    .map(|(s, sc)| {
-                        let name = if s == 0 { t_string!(i18n, baseline).to_string() } else { sc.name.clone() };
+        let lang = state.lang.get();
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                (0..shown.out.results.scenarios.len())
+                    .map(|s| {
+                        let name = scenario_name(i18n, &shown.doc, s, lang);
                         view! { <span style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</span> }
                     })
                     .collect_view()
@@ -104,9 +109,17 @@ fn FunnelChart() -> impl IntoView {
     move || {
         let cw = width.get();
         let lang = state.lang.get();
-        let (names, counts) = state
-            .doc
-            .with(|d| (d.model.stages.clone(), d.plan_totals()));
+        // The funnel of the inputs as typed (expected counts, the engine's
+        // means); a stage after a refused input shows empty.
+        let (names, counts): (Vec<String>, Vec<f64>) = state.with_doc(|d| {
+            (
+                d.stages.iter().map(|l| l.text(lang)).collect(),
+                d.expected_totals()
+                    .into_iter()
+                    .map(|c| c.unwrap_or(0.0))
+                    .collect(),
+            )
+        });
         let label_w = if cw < 500.0 { 96.0 } else { 150.0 };
         let plot_w = cw - label_w - 10.0;
         let (bar_h, gap) = (30.0, 22.0);
@@ -275,9 +288,9 @@ fn RevenueChart() -> impl IntoView {
     move || {
         let cw = width.get();
         let lang = state.lang.get();
-        let cur = state.doc.with(|d| d.currency);
-        state.results.with(|r: &Option<Results>| {
-            r.as_ref().map(|r| {
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                let (r, cur) = (&shown.out.results, shown.doc.currency);
                 let series: Vec<Series> = r
                     .scenarios
                     .iter()
@@ -288,11 +301,7 @@ fn RevenueChart() -> impl IntoView {
                         p5: sc.revenue.p5,
                         p50: sc.revenue.p50,
                         p95: sc.revenue.p95,
-                        name: if s == 0 {
-                            t_string!(i18n, baseline).to_string()
-                        } else {
-                            sc.name.clone()
-                        },
+                        name: scenario_name(i18n, &shown.doc, s, lang),
                     })
                     .collect();
                 let fmt = move |v: f64| {
@@ -308,13 +317,14 @@ fn RevenueChart() -> impl IntoView {
 #[component]
 fn UpliftChart() -> impl IntoView {
     let state = use_state();
+    let i18n = use_i18n();
     let width = use_width();
     move || {
         let cw = width.get();
         let lang = state.lang.get();
-        let cur = state.doc.with(|d| d.currency);
-        state.results.with(|r| {
-            r.as_ref().map(|r| {
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                let (r, cur) = (&shown.out.results, shown.doc.currency);
                 let series: Vec<Series> = r
                     .scenarios
                     .iter()
@@ -326,7 +336,7 @@ fn UpliftChart() -> impl IntoView {
                             p5: c.uplift.p5,
                             p50: c.uplift.p50,
                             p95: c.uplift.p95,
-                            name: sc.name.clone(),
+                            name: scenario_name(i18n, &shown.doc, s, lang),
                         })
                     })
                     .collect();
@@ -349,10 +359,11 @@ fn Tornado() -> impl IntoView {
     move || {
         let cw = width.get();
         let lang = state.lang.get();
-        let cur = state.doc.with(|d| d.currency);
-        let names = state.doc.with(|d| d.model.stages.clone());
-        state.results.with(|r| {
-            r.as_ref().map(|r| {
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                let (r, d) = (&shown.out.results, &shown.doc);
+                let cur = d.currency;
+                let names: Vec<String> = d.stages.iter().map(|l| l.text(lang)).collect();
                 let sens = &r.sensitivity;
                 let label = |input: &SensitivityInput| match *input {
                     SensitivityInput::Rate { stage } => t_string!(i18n, tornado_rate, stage = names.get(stage).cloned().unwrap_or_default()).to_string(),
@@ -394,7 +405,7 @@ fn Tornado() -> impl IntoView {
                     let vals: Vec<(usize, f64, f64)> = sens.swings.iter().enumerate().map(|(k, s)| (k, s.at_p10, s.at_p90)).collect();
                     let bars = chart::swing_bars(&vals, base, plot_w, bar_h, gap);
                     let h = bars.len() as f64 * (bar_h + gap) + 4.0;
-                    let seg_names = state.doc.with(|d| d.model.segments.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
+                    let seg_names: Vec<String> = d.segments.iter().map(|s| s.label.text(lang)).collect();
                     let many = seg_names.len() > 1;
                     let rows = bars.iter().map(|b| {
                         let sw = &sens.swings[b.label_id];

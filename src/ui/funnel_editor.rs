@@ -2,12 +2,14 @@
 //! the entering volume, each rate with its linked count and its uncertainty,
 //! and the deal value.
 
-use funnelcast_engine::{limits, DealSpec, Problem, RateSpec, VolumeSpec};
+use funnelcast_engine::{limits, DealSpec, Field, Problem, RateSpec, VolumeSpec};
 use leptos::prelude::*;
 
-use crate::doc::CountsProblem;
+use crate::document::CountsProblem;
+use crate::fields::FieldId;
 use crate::format::{format_count, parse_counts_column};
 use crate::i18n::*;
+use crate::names::Label;
 use crate::ui::input::{aria_name, whole_in, FieldError, Hint, NumInput, NumKind};
 use crate::ui::state::{use_state, AppState};
 
@@ -15,7 +17,7 @@ use crate::ui::state::{use_state, AppState};
 pub fn StagesEditor() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let count = Memo::new(move |_| state.doc.with(|d| d.stages()));
+    let count = Memo::new(move |_| state.with_doc(|d| d.stages()));
     view! {
         <section class="card" aria-labelledby="stages-h">
             <div class="card-head">
@@ -23,31 +25,34 @@ pub fn StagesEditor() -> impl IntoView {
                 <button class="btn small" data-testid="add-stage"
                     on:click=move |_| {
                         let name = format!("{} {}", t_string!(i18n, stage), count.get_untracked() + 1);
-                        state.edit_structure(|d| { d.add_stage(name); });
+                        state.edit(|d| { d.add_stage(Label::Text(name)); });
                     }
                 >{t!(i18n, add_stage)}</button>
             </div>
             <ol class="stage-list">
-                {move || (0..count.get()).map(|i| view! { <StageRow i=i last=count.get() - 1 /> }).collect_view()}
+                // Keyed rows: adding or removing a stage builds or drops one
+                // row; the others only update what they show.
+                <For each=move || 0..count.get() key=|i| *i let:i>
+                    <StageRow i=i count=count />
+                </For>
             </ol>
         </section>
     }
 }
 
 #[component]
-fn StageRow(i: usize, last: usize) -> impl IntoView {
+fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let name = move || {
-        state
-            .doc
-            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+        let lang = state.lang.get();
+        state.with_doc(|d| d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default())
     };
-    let tid = format!("stage-name-{i}");
+    let last = move || count.get().saturating_sub(1);
     view! {
         <li class="stage-row">
             <span class="stage-no">{i + 1}</span>
-            <input type="text" class="name" data-testid=tid.clone() maxlength="60"
+            <input type="text" class="name" data-testid=FieldId::StageName(i).testid() maxlength="60"
                 aria-label=move || t_string!(i18n, stage).to_string()
                 prop:value=name
                 on:input=move |ev| {
@@ -55,15 +60,15 @@ fn StageRow(i: usize, last: usize) -> impl IntoView {
                     state.edit(|d| d.rename_stage(i, v));
                 }
             />
-            <FieldError testid=tid />
+            <FieldError field=FieldId::StageName(i) />
             <span class="row-tools">
                 <button class="icon" title=move || t_string!(i18n, move_up).to_string() disabled=i == 0
-                    on:click=move |_| state.edit_structure(|d| { d.move_stage_down(i - 1); })>"↑"</button>
-                <button class="icon" title=move || t_string!(i18n, move_down).to_string() disabled=i == last
-                    on:click=move |_| state.edit_structure(|d| { d.move_stage_down(i); })>"↓"</button>
+                    on:click=move |_| state.edit(|d| { d.move_stage_down(i - 1); })>"↑"</button>
+                <button class="icon" title=move || t_string!(i18n, move_down).to_string() disabled=move || i == last()
+                    on:click=move |_| state.edit(|d| { d.move_stage_down(i); })>"↓"</button>
                 <button class="icon danger" data-testid=format!("remove-stage-{i}")
-                    title=move || t_string!(i18n, remove).to_string() disabled=last < 2
-                    on:click=move |_| state.edit_structure(|d| { d.remove_stage(i); })>"×"</button>
+                    title=move || t_string!(i18n, remove).to_string() disabled=move || last() < 2
+                    on:click=move |_| state.edit(|d| { d.remove_stage(i); })>"×"</button>
             </span>
         </li>
     }
@@ -73,8 +78,9 @@ fn StageRow(i: usize, last: usize) -> impl IntoView {
 pub fn SegmentsEditor() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let segs = Memo::new(move |_| state.doc.with(|d| d.model.segments.len()));
-    let stages = Memo::new(move |_| state.doc.with(|d| d.stages()));
+    let segs = Memo::new(move |_| state.with_doc(|d| d.segments.len()));
+    let stages = Memo::new(move |_| state.with_doc(|d| d.stages()));
+    let many = Memo::new(move |_| segs.get() > 1);
     view! {
         <section class="card" aria-labelledby="funnel-h">
             <div class="card-head">
@@ -82,15 +88,14 @@ pub fn SegmentsEditor() -> impl IntoView {
                 <button class="btn small" data-testid="add-segment"
                     on:click=move |_| {
                         let name = format!("{} {}", t_string!(i18n, segment), segs.get_untracked() + 1);
-                        state.edit_structure(|d| { d.add_segment(name); });
+                        state.edit(|d| { d.add_segment(Label::Text(name)); });
                     }
                 >{t!(i18n, add_segment)}</button>
             </div>
             <p class="note">{t!(i18n, cohort_note)}</p>
-            {move || {
-                let k = stages.get();
-                (0..segs.get()).map(|g| { let many = segs.get() > 1; view! { <SegmentEditor g=g stages=k many=many /> } }).collect_view()
-            }}
+            <For each=move || 0..segs.get() key=|g| *g let:g>
+                <SegmentEditor g=g stages=stages many=many />
+            </For>
             <Show when=move || { segs.get() > 1 }>
                 <TotalRow />
             </Show>
@@ -102,17 +107,16 @@ pub fn SegmentsEditor() -> impl IntoView {
 fn TotalRow() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let totals = move || state.doc.with(|d| d.plan_totals());
     view! {
         <div class="total-row">
             <strong>{t!(i18n, total)}</strong>
             <span class="total-counts">
                 {move || {
                     let lang = state.lang.get();
-                    let names = state.doc.with(|d| d.model.stages.clone());
-                    totals().into_iter().zip(names).map(|(c, n)| view! {
-                        <span class="chip"><small>{n}</small>" "{format_count(c, lang)}</span>
-                    }).collect_view()
+                    state.with_doc(|d| d.expected_totals().into_iter().zip(&d.stages).map(|(c, n)| {
+                        let c = c.map_or_else(|| "—".to_string(), |c| format_count(c, lang));
+                        view! { <span class="chip"><small>{n.text(lang)}</small>" "{c}</span> }
+                    }).collect_view())
                 }}
             </span>
         </div>
@@ -122,46 +126,39 @@ fn TotalRow() -> impl IntoView {
 /// An accessible name for an input of segment `g`, in the page's language:
 /// the segment's name first when there are several ("SMB: Volume").
 fn segment_aria_name(state: AppState, g: usize, many: bool, parts: &[&str]) -> String {
+    let lang = state.lang.get();
     let seg = if many {
-        state.doc.with(|d| {
-            d.model
-                .segments
+        state.with_doc(|d| {
+            d.segments
                 .get(g)
-                .map(|s| s.name.clone())
+                .map(|s| s.label.text(lang))
                 .unwrap_or_default()
         })
     } else {
         String::new()
     };
-    aria_name(state.lang.get(), &[&[seg.as_str()], parts].concat())
+    aria_name(lang, &[&[seg.as_str()], parts].concat())
 }
 
 #[component]
-fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
+fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let seg_name = move || {
-        state.doc.with(|d| {
-            d.model
-                .segments
+        let lang = state.lang.get();
+        state.with_doc(|d| {
+            d.segments
                 .get(g)
-                .map(|s| s.name.clone())
+                .map(|s| s.label.text(lang))
                 .unwrap_or_default()
         })
     };
-    let named = move |parts: &[&str]| segment_aria_name(state, g, many, parts);
+    let named = move |parts: &[&str]| segment_aria_name(state, g, many.get(), parts);
     let volume_word = move || t_string!(i18n, volume_short).to_string();
-    let volume = Memo::new(move |_| {
-        state
-            .doc
-            .with(|d| d.model.segments.get(g).map(|s| s.volume))
-    });
+    let volume = Memo::new(move |_| state.with_doc(|d| d.segments.get(g).map(|s| s.spec.volume)));
     let is_range = move || matches!(volume.get(), Some(VolumeSpec::Range { .. }));
-    let vol_fixed = Signal::derive(move || match volume.get() {
-        Some(VolumeSpec::Fixed { value }) => value,
-        Some(v) => crate::doc::volume_mean(&v),
-        None => 0.0,
-    });
+    let vol_fixed =
+        Signal::derive(move || state.with_doc(|d| d.volume_value(g)).unwrap_or(f64::NAN));
     let vol_low = Signal::derive(move || match volume.get() {
         Some(VolumeSpec::Range { low, .. }) => low,
         _ => 0.0,
@@ -171,49 +168,44 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
         _ => 0.0,
     });
     let deal = Memo::new(move |_| {
-        state.doc.with(|d| {
-            d.model
-                .segments
-                .get(g)
-                .map(|s| s.deal)
-                .unwrap_or(DealSpec { mean: 0.0, cv: 0.0 })
-        })
+        state
+            .with_doc(|d| d.deal(g))
+            .unwrap_or(DealSpec { mean: 0.0, cv: 0.0 })
     });
-    let period = move || crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+    let period = move || crate::ui::words::period_word(i18n, state.with_doc(|d| d.period));
     view! {
         <div class="segment" data-segment=g>
-            <Show when=move || many>
+            <Show when=move || many.get()>
                 <div class="segment-head">
-                    <input type="text" class="name seg-name" data-testid=format!("segment-name-{g}") maxlength="60"
+                    <input type="text" class="name seg-name" data-testid=FieldId::SegmentName(g).testid() maxlength="60"
                         aria-label=move || t_string!(i18n, segment).to_string()
                         prop:value=seg_name
                         on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_segment(g, v)); } />
                     <button class="icon danger" data-testid=format!("remove-segment-{g}")
                         title=move || t_string!(i18n, remove).to_string()
-                        on:click=move |_| state.edit_structure(|d| { d.remove_segment(g); })>"×"</button>
+                        on:click=move |_| state.edit(|d| { d.remove_segment(g); })>"×"</button>
                 </div>
+                <FieldError field=FieldId::SegmentName(g) />
             </Show>
             <div class="grid-row volume-row">
                 <label class="lbl">{move || t_string!(i18n, volume, period = period()).to_string()}</label>
                 <div class="inputs">
                     <Show when=move || !is_range() fallback=move || view! {
-                        <NumInput testid=format!("volume-low-{g}") value=vol_low
+                        <NumInput field=Field::VolumeLow(g) value=vol_low
                             label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_low)]))
-                            on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
-                                if let VolumeSpec::Range { low, .. } = &mut s.volume { *low = v; } }))/>
+                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume_end(g, false, v)))/>
                         <span class="to">{t!(i18n, range_to)}</span>
-                        <NumInput testid=format!("volume-high-{g}") value=vol_high
+                        <NumInput field=Field::VolumeHigh(g) value=vol_high
                             label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_high)]))
-                            on_value=Callback::new(move |v| state.edit(|d| if let Some(s) = d.model.segments.get_mut(g) {
-                                if let VolumeSpec::Range { high, .. } = &mut s.volume { *high = v; } }))/>
+                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume_end(g, true, v)))/>
                     }>
-                        <NumInput testid=format!("volume-{g}") value=vol_fixed
+                        <NumInput field=Field::Volume(g) value=vol_fixed
                             label=Signal::derive(move || named(&[&volume_word()]))
                             on_value=Callback::new(move |v| state.edit(|d| d.set_volume(g, v)))/>
                     </Show>
                     <select data-testid=format!("volume-mode-{g}")
                         aria-label=move || named(&[&volume_word(), t_string!(i18n, a11y_mode)])
-                        on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_volume_mode(g, &m)); }
+                        on:change=move |ev| { let m = event_target_value(&ev); state.edit(|d| d.set_volume_mode(g, &m)); }
                         prop:value=move || if is_range() { "range" } else { "fixed" }>
                         <option value="fixed" selected=move || !is_range()>{t!(i18n, mode_fixed)}</option>
                         <option value="range" selected=is_range>{t!(i18n, mode_range)}</option>
@@ -227,18 +219,20 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
                 <span>{t!(i18n, count)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_cohort).to_string()) /></span>
                 <span></span>
             </div>
-            {(1..stages).map(|i| view! { <RateRow g=g i=i many=many /> }).collect_view()}
+            <For each=move || 1..stages.get() key=|i| *i let:i>
+                <RateRow g=g i=i many=many />
+            </For>
             <div class="grid-row deal-row">
                 <label class="lbl">{t!(i18n, deal_value)}</label>
                 <div class="inputs">
-                    <NumInput testid=format!("deal-value-{g}") value=Signal::derive(move || deal.get().mean)
+                    <NumInput field=Field::DealValue(g) value=Signal::derive(move || deal.get().mean)
                         label=Signal::derive(move || named(&[t_string!(i18n, deal_value)]))
-                        on_value=Callback::new(move |v| state.edit(|d| { let cv = d.model.segments[g].deal.cv; d.set_deal(g, DealSpec { mean: v, cv }); }))/>
+                        on_value=Callback::new(move |v| state.edit(|d| if let Some(x) = d.deal(g) { d.set_deal(g, DealSpec { mean: v, ..x }); }))/>
                     <label class="lbl inline">{t!(i18n, deal_cv)}</label>
-                    <NumInput testid=format!("deal-cv-{g}") kind=NumKind::Percent class="short"
+                    <NumInput field=Field::DealCv(g) kind=NumKind::Percent class="short"
                         label=Signal::derive(move || named(&[t_string!(i18n, deal_cv)]))
                         value=Signal::derive(move || deal.get().cv * 100.0)
-                        on_value=Callback::new(move |v| state.edit(|d| { let mean = d.model.segments[g].deal.mean; d.set_deal(g, DealSpec { mean, cv: v / 100.0 }); }))/>
+                        on_value=Callback::new(move |v| state.edit(|d| if let Some(x) = d.deal(g) { d.set_deal(g, DealSpec { cv: v / 100.0, ..x }); }))/>
                 </div>
             </div>
             <PasteCounts g=g />
@@ -247,35 +241,37 @@ fn SegmentEditor(g: usize, stages: usize, many: bool) -> impl IntoView {
 }
 
 #[component]
-fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
+fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let spec = Memo::new(move |_| state.doc.with(|d| d.rate(g, i)));
+    let spec = Memo::new(move |_| state.with_doc(|d| d.rate(g, i)));
     let mode = move || match spec.get() {
         Some(RateSpec::Evidence { .. }) => "evidence",
         Some(RateSpec::Range { .. }) => "range",
         _ => "fixed",
     };
-    let pct = Signal::derive(move || spec.get().map(|r| r.mean() * 100.0).unwrap_or(0.0));
+    // A refused value (150 %) stays in its box with its message: the box
+    // shows the document's own number, the count below shows "unknown".
+    let pct = Signal::derive(move || match spec.get() {
+        Some(RateSpec::Fixed { value }) => value * 100.0,
+        Some(r) => r.mean().map_or(f64::NAN, |m| m * 100.0),
+        None => f64::NAN,
+    });
     let count = Signal::derive(move || {
         state
-            .doc
-            .with(|d| d.plan_counts(g).get(i).copied().unwrap_or(0.0))
+            .with_doc(|d| d.expected_counts(g).get(i).copied().flatten())
+            .unwrap_or(f64::NAN)
     });
-    let name = move || {
-        state
-            .doc
-            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+    let stage_name = move |j: usize| {
+        let lang = state.lang.get();
+        state.with_doc(|d| d.stages.get(j).map(|l| l.text(lang)).unwrap_or_default())
     };
-    let prev = move || {
-        state
-            .doc
-            .with(|d| d.model.stages.get(i - 1).cloned().unwrap_or_default())
-    };
+    let name = move || stage_name(i);
+    let prev = move || stage_name(i - 1);
     let fixed = move || mode() == "fixed";
     // "SMB: Interest: Rate %".
     let named = move |parts: &[&str]| {
-        segment_aria_name(state, g, many, &[&[name().as_str()], parts].concat())
+        segment_aria_name(state, g, many.get(), &[&[name().as_str()], parts].concat())
     };
     let ev_k = Signal::derive(move || match spec.get() {
         Some(RateSpec::Evidence { k, .. }) => k as f64,
@@ -322,7 +318,7 @@ fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
             <label class="lbl stage-lbl" title=move || format!("{} → {}", prev(), name())>
                 <span class="arrow">"→ "</span>{name}
             </label>
-            <NumInput testid=format!("rate-{g}-{i}") kind=NumKind::Percent class="short" value=pct decimals=2
+            <NumInput field=Field::Rate(g, i) kind=NumKind::Percent class="short" value=pct decimals=2
                 label=Signal::derive(move || named(&[t_string!(i18n, rate)]))
                 disabled=Signal::derive(move || !fixed())
                 on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
@@ -331,25 +327,25 @@ fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
                 // Evidence and ranges are edited in their own boxes: dragging
                 // here would silently replace them with a fixed rate.
                 disabled=move || !fixed()
-                prop:value=move || pct.get().to_string()
+                prop:value=move || { let p = pct.get(); if p.is_finite() { p.to_string() } else { String::new() } }
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                         state.edit(|d| d.set_rate(g, i, v / 100.0));
                     }
                 }/>
-            <NumInput testid=format!("count-{g}-{i}") value=count decimals=1
+            <NumInput field=FieldId::Count(g, i) value=count decimals=1
                 label=Signal::derive(move || named(&[t_string!(i18n, count)]))
                 disabled=Signal::derive(move || !fixed())
                 check=Callback::new(move |c: f64| {
                     // A count above the stage before would be a rate over 100 %:
                     // say so here, where it was typed.
-                    let prev = state.doc.with_untracked(|d| d.plan_counts(g).get(i - 1).copied().unwrap_or(0.0));
+                    let prev = state.doc_now().expected_counts(g).get(i - 1).copied().flatten().unwrap_or(0.0);
                     (!(0.0..=prev).contains(&c) || prev <= 0.0).then_some(Problem::OutOfRange { min: 0.0, max: prev })
                 })
                 on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
             <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
                 aria-label=move || named(&[t_string!(i18n, a11y_mode)])
-                on:change=move |ev| { let m = event_target_value(&ev); state.edit_structure(|d| d.set_rate_mode(g, i, &m)); }>
+                on:change=move |ev| { let m = event_target_value(&ev); state.edit(|d| d.set_rate_mode(g, i, &m)); }>
                 <option value="fixed" selected=move || mode() == "fixed">{t!(i18n, mode_fixed)}</option>
                 <option value="evidence" selected=move || mode() == "evidence">{t!(i18n, mode_evidence)}</option>
                 <option value="range" selected=move || mode() == "range">{t!(i18n, mode_range)}</option>
@@ -357,12 +353,12 @@ fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
             {move || match mode() {
                 "evidence" => Some(view! {
                     <div class="uncertainty">
-                        <NumInput testid=format!("evidence-k-{g}-{i}") value=ev_k class="short"
+                        <NumInput field=Field::EvidenceK(g, i) value=ev_k class="short"
                             label=Signal::derive(move || named(&[t_string!(i18n, a11y_converted)]))
                             check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(Some(v), None))/>
                         <span>{t!(i18n, evidence_of)}</span>
-                        <NumInput testid=format!("evidence-n-{g}-{i}") value=ev_n class="short"
+                        <NumInput field=Field::EvidenceN(g, i) value=ev_n class="short"
                             label=Signal::derive(move || named(&[t_string!(i18n, a11y_entered)]))
                             check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                             on_value=Callback::new(move |v| set_ev(None, Some(v)))/>
@@ -371,11 +367,11 @@ fn RateRow(g: usize, i: usize, many: bool) -> impl IntoView {
                 }.into_any()),
                 "range" => Some(view! {
                     <div class="uncertainty">
-                        <NumInput testid=format!("rate-low-{g}-{i}") kind=NumKind::Percent value=r_lo class="short"
+                        <NumInput field=Field::RateLow(g, i) kind=NumKind::Percent value=r_lo class="short"
                             label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_low)]))
                             on_value=Callback::new(move |v| set_range(Some(v), None))/>
                         <span>{t!(i18n, range_to)}</span>
-                        <NumInput testid=format!("rate-high-{g}-{i}") kind=NumKind::Percent value=r_hi class="short"
+                        <NumInput field=Field::RateHigh(g, i) kind=NumKind::Percent value=r_hi class="short"
                             label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_high)]))
                             on_value=Callback::new(move |v| set_range(None, Some(v)))/>
                         <span>"%"</span>
@@ -402,7 +398,7 @@ fn PasteCounts(g: usize) -> impl IntoView {
     let i18n = use_i18n();
     let text = RwSignal::new(String::new());
     // Off by default: pasted counts become the plan's counts, as typed ones
-    // do (DESIGN.md); ticked, they become evidence "k of n" per rate.
+    // do; ticked, they become evidence "k of n" per rate.
     let as_evidence = RwSignal::new(false);
     let problem = RwSignal::new(None::<(usize, String, PasteIssue)>);
     let apply = move |_| {
@@ -419,7 +415,7 @@ fn PasteCounts(g: usize) -> impl IntoView {
             }
         }
         let mut result = Ok(());
-        state.edit_structure(|d| result = d.apply_counts(g, &counts, as_evidence.get_untracked()));
+        state.edit(|d| result = d.apply_counts(g, &counts, as_evidence.get_untracked()));
         problem.set(match result {
             Ok(()) => None,
             Err(CountsProblem::Grows { line }) => Some((line, line_text(line), PasteIssue::Grows)),

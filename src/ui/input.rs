@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
+use crate::fields::FieldId;
 use crate::format::{parse_number, parse_percent, ParseError};
 use crate::ui::state::{use_state, FieldMsg};
 use funnelcast_engine::Problem;
@@ -59,7 +60,7 @@ pub fn aria_name(lang: crate::format::Lang, parts: &[&str]) -> String {
 /// typing "1." or "1.5万" is never rewritten under the cursor.
 #[component]
 pub fn NumInput(
-    #[prop(into)] testid: String,
+    #[prop(into)] field: FieldId,
     #[prop(into)] value: Signal<f64>,
     #[prop(into)] on_value: Callback<f64>,
     #[prop(optional)] kind: Option<NumKind>,
@@ -88,10 +89,7 @@ pub fn NumInput(
         NumKind::Percent => parse_percent(s),
     };
     let node = NodeRef::<leptos::html::Input>::new();
-    let id = testid.clone();
-    let id_fx = testid.clone();
-    let id_gone = testid.clone();
-    on_cleanup(move || state.clear_parse_error(&id_gone));
+    on_cleanup(move || state.clear_typed_error(field));
     Effect::new(move |_| {
         let v = value.get();
         if let Some(el) = node.get() {
@@ -107,30 +105,28 @@ pub fn NumInput(
                 // The box now shows the document's value: its own message,
                 // if any, no longer applies.
                 el.set_value(&input_text_with(v, decimals));
-                state.clear_parse_error(&id_fx);
+                state.clear_typed_error(field);
             }
         }
     });
-    let tid = testid.clone();
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         match parse(&text) {
             Err(ParseError::Empty) if optional => {
-                state.clear_parse_error(&tid);
+                state.clear_typed_error(field);
                 on_value.run(f64::NAN);
             }
             Ok(x) => match check.and_then(|c| c.run(x)) {
-                Some(problem) => state.set_parse_error(&tid, FieldMsg::Model(problem)),
+                Some(problem) => state.set_typed_error(field, FieldMsg::Model(problem)),
                 None => {
-                    state.clear_parse_error(&tid);
+                    state.clear_typed_error(field);
                     on_value.run(x);
                 }
             },
-            Err(e) => state.set_parse_error(&tid, FieldMsg::Parse(e)),
+            Err(e) => state.set_typed_error(field, FieldMsg::Parse(e)),
         }
     };
-    let err_id = id.clone();
-    let has_error = Memo::new(move |_| state.field_msg(&err_id).is_some());
+    let has_error = Memo::new(move |_| state.field_msg(field).is_some());
     let aria = label.map(|l| move || l.get());
     view! {
         <input
@@ -140,27 +136,26 @@ pub fn NumInput(
             autocomplete="off"
             class=format!("num {}", class.unwrap_or_default())
             class:bad=move || has_error.get()
-            data-testid=id.clone()
+            data-testid=field.testid()
             aria-label=aria
             aria-invalid=move || if has_error.get() { "true" } else { "false" }
             value=input_text_with(value.get_untracked(), decimals)
             disabled=move || disabled.is_some_and(|d| d.get())
             on:input=on_input
         />
-        <FieldError testid=id />
+        <FieldError field=field />
     }
 }
 
 /// The message beside a field, when it has one.
 #[component]
-pub fn FieldError(#[prop(into)] testid: String) -> impl IntoView {
+pub fn FieldError(#[prop(into)] field: FieldId) -> impl IntoView {
     let state = use_state();
     let i18n = crate::i18n::use_i18n();
-    let tid = testid.clone();
     move || {
-        state.field_msg(&tid).map(|msg| {
-            let text = crate::ui::state::field_msg_text(i18n, &testid, &msg);
-            view! { <span class="field-error" role="alert" data-testid="field-error" data-field=testid.clone()>{text}</span> }
+        state.field_msg(field).map(|msg| {
+            let text = crate::ui::state::field_msg_text(i18n, field, &msg);
+            view! { <span class="field-error" role="alert" data-testid="field-error" data-field=field.testid()>{text}</span> }
         })
     }
 }

@@ -1,5 +1,5 @@
 //! The Leptos components of the page. Logic that needs no DOM lives outside
-//! (`doc`, `format`, `chart`) and is unit-tested natively.
+//! (`document`, `format`, `chart`) and is unit-tested natively.
 pub mod app;
 pub mod charts;
 pub mod funnel_editor;
@@ -7,3 +7,4 @@ pub mod input;
 pub mod results;
 pub mod scenarios;
 pub mod state;
+pub mod words;

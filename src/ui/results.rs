@@ -1,7 +1,7 @@
 //! The results: status, the comparison table, the goal-seek panel. Every
 //! number a test may read carries its raw value in `data-value`.
 
-use funnelcast_engine::{GoalLever, Summary};
+use funnelcast_engine::{Field, GoalLever, Summary};
 use leptos::prelude::*;
 
 use crate::format::{format_compact, format_count, format_money, format_percent};
@@ -23,19 +23,29 @@ pub fn raw(x: f64) -> String {
 pub fn Status() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let st = move || state.status.get();
+    let st = move || state.status();
     view! {
         <div class="status" data-testid="sim-status" data-state=move || st().as_str() role="status" aria-live="polite">
             <span class="dot"></span>
             {move || match st() {
                 SimStatus::Pending => t_string!(i18n, status_pending).to_string(),
-                SimStatus::Running => match state.progress.get() {
+                SimStatus::Running => match state.progress() {
                     Some(f) => format!("{} {:.0}%", t_string!(i18n, status_running), f * 100.0),
                     None => t_string!(i18n, status_running).to_string(),
                 },
                 SimStatus::Done => t_string!(i18n, status_done).to_string(),
                 SimStatus::Invalid => t_string!(i18n, status_invalid).to_string(),
-                SimStatus::Error => format!("{}: {}", t_string!(i18n, status_error), state.run_error.get().unwrap_or_default()),
+                SimStatus::Error => {
+                    // The page validates before a run, so this is a guard: say
+                    // which fields, by their test ids, for a bug report.
+                    let detail = match state.run_error() {
+                        Some(crate::runner::RunError::Invalid(errs)) => errs.iter()
+                            .map(|e| crate::fields::FieldId::Model(e.field).testid())
+                            .collect::<Vec<_>>().join(", "),
+                        None => String::new(),
+                    };
+                    format!("{}: {detail}", t_string!(i18n, status_error))
+                }
             }}
         </div>
     }
@@ -53,10 +63,10 @@ pub fn PhoneBar() -> impl IntoView {
     let i18n = use_i18n();
     let items = move || {
         let lang = state.lang.get();
-        let cur = state.doc.with(|d| d.currency);
-        state.results.with(|r| {
-            r.as_ref().map(|r| {
-                r.scenarios
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                let cur = shown.doc.currency;
+                shown.out.results.scenarios
                     .iter()
                     .take(4)
                     .enumerate()
@@ -69,7 +79,7 @@ pub fn PhoneBar() -> impl IntoView {
         })
     };
     view! {
-        <a class="phonebar" href="#res-h" data-testid="phone-bar" data-state=move || state.status.get().as_str()>
+        <a class="phonebar" href="#res-h" data-testid="phone-bar" data-state=move || state.status().as_str()>
             <span class="dot"></span>
             <span class="pb-lbl">{t!(i18n, revenue)}</span>
             {items}
@@ -101,13 +111,16 @@ pub fn ResultsTable() -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let lang = state.lang.get();
-        let cur = state.doc.with(|d| d.currency);
-        state.results.with(|r| {
-            r.as_ref().map(|r| {
+        state.with_shown(|shown| {
+            shown.map(|shown| {
+                // Names, money and period of the run shown, not of newer inputs.
+                let (r, d) = (&shown.out.results, &shown.doc);
+                let cur = d.currency;
                 let money = move |x: f64| format_money(x, cur, lang);
                 let n = r.scenarios.len();
                 let head = r.scenarios.iter().enumerate().map(|(s, sc)| {
-                    let name = if s == 0 { t_string!(i18n, baseline).to_string() } else { sc.name.clone() };
+                    let _ = sc;
+                    let name = scenario_name(i18n, d, s, lang);
                     view! { <th scope="col" style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</th> }
                 }).collect_view();
                 let row = |label: String, f: &dyn Fn(usize) -> AnyView| view! {
@@ -130,7 +143,7 @@ pub fn ResultsTable() -> impl IntoView {
                     }
                     rows
                 };
-                let period = crate::ui::app::period_word(i18n, state.doc.with(|d| d.period));
+                let period = crate::ui::words::period_word(i18n, d.period);
                 let cust = summary_rows("customers", format!("{} · {}", t_string!(i18n, customers), t_string!(i18n, per_period, period = period.clone())),
                     &|s| r.scenarios[s].customers.clone(), &|v| format_count(v, lang));
                 let rev = summary_rows("revenue", format!("{} · {}", t_string!(i18n, revenue), t_string!(i18n, per_period, period = period.clone())),
@@ -164,10 +177,9 @@ pub fn ResultsTable() -> impl IntoView {
                 });
                 // Rows follow the stages of the results shown (they may be the
                 // last good ones while the funnel is being edited).
-                let names = state.doc.with(|d| d.model.stages.clone());
                 let k = r.scenarios[0].stages.len();
                 let stage_rows = (0..k).map(|i| {
-                    let name = names.get(i).cloned().unwrap_or_else(|| format!("{} {}", t_string!(i18n, stage), i + 1));
+                    let name = d.stages.get(i).map_or_else(|| format!("{} {}", t_string!(i18n, stage), i + 1), |l| l.text(lang));
                     row(name, &|s| match r.scenarios[s].stages.get(i) {
                         Some(x) => cell(format!("result-stage-mean-{s}-{i}"), x.mean, format_count(x.mean, lang)).into_any(),
                         None => dash(),
@@ -176,7 +188,7 @@ pub fn ResultsTable() -> impl IntoView {
                 let se = r.scenarios[0].revenue.se;
                 view! {
                     <div class="table-wrap">
-                        <table class="results">
+                        <table class="results" data-testid="results-table">
                             <thead><tr><th></th>{head}</tr></thead>
                             <tbody>
                                 {cust}{rev}
@@ -201,9 +213,8 @@ pub fn GoalSeek() -> impl IntoView {
     let lang = move || state.lang.get();
     let stage_name = move |i: usize| {
         move || {
-            state
-                .doc
-                .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+            let lang = state.lang.get();
+            state.with_doc(|d| d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default())
         }
     };
     // Points to one decimal, as typed elsewhere ("3.2").
@@ -216,18 +227,18 @@ pub fn GoalSeek() -> impl IntoView {
                 <label class="lbl">{t!(i18n, goal_lever)}</label>
                 <select data-testid="goal-lever" aria-label=move || t_string!(i18n, goal_lever).to_string()
                     // A stage that was removed shows (and runs) as the volume.
-                    prop:value=move || lever_value(state.goal_lever())
+                    prop:value=move || lever_value(state.with_doc(|d| d.goal_lever()))
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         let lever = v.strip_prefix("rate-").and_then(|i| i.parse().ok())
                             .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
-                        state.set_goal(|g| g.lever = lever);
+                        state.edit(|d| d.set_goal_lever(lever));
                     }>
-                    <option value="volume" selected=move || state.goal_lever() == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
-                    {move || (1..state.doc.with(|d| d.stages())).map(|i| {
+                    <option value="volume" selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
+                    {move || (1..state.with_doc(|d| d.stages())).map(|i| {
                         let name = stage_name(i);
                         view! {
-                            <option value=format!("rate-{i}") selected=move || state.goal_lever() == GoalLever::RatePoints { stage: i }>
+                            <option value=format!("rate-{i}") selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::RatePoints { stage: i }>
                                 {move || t_string!(i18n, goal_lever_rate, stage = name()).to_string()}
                             </option>
                         }
@@ -236,20 +247,22 @@ pub fn GoalSeek() -> impl IntoView {
             </div>
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_target)}</label>
-                <NumInput testid="goal-target" optional=true
+                <NumInput field=Field::GoalTarget optional=true
                     label=Signal::derive(move || t_string!(i18n, goal_target).to_string())
-                    value=Signal::derive(move || state.goal.get().target.unwrap_or(f64::NAN))
+                    value=Signal::derive(move || state.with_doc(|d| d.goal.target).unwrap_or(f64::NAN))
                     check=within(0.0, 1e15)
-                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.target = (!v.is_nan()).then_some(v)))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v)))/>
                 <label class="lbl">{t!(i18n, goal_prob)}</label>
-                <NumInput testid="goal-prob" kind=NumKind::Percent class="short"
+                <NumInput field=Field::GoalProb kind=NumKind::Percent class="short"
                     label=Signal::derive(move || t_string!(i18n, goal_prob).to_string())
-                    value=Signal::derive(move || state.goal.get().prob_pct)
+                    value=Signal::derive(move || state.with_doc(|d| d.goal.prob * 100.0))
                     check=within(1.0, 99.9)
-                    on_value=Callback::new(move |v: f64| state.set_goal(|g| g.prob_pct = v))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))/>
             </div>
-            {move || state.goal_out.get().map(|g| {
+            {move || state.with_shown(|s| s.and_then(|s| s.out.goal.clone().map(|g| (g, s.doc.clone())))).map(|(g, d)| {
                 let l = lang();
+                // The stage as named in the run shown.
+                let stage_name = move |i: usize| move || d.stages.get(i).map(|x| x.text(l)).unwrap_or_default();
                 let prob = format_percent(g.achieved, l, 1);
                 let se = format_percent(g.achieved_se, l, 1);
                 let text = match (g.lever, g.change) {
@@ -265,5 +278,22 @@ pub fn GoalSeek() -> impl IntoView {
                 view! { <p class="goal-answer" data-testid="goal-result" data-value=raw(v) data-lever=lever_value(g.lever)>{text}</p> }
             })}
         </section>
+    }
+}
+
+/// Scenario s's name in the run's document: the baseline in the page's
+/// words, the others by their labels.
+pub fn scenario_name(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    d: &crate::document::Document,
+    s: usize,
+    lang: crate::format::Lang,
+) -> String {
+    if s == 0 {
+        t_string!(i18n, baseline).to_string()
+    } else {
+        d.scenario(s)
+            .map(|x| x.label.text(lang))
+            .unwrap_or_default()
     }
 }

@@ -1,13 +1,15 @@
 //! The scenario editor: what-ifs as levers on the baseline, each with an
 //! optional cost, plus the two ready scenarios of the workshop.
 
-use funnelcast_engine::Scope;
+use funnelcast_engine::{Field, ScenarioSpec, Scope};
 use leptos::prelude::*;
 
-use crate::doc::LeverKind;
+use crate::document::LeverKind;
+use crate::fields::FieldId;
 use crate::i18n::*;
+use crate::names::Label;
 use crate::presets;
-use crate::ui::input::{aria_name, NumInput, NumKind};
+use crate::ui::input::{aria_name, FieldError, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 /// Colours per scenario (0 = baseline), the same in every chart: the
@@ -24,8 +26,9 @@ pub fn colour(s: usize) -> &'static str {
 pub fn ScenariosEditor() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let n = Memo::new(move |_| state.doc.with(|d| d.model.scenarios.len()));
-    let shape = Memo::new(move |_| state.doc.with(|d| (d.stages(), d.model.segments.len())));
+    let n = Memo::new(move |_| state.with_doc(|d| d.scenarios.len()));
+    let stages = Memo::new(move |_| state.with_doc(|d| d.stages()));
+    let segments = Memo::new(move |_| state.with_doc(|d| d.segments.len()));
     view! {
         <section class="card" aria-labelledby="scen-h">
             <div class="card-head">
@@ -34,70 +37,74 @@ pub fn ScenariosEditor() -> impl IntoView {
             <div class="btn-row">
                 <button class="btn small" data-testid="add-scenario" on:click=move |_| {
                     let name = t_string!(i18n, scenario_new, n = n.get_untracked() + 1).to_string();
-                    state.edit_structure(|d| {
-                        d.add_scenario(funnelcast_engine::ScenarioSpec { name, scope: Scope::All, levers: vec![], cost: None }, None);
+                    state.edit(|d| {
+                        d.add_scenario(Label::Text(name), ScenarioSpec { scope: Scope::All, levers: vec![], cost: None });
                     });
                 }>{t!(i18n, add_scenario)}</button>
                 <button class="btn small ghost" data-testid="scenario-awareness30" on:click=move |_| {
-                    let lang = state.lang.get_untracked();
-                    state.edit_structure(|d| { let (sc, key) = presets::awareness30(lang); d.add_scenario(sc, Some(key)); });
+                    state.edit(|d| { let (label, spec) = presets::awareness30(); d.add_scenario(label, spec); });
                 }>{t!(i18n, ready_awareness30)}</button>
                 <button class="btn small ghost" data-testid="scenario-case-a" on:click=move |_| {
-                    let lang = state.lang.get_untracked();
-                    state.edit_structure(|d| { let (sc, key) = presets::case_a(lang, d.stages()); d.add_scenario(sc, Some(key)); });
+                    state.edit(|d| { let (label, spec) = presets::case_a(d.stages()); d.add_scenario(label, spec); });
                 }>{t!(i18n, ready_case_a)}</button>
             </div>
-            {move || {
-                let (k, segs) = shape.get();
-                (1..=n.get()).map(|s| view! { <ScenarioCard s=s stages=k segments=segs /> }).collect_view()
-            }}
+            <For each=move || 1..=n.get() key=|s| *s let:s>
+                <ScenarioCard s=s stages=stages segments=segments />
+            </For>
         </section>
     }
 }
 
 #[component]
-fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
+fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let sc = Memo::new(move |_| state.doc.with(|d| d.model.scenarios.get(s - 1).cloned()));
+    let sc = Memo::new(move |_| state.with_doc(|d| d.scenario(s).map(|x| x.spec.clone())));
+    let sname = move || {
+        let lang = state.lang.get();
+        state.with_doc(|d| {
+            d.scenario(s)
+                .map(|x| x.label.text(lang))
+                .unwrap_or_default()
+        })
+    };
     let lever = move |kind: LeverKind, scale: f64| {
-        Signal::derive(move || state.doc.with(|d| d.lever(s, kind)) * scale)
+        Signal::derive(move || state.with_doc(|d| d.lever(s, kind)) * scale)
     };
     let set = move |kind: LeverKind, scale: f64| {
         Callback::new(move |v: f64| state.edit(|d| d.set_lever(s, kind, v / scale)))
     };
     let stage_name = move |i: usize| {
-        state
-            .doc
-            .with(|d| d.model.stages.get(i).cloned().unwrap_or_default())
+        let lang = state.lang.get();
+        state.with_doc(|d| d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default())
     };
     // "+30% awareness: Cost" — a screen reader hears which scenario.
-    let named = move |parts: &[&str]| {
-        let sname = sc.get().map(|x| x.name).unwrap_or_default();
-        aria_name(state.lang.get(), &[&[sname.as_str()], parts].concat())
-    };
+    let named =
+        move |parts: &[&str]| aria_name(state.lang.get(), &[&[sname().as_str()], parts].concat());
     view! {
         <div class="scenario" style=format!("--sc:{}", colour(s))>
             <div class="scenario-head">
                 <span class="swatch" aria-hidden="true"></span>
-                <input type="text" class="name" data-testid=format!("scenario-name-{s}") maxlength="60"
+                <input type="text" class="name" data-testid=FieldId::ScenarioName(s).testid() maxlength="60"
                     aria-label=move || t_string!(i18n, a11y_scenario_name).to_string()
-                    prop:value=move || sc.get().map(|x| x.name).unwrap_or_default()
+                    prop:value=sname
                     on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_scenario(s, v)); }/>
                 <button class="icon" title=move || t_string!(i18n, duplicate).to_string() data-testid=format!("duplicate-scenario-{s}")
                     aria-label=move || named(&[t_string!(i18n, duplicate)])
                     on:click=move |_| {
-                        let name = format!("{} (2)", sc.get_untracked().map(|x| x.name).unwrap_or_default());
-                        state.edit_structure(|d| { d.duplicate_scenario(s, name); });
+                        // "(2)" and the name cut to fit: the copy's name is always valid.
+                        let name: String = sname().chars().take(crate::names::MAX_NAME_CHARS - 4).collect();
+                        state.edit(|d| { d.duplicate_scenario(s, format!("{name} (2)")); });
                     }>
                     <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true"><path d="M5 1h9v10H5zM2 5v10h9" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>
                 </button>
                 <button class="icon danger" data-testid=format!("remove-scenario-{s}") title=move || t_string!(i18n, remove).to_string()
                     aria-label=move || named(&[t_string!(i18n, remove)])
-                    on:click=move |_| state.edit_structure(|d| { d.remove_scenario(s); })>"×"</button>
+                    on:click=move |_| state.edit(|d| { d.remove_scenario(s); })>"×"</button>
             </div>
+            <FieldError field=FieldId::ScenarioName(s) />
             <div class="lever-grid">
-                <Show when=move || { segments > 1 }>
+                <Show when=move || { segments.get() > 1 }>
                     <label class="lbl">{t!(i18n, scope)}</label>
                     <select data-testid=format!("lever-scope-{s}")
                         aria-label=move || named(&[t_string!(i18n, scope)])
@@ -105,38 +112,41 @@ fn ScenarioCard(s: usize, stages: usize, segments: usize) -> impl IntoView {
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             let scope = v.parse::<usize>().map(Scope::Segment).unwrap_or(Scope::All);
-                            state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.scope = scope; });
+                            state.edit(|d| d.set_scope(s, scope));
                         }>
                         <option value="all" selected=move || sc.with(|x| x.as_ref().is_none_or(|x| x.scope == Scope::All))>{t!(i18n, scope_all)}</option>
-                        {(0..segments).map(|g| view! {
-                            <option value=g.to_string() selected=move || sc.with(|x| x.as_ref().is_some_and(|x| x.scope == Scope::Segment(g)))>{move || state.doc.with(|d| d.model.segments.get(g).map(|x| x.name.clone()).unwrap_or_default())}</option>
+                        {move || (0..segments.get()).map(|g| view! {
+                            <option value=g.to_string() selected=move || sc.with(|x| x.as_ref().is_some_and(|x| x.scope == Scope::Segment(g)))>{move || {
+                                let lang = state.lang.get();
+                                state.with_doc(|d| d.segments.get(g).map(|x| x.label.text(lang)).unwrap_or_default())
+                            }}</option>
                         }).collect_view()}
                     </select>
                 </Show>
                 <label class="lbl">{t!(i18n, lever_volume)}</label>
-                <NumInput testid=format!("lever-volume-pct-{s}") kind=NumKind::Percent class="short"
+                <NumInput field=Field::LeverVolumePct(s) kind=NumKind::Percent class="short"
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_volume)]))
                     value=lever(LeverKind::Volume, 100.0) on_value=set(LeverKind::Volume, 100.0)/>
                 <label class="lbl">{t!(i18n, lever_deal)}</label>
-                <NumInput testid=format!("lever-deal-pct-{s}") kind=NumKind::Percent class="short"
+                <NumInput field=Field::LeverDealPct(s) kind=NumKind::Percent class="short"
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_deal)]))
                     value=lever(LeverKind::Deal, 100.0) on_value=set(LeverKind::Deal, 100.0)/>
                 <label class="lbl">{t!(i18n, lever_cost)}</label>
-                <NumInput testid=format!("lever-cost-{s}") optional=true
+                <NumInput field=Field::LeverCost(s) optional=true
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_cost)]))
                     value=Signal::derive(move || sc.get().and_then(|x| x.cost).unwrap_or(f64::NAN))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| if let Some(x) = d.scenario_mut(s) { x.cost = (!v.is_nan()).then_some(v); }))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_cost(s, (!v.is_nan()).then_some(v))))/>
             </div>
             <div class="stage-levers">
                 <div class="sub">{t!(i18n, rate)}</div>
                 <div class="stage-lever-grid">
-                    {(1..stages).map(|i| view! {
+                    {move || (1..stages.get()).map(|i| view! {
                         <span class="lbl">{move || stage_name(i)}</span>
-                        <NumInput testid=format!("lever-rate-pts-{s}-{i}") kind=NumKind::Percent class="short"
+                        <NumInput field=Field::LeverRatePts(s, i) kind=NumKind::Percent class="short"
                             label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pts)]))
                             value=lever(LeverKind::RatePoints(i), 100.0) on_value=set(LeverKind::RatePoints(i), 100.0)/>
                         <span class="unit">{t!(i18n, lever_rate_pts)}</span>
-                        <NumInput testid=format!("lever-rate-pct-{s}-{i}") kind=NumKind::Percent class="short"
+                        <NumInput field=Field::LeverRatePct(s, i) kind=NumKind::Percent class="short"
                             label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pct)]))
                             value=lever(LeverKind::RateRelative(i), 100.0) on_value=set(LeverKind::RateRelative(i), 100.0)/>
                         <span class="unit">{t!(i18n, lever_rate_pct)}</span>

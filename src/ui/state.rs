@@ -1,26 +1,40 @@
-//! The page's state, shared through context: the document, field messages,
-//! the simulation status and the last good results. Edits go through
-//! [`AppState::edit`], which marks the results pending at once (before any
-//! debounce), as TESTING.md's `sim-status` contract asks.
+//! The page's state, shared through context, with clear readers and writers:
+//!
+//! - the [`Document`] is written only through [`AppState::edit`], which also
+//!   counts the edit (the inputs' generation);
+//! - field messages are keyed by typed [`FieldId`]s: those found where a value
+//!   is typed (owned by their input) and those the engine or the document's
+//!   own checks find (derived from the document);
+//! - the last results are kept together with the document snapshot they were
+//!   computed from, so they always show the labels they were computed with;
+//! - the run status is never set by hand: it is a memo of the inputs'
+//!   generation, the job in flight and the shown results' generation.
+//!
+//! Runs go through the [`RunnerHandle`] from context, as messages.
 
-use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use funnelcast_engine::{GoalLever, GoalResult, Problem, Results};
+use funnelcast_engine::Problem;
 use leptos::prelude::*;
 
-use crate::doc::Doc;
+use crate::document::Document;
+use crate::fields::{FieldId, Unit};
 use crate::format::{Lang, ParseError};
 use crate::i18n::*;
-use crate::sim::{Callbacks, GoalAsk, Job, MainThreadRunner, Runner};
+use crate::names::MAX_NAME_CHARS;
+use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, RunnerHandle};
 use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SimStatus {
+    /// The inputs changed and their run has not started (set at once by any
+    /// edit, before the debounce).
     Pending,
     Running,
+    /// The results shown belong to the current inputs.
     Done,
+    /// A field message is shown; the last good results stay.
     Invalid,
     Error,
 }
@@ -38,223 +52,340 @@ impl SimStatus {
 }
 
 /// A message beside a field: text that is not a number, or a number the
-/// engine refuses.
+/// engine (or the page) refuses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FieldMsg {
     Parse(ParseError),
     Model(Problem),
 }
 
-/// Goal seek inputs: revenue target (None = not asked) and probability (%).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct GoalInput {
-    pub target: Option<f64>,
-    pub prob_pct: f64,
-    /// The volume, or one stage's rate in points.
-    pub lever: GoalLever,
+/// Results on screen and the document they were computed from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    /// The inputs' generation they belong to.
+    pub gen: u64,
+    pub doc: Document,
+    pub out: JobOutput,
+}
+
+/// The job in flight.
+#[derive(Clone, Debug, PartialEq)]
+struct InFlight {
+    id: JobId,
+    gen: u64,
+    doc: Document,
+    /// Share of trials done, once the runner says.
+    progress: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Run {
+    job: Option<InFlight>,
+    /// The last failure and the generation it belongs to.
+    failed: Option<(u64, RunError)>,
+    next_id: JobId,
 }
 
 #[derive(Clone, Copy)]
 pub struct AppState {
-    pub doc: RwSignal<Doc>,
+    doc: RwSignal<Document>,
     pub lang: Signal<Lang>,
+    /// Bumped by every edit of the document.
+    edits: RwSignal<u64>,
     /// Messages found where a value is typed (not a number, not whole, …),
     /// owned by their input: it clears them when it goes or is rewritten.
-    parse_errors: RwSignal<BTreeMap<String, FieldMsg>>,
-    model_errors: Memo<BTreeMap<String, Problem>>,
-    pub status: RwSignal<SimStatus>,
-    pub results: RwSignal<Option<Results>>,
-    pub goal: RwSignal<GoalInput>,
-    pub goal_out: RwSignal<Option<GoalResult>>,
-    pub run_error: RwSignal<Option<String>>,
-    /// The share of trials done while a run takes more than one slice.
-    pub progress: RwSignal<Option<f64>>,
-    /// Bumped by every edit: a run whose number is stale is dropped.
-    generation: StoredValue<Rc<Cell<u64>>, LocalStorage>,
+    typed: RwSignal<HashMap<FieldId, FieldMsg>>,
+    /// Messages the engine's validation and the document's checks find.
+    checked: Memo<HashMap<FieldId, Problem>>,
+    run: RwSignal<Run>,
+    shown: RwSignal<Option<Shown>>,
+    status: Memo<SimStatus>,
+    runner: RunnerHandle,
 }
 
 pub fn use_state() -> AppState {
     expect_context::<AppState>()
 }
 
+/// Typing pauses this long before a run starts.
 const DEBOUNCE_MS: u64 = 120;
 
 impl AppState {
-    /// Creates the state and provides it as context.
-    pub fn provide(doc: Doc, lang: Signal<Lang>) -> AppState {
+    /// Creates the state, connects it to the runner and provides it as context.
+    pub fn provide(doc: Document, lang: Signal<Lang>, runner: RunnerHandle) -> AppState {
         let doc = RwSignal::new(doc);
-        let model_errors = Memo::new(move |_| {
-            doc.with(|d| match d.model.validate() {
-                Ok(_) => BTreeMap::new(),
-                Err(errs) => errs
-                    .into_iter()
-                    .map(|e| (e.field.testid(), e.problem))
-                    .collect(),
+        let checked = Memo::new(move |_| doc.with(check));
+        let typed = RwSignal::new(HashMap::new());
+        let edits = RwSignal::new(0u64);
+        let run = RwSignal::new(Run::default());
+        let shown = RwSignal::new(None::<Shown>);
+        let status = Memo::new(move |_| {
+            let bad = !typed.with(HashMap::is_empty) || !checked.with(HashMap::is_empty);
+            if bad {
+                return SimStatus::Invalid;
+            }
+            let gen = edits.get();
+            if shown.with(|s| s.as_ref().is_some_and(|s| s.gen == gen)) {
+                return SimStatus::Done;
+            }
+            run.with(|r| {
+                if r.failed.as_ref().is_some_and(|(g, _)| *g == gen) {
+                    SimStatus::Error
+                } else if r.job.as_ref().is_some_and(|j| j.gen == gen) {
+                    SimStatus::Running
+                } else {
+                    SimStatus::Pending
+                }
             })
         });
         let state = AppState {
             doc,
             lang,
-            parse_errors: RwSignal::new(BTreeMap::new()),
-            model_errors,
-            status: RwSignal::new(SimStatus::Pending),
-            results: RwSignal::new(None),
-            goal: RwSignal::new(GoalInput {
-                target: None,
-                prob_pct: 90.0,
-                lever: GoalLever::Volume,
-            }),
-            goal_out: RwSignal::new(None),
-            run_error: RwSignal::new(None),
-            progress: RwSignal::new(None),
-            generation: StoredValue::new_local(Rc::new(Cell::new(0))),
+            edits,
+            typed,
+            checked,
+            run,
+            shown,
+            status,
+            runner,
         };
         provide_context(state);
+        runner.connect(Rc::new(move |reply| state.on_reply(reply)));
         state.drive();
         state
     }
 
-    /// Applies an edit to the document; results are pending from now on.
-    pub fn edit(&self, f: impl FnOnce(&mut Doc)) {
-        self.status.set(SimStatus::Pending);
-        self.doc.update(f);
+    // --- Readers -----------------------------------------------------------
+
+    /// Reads the document (tracked).
+    pub fn with_doc<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
+        self.doc.with(f)
     }
 
-    /// A structural edit (stages, segments, scenarios, preset). Inputs that
-    /// go away drop their own messages (see `NumInput`).
-    pub fn edit_structure(&self, f: impl FnOnce(&mut Doc)) {
-        self.edit(f);
+    /// A copy of the document, untracked (for an event handler).
+    pub fn doc_now(&self) -> Document {
+        self.doc.get_untracked()
     }
 
-    /// The goal-seek lever in effect: a rate lever whose stage was removed
-    /// falls back to the volume.
-    pub fn goal_lever(&self) -> GoalLever {
-        match self.goal.with(|g| g.lever) {
-            GoalLever::RatePoints { stage } if stage >= self.doc.with(|d| d.stages()) => {
-                GoalLever::Volume
-            }
-            l => l,
-        }
+    pub fn status(&self) -> SimStatus {
+        self.status.get()
     }
 
-    pub fn set_goal(&self, f: impl FnOnce(&mut GoalInput)) {
-        self.status.set(SimStatus::Pending);
-        self.goal.update(f);
+    /// The share of trials done while a run takes more than one slice.
+    pub fn progress(&self) -> Option<f64> {
+        self.run.with(|r| r.job.as_ref().and_then(|j| j.progress))
     }
 
-    pub fn set_parse_error(&self, testid: &str, e: FieldMsg) {
-        self.status.set(SimStatus::Invalid);
-        self.parse_errors.update(|m| {
-            m.insert(testid.to_string(), e);
-        });
+    pub fn run_error(&self) -> Option<RunError> {
+        self.run.with(|r| r.failed.as_ref().map(|(_, e)| e.clone()))
     }
 
-    pub fn clear_parse_error(&self, testid: &str) {
-        if self.parse_errors.with_untracked(|m| m.contains_key(testid)) {
-            self.parse_errors.update(|m| {
-                m.remove(testid);
-            });
-        }
+    /// Reads the results on screen and their document (tracked).
+    pub fn with_shown<R>(&self, f: impl FnOnce(Option<&Shown>) -> R) -> R {
+        self.shown.with(|s| f(s.as_ref()))
     }
 
-    pub fn field_msg(&self, testid: &str) -> Option<FieldMsg> {
-        if let Some(e) = self.parse_errors.with(|m| m.get(testid).copied()) {
+    /// The message beside a field, if any: a typed one first.
+    pub fn field_msg(&self, field: FieldId) -> Option<FieldMsg> {
+        if let Some(e) = self.typed.with(|m| m.get(&field).copied()) {
             return Some(e);
         }
-        self.model_errors
-            .with(|m| m.get(testid).copied())
+        self.checked
+            .with(|m| m.get(&field).copied())
             .map(FieldMsg::Model)
     }
 
-    /// Schedules a run after every change of the model or the goal, when all
-    /// fields are good; otherwise the status is `invalid` and the last good
-    /// results stay.
+    // --- Writers -----------------------------------------------------------
+
+    /// Applies an edit to the document; results are pending from now on.
+    pub fn edit(&self, f: impl FnOnce(&mut Document)) {
+        self.doc.update(f);
+        self.edits.update(|g| *g += 1);
+    }
+
+    pub fn set_typed_error(&self, field: FieldId, e: FieldMsg) {
+        self.typed.update(|m| {
+            m.insert(field, e);
+        });
+    }
+
+    pub fn clear_typed_error(&self, field: FieldId) {
+        if self.typed.with_untracked(|m| m.contains_key(&field)) {
+            self.typed.update(|m| {
+                m.remove(&field);
+            });
+        }
+    }
+
+    // --- Runs --------------------------------------------------------------
+
+    /// After every edit (and whenever the fields turn good): a stale job is
+    /// cancelled; with every field good, a run starts after a short pause —
+    /// unless only labels or view settings changed, which need none.
     fn drive(self) {
         Effect::new(move |_| {
-            let model = self.doc.with(|d| d.model.clone());
-            let goal = self.goal.get();
-            let bad = !self.parse_errors.with(|m| m.is_empty())
-                || !self.model_errors.with(|m| m.is_empty());
-            let gen = self.generation.with_value(|g| {
-                g.set(g.get() + 1);
-                g.get()
-            });
-            if bad {
-                self.status.set(SimStatus::Invalid);
+            let gen = self.edits.get();
+            let good = self.typed.with(HashMap::is_empty) && self.checked.with(HashMap::is_empty);
+            if let Some(stale) = self
+                .run
+                .with_untracked(|r| r.job.as_ref().filter(|j| j.gen != gen).map(|j| j.id))
+            {
+                self.runner.send(Request::Cancel(stale));
+                self.run.update(|r| r.job = None);
+            }
+            if !good || self.run.with_untracked(|r| r.job.is_some()) {
                 return;
             }
-            self.status.set(SimStatus::Pending);
-            let lever = self.goal_lever();
-            let job = Job {
-                model,
-                goal: goal.target.map(|target| GoalAsk {
-                    target,
-                    prob: goal.prob_pct / 100.0,
-                    lever,
-                }),
-            };
-            let current = self.generation.get_value();
+            let doc = self.doc.get_untracked();
+            let same_run = self.shown.with_untracked(|s| {
+                s.as_ref()
+                    .is_some_and(|s| s.gen != gen && s.doc.run_inputs() == doc.run_inputs())
+            });
+            if same_run {
+                self.shown.update(|s| {
+                    if let Some(s) = s {
+                        s.gen = gen;
+                        s.doc = doc;
+                    }
+                });
+                return;
+            }
+            if self
+                .shown
+                .with_untracked(|s| s.as_ref().is_some_and(|s| s.gen == gen))
+            {
+                return;
+            }
             set_timeout(
                 move || {
-                    if current.get() != gen {
-                        return;
+                    if self.edits.get_untracked() == gen {
+                        self.start(gen);
                     }
-                    self.status.set(SimStatus::Running);
-                    self.progress.set(None);
-                    let live = {
-                        let current = current.clone();
-                        move || current.get() == gen
-                    };
-                    let progress = {
-                        let live = live.clone();
-                        move |f: f64| {
-                            if live() {
-                                self.progress.set(Some(f));
-                            }
-                        }
-                    };
-                    MainThreadRunner.run(
-                        job,
-                        Callbacks {
-                            live: Box::new(live),
-                            progress: Box::new(progress),
-                            done: Box::new(move |out| {
-                                if current.get() != gen {
-                                    return;
-                                }
-                                match out {
-                                    Ok(out) => {
-                                        self.results.set(Some(out.results));
-                                        self.goal_out.set(out.goal);
-                                        self.run_error.set(None);
-                                        self.status.set(SimStatus::Done);
-                                        #[cfg(target_arch = "wasm32")]
-                                        crate::sim::timing::measure_render();
-                                    }
-                                    Err(e) => {
-                                        self.run_error.set(Some(e));
-                                        self.status.set(SimStatus::Error);
-                                    }
-                                }
-                            }),
-                        },
-                    );
                 },
                 std::time::Duration::from_millis(DEBOUNCE_MS),
             );
         });
     }
+
+    fn start(self, gen: u64) {
+        let good = self.typed.with_untracked(HashMap::is_empty)
+            && self.checked.with_untracked(HashMap::is_empty);
+        if !good || self.run.with_untracked(|r| r.job.is_some()) {
+            return;
+        }
+        let doc = self.doc.get_untracked();
+        let model = doc.model();
+        let goal = doc.goal.target.map(|target| GoalAsk {
+            target,
+            prob: doc.goal.prob,
+            lever: doc.goal_lever(),
+        });
+        let mut id = 0;
+        self.run.update(|r| {
+            r.next_id += 1;
+            id = r.next_id;
+            r.job = Some(InFlight {
+                id,
+                gen,
+                doc,
+                progress: None,
+            });
+        });
+        #[cfg(target_arch = "wasm32")]
+        crate::runner::timing::mark("funnelcast:sim:start");
+        self.runner.send(Request::Start(Job { id, model, goal }));
+    }
+
+    fn on_reply(self, reply: Reply) {
+        let current = self
+            .run
+            .with_untracked(|r| r.job.as_ref().is_some_and(|j| j.id == reply.id()));
+        if !current {
+            // A cancelled or replaced job: its results are never shown.
+            return;
+        }
+        match reply {
+            Reply::Progress {
+                trials_done,
+                trials,
+                ..
+            } => self.run.update(|r| {
+                if let Some(j) = &mut r.job {
+                    j.progress = Some(trials_done as f64 / trials.max(1) as f64);
+                }
+            }),
+            // The main-thread runner sends none; a worker's will sharpen the charts.
+            Reply::Partial { .. } => {}
+            Reply::Done { output, .. } => {
+                let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
+                    return;
+                };
+                #[cfg(target_arch = "wasm32")]
+                {
+                    use crate::runner::timing;
+                    timing::mark("funnelcast:sim:end");
+                    timing::measure(
+                        "funnelcast:sim",
+                        "funnelcast:sim:start",
+                        "funnelcast:sim:end",
+                        &timing::Detail::of(&job.doc.model()),
+                    );
+                }
+                self.run.update(|r| {
+                    r.job = None;
+                    r.failed = None;
+                });
+                self.shown.set(Some(Shown {
+                    gen: job.gen,
+                    doc: job.doc,
+                    out: output,
+                }));
+                #[cfg(target_arch = "wasm32")]
+                crate::runner::timing::measure_render();
+            }
+            Reply::Failed { error, .. } => self.run.update(|r| {
+                if let Some(j) = r.job.take() {
+                    r.failed = Some((j.gen, error));
+                }
+            }),
+        }
+    }
+}
+
+/// The messages a document gets without anything typed: the engine's
+/// validation of every value and the page's own checks of names.
+fn check(d: &Document) -> HashMap<FieldId, Problem> {
+    let mut m: HashMap<FieldId, Problem> = match d.plan() {
+        Ok(_) => HashMap::new(),
+        Err(errs) => errs
+            .into_iter()
+            .map(|e| (FieldId::Model(e.field), e.problem))
+            .collect(),
+    };
+    for f in d.name_problems() {
+        m.insert(
+            f,
+            Problem::TooMany {
+                max: MAX_NAME_CHARS,
+            },
+        );
+    }
+    m
 }
 
 /// A field message in the page's language.
-pub fn field_msg_text(i18n: I18nContext<Locale>, testid: &str, msg: &FieldMsg) -> String {
+pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg) -> String {
     let lang = if i18n.get_locale() == Locale::zh {
         Lang::Zh
     } else {
         Lang::En
     };
     // The engine's bounds are fractions; percent fields show them in percent.
-    let scale = if is_percent_field(testid) { 100.0 } else { 1.0 };
+    let scale = if field.unit() == Unit::Percent {
+        100.0
+    } else {
+        1.0
+    };
     let num = |x: f64| crate::format::format_number(x * scale, lang);
     match *msg {
         FieldMsg::Parse(ParseError::Empty) => t_string!(i18n, err_empty).to_string(),
@@ -280,19 +411,4 @@ pub fn field_msg_text(i18n: I18nContext<Locale>, testid: &str, msg: &FieldMsg) -
             _ => t_string!(i18n, err_generic).to_string(),
         },
     }
-}
-
-/// Fields typed in percent (TESTING.md: rates, CV, margin, percent levers).
-pub fn is_percent_field(testid: &str) -> bool {
-    [
-        "rate-",
-        "deal-cv-",
-        "margin",
-        "lever-volume-pct-",
-        "lever-rate-pts-",
-        "lever-rate-pct-",
-        "lever-deal-pct-",
-    ]
-    .iter()
-    .any(|p| testid.starts_with(p))
 }

@@ -7,7 +7,7 @@ use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 use std::collections::BTreeMap;
 
-/// False-alarm rate per parameter point (TESTING.md).
+/// False-alarm rate per parameter point (engine/README.md, "Tests").
 pub const ALPHA: f64 = 1e-4;
 
 /// One segment, fixed volume, the given rates, deal value `mean`/`cv`.
@@ -20,9 +20,8 @@ pub fn funnel(
     seed: u64,
 ) -> Model {
     Model {
-        stages: (0..=rates.len()).map(|i| format!("S{i}")).collect(),
+        stages: rates.len() + 1,
         segments: vec![SegmentSpec {
-            name: "g".into(),
             volume: VolumeSpec::Fixed { value: volume },
             rates: rates.to_vec(),
             deal: DealSpec { mean, cv },

@@ -1,0 +1,428 @@
+//! The document's one codec: JSON text, the same for files, storage and (once
+//! compressed) links. [`decode`] is the only way in: it refuses text that is
+//! too long, not JSON, of a newer format, or whose lengths and indices do not
+//! hold together, so the page can index a decoded document without checks
+//! failing. Values out of range are left to the engine's validation, which
+//! shows them beside their fields like typed input.
+
+use funnelcast_engine::{limits, GoalLever, Lever, Scope};
+use serde::Deserialize;
+
+use super::{Document, FORMAT_VERSION};
+
+/// Longest text `decode` reads. A document at every limit (12 stages, 6
+/// segments, 8 scenarios, 60-character names) is about 20 KB.
+pub const MAX_ENCODED_BYTES: usize = 256 * 1024;
+
+/// Why a text is not a document, in terms the page turns into a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Longer than [`MAX_ENCODED_BYTES`].
+    TooLong { bytes: usize },
+    /// Not JSON, or not shaped like a document (serde's words, for the
+    /// console; the page says it in its own).
+    Malformed(String),
+    /// Written by a newer version of the page.
+    NewerVersion { found: u32 },
+    /// An older version this build cannot read (none yet: version 1 is the first).
+    UnknownVersion { found: u32 },
+    /// Lengths or indices that do not hold together.
+    Inconsistent(Inconsistency),
+}
+
+/// Which invariant a decoded document breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inconsistency {
+    StageCount {
+        found: usize,
+    },
+    SegmentCount {
+        found: usize,
+    },
+    ScenarioCount {
+        found: usize,
+    },
+    /// Segment `g` has another number of rates than stages − 1.
+    RateCount {
+        segment: usize,
+    },
+    /// Scenario `s` (≥ 1) acts on a segment that does not exist.
+    ScopeIndex {
+        scenario: usize,
+    },
+    /// Scenario `s` (≥ 1) moves the rate into a stage that does not exist.
+    LeverStage {
+        scenario: usize,
+    },
+    /// Scenario `s` (≥ 1) has more levers than it could distinctly hold.
+    LeverCount {
+        scenario: usize,
+    },
+    /// The goal seeks on the rate into a stage that does not exist.
+    GoalStage,
+}
+
+impl core::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            DecodeError::TooLong { bytes } => write!(f, "{bytes} bytes is too long"),
+            DecodeError::Malformed(e) => write!(f, "not a Funnelcast document: {e}"),
+            DecodeError::NewerVersion { found } => write!(f, "format {found} is newer"),
+            DecodeError::UnknownVersion { found } => write!(f, "unknown format {found}"),
+            DecodeError::Inconsistent(i) => write!(f, "inconsistent document: {i:?}"),
+        }
+    }
+}
+
+/// The document as JSON text.
+pub fn encode(doc: &Document) -> String {
+    // Serialising plain data to a String cannot fail (no maps with non-string
+    // keys, no custom serialisers); an empty text would be refused on decode.
+    serde_json::to_string(doc).unwrap_or_default()
+}
+
+/// Just the version, read first so a newer format gets its own message
+/// rather than a shape error.
+#[derive(Deserialize)]
+struct Version {
+    v: u32,
+}
+
+/// Reads a document and checks every invariant the page relies on.
+///
+/// # Errors
+/// See [`DecodeError`]; nothing is partially applied.
+pub fn decode(text: &str) -> Result<Document, DecodeError> {
+    if text.len() > MAX_ENCODED_BYTES {
+        return Err(DecodeError::TooLong { bytes: text.len() });
+    }
+    let version: Version =
+        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    match version.v {
+        FORMAT_VERSION => {}
+        v if v > FORMAT_VERSION => return Err(DecodeError::NewerVersion { found: v }),
+        v => return Err(DecodeError::UnknownVersion { found: v }),
+    }
+    let doc: Document =
+        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    check(&doc).map_err(DecodeError::Inconsistent)?;
+    Ok(doc)
+}
+
+/// The invariants of [`Document`].
+fn check(d: &Document) -> Result<(), Inconsistency> {
+    use Inconsistency::*;
+    let k = d.stages.len();
+    if !(limits::MIN_STAGES..=limits::MAX_STAGES).contains(&k) {
+        return Err(StageCount { found: k });
+    }
+    let nseg = d.segments.len();
+    if !(1..=limits::MAX_SEGMENTS).contains(&nseg) {
+        return Err(SegmentCount { found: nseg });
+    }
+    if d.scenarios.len() + 1 > limits::MAX_SCENARIOS {
+        return Err(ScenarioCount {
+            found: d.scenarios.len(),
+        });
+    }
+    for (g, seg) in d.segments.iter().enumerate() {
+        if seg.spec.rates.len() + 1 != k {
+            return Err(RateCount { segment: g });
+        }
+    }
+    for (j, sc) in d.scenarios.iter().enumerate() {
+        let s = j + 1;
+        if matches!(sc.spec.scope, Scope::Segment(g) if g >= nseg) {
+            return Err(ScopeIndex { scenario: s });
+        }
+        // A volume, a deal and two levers per rate is all an edit can make.
+        if sc.spec.levers.len() > 2 * k + 2 {
+            return Err(LeverCount { scenario: s });
+        }
+        for lever in &sc.spec.levers {
+            if let Lever::RatePoints { stage, .. } | Lever::RateRelative { stage, .. } = *lever {
+                if stage == 0 || stage >= k {
+                    return Err(LeverStage { scenario: s });
+                }
+            }
+        }
+    }
+    if let GoalLever::RatePoints { stage } = d.goal.lever {
+        if stage == 0 || stage >= k {
+            return Err(GoalStage);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::PresetId;
+    use crate::format::Lang;
+    use crate::presets;
+    use funnelcast_engine::RateSpec;
+
+    #[test]
+    fn every_preset_round_trips() {
+        for id in PresetId::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                let d = presets::preset_doc(id, lang);
+                assert_eq!(decode(&encode(&d)), Ok(d));
+            }
+        }
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_by_name() {
+        let mut d = presets::initial_doc(Lang::En);
+        d.v = FORMAT_VERSION + 1;
+        assert_eq!(
+            decode(&encode(&d)),
+            Err(DecodeError::NewerVersion {
+                found: FORMAT_VERSION + 1
+            })
+        );
+        d.v = 0;
+        assert_eq!(
+            decode(&encode(&d)),
+            Err(DecodeError::UnknownVersion { found: 0 })
+        );
+    }
+
+    /// Each invariant the page indexes by is checked, never trusted.
+    #[test]
+    fn broken_lengths_and_indices_are_refused() {
+        use Inconsistency::*;
+        let base = presets::preset_doc(PresetId::CaseB, Lang::En);
+        let (label, spec) = presets::awareness30();
+        let mut with_scenario = base.clone();
+        with_scenario.add_scenario(label, spec);
+        type Break = Box<dyn Fn(&mut Document)>;
+        let cases: Vec<(Break, Inconsistency)> = vec![
+            (
+                Box::new(|d| d.segments[1].spec.rates.truncate(2)),
+                RateCount { segment: 1 },
+            ),
+            (Box::new(|d| d.stages.truncate(1)), StageCount { found: 1 }),
+            (Box::new(|d| d.segments.clear()), SegmentCount { found: 0 }),
+            (
+                Box::new(|d| d.scenarios[0].spec.scope = funnelcast_engine::Scope::Segment(2)),
+                ScopeIndex { scenario: 1 },
+            ),
+            (
+                Box::new(|d| {
+                    d.scenarios[0].spec.levers.push(Lever::RatePoints {
+                        stage: 5,
+                        points: 0.1,
+                    })
+                }),
+                LeverStage { scenario: 1 },
+            ),
+            (
+                Box::new(|d| d.goal.lever = GoalLever::RatePoints { stage: 0 }),
+                GoalStage,
+            ),
+        ];
+        for (break_it, want) in cases {
+            let mut d = with_scenario.clone();
+            break_it(&mut d);
+            // Encode by hand: the edits above bypass the page's own edits.
+            let text = serde_json::to_string(&d).unwrap();
+            assert_eq!(decode(&text), Err(DecodeError::Inconsistent(want)));
+        }
+    }
+
+    #[test]
+    fn a_huge_text_is_refused_before_parsing() {
+        let text = format!("{{\"v\":1,\"pad\":\"{}\"}}", "x".repeat(MAX_ENCODED_BYTES));
+        assert!(matches!(decode(&text), Err(DecodeError::TooLong { .. })));
+    }
+
+    #[test]
+    fn out_of_range_values_decode_and_are_left_to_the_engine() {
+        let mut d = presets::initial_doc(Lang::En);
+        d.segments[0].spec.rates[0] = RateSpec::Fixed { value: 1.5 };
+        let back = decode(&encode(&d)).unwrap();
+        assert!(
+            back.plan().is_err(),
+            "the engine refuses it beside its field"
+        );
+    }
+
+    /// Generated documents (natively: proptest does not run on wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod generated {
+        use super::*;
+        use crate::document::{Goal, Period, Scenario, Segment};
+        use crate::format::Currency;
+        use crate::names::{Label, NameKey};
+        use funnelcast_engine::{DealSpec, ScenarioSpec, SegmentSpec, VolumeSpec};
+        use proptest::prelude::*;
+
+        fn label() -> impl Strategy<Value = Label> {
+            prop_oneof![
+                proptest::sample::select(NameKey::ALL).prop_map(Label::Key),
+                // Any text, markup and right-to-left marks included.
+                "\\PC{0,60}".prop_map(Label::Text),
+            ]
+        }
+
+        fn finite() -> impl Strategy<Value = f64> {
+            prop_oneof![-1e12..1e12f64, 0.0..1.0f64, Just(0.0), Just(f64::MAX)]
+        }
+
+        fn rate() -> impl Strategy<Value = RateSpec> {
+            prop_oneof![
+                finite().prop_map(|value| RateSpec::Fixed { value }),
+                (any::<u64>(), any::<u64>()).prop_map(|(k, n)| RateSpec::Evidence { k, n }),
+                (finite(), finite()).prop_map(|(low, high)| RateSpec::Range { low, high }),
+            ]
+        }
+
+        fn segment(stages: usize) -> impl Strategy<Value = Segment> {
+            (
+                label(),
+                prop_oneof![
+                    finite().prop_map(|value| VolumeSpec::Fixed { value }),
+                    (finite(), finite()).prop_map(|(low, high)| VolumeSpec::Range { low, high }),
+                ],
+                proptest::collection::vec(rate(), stages - 1),
+                finite(),
+                finite(),
+            )
+                .prop_map(|(label, volume, rates, mean, cv)| Segment {
+                    label,
+                    spec: SegmentSpec {
+                        volume,
+                        rates,
+                        deal: DealSpec { mean, cv },
+                    },
+                })
+        }
+
+        fn lever(stages: usize) -> impl Strategy<Value = Lever> {
+            prop_oneof![
+                finite().prop_map(|frac| Lever::Volume { frac }),
+                finite().prop_map(|frac| Lever::Deal { frac }),
+                (1..stages, finite())
+                    .prop_map(|(stage, points)| Lever::RatePoints { stage, points }),
+                (1..stages, finite()).prop_map(|(stage, frac)| Lever::RateRelative { stage, frac }),
+            ]
+        }
+
+        fn scenario(stages: usize, segments: usize) -> impl Strategy<Value = Scenario> {
+            (
+                label(),
+                prop_oneof![Just(Scope::All), (0..segments).prop_map(Scope::Segment)],
+                proptest::collection::vec(lever(stages), 0..=4),
+                proptest::option::of(finite()),
+            )
+                .prop_map(|(label, scope, levers, cost)| Scenario {
+                    label,
+                    spec: ScenarioSpec {
+                        scope,
+                        levers,
+                        cost,
+                    },
+                })
+        }
+
+        fn document() -> impl Strategy<Value = Document> {
+            (
+                limits::MIN_STAGES..=limits::MAX_STAGES,
+                1..=limits::MAX_SEGMENTS,
+            )
+                .prop_flat_map(|(k, nseg)| {
+                    (
+                        proptest::collection::vec(label(), k),
+                        proptest::collection::vec(segment(k), nseg),
+                        proptest::collection::vec(scenario(k, nseg), 0..limits::MAX_SCENARIOS),
+                        (any::<u32>(), any::<u64>(), proptest::option::of(finite())),
+                        (
+                            proptest::sample::select(Currency::ALL.to_vec()),
+                            prop_oneof![Just(Period::Month), Just(Period::Quarter)],
+                            proptest::option::of(finite()),
+                            finite(),
+                            prop_oneof![
+                                Just(GoalLever::Volume),
+                                (1..k).prop_map(|stage| GoalLever::RatePoints { stage })
+                            ],
+                        ),
+                        proptest::option::of(proptest::sample::select(PresetId::ALL.to_vec())),
+                    )
+                        .prop_map(
+                            |(
+                                stages,
+                                segments,
+                                scenarios,
+                                (trials, seed, margin),
+                                (currency, period, target, prob, lever),
+                                preset,
+                            )| Document {
+                                v: FORMAT_VERSION,
+                                preset,
+                                stages,
+                                segments,
+                                scenarios,
+                                trials,
+                                seed,
+                                margin,
+                                currency,
+                                period,
+                                goal: Goal {
+                                    target,
+                                    prob,
+                                    lever,
+                                },
+                            },
+                        )
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+            /// decode ∘ encode = identity, bit for bit (f64 included).
+            #[test]
+            fn decode_encode_is_identity(d in document()) {
+                let text = encode(&d);
+                prop_assert_eq!(decode(&text), Ok(d));
+            }
+
+            /// Cut or damaged encodings are refused or read, never a panic.
+            #[test]
+            fn damaged_encodings_never_panic(d in document(), cut in any::<prop::sample::Index>(),
+                                             at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+                let mut bytes = encode(&d).into_bytes();
+                let _ = decode(&String::from_utf8_lossy(&bytes[..cut.index(bytes.len() + 1)]));
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+                let _ = decode(&String::from_utf8_lossy(&bytes));
+            }
+
+            /// Arbitrary text never panics.
+            #[test]
+            fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+                let _ = decode(&text);
+            }
+
+            /// JSON of the right shape with arbitrary values never panics, and
+            /// what decodes keeps the invariants the page indexes by.
+            #[test]
+            fn what_decodes_can_be_indexed(d in document(), k in 0usize..14, g in 0usize..8) {
+                let mut d = d;
+                d.stages.truncate(k);
+                d.segments.truncate(g);
+                if let Ok(back) = decode(&serde_json::to_string(&d).unwrap()) {
+                    let stages = back.stages();
+                    for seg in &back.segments {
+                        prop_assert_eq!(seg.spec.rates.len() + 1, stages);
+                    }
+                    let _ = back.expected_totals();
+                    let _ = back.plan();
+                }
+            }
+        }
+    }
+}

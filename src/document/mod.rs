@@ -1,0 +1,331 @@
+//! The page's document: everything a user set up, as ONE serialisable,
+//! versioned value — the funnel and its labels, the scenarios, trials and
+//! seed, money settings and the goal-seek inputs. It is what a link, a file
+//! or the autosave holds, and what the undo history records.
+//!
+//! The language is not in it: it is a view setting beside the document
+//! (switching it changes what is shown, starts no run and changes no link).
+//! The engine never sees labels: [`Document::model`] gives it numbers only.
+//!
+//! - `edit.rs`: every edit of the page as a plain function on the document;
+//! - `codec.rs`: the one fallible codec (JSON text), which checks every
+//!   invariant before a document is used.
+
+mod codec;
+mod edit;
+
+pub use codec::{decode, encode, DecodeError, MAX_ENCODED_BYTES};
+pub use edit::{CountsProblem, LeverKind};
+
+use funnelcast_engine::{
+    GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::format::{Currency, Lang};
+use crate::names::Label;
+
+/// The format version written by this build. Decoding refuses newer ones
+/// (with a message) rather than guessing.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The period the volume is counted in; the results are "per period".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Month,
+    Quarter,
+}
+
+/// The presets of the `preset` select, in display order; serialised as the
+/// option values of the page's test contract.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PresetId {
+    #[serde(rename = "classic5")]
+    Classic5,
+    #[serde(rename = "aida")]
+    Aida,
+    #[serde(rename = "b2b")]
+    B2b,
+    #[serde(rename = "b2c")]
+    B2c,
+    #[serde(rename = "ecommerce")]
+    Ecommerce,
+    #[serde(rename = "services")]
+    Services,
+    #[serde(rename = "case-b")]
+    CaseB,
+}
+
+impl PresetId {
+    pub const ALL: [PresetId; 7] = [
+        PresetId::Classic5,
+        PresetId::Aida,
+        PresetId::B2b,
+        PresetId::B2c,
+        PresetId::Ecommerce,
+        PresetId::Services,
+        PresetId::CaseB,
+    ];
+
+    /// The `preset` option value ("classic5", …, "case-b").
+    pub fn code(self) -> &'static str {
+        match self {
+            PresetId::Classic5 => "classic5",
+            PresetId::Aida => "aida",
+            PresetId::B2b => "b2b",
+            PresetId::B2c => "b2c",
+            PresetId::Ecommerce => "ecommerce",
+            PresetId::Services => "services",
+            PresetId::CaseB => "case-b",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PresetId> {
+        PresetId::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// One customer segment: its name and its numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub label: Label,
+    pub spec: SegmentSpec,
+}
+
+/// One what-if: its name and its levers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    pub label: Label,
+    pub spec: ScenarioSpec,
+}
+
+/// Goal seek: "what does it take for P(revenue ≥ target) ≥ prob?".
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    /// The revenue target per period; `None` until the user asks.
+    pub target: Option<f64>,
+    /// The probability as a fraction (0.9 = 90 %).
+    pub prob: f64,
+    /// The volume, or one stage's rate in points.
+    pub lever: GoalLever,
+}
+
+impl Default for Goal {
+    fn default() -> Self {
+        Goal {
+            target: None,
+            prob: 0.9,
+            lever: GoalLever::Volume,
+        }
+    }
+}
+
+/// The whole document. Invariants (checked by [`decode`], kept by every
+/// edit): 2–12 stages; 1–6 segments, each with one rate fewer than stages;
+/// at most 7 scenarios, whose scope and lever stages exist; a goal lever on
+/// an existing stage. Values in range are the engine's to check, beside
+/// their fields, like typed input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Format version ([`FORMAT_VERSION`] when written by this build).
+    pub v: u32,
+    /// The preset the funnel came from, until its stages are changed.
+    pub preset: Option<PresetId>,
+    /// Stage names, shared by every segment; stage 0 is the entry.
+    pub stages: Vec<Label>,
+    pub segments: Vec<Segment>,
+    /// Scenarios besides the baseline (scenario s ≥ 1 is `scenarios[s - 1]`).
+    pub scenarios: Vec<Scenario>,
+    pub trials: u32,
+    pub seed: u64,
+    /// Gross margin as a fraction; ROI is on margin when it is set.
+    pub margin: Option<f64>,
+    /// Picked from the language when a document is created, then the user's.
+    pub currency: Currency,
+    pub period: Period,
+    pub goal: Goal,
+}
+
+/// What a run of the engine needs from a document, and nothing else: two
+/// documents with the same `RunInputs` give the same results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInputs {
+    pub model: Model,
+    pub goal: Goal,
+}
+
+impl Document {
+    /// A document with no funnel yet, in `lang`'s currency; presets fill it.
+    pub fn empty(lang: Lang) -> Document {
+        Document {
+            v: FORMAT_VERSION,
+            preset: None,
+            stages: vec![],
+            segments: vec![],
+            scenarios: vec![],
+            trials: 20_000,
+            seed: 42,
+            margin: None,
+            currency: Currency::default_for(lang),
+            period: Period::Month,
+            goal: Goal::default(),
+        }
+    }
+
+    pub fn stages(&self) -> usize {
+        self.stages.len()
+    }
+
+    /// The engine's model: numbers only, no labels, no language.
+    pub fn model(&self) -> Model {
+        Model {
+            stages: self.stages.len(),
+            segments: self.segments.iter().map(|s| s.spec.clone()).collect(),
+            scenarios: self.scenarios.iter().map(|s| s.spec.clone()).collect(),
+            margin: self.margin,
+            trials: self.trials,
+            seed: self.seed,
+        }
+    }
+
+    /// What a run depends on (the model and the goal).
+    pub fn run_inputs(&self) -> RunInputs {
+        RunInputs {
+            model: self.model(),
+            goal: self.goal,
+        }
+    }
+
+    /// The engine's check of every value, as for typed input.
+    pub fn plan(&self) -> Result<Plan, Vec<ModelError>> {
+        self.model().validate()
+    }
+
+    /// The goal-seek lever in effect: a rate lever on a stage that is gone
+    /// runs (and shows) as the volume.
+    pub fn goal_lever(&self) -> GoalLever {
+        match self.goal.lever {
+            GoalLever::RatePoints { stage } if stage == 0 || stage >= self.stages() => {
+                GoalLever::Volume
+            }
+            l => l,
+        }
+    }
+
+    /// Expected count at every stage of segment `g`, from the engine's own
+    /// means of what it samples (a range volume's lognormal mean, a range
+    /// rate's fitted Beta mean): the numbers in the count boxes, the total
+    /// row and the funnel chart. `None` from an input the engine refuses on.
+    pub fn expected_counts(&self, g: usize) -> Vec<Option<f64>> {
+        self.segments
+            .get(g)
+            .map(|s| s.spec.expected_counts())
+            .unwrap_or_default()
+    }
+
+    /// Expected counts at every stage, summed over the segments; `None`
+    /// where a segment's count is unknown.
+    pub fn expected_totals(&self) -> Vec<Option<f64>> {
+        let mut t = vec![Some(0.0); self.stages()];
+        for g in 0..self.segments.len() {
+            for (a, c) in t.iter_mut().zip(self.expected_counts(g)) {
+                *a = match (*a, c) {
+                    (Some(a), Some(c)) => Some(a + c),
+                    _ => None,
+                };
+            }
+        }
+        t
+    }
+
+    /// The volume box's value: a fixed volume, or a range's mean.
+    pub fn volume_value(&self, g: usize) -> Option<f64> {
+        let v = self.segments.get(g)?.spec.volume;
+        match v {
+            VolumeSpec::Fixed { value } => Some(value),
+            VolumeSpec::Range { .. } => v.mean(),
+        }
+    }
+
+    pub fn scenario(&self, s: usize) -> Option<&Scenario> {
+        self.scenarios.get(s.checked_sub(1)?)
+    }
+
+    /// Names typed too long, as (field, limit) for the messages beside them.
+    pub fn name_problems(&self) -> Vec<crate::fields::FieldId> {
+        use crate::fields::FieldId;
+        let stages = self
+            .stages
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.too_long())
+            .map(|(i, _)| FieldId::StageName(i));
+        let segments = self
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.label.too_long())
+            .map(|(g, _)| FieldId::SegmentName(g));
+        let scenarios = self
+            .scenarios
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.label.too_long())
+            .map(|(j, _)| FieldId::ScenarioName(j + 1));
+        stages.chain(segments).chain(scenarios).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets::initial_doc;
+    use funnelcast_engine::RateSpec;
+
+    #[test]
+    fn the_model_has_no_labels_and_the_language_changes_nothing() {
+        let en = initial_doc(Lang::En);
+        let mut zh = initial_doc(Lang::Zh);
+        // Only the currency differs: it is picked when a document is created.
+        zh.currency = en.currency;
+        assert_eq!(en, zh, "labels are keys, the same in both languages");
+        assert_eq!(en.model().stages, 5);
+    }
+
+    /// The count boxes and the funnel use the engine's means: for a range
+    /// volume the lognormal's mean (above its median √(lo·hi)), for a range
+    /// rate the fitted Beta's mean (not the midpoint).
+    #[test]
+    fn expected_counts_are_the_engines_means_for_ranges() {
+        let mut d = initial_doc(Lang::En);
+        d.segments[0].spec.volume = VolumeSpec::Range {
+            low: 5_000.0,
+            high: 20_000.0,
+        };
+        d.segments[0].spec.rates[0] = RateSpec::Range {
+            low: 0.02,
+            high: 0.30,
+        };
+        let counts = d.expected_counts(0);
+        let plan = d.plan().unwrap();
+        let engine = plan.expected_counts(0);
+        assert_eq!(counts.len(), engine.len());
+        for (a, b) in counts.iter().zip(&engine) {
+            assert_eq!(a.unwrap(), *b);
+        }
+        let median = (5_000.0f64 * 20_000.0).sqrt();
+        assert!(counts[0].unwrap() > median * 1.05, "{counts:?}");
+        let rate = counts[1].unwrap() / counts[0].unwrap();
+        assert!((rate - 0.16).abs() > 0.01, "midpoint used: {rate}");
+        assert_eq!(d.expected_totals()[1], counts[1]);
+    }
+
+    #[test]
+    fn a_refused_input_leaves_the_counts_below_it_unknown() {
+        let mut d = initial_doc(Lang::En);
+        d.segments[0].spec.rates[1] = RateSpec::Fixed { value: 1.5 };
+        let c = d.expected_counts(0);
+        assert!(c[1].is_some() && c[2].is_none() && c[4].is_none(), "{c:?}");
+    }
+}

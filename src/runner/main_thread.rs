@@ -1,0 +1,202 @@
+//! The runner of today: jobs run on the page's own thread. In the browser a
+//! job's steps run in slices of about [`SLICE_MS`], one per timer callback, so
+//! a long run (a million trials of two segments takes seconds) never freezes
+//! the page: typing goes on, progress shows, and a cancel takes effect at
+//! the next slice. Natively (tests) a job runs at once inside `send`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{Job, Reply, Request, Runner};
+
+/// Long enough that timer overhead stays small, short enough that typing
+/// does not lag.
+#[cfg(target_arch = "wasm32")]
+pub const SLICE_MS: f64 = 30.0;
+
+#[derive(Default)]
+pub struct MainThreadRunner {
+    inner: Rc<RefCell<Inner>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    on_reply: Option<Rc<dyn Fn(Reply)>>,
+    #[cfg(target_arch = "wasm32")]
+    active: Option<sliced::Active>,
+}
+
+impl Runner for MainThreadRunner {
+    fn connect(&self, on_reply: Rc<dyn Fn(Reply)>) {
+        self.inner.borrow_mut().on_reply = Some(on_reply);
+    }
+
+    fn send(&self, request: Request) {
+        match request {
+            Request::Start(job) => self.start(job),
+            Request::Cancel(id) => self.cancel(id),
+        }
+    }
+}
+
+impl MainThreadRunner {
+    fn reply(inner: &Rc<RefCell<Inner>>, r: Reply) {
+        // Called with no borrow held: the page may send from its handler.
+        let sink = inner.borrow().on_reply.clone();
+        if let Some(f) = sink {
+            f(r);
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn start(&self, job: Job) {
+        let id = job.id;
+        let reply = match super::run_job(&job) {
+            Ok(output) => Reply::Done { id, output },
+            Err(error) => Reply::Failed { id, error },
+        };
+        Self::reply(&self.inner, reply);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn cancel(&self, _id: super::JobId) {
+        // Jobs finish inside `send` natively: nothing is ever in flight.
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn start(&self, job: Job) {
+        let id = job.id;
+        match job.model.validate() {
+            Err(errs) => {
+                let inner = self.inner.clone();
+                // Replies never come from inside `send`.
+                leptos::prelude::set_timeout(
+                    move || {
+                        Self::reply(
+                            &inner,
+                            Reply::Failed {
+                                id,
+                                error: super::RunError::Invalid(errs),
+                            },
+                        )
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+            Ok(plan) => {
+                self.inner.borrow_mut().active = Some(sliced::Active::new(job, plan));
+                sliced::schedule(self.inner.clone(), id);
+            }
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn cancel(&self, id: super::JobId) {
+        let mut inner = self.inner.borrow_mut();
+        if inner.active.as_ref().is_some_and(|a| a.id == id) {
+            inner.active = None;
+            super::timing::mark("funnelcast:sim:dropped");
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod sliced {
+    //! A job as steps: trials in slices, then the sensitivity, then the goal.
+    use super::*;
+    use crate::runner::{timing, GoalAsk, JobId, JobOutput};
+    use funnelcast_engine::{goal_seek_lever, sensitivity::sensitivity, Plan, Results, Simulation};
+
+    pub(super) struct Active {
+        pub id: JobId,
+        plan: Plan,
+        goal: Option<GoalAsk>,
+        step: Step,
+    }
+
+    enum Step {
+        Simulate(Box<Simulation>),
+        Sensitivity(Results),
+        Goal(Results),
+        /// Taken out while a step runs.
+        Busy,
+    }
+
+    impl Active {
+        pub fn new(job: Job, plan: Plan) -> Self {
+            let sim = Simulation::new(&plan);
+            Active {
+                id: job.id,
+                plan,
+                goal: job.goal,
+                step: Step::Simulate(Box::new(sim)),
+            }
+        }
+
+        /// Runs for about one slice; `Some` once the job is done.
+        fn slice(&mut self) -> (Option<Reply>, bool) {
+            let id = self.id;
+            match std::mem::replace(&mut self.step, Step::Busy) {
+                Step::Simulate(mut sim) => {
+                    let t0 = timing::now();
+                    while !sim.is_finished() && timing::now() - t0 < SLICE_MS {
+                        sim.step();
+                    }
+                    if sim.is_finished() {
+                        self.step = Step::Sensitivity(sim.summaries());
+                        (None, false)
+                    } else {
+                        let progress = Reply::Progress {
+                            id,
+                            trials_done: sim.trials_done(),
+                            trials: sim.trials(),
+                        };
+                        self.step = Step::Simulate(sim);
+                        (Some(progress), false)
+                    }
+                }
+                Step::Sensitivity(mut results) => {
+                    results.sensitivity = sensitivity(&self.plan);
+                    self.step = Step::Goal(results);
+                    (None, false)
+                }
+                Step::Goal(results) => {
+                    let goal = self
+                        .goal
+                        .map(|g| goal_seek_lever(&self.plan, g.lever, g.target, g.prob));
+                    let output = JobOutput { results, goal };
+                    (Some(Reply::Done { id, output }), true)
+                }
+                Step::Busy => (None, true),
+            }
+        }
+    }
+
+    /// The next slice of job `id`, after a timer (so the page paints and
+    /// handles input in between).
+    pub(super) fn schedule(inner: Rc<RefCell<Inner>>, id: JobId) {
+        leptos::prelude::set_timeout(
+            move || {
+                let (reply, finished) = {
+                    let mut st = inner.borrow_mut();
+                    let Some(active) = st.active.as_mut().filter(|a| a.id == id) else {
+                        // Cancelled, or replaced by a newer job.
+                        return;
+                    };
+                    let out = active.slice();
+                    if out.1 {
+                        st.active = None;
+                    }
+                    out
+                };
+                if let Some(r) = reply {
+                    MainThreadRunner::reply(&inner, r);
+                }
+                if !finished {
+                    schedule(inner, id);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+}
