@@ -45,6 +45,14 @@ if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
   cargo install --locked trunk --version "$TRUNK_VERSION"
 fi
 
+# --- leptosfmt: the formatter Leptos users run on view! macros (rustfmt
+# leaves macro bodies alone). Pinned so the check does not change under us.
+LEPTOSFMT_VERSION=0.1.33
+if ! leptosfmt --version 2>/dev/null | grep -q " $LEPTOSFMT_VERSION"; then
+  log "cargo install leptosfmt $LEPTOSFMT_VERSION (about 3-5 minutes on 2 cores)"
+  cargo install --locked leptosfmt --version "$LEPTOSFMT_VERSION"
+fi
+
 # --- wasm-bindgen-cli at exactly the Cargo.lock version.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION"; then

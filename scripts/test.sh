@@ -13,8 +13,9 @@ LOG=target/test-results.log
 mkdir -p target && : > "$LOG"
 t() { "$@" 2>&1 | tee -a "$LOG"; }
 
-step "format"
+step "format (rustfmt, and leptosfmt for view! macros)"
 cargo fmt --all -- --check
+leptosfmt --check src tests >/dev/null || { leptosfmt --check src tests | grep -v '^✅'; exit 1; }
 
 step "clippy (native and wasm32)"
 cargo clippy --workspace --all-targets --offline -- -D warnings

@@ -137,34 +137,60 @@ fn Header() -> impl IntoView {
         <header class="top">
             <div class="brand">
                 <span class="logo" aria-hidden="true">
-                    <svg viewBox="0 0 32 32" width="32" height="32"><path d="M3 5h26l-9 11v9l-8 3V16z" fill="currentColor"/></svg>
+                    <svg viewBox="0 0 32 32" width="32" height="32">
+                        <path d="M3 5h26l-9 11v9l-8 3V16z" fill="currentColor" />
+                    </svg>
                 </span>
                 <div>
-                    <h1>{t!(i18n, app_title)}" "<span class="sub">{t!(i18n, app_subtitle)}</span></h1>
+                    <h1>
+                        {t!(i18n, app_title)}" "<span class="sub">{t!(i18n, app_subtitle)}</span>
+                    </h1>
                     <p class="tagline">{t!(i18n, tagline)}</p>
                 </div>
             </div>
             <div class="top-tools">
                 <label class="lbl">{t!(i18n, preset)}</label>
-                <select data-testid="preset" aria-label=move || t_string!(i18n, preset).to_string()
+                <select
+                    data-testid="preset"
+                    aria-label=move || t_string!(i18n, preset).to_string()
                     prop:value=move || state.with_doc(|d| d.preset.map_or("custom", PresetId::code))
                     on:change=move |ev| {
                         if let Some(id) = PresetId::from_code(&event_target_value(&ev)) {
                             let lang = state.lang.get_untracked();
                             state.edit(|d| *d = presets::apply_preset(d, id, lang));
                         }
-                    }>
-                    <option value="custom" disabled=true selected=move || state.with_doc(|d| d.preset.is_none())>{t!(i18n, preset_custom)}</option>
-                    {PresetId::ALL.into_iter().map(|id| {
-                        view! {
-                            <option value=id.code() selected=move || state.with_doc(|d| d.preset == Some(id))>
-                                {move || preset_label(i18n, id)}
-                            </option>
-                        }
-                    }).collect_view()}
+                    }
+                >
+                    <option
+                        value="custom"
+                        disabled=true
+                        selected=move || state.with_doc(|d| d.preset.is_none())
+                    >
+                        {t!(i18n, preset_custom)}
+                    </option>
+                    {PresetId::ALL
+                        .into_iter()
+                        .map(|id| {
+                            view! {
+                                <option
+                                    value=id.code()
+                                    selected=move || state.with_doc(|d| d.preset == Some(id))
+                                >
+                                    {move || preset_label(i18n, id)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
-                <button class="btn lang" data-testid="lang" data-lang=move || state.lang.get().code() on:click=switch
-                    title="中文 / English">{t!(i18n, lang_switch)}</button>
+                <button
+                    class="btn lang"
+                    data-testid="lang"
+                    data-lang=move || state.lang.get().code()
+                    on:click=switch
+                    title="中文 / English"
+                >
+                    {t!(i18n, lang_switch)}
+                </button>
             </div>
         </header>
     }
@@ -192,41 +218,94 @@ fn Settings() -> impl IntoView {
             <h2 id="set-h">{t!(i18n, settings)}</h2>
             <div class="settings-grid">
                 <label class="lbl">{t!(i18n, trials)}</label>
-                <NumInput field=Field::Trials label=Signal::derive(move || t_string!(i18n, trials).to_string()) value=Signal::derive(move || state.with_doc(|d| d.trials as f64))
+                <NumInput
+                    field=Field::Trials
+                    label=Signal::derive(move || t_string!(i18n, trials).to_string())
+                    value=Signal::derive(move || state.with_doc(|d| d.trials as f64))
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))
+                />
                 <label class="lbl">{t!(i18n, seed)}</label>
-                <NumInput field=Field::Seed label=Signal::derive(move || t_string!(i18n, seed).to_string()) value=Signal::derive(move || state.with_doc(|d| d.seed as f64))
+                <NumInput
+                    field=Field::Seed
+                    label=Signal::derive(move || t_string!(i18n, seed).to_string())
+                    value=Signal::derive(move || state.with_doc(|d| d.seed as f64))
                     // Seeds up to 2^53 survive the round trip through a number box.
                     check=whole_in(0.0, 9_007_199_254_740_991.0)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
+                />
                 <label class="lbl">{t!(i18n, currency)}</label>
-                <select data-testid="currency" aria-label=move || t_string!(i18n, currency).to_string()
+                <select
+                    data-testid="currency"
+                    aria-label=move || t_string!(i18n, currency).to_string()
                     prop:value=move || state.with_doc(|d| d.currency.code())
                     on:change=move |ev| {
                         if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
                             state.edit(|d| d.currency = c);
                         }
-                    }>
-                    {Currency::ALL.into_iter().map(|c| view! {
-                        <option value=c.code() selected=move || state.with_doc(|d| d.currency == c)>{format!("{} {}", c.symbol(), c.code())}</option>
-                    }).collect_view()}
+                    }
+                >
+                    {Currency::ALL
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <option
+                                    value=c.code()
+                                    selected=move || state.with_doc(|d| d.currency == c)
+                                >
+                                    {format!("{} {}", c.symbol(), c.code())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
                 <label class="lbl">{t!(i18n, period)}</label>
-                <select data-testid="period" aria-label=move || t_string!(i18n, period).to_string()
-                    prop:value=move || if state.with_doc(|d| d.period) == Period::Quarter { "quarter" } else { "month" }
+                <select
+                    data-testid="period"
+                    aria-label=move || t_string!(i18n, period).to_string()
+                    prop:value=move || {
+                        if state.with_doc(|d| d.period) == Period::Quarter {
+                            "quarter"
+                        } else {
+                            "month"
+                        }
+                    }
                     on:change=move |ev| {
-                        let p = if event_target_value(&ev) == "quarter" { Period::Quarter } else { Period::Month };
+                        let p = if event_target_value(&ev) == "quarter" {
+                            Period::Quarter
+                        } else {
+                            Period::Month
+                        };
                         state.edit(|d| d.period = p);
-                    }>
-                    <option value="month" selected=move || state.with_doc(|d| d.period == Period::Month)>{t!(i18n, period_month)}</option>
-                    <option value="quarter" selected=move || state.with_doc(|d| d.period == Period::Quarter)>{t!(i18n, period_quarter)}</option>
+                    }
+                >
+                    <option
+                        value="month"
+                        selected=move || state.with_doc(|d| d.period == Period::Month)
+                    >
+                        {t!(i18n, period_month)}
+                    </option>
+                    <option
+                        value="quarter"
+                        selected=move || state.with_doc(|d| d.period == Period::Quarter)
+                    >
+                        {t!(i18n, period_quarter)}
+                    </option>
                 </select>
                 <label class="lbl">{t!(i18n, margin)}</label>
-                <NumInput field=Field::Margin kind=NumKind::Percent optional=true class="short"
+                <NumInput
+                    field=Field::Margin
+                    kind=NumKind::Percent
+                    optional=true
+                    class="short"
                     label=Signal::derive(move || t_string!(i18n, margin).to_string())
-                    value=Signal::derive(move || state.with_doc(|d| d.margin.map(|m| m * 100.0).unwrap_or(f64::NAN)))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.margin = (!v.is_nan()).then_some(v / 100.0)))/>
+                    value=Signal::derive(move || {
+                        state.with_doc(|d| d.margin.map(|m| m * 100.0).unwrap_or(f64::NAN))
+                    })
+                    on_value=Callback::new(move |v: f64| {
+                        state.edit(|d| d.margin = (!v.is_nan()).then_some(v / 100.0))
+                    })
+                />
             </div>
             <p class="fine">{t!(i18n, trials_note)}</p>
         </section>

@@ -51,20 +51,32 @@ pub fn Charts() -> impl IntoView {
             <div class="chart-title">
                 <h2 id="rev-chart-h">
                     {move || t_string!(i18n, chart_revenue, period = period()).to_string()}" "
-                    <Hint text=Signal::derive(move || format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))) />
+                    <Hint text=Signal::derive(move || {
+                        format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))
+                    }) />
                 </h2>
             </div>
             <Legend />
             <RevenueChart />
         </section>
-        <Show when=move || state.with_shown(|s| s.is_some_and(|s| s.out.results.scenarios.len() > 1))>
+        <Show when=move || {
+            state.with_shown(|s| s.is_some_and(|s| s.out.results.scenarios.len() > 1))
+        }>
             <section class="card" aria-labelledby="up-chart-h">
-                <h2 id="up-chart-h">{t!(i18n, chart_uplift)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) /></h2>
+                <h2 id="up-chart-h">
+                    {t!(i18n, chart_uplift)}" "
+                    <Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) />
+                </h2>
                 <UpliftChart />
             </section>
         </Show>
         <section class="card" aria-labelledby="tornado-h">
-            <h2 id="tornado-h">{t!(i18n, chart_tornado)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_bottleneck).to_string()) /></h2>
+            <h2 id="tornado-h">
+                {t!(i18n, chart_tornado)}" "
+                <Hint text=Signal::derive(move || {
+                    t_string!(i18n, explain_bottleneck).to_string()
+                }) />
+            </h2>
             <Tornado />
         </section>
     }
@@ -87,17 +99,23 @@ fn Legend() -> impl IntoView {
     let i18n = use_i18n();
     move || {
         let lang = state.lang.get();
-        state.with_shown(|shown| {
-            shown.map(|shown| {
-                (0..shown.out.results.scenarios.len())
-                    .map(|s| {
-                        let name = scenario_name(i18n, &shown.doc, s, lang);
-                        view! { <span style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</span> }
-                    })
-                    .collect_view()
+        state
+            .with_shown(|shown| {
+                shown.map(|shown| {
+                    (0..shown.out.results.scenarios.len())
+                        .map(|s| {
+                            let name = scenario_name(i18n, &shown.doc, s, lang);
+                            view! {
+                                <span style=format!("--sc:{}", colour(s))>
+                                    <span class="swatch"></span>
+                                    {name}
+                                </span>
+                            }
+                        })
+                        .collect_view()
+                })
             })
-        })
-        .map(|items| view! { <div class="legend">{items}</div> })
+            .map(|items| view! { <div class="legend">{items}</div> })
     }
 }
 
@@ -135,41 +153,88 @@ fn FunnelChart() -> impl IntoView {
                 let c = counts[i];
                 let mid_y = b.y + b.h / 2.0;
                 let conv_label = conv.get(i).and_then(|cv| {
-                    cv.rate.map(|r| format!("↓ {} · {} {}", format_percent(r, lang, 1), drop, format_percent(1.0 - r, lang, 1)))
+                    cv.rate.map(|r| {
+                        format!(
+                            "↓ {} · {} {}",
+                            format_percent(r, lang, 1),
+                            drop,
+                            format_percent(1.0 - r, lang, 1)
+                        )
+                    })
                 });
                 let title = format!("{name}: {}", format_count(c, lang));
                 view! {
                     <g>
-                        <text x=fmt_svg(label_w - 10.0) y=fmt_svg(mid_y + 4.0) text-anchor="end" class="stage-name">{name}</text>
+                        <text
+                            x=fmt_svg(label_w - 10.0)
+                            y=fmt_svg(mid_y + 4.0)
+                            text-anchor="end"
+                            class="stage-name"
+                        >
+                            {name}
+                        </text>
                         <g transform=format!("translate({},0)", fmt_svg(label_w))>
                             <path d=b.path.clone() fill="#0072B2" fill-opacity="0.12"></path>
-                            <rect x=fmt_svg(b.x) y=fmt_svg(b.y) width=fmt_svg(b.w) height=fmt_svg(b.h) rx="4" fill="#0072B2"
-                                fill-opacity=fmt_svg(1.0 - 0.12 * i as f64)>
+                            <rect
+                                x=fmt_svg(b.x)
+                                y=fmt_svg(b.y)
+                                width=fmt_svg(b.w)
+                                height=fmt_svg(b.h)
+                                rx="4"
+                                fill="#0072B2"
+                                fill-opacity=fmt_svg(1.0 - 0.12 * i as f64)
+                            >
                                 <title>{title}</title>
                             </rect>
                             {if b.w >= 64.0 {
                                 view! {
-                                    <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(mid_y + 4.5) text-anchor="middle" class="bar-in">
+                                    <text
+                                        x=fmt_svg(plot_w / 2.0)
+                                        y=fmt_svg(mid_y + 4.5)
+                                        text-anchor="middle"
+                                        class="bar-in"
+                                    >
                                         {format_count(c, lang)}
                                     </text>
-                                }.into_any()
+                                }
+                                    .into_any()
                             } else {
                                 view! {
-                                    <text x=fmt_svg(b.x + b.w + 8.0) y=fmt_svg(mid_y + 4.5) class="bar-out">
+                                    <text
+                                        x=fmt_svg(b.x + b.w + 8.0)
+                                        y=fmt_svg(mid_y + 4.5)
+                                        class="bar-out"
+                                    >
                                         {format_count(c, lang)}
                                     </text>
-                                }.into_any()
+                                }
+                                    .into_any()
                             }}
-                            {conv_label.map(|l| view! {
-                                <text x=fmt_svg(plot_w / 2.0) y=fmt_svg(b.y + b.h + gap / 2.0 + 4.0) text-anchor="middle" class="conv">{l}</text>
-                            })}
+                            {conv_label
+                                .map(|l| {
+                                    view! {
+                                        <text
+                                            x=fmt_svg(plot_w / 2.0)
+                                            y=fmt_svg(b.y + b.h + gap / 2.0 + 4.0)
+                                            text-anchor="middle"
+                                            class="conv"
+                                        >
+                                            {l}
+                                        </text>
+                                    }
+                                })}
                         </g>
                     </g>
                 }
             })
             .collect_view();
         view! {
-            <svg class="chart funnel-chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="funnel-chart">
+            <svg
+                class="chart funnel-chart"
+                viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                role="img"
+                data-testid="funnel-chart"
+            >
                 {shapes}
             </svg>
         }
@@ -182,13 +247,27 @@ fn x_axis(x: &LinearScale, y: f64, ticks: &[f64], fmt: impl Fn(f64) -> String) -
     view! {
         <g class="axis">
             <line x1=fmt_svg(lo) x2=fmt_svg(hi) y1=fmt_svg(y) y2=fmt_svg(y)></line>
-            {ticks.iter().filter(|t| { let px = x.map(**t); px >= lo - 0.5 && px <= hi + 0.5 }).map(|t| {
-                let px = x.map(*t);
-                view! {
-                    <line x1=fmt_svg(px) x2=fmt_svg(px) y1=fmt_svg(y) y2=fmt_svg(y + 4.0)></line>
-                    <text x=fmt_svg(px) y=fmt_svg(y + 16.0) text-anchor="middle">{fmt(*t)}</text>
-                }
-            }).collect_view()}
+            {ticks
+                .iter()
+                .filter(|t| {
+                    let px = x.map(**t);
+                    px >= lo - 0.5 && px <= hi + 0.5
+                })
+                .map(|t| {
+                    let px = x.map(*t);
+                    view! {
+                        <line
+                            x1=fmt_svg(px)
+                            x2=fmt_svg(px)
+                            y1=fmt_svg(y)
+                            y2=fmt_svg(y + 4.0)
+                        ></line>
+                        <text x=fmt_svg(px) y=fmt_svg(y + 16.0) text-anchor="middle">
+                            {fmt(*t)}
+                        </text>
+                    }
+                })
+                .collect_view()}
         </g>
     }
 }
@@ -237,13 +316,19 @@ fn overlay(
     let y = LinearScale::new(0.0, if ymax > 0.0 { ymax } else { 1.0 }, top + plot_h, top);
     let band_top = top + plot_h + 28.0;
     let h = band_top + 14.0 * series.len() as f64 + 6.0;
-    let areas = series.iter().zip(&bins).map(|(s, b)| {
-        let c = colour(s.s);
-        view! {
-            <path d=b.area_path(&x, &y) fill=c fill-opacity="0.10"></path>
-            <path d=b.step_path(&x, &y) fill="none" stroke=c stroke-width="2"><title>{s.name.clone()}</title></path>
-        }
-    }).collect_view();
+    let areas = series
+        .iter()
+        .zip(&bins)
+        .map(|(s, b)| {
+            let c = colour(s.s);
+            view! {
+                <path d=b.area_path(&x, &y) fill=c fill-opacity="0.10"></path>
+                <path d=b.step_path(&x, &y) fill="none" stroke=c stroke-width="2">
+                    <title>{s.name.clone()}</title>
+                </path>
+            }
+        })
+        .collect_view();
     let bands = series.iter().enumerate().map(|(k, s)| {
         let c = colour(s.s);
         let (bx, bw) = chart::band(s.p5, s.p95, &x);
@@ -253,28 +338,66 @@ fn overlay(
         view! {
             <g>
                 <title>{tip}</title>
-                <rect x=fmt_svg(bx) y=fmt_svg(yy - 3.0) width=fmt_svg(bw) height="6" rx="3" fill=c fill-opacity="0.55"></rect>
+                <rect
+                    x=fmt_svg(bx)
+                    y=fmt_svg(yy - 3.0)
+                    width=fmt_svg(bw)
+                    height="6"
+                    rx="3"
+                    fill=c
+                    fill-opacity="0.55"
+                ></rect>
                 <rect x=fmt_svg(px - 1.5) y=fmt_svg(yy - 6.0) width="3" height="12" fill=c></rect>
             </g>
         }
     }).collect_view();
     let zero = (zero_line && lo < 0.0 && hi > 0.0).then(|| {
         let zx = x.map(0.0);
-        view! { <line x1=fmt_svg(zx) x2=fmt_svg(zx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke="#17202b" stroke-dasharray="4 3"></line> }
+        view! {
+            <line
+                x1=fmt_svg(zx)
+                x2=fmt_svg(zx)
+                y1=fmt_svg(top)
+                y2=fmt_svg(top + plot_h)
+                stroke="#17202b"
+                stroke-dasharray="4 3"
+            ></line>
+        }
     });
     // The baseline's mean, marked across the plot.
-    let base_mark = (!zero_line).then(|| series.first().map(|s| {
-        let bx = x.clamp(s.p50);
-        view! { <line x1=fmt_svg(bx) x2=fmt_svg(bx) y1=fmt_svg(top) y2=fmt_svg(top + plot_h) stroke=colour(0) stroke-dasharray="3 3" stroke-opacity="0.8"></line> }
-    })).flatten();
+    let base_mark = (!zero_line)
+        .then(|| {
+            series.first().map(|s| {
+                let bx = x.clamp(s.p50);
+                view! {
+                    <line
+                        x1=fmt_svg(bx)
+                        x2=fmt_svg(bx)
+                        y1=fmt_svg(top)
+                        y2=fmt_svg(top + plot_h)
+                        stroke=colour(0)
+                        stroke-dasharray="3 3"
+                        stroke-opacity="0.8"
+                    ></line>
+                }
+            })
+        })
+        .flatten();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid=testid>
+        <svg
+            class="chart"
+            viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+            role="img"
+            data-testid=testid
+        >
             {areas}
             {zero}
             {base_mark}
             {x_axis(&x, top + plot_h, &ticks, fmt)}
             {bands}
-            <text x=fmt_svg(l - 6.0) y=fmt_svg(band_top + 4.0) text-anchor="end" class="band-lbl">"P5–P95"</text>
+            <text x=fmt_svg(l - 6.0) y=fmt_svg(band_top + 4.0) text-anchor="end" class="band-lbl">
+                "P5–P95"
+            </text>
         </svg>
     }
     .into_any()
@@ -389,13 +512,35 @@ fn Tornado() -> impl IntoView {
                     let text = label(&bar.input);
                     let value = money(bar.gain, cur, lang);
                     view! {
-                        <g data-testid=format!("tornado-bar-{n}") data-lever=lever_id(&bar.input) data-value=raw(bar.gain)
-                            class:bottleneck=is_bottleneck>
+                        <g
+                            data-testid=format!("tornado-bar-{n}")
+                            data-lever=lever_id(&bar.input)
+                            data-value=raw(bar.gain)
+                            class:bottleneck=is_bottleneck
+                        >
                             <title>{format!("{text}: +{value}")}</title>
-                            <text x=fmt_svg(label_w - 8.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0) text-anchor="end"
-                                font-weight=if is_bottleneck { "700" } else { "400" }>{text.clone()}</text>
-                            <rect x=fmt_svg(label_w + b.x) y=fmt_svg(b.y) width=fmt_svg(b.w.max(1.0)) height=fmt_svg(b.h) rx="3" fill=fill></rect>
-                            <text x=fmt_svg(label_w + b.x + b.w + 6.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0)>{format!("+{value}")}</text>
+                            <text
+                                x=fmt_svg(label_w - 8.0)
+                                y=fmt_svg(b.y + bar_h / 2.0 + 4.0)
+                                text-anchor="end"
+                                font-weight=if is_bottleneck { "700" } else { "400" }
+                            >
+                                {text.clone()}
+                            </text>
+                            <rect
+                                x=fmt_svg(label_w + b.x)
+                                y=fmt_svg(b.y)
+                                width=fmt_svg(b.w.max(1.0))
+                                height=fmt_svg(b.h)
+                                rx="3"
+                                fill=fill
+                            ></rect>
+                            <text
+                                x=fmt_svg(label_w + b.x + b.w + 6.0)
+                                y=fmt_svg(b.y + bar_h / 2.0 + 4.0)
+                            >
+                                {format!("+{value}")}
+                            </text>
                         </g>
                     }
                 }).collect_view();
@@ -421,24 +566,71 @@ fn Tornado() -> impl IntoView {
                         view! {
                             <g>
                                 <title>{tip}</title>
-                                <text x=fmt_svg(label_w - 8.0) y=fmt_svg(b.y + bar_h / 2.0 + 4.0) text-anchor="end">{text}</text>
-                                <rect x=fmt_svg(label_w + b.low_x) y=fmt_svg(b.y) width=fmt_svg(b.low_w) height=fmt_svg(b.h) fill="#D55E00" fill-opacity="0.8"></rect>
-                                <rect x=fmt_svg(label_w + b.high_x) y=fmt_svg(b.y) width=fmt_svg(b.high_w) height=fmt_svg(b.h) fill="#009E73" fill-opacity="0.8"></rect>
+                                <text
+                                    x=fmt_svg(label_w - 8.0)
+                                    y=fmt_svg(b.y + bar_h / 2.0 + 4.0)
+                                    text-anchor="end"
+                                >
+                                    {text}
+                                </text>
+                                <rect
+                                    x=fmt_svg(label_w + b.low_x)
+                                    y=fmt_svg(b.y)
+                                    width=fmt_svg(b.low_w)
+                                    height=fmt_svg(b.h)
+                                    fill="#D55E00"
+                                    fill-opacity="0.8"
+                                ></rect>
+                                <rect
+                                    x=fmt_svg(label_w + b.high_x)
+                                    y=fmt_svg(b.y)
+                                    width=fmt_svg(b.high_w)
+                                    height=fmt_svg(b.h)
+                                    fill="#009E73"
+                                    fill-opacity="0.8"
+                                ></rect>
                             </g>
                         }
                     }).collect_view();
                     view! {
                         <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
                         <div class="legend">
-                            <span style="--sc:#D55E00"><span class="swatch"></span>"P10"</span>
-                            <span style="--sc:#009E73"><span class="swatch"></span>"P90"</span>
+                            <span style="--sc:#D55E00">
+                                <span class="swatch"></span>
+                                "P10"
+                            </span>
+                            <span style="--sc:#009E73">
+                                <span class="swatch"></span>
+                                "P90"
+                            </span>
                         </div>
-                        <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="swing-chart">{rows}</svg>
+                        <svg
+                            class="chart"
+                            viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                            role="img"
+                            data-testid="swing-chart"
+                        >
+                            {rows}
+                        </svg>
                     }
                 });
                 view! {
-                    {bottleneck.map(|b| view! { <p class="bottleneck" data-testid="bottleneck">{t_string!(i18n, bottleneck, stage = b).to_string()}</p> })}
-                    <svg class="chart" viewBox=format!("0 0 {} {}", cw, fmt_svg(h)) role="img" data-testid="tornado-chart">{rows}</svg>
+                    {bottleneck
+                        .map(|b| {
+                            view! {
+                                <p class="bottleneck" data-testid="bottleneck">
+                                    {t_string!(i18n, bottleneck, stage = b).to_string()}
+                                </p>
+                            }
+                        })}
+                    <svg
+                        class="chart"
+                        viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                        role="img"
+                        data-testid="tornado-chart"
+                    >
+                        {rows}
+                    </svg>
                     {swings}
                 }
             })

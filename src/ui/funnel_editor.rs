@@ -22,12 +22,23 @@ pub fn StagesEditor() -> impl IntoView {
         <section class="card" aria-labelledby="stages-h">
             <div class="card-head">
                 <h2 id="stages-h">{t!(i18n, stages)}</h2>
-                <button class="btn small" data-testid="add-stage"
+                <button
+                    class="btn small"
+                    data-testid="add-stage"
                     on:click=move |_| {
-                        let name = format!("{} {}", t_string!(i18n, stage), count.get_untracked() + 1);
-                        state.edit(|d| { d.add_stage(Label::Text(name)); });
+                        let name = format!(
+                            "{} {}",
+                            t_string!(i18n, stage),
+                            count.get_untracked() + 1,
+                        );
+                        state
+                            .edit(|d| {
+                                d.add_stage(Label::Text(name));
+                            });
                     }
-                >{t!(i18n, add_stage)}</button>
+                >
+                    {t!(i18n, add_stage)}
+                </button>
             </div>
             <ol class="stage-list">
                 // Keyed rows: adding or removing a stage builds or drops one
@@ -52,7 +63,11 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
     view! {
         <li class="stage-row">
             <span class="stage-no">{i + 1}</span>
-            <input type="text" class="name" data-testid=FieldId::StageName(i).testid() maxlength="60"
+            <input
+                type="text"
+                class="name"
+                data-testid=FieldId::StageName(i).testid()
+                maxlength="60"
                 aria-label=move || t_string!(i18n, stage).to_string()
                 prop:value=name
                 on:input=move |ev| {
@@ -62,13 +77,46 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
             />
             <FieldError field=FieldId::StageName(i) />
             <span class="row-tools">
-                <button class="icon" title=move || t_string!(i18n, move_up).to_string() disabled=i == 0
-                    on:click=move |_| state.edit(|d| { d.move_stage_down(i - 1); })>"↑"</button>
-                <button class="icon" title=move || t_string!(i18n, move_down).to_string() disabled=move || i == last()
-                    on:click=move |_| state.edit(|d| { d.move_stage_down(i); })>"↓"</button>
-                <button class="icon danger" data-testid=format!("remove-stage-{i}")
-                    title=move || t_string!(i18n, remove).to_string() disabled=move || last() < 2
-                    on:click=move |_| state.edit(|d| { d.remove_stage(i); })>"×"</button>
+                <button
+                    class="icon"
+                    title=move || t_string!(i18n, move_up).to_string()
+                    disabled=i == 0
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                d.move_stage_down(i - 1);
+                            })
+                    }
+                >
+                    "↑"
+                </button>
+                <button
+                    class="icon"
+                    title=move || t_string!(i18n, move_down).to_string()
+                    disabled=move || i == last()
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                d.move_stage_down(i);
+                            })
+                    }
+                >
+                    "↓"
+                </button>
+                <button
+                    class="icon danger"
+                    data-testid=format!("remove-stage-{i}")
+                    title=move || t_string!(i18n, remove).to_string()
+                    disabled=move || last() < 2
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                d.remove_stage(i);
+                            })
+                    }
+                >
+                    "×"
+                </button>
             </span>
         </li>
     }
@@ -85,12 +133,23 @@ pub fn SegmentsEditor() -> impl IntoView {
         <section class="card" aria-labelledby="funnel-h">
             <div class="card-head">
                 <h2 id="funnel-h">{t!(i18n, funnel)}</h2>
-                <button class="btn small" data-testid="add-segment"
+                <button
+                    class="btn small"
+                    data-testid="add-segment"
                     on:click=move |_| {
-                        let name = format!("{} {}", t_string!(i18n, segment), segs.get_untracked() + 1);
-                        state.edit(|d| { d.add_segment(Label::Text(name)); });
+                        let name = format!(
+                            "{} {}",
+                            t_string!(i18n, segment),
+                            segs.get_untracked() + 1,
+                        );
+                        state
+                            .edit(|d| {
+                                d.add_segment(Label::Text(name));
+                            });
                     }
-                >{t!(i18n, add_segment)}</button>
+                >
+                    {t!(i18n, add_segment)}
+                </button>
             </div>
             <p class="note">{t!(i18n, cohort_note)}</p>
             <For each=move || 0..segs.get() key=|g| *g let:g>
@@ -113,10 +172,27 @@ fn TotalRow() -> impl IntoView {
             <span class="total-counts">
                 {move || {
                     let lang = state.lang.get();
-                    state.with_doc(|d| d.expected_totals().into_iter().zip(&d.stages).map(|(c, n)| {
-                        let c = c.map_or_else(|| "—".to_string(), |c| format_count(c, lang));
-                        view! { <span class="chip"><small>{n.text(lang)}</small>" "{c}</span> }
-                    }).collect_view())
+                    state
+                        .with_doc(|d| {
+                            d.expected_totals()
+                                .into_iter()
+                                .zip(&d.stages)
+                                .map(|(c, n)| {
+                                    let c = c
+                                        .map_or_else(
+                                            || "—".to_string(),
+                                            |c| format_count(c, lang),
+                                        );
+                                    view! {
+                                        <span class="chip">
+                                            <small>{n.text(lang)}</small>
+                                            " "
+                                            {c}
+                                        </span>
+                                    }
+                                })
+                                .collect_view()
+                        })
                 }}
             </span>
         </div>
@@ -177,46 +253,105 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
         <div class="segment" data-segment=g>
             <Show when=move || many.get()>
                 <div class="segment-head">
-                    <input type="text" class="name seg-name" data-testid=FieldId::SegmentName(g).testid() maxlength="60"
+                    <input
+                        type="text"
+                        class="name seg-name"
+                        data-testid=FieldId::SegmentName(g).testid()
+                        maxlength="60"
                         aria-label=move || t_string!(i18n, segment).to_string()
                         prop:value=seg_name
-                        on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_segment(g, v)); } />
-                    <button class="icon danger" data-testid=format!("remove-segment-{g}")
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            state.edit(|d| d.rename_segment(g, v));
+                        }
+                    />
+                    <button
+                        class="icon danger"
+                        data-testid=format!("remove-segment-{g}")
                         title=move || t_string!(i18n, remove).to_string()
-                        on:click=move |_| state.edit(|d| { d.remove_segment(g); })>"×"</button>
+                        on:click=move |_| {
+                            state
+                                .edit(|d| {
+                                    d.remove_segment(g);
+                                })
+                        }
+                    >
+                        "×"
+                    </button>
                 </div>
                 <FieldError field=FieldId::SegmentName(g) />
             </Show>
             <div class="grid-row volume-row">
-                <label class="lbl">{move || t_string!(i18n, volume, period = period()).to_string()}</label>
+                <label class="lbl">
+                    {move || t_string!(i18n, volume, period = period()).to_string()}
+                </label>
                 <div class="inputs">
-                    <Show when=move || !is_range() fallback=move || view! {
-                        <NumInput field=Field::VolumeLow(g) value=vol_low
-                            label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_low)]))
-                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume_end(g, false, v)))/>
-                        <span class="to">{t!(i18n, range_to)}</span>
-                        <NumInput field=Field::VolumeHigh(g) value=vol_high
-                            label=Signal::derive(move || named(&[&volume_word(), t_string!(i18n, a11y_high)]))
-                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume_end(g, true, v)))/>
-                    }>
-                        <NumInput field=Field::Volume(g) value=vol_fixed
+                    <Show
+                        when=move || !is_range()
+                        fallback=move || {
+                            view! {
+                                <NumInput
+                                    field=Field::VolumeLow(g)
+                                    value=vol_low
+                                    label=Signal::derive(move || named(
+                                        &[&volume_word(), t_string!(i18n, a11y_low)],
+                                    ))
+                                    on_value=Callback::new(move |v| {
+                                        state.edit(|d| d.set_volume_end(g, false, v))
+                                    })
+                                />
+                                <span class="to">{t!(i18n, range_to)}</span>
+                                <NumInput
+                                    field=Field::VolumeHigh(g)
+                                    value=vol_high
+                                    label=Signal::derive(move || named(
+                                        &[&volume_word(), t_string!(i18n, a11y_high)],
+                                    ))
+                                    on_value=Callback::new(move |v| {
+                                        state.edit(|d| d.set_volume_end(g, true, v))
+                                    })
+                                />
+                            }
+                        }
+                    >
+                        <NumInput
+                            field=Field::Volume(g)
+                            value=vol_fixed
                             label=Signal::derive(move || named(&[&volume_word()]))
-                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume(g, v)))/>
+                            on_value=Callback::new(move |v| state.edit(|d| d.set_volume(g, v)))
+                        />
                     </Show>
-                    <select data-testid=format!("volume-mode-{g}")
+                    <select
+                        data-testid=format!("volume-mode-{g}")
                         aria-label=move || named(&[&volume_word(), t_string!(i18n, a11y_mode)])
-                        on:change=move |ev| { let m = event_target_value(&ev); state.edit(|d| d.set_volume_mode(g, &m)); }
-                        prop:value=move || if is_range() { "range" } else { "fixed" }>
-                        <option value="fixed" selected=move || !is_range()>{t!(i18n, mode_fixed)}</option>
-                        <option value="range" selected=is_range>{t!(i18n, mode_range)}</option>
+                        on:change=move |ev| {
+                            let m = event_target_value(&ev);
+                            state.edit(|d| d.set_volume_mode(g, &m));
+                        }
+                        prop:value=move || if is_range() { "range" } else { "fixed" }
+                    >
+                        <option value="fixed" selected=move || !is_range()>
+                            {t!(i18n, mode_fixed)}
+                        </option>
+                        <option value="range" selected=is_range>
+                            {t!(i18n, mode_range)}
+                        </option>
                     </select>
                 </div>
             </div>
             <div class="rate-head">
                 <span></span>
-                <span>{t!(i18n, rate)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_rate).to_string()) /></span>
+                <span>
+                    {t!(i18n, rate)}" "
+                    <Hint text=Signal::derive(move || t_string!(i18n, explain_rate).to_string()) />
+                </span>
                 <span></span>
-                <span>{t!(i18n, count)}" "<Hint text=Signal::derive(move || t_string!(i18n, explain_cohort).to_string()) /></span>
+                <span>
+                    {t!(i18n, count)}" "
+                    <Hint text=Signal::derive(move || {
+                        t_string!(i18n, explain_cohort).to_string()
+                    }) />
+                </span>
                 <span></span>
             </div>
             <For each=move || 1..stages.get() key=|i| *i let:i>
@@ -225,14 +360,35 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
             <div class="grid-row deal-row">
                 <label class="lbl">{t!(i18n, deal_value)}</label>
                 <div class="inputs">
-                    <NumInput field=Field::DealValue(g) value=Signal::derive(move || deal.get().mean)
+                    <NumInput
+                        field=Field::DealValue(g)
+                        value=Signal::derive(move || deal.get().mean)
                         label=Signal::derive(move || named(&[t_string!(i18n, deal_value)]))
-                        on_value=Callback::new(move |v| state.edit(|d| if let Some(x) = d.deal(g) { d.set_deal(g, DealSpec { mean: v, ..x }); }))/>
+                        on_value=Callback::new(move |v| {
+                            state
+                                .edit(|d| {
+                                    if let Some(x) = d.deal(g) {
+                                        d.set_deal(g, DealSpec { mean: v, ..x });
+                                    }
+                                })
+                        })
+                    />
                     <label class="lbl inline">{t!(i18n, deal_cv)}</label>
-                    <NumInput field=Field::DealCv(g) kind=NumKind::Percent class="short"
+                    <NumInput
+                        field=Field::DealCv(g)
+                        kind=NumKind::Percent
+                        class="short"
                         label=Signal::derive(move || named(&[t_string!(i18n, deal_cv)]))
                         value=Signal::derive(move || deal.get().cv * 100.0)
-                        on_value=Callback::new(move |v| state.edit(|d| if let Some(x) = d.deal(g) { d.set_deal(g, DealSpec { cv: v / 100.0, ..x }); }))/>
+                        on_value=Callback::new(move |v| {
+                            state
+                                .edit(|d| {
+                                    if let Some(x) = d.deal(g) {
+                                        d.set_deal(g, DealSpec { cv: v / 100.0, ..x });
+                                    }
+                                })
+                        })
+                    />
                 </div>
             </div>
             <PasteCounts g=g />
@@ -316,67 +472,149 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     view! {
         <div class="rate-row" class:uncertain=move || !fixed()>
             <label class="lbl stage-lbl" title=move || format!("{} → {}", prev(), name())>
-                <span class="arrow">"→ "</span>{name}
+                <span class="arrow">"→ "</span>
+                {name}
             </label>
-            <NumInput field=Field::Rate(g, i) kind=NumKind::Percent class="short" value=pct decimals=2
+            <NumInput
+                field=Field::Rate(g, i)
+                kind=NumKind::Percent
+                class="short"
+                value=pct
+                decimals=2
                 label=Signal::derive(move || named(&[t_string!(i18n, rate)]))
                 disabled=Signal::derive(move || !fixed())
-                on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))/>
-            <input type="range" min="0" max="100" step="0.1" class="slider" data-testid=format!("rate-slider-{g}-{i}")
+                on_value=Callback::new(move |v| state.edit(|d| d.set_rate(g, i, v / 100.0)))
+            />
+            <input
+                type="range"
+                min="0"
+                max="100"
+                step="0.1"
+                class="slider"
+                data-testid=format!("rate-slider-{g}-{i}")
                 aria-label=move || named(&[t_string!(i18n, rate)])
                 // Evidence and ranges are edited in their own boxes: dragging
                 // here would silently replace them with a fixed rate.
                 disabled=move || !fixed()
-                prop:value=move || { let p = pct.get(); if p.is_finite() { p.to_string() } else { String::new() } }
+                prop:value=move || {
+                    let p = pct.get();
+                    if p.is_finite() { p.to_string() } else { String::new() }
+                }
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
                         state.edit(|d| d.set_rate(g, i, v / 100.0));
                     }
-                }/>
-            <NumInput field=FieldId::Count(g, i) value=count decimals=1
+                }
+            />
+            <NumInput
+                field=FieldId::Count(g, i)
+                value=count
+                decimals=1
                 label=Signal::derive(move || named(&[t_string!(i18n, count)]))
                 disabled=Signal::derive(move || !fixed())
                 check=Callback::new(move |c: f64| {
-                    // A count above the stage before would be a rate over 100 %:
-                    // say so here, where it was typed.
-                    let prev = state.doc_now().expected_counts(g).get(i - 1).copied().flatten().unwrap_or(0.0);
-                    (!(0.0..=prev).contains(&c) || prev <= 0.0).then_some(Problem::OutOfRange { min: 0.0, max: prev })
+                    let prev = state
+                        .doc_now()
+                        .expected_counts(g)
+                        .get(i - 1)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(0.0);
+                    (!(0.0..=prev).contains(&c) || prev <= 0.0)
+                        .then_some(Problem::OutOfRange {
+                            min: 0.0,
+                            max: prev,
+                        })
                 })
-                on_value=Callback::new(move |v| state.edit(|d| { d.set_count(g, i, v); }))/>
-            <select data-testid=format!("rate-mode-{g}-{i}") prop:value=mode
+                on_value=Callback::new(move |v| {
+                    state
+                        .edit(|d| {
+                            d.set_count(g, i, v);
+                        })
+                })
+            />
+            <select
+                data-testid=format!("rate-mode-{g}-{i}")
+                prop:value=mode
                 aria-label=move || named(&[t_string!(i18n, a11y_mode)])
-                on:change=move |ev| { let m = event_target_value(&ev); state.edit(|d| d.set_rate_mode(g, i, &m)); }>
-                <option value="fixed" selected=move || mode() == "fixed">{t!(i18n, mode_fixed)}</option>
-                <option value="evidence" selected=move || mode() == "evidence">{t!(i18n, mode_evidence)}</option>
-                <option value="range" selected=move || mode() == "range">{t!(i18n, mode_range)}</option>
+                on:change=move |ev| {
+                    let m = event_target_value(&ev);
+                    state.edit(|d| d.set_rate_mode(g, i, &m));
+                }
+            >
+                <option value="fixed" selected=move || mode() == "fixed">
+                    {t!(i18n, mode_fixed)}
+                </option>
+                <option value="evidence" selected=move || mode() == "evidence">
+                    {t!(i18n, mode_evidence)}
+                </option>
+                <option value="range" selected=move || mode() == "range">
+                    {t!(i18n, mode_range)}
+                </option>
             </select>
             {move || match mode() {
-                "evidence" => Some(view! {
-                    <div class="uncertainty">
-                        <NumInput field=Field::EvidenceK(g, i) value=ev_k class="short"
-                            label=Signal::derive(move || named(&[t_string!(i18n, a11y_converted)]))
-                            check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
-                            on_value=Callback::new(move |v| set_ev(Some(v), None))/>
-                        <span>{t!(i18n, evidence_of)}</span>
-                        <NumInput field=Field::EvidenceN(g, i) value=ev_n class="short"
-                            label=Signal::derive(move || named(&[t_string!(i18n, a11y_entered)]))
-                            check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
-                            on_value=Callback::new(move |v| set_ev(None, Some(v)))/>
-                        <span>{t!(i18n, evidence_converted)}</span>
-                    </div>
-                }.into_any()),
-                "range" => Some(view! {
-                    <div class="uncertainty">
-                        <NumInput field=Field::RateLow(g, i) kind=NumKind::Percent value=r_lo class="short"
-                            label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_low)]))
-                            on_value=Callback::new(move |v| set_range(Some(v), None))/>
-                        <span>{t!(i18n, range_to)}</span>
-                        <NumInput field=Field::RateHigh(g, i) kind=NumKind::Percent value=r_hi class="short"
-                            label=Signal::derive(move || named(&[t_string!(i18n, rate), t_string!(i18n, a11y_high)]))
-                            on_value=Callback::new(move |v| set_range(None, Some(v)))/>
-                        <span>"%"</span>
-                    </div>
-                }.into_any()),
+                "evidence" => {
+                    Some(
+                        view! {
+                            <div class="uncertainty">
+                                <NumInput
+                                    field=Field::EvidenceK(g, i)
+                                    value=ev_k
+                                    class="short"
+                                    label=Signal::derive(move || named(
+                                        &[t_string!(i18n, a11y_converted)],
+                                    ))
+                                    check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
+                                    on_value=Callback::new(move |v| set_ev(Some(v), None))
+                                />
+                                <span>{t!(i18n, evidence_of)}</span>
+                                <NumInput
+                                    field=Field::EvidenceN(g, i)
+                                    value=ev_n
+                                    class="short"
+                                    label=Signal::derive(move || named(
+                                        &[t_string!(i18n, a11y_entered)],
+                                    ))
+                                    check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
+                                    on_value=Callback::new(move |v| set_ev(None, Some(v)))
+                                />
+                                <span>{t!(i18n, evidence_converted)}</span>
+                            </div>
+                        }
+                            .into_any(),
+                    )
+                }
+                "range" => {
+                    Some(
+                        view! {
+                            <div class="uncertainty">
+                                <NumInput
+                                    field=Field::RateLow(g, i)
+                                    kind=NumKind::Percent
+                                    value=r_lo
+                                    class="short"
+                                    label=Signal::derive(move || named(
+                                        &[t_string!(i18n, rate), t_string!(i18n, a11y_low)],
+                                    ))
+                                    on_value=Callback::new(move |v| set_range(Some(v), None))
+                                />
+                                <span>{t!(i18n, range_to)}</span>
+                                <NumInput
+                                    field=Field::RateHigh(g, i)
+                                    kind=NumKind::Percent
+                                    value=r_hi
+                                    class="short"
+                                    label=Signal::derive(move || named(
+                                        &[t_string!(i18n, rate), t_string!(i18n, a11y_high)],
+                                    ))
+                                    on_value=Callback::new(move |v| set_range(None, Some(v)))
+                                />
+                                <span>"%"</span>
+                            </div>
+                        }
+                            .into_any(),
+                    )
+                }
                 _ => None,
             }}
         </div>
@@ -427,27 +665,60 @@ fn PasteCounts(g: usize) -> impl IntoView {
     view! {
         <details class="paste">
             <summary>{t!(i18n, paste_counts)}</summary>
-            <textarea rows="5" data-testid=format!("paste-counts-{g}")
+            <textarea
+                rows="5"
+                data-testid=format!("paste-counts-{g}")
                 aria-label=move || t_string!(i18n, paste_counts).to_string()
                 placeholder=move || t_string!(i18n, paste_placeholder).to_string()
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
             <label class="check">
-                <input type="checkbox" data-testid=format!("paste-evidence-{g}")
+                <input
+                    type="checkbox"
+                    data-testid=format!("paste-evidence-{g}")
                     prop:checked=move || as_evidence.get()
-                    on:change=move |ev| as_evidence.set(event_target_checked(&ev))/>
-                " "{t!(i18n, paste_as_evidence)}
+                    on:change=move |ev| as_evidence.set(event_target_checked(&ev))
+                />
+                " "
+                {t!(i18n, paste_as_evidence)}
             </label>
-            <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>{t!(i18n, paste_apply)}</button>
-            {move || problem.get().map(|(line, bad, issue)| view! {
-                <span class="field-error" role="alert" data-testid="field-error" data-field=format!("paste-counts-{g}")>
-                    {match issue {
-                        PasteIssue::Unreadable => t_string!(i18n, paste_bad, line = line, text = bad.clone()).to_string(),
-                        PasteIssue::Grows => t_string!(i18n, paste_grows, line = line, text = bad.clone()).to_string(),
-                        PasteIssue::NotWhole => t_string!(i18n, paste_whole, line = line, text = bad.clone()).to_string(),
-                    }}
-                </span>
-            })}
+            <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>
+                {t!(i18n, paste_apply)}
+            </button>
+            {move || {
+                problem
+                    .get()
+                    .map(|(line, bad, issue)| {
+                        view! {
+                            <span
+                                class="field-error"
+                                role="alert"
+                                data-testid="field-error"
+                                data-field=format!("paste-counts-{g}")
+                            >
+                                {match issue {
+                                    PasteIssue::Unreadable => {
+                                        t_string!(i18n, paste_bad, line = line, text = bad.clone())
+                                            .to_string()
+                                    }
+                                    PasteIssue::Grows => {
+                                        t_string!(
+                                            i18n, paste_grows, line = line, text = bad.clone()
+                                        )
+                                            .to_string()
+                                    }
+                                    PasteIssue::NotWhole => {
+                                        t_string!(
+                                            i18n, paste_whole, line = line, text = bad.clone()
+                                        )
+                                            .to_string()
+                                    }
+                                }}
+                            </span>
+                        }
+                    })
+            }}
         </details>
     }
 }

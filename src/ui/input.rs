@@ -155,7 +155,16 @@ pub fn FieldError(#[prop(into)] field: FieldId) -> impl IntoView {
     move || {
         state.field_msg(field).map(|msg| {
             let text = crate::ui::state::field_msg_text(i18n, field, &msg);
-            view! { <span class="field-error" role="alert" data-testid="field-error" data-field=field.testid()>{text}</span> }
+            view! {
+                <span
+                    class="field-error"
+                    role="alert"
+                    data-testid="field-error"
+                    data-field=field.testid()
+                >
+                    {text}
+                </span>
+            }
         })
     }
 }
@@ -185,8 +194,18 @@ pub fn within(min: f64, max: f64) -> Callback<f64, Option<Problem>> {
 #[component]
 pub fn Hint(#[prop(into)] text: Signal<String>) -> impl IntoView {
     view! {
-        <span class="hint" tabindex="0" role="img" data-testid="hint" aria-label=move || text.get() title=move || text.get()>
-            "?"<span class="bubble" aria-hidden="true">{move || text.get()}</span>
+        <span
+            class="hint"
+            tabindex="0"
+            role="img"
+            data-testid="hint"
+            aria-label=move || text.get()
+            title=move || text.get()
+        >
+            "?"
+            <span class="bubble" aria-hidden="true">
+                {move || text.get()}
+            </span>
         </span>
     }
 }

@@ -25,23 +25,32 @@ pub fn Status() -> impl IntoView {
     let i18n = use_i18n();
     let st = move || state.status();
     view! {
-        <div class="status" data-testid="sim-status" data-state=move || st().as_str() role="status" aria-live="polite">
+        <div
+            class="status"
+            data-testid="sim-status"
+            data-state=move || st().as_str()
+            role="status"
+            aria-live="polite"
+        >
             <span class="dot"></span>
             {move || match st() {
                 SimStatus::Pending => t_string!(i18n, status_pending).to_string(),
-                SimStatus::Running => match state.progress() {
-                    Some(f) => format!("{} {:.0}%", t_string!(i18n, status_running), f * 100.0),
-                    None => t_string!(i18n, status_running).to_string(),
-                },
+                SimStatus::Running => {
+                    match state.progress() {
+                        Some(f) => format!("{} {:.0}%", t_string!(i18n, status_running), f * 100.0),
+                        None => t_string!(i18n, status_running).to_string(),
+                    }
+                }
                 SimStatus::Done => t_string!(i18n, status_done).to_string(),
                 SimStatus::Invalid => t_string!(i18n, status_invalid).to_string(),
                 SimStatus::Error => {
-                    // The page validates before a run, so this is a guard: say
-                    // which fields, by their test ids, for a bug report.
                     let detail = match state.run_error() {
-                        Some(crate::runner::RunError::Invalid(errs)) => errs.iter()
-                            .map(|e| crate::fields::FieldId::Model(e.field).testid())
-                            .collect::<Vec<_>>().join(", "),
+                        Some(crate::runner::RunError::Invalid(errs)) => {
+                            errs.iter()
+                                .map(|e| crate::fields::FieldId::Model(e.field).testid())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
                         None => String::new(),
                     };
                     format!("{}: {detail}", t_string!(i18n, status_error))
@@ -66,24 +75,40 @@ pub fn PhoneBar() -> impl IntoView {
         state.with_shown(|shown| {
             shown.map(|shown| {
                 let cur = shown.doc.currency;
-                shown.out.results.scenarios
+                shown
+                    .out
+                    .results
+                    .scenarios
                     .iter()
                     .take(4)
                     .enumerate()
                     .map(|(s, sc)| {
-                        let v = format!("{}{}", cur.symbol(), format_compact(sc.revenue.mean, lang));
-                        view! { <span class="pb-item" style=format!("--sc:{}", colour(s))><span class="swatch"></span>{v}</span> }
+                        let v =
+                            format!("{}{}", cur.symbol(), format_compact(sc.revenue.mean, lang));
+                        view! {
+                            <span class="pb-item" style=format!("--sc:{}", colour(s))>
+                                <span class="swatch"></span>
+                                {v}
+                            </span>
+                        }
                     })
                     .collect_view()
             })
         })
     };
     view! {
-        <a class="phonebar" href="#res-h" data-testid="phone-bar" data-state=move || state.status().as_str()>
+        <a
+            class="phonebar"
+            href="#res-h"
+            data-testid="phone-bar"
+            data-state=move || state.status().as_str()
+        >
             <span class="dot"></span>
             <span class="pb-lbl">{t!(i18n, revenue)}</span>
             {items}
-            <span class="pb-go" aria-hidden="true">"↓"</span>
+            <span class="pb-go" aria-hidden="true">
+                "↓"
+            </span>
         </a>
     }
 }
@@ -99,7 +124,11 @@ fn lever_value(l: GoalLever) -> String {
 
 /// One table cell: formatted text, raw value, test id.
 fn cell(testid: String, value: f64, text: String) -> impl IntoView {
-    view! { <td data-testid=testid data-value=raw(value)>{text}</td> }
+    view! {
+        <td data-testid=testid data-value=raw(value)>
+            {text}
+        </td>
+    }
 }
 
 /// Picks one statistic out of a summary.
@@ -118,84 +147,201 @@ pub fn ResultsTable() -> impl IntoView {
                 let cur = d.currency;
                 let money = move |x: f64| format_money(x, cur, lang);
                 let n = r.scenarios.len();
-                let head = r.scenarios.iter().enumerate().map(|(s, sc)| {
-                    let _ = sc;
-                    let name = scenario_name(i18n, d, s, lang);
-                    view! { <th scope="col" style=format!("--sc:{}", colour(s))><span class="swatch"></span>{name}</th> }
-                }).collect_view();
-                let row = |label: String, f: &dyn Fn(usize) -> AnyView| view! {
-                    <tr><th scope="row">{label}</th>{(0..n).map(f).collect_view()}</tr>
-                };
-                let hint_row = |label: String, hint: String, f: &dyn Fn(usize) -> AnyView| view! {
-                    <tr><th scope="row">{label}" "<Hint text=hint /></th>{(0..n).map(f).collect_view()}</tr>
-                };
-                let summary_rows = |what: &'static str, title: String, get: &dyn Fn(usize) -> Summary, fmt: &dyn Fn(f64) -> String| {
-                    let stats: [(&str, Pick); 4] = [("mean", |s| s.mean), ("p5", |s| s.p5), ("p50", |s| s.p50), ("p95", |s| s.p95)];
-                    let mut rows = vec![view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }.into_any()];
-                    for (key, pick) in stats {
-                        let label = match key { "mean" => t_string!(i18n, mean).to_string(), k => k.to_uppercase() };
-                        let f = &|s| { let v = pick(&get(s)); cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any() };
-                        if key == "p5" {
-                            rows.push(hint_row(label, t_string!(i18n, explain_pct).to_string(), f).into_any());
-                            continue;
+                let head = r
+                    .scenarios
+                    .iter()
+                    .enumerate()
+                    .map(|(s, sc)| {
+                        let _ = sc;
+                        let name = scenario_name(i18n, d, s, lang);
+                        view! {
+                            <th scope="col" style=format!("--sc:{}", colour(s))>
+                                <span class="swatch"></span>
+                                {name}
+                            </th>
                         }
-                        rows.push(row(label, &|s| { let v = pick(&get(s)); cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any() }).into_any());
+                    })
+                    .collect_view();
+                let row = |label: String, f: &dyn Fn(usize) -> AnyView| {
+                    view! {
+                        <tr>
+                            <th scope="row">{label}</th>
+                            {(0..n).map(f).collect_view()}
+                        </tr>
                     }
-                    rows
                 };
+                let hint_row = |label: String, hint: String, f: &dyn Fn(usize) -> AnyView| {
+                    view! {
+                        <tr>
+                            <th scope="row">{label}" "<Hint text=hint /></th>
+                            {(0..n).map(f).collect_view()}
+                        </tr>
+                    }
+                };
+                let summary_rows =
+                    |what: &'static str,
+                     title: String,
+                     get: &dyn Fn(usize) -> Summary,
+                     fmt: &dyn Fn(f64) -> String| {
+                        let stats: [(&str, Pick); 4] = [
+                            ("mean", |s| s.mean),
+                            ("p5", |s| s.p5),
+                            ("p50", |s| s.p50),
+                            ("p95", |s| s.p95),
+                        ];
+                        let mut rows = vec![
+                            view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }
+                                .into_any(),
+                        ];
+                        for (key, pick) in stats {
+                            let label = match key {
+                                "mean" => t_string!(i18n, mean).to_string(),
+                                k => k.to_uppercase(),
+                            };
+                            let f = &|s| {
+                                let v = pick(&get(s));
+                                cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any()
+                            };
+                            if key == "p5" {
+                                rows.push(
+                                    hint_row(label, t_string!(i18n, explain_pct).to_string(), f)
+                                        .into_any(),
+                                );
+                                continue;
+                            }
+                            rows.push(
+                                row(label, &|s| {
+                                    let v = pick(&get(s));
+                                    cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any()
+                                })
+                                .into_any(),
+                            );
+                        }
+                        rows
+                    };
                 let period = crate::ui::words::period_word(i18n, d.period);
-                let cust = summary_rows("customers", format!("{} · {}", t_string!(i18n, customers), t_string!(i18n, per_period, period = period.clone())),
-                    &|s| r.scenarios[s].customers.clone(), &|v| format_count(v, lang));
-                let rev = summary_rows("revenue", format!("{} · {}", t_string!(i18n, revenue), t_string!(i18n, per_period, period = period.clone())),
-                    &|s| r.scenarios[s].revenue.clone(), &money);
+                let cust = summary_rows(
+                    "customers",
+                    format!(
+                        "{} · {}",
+                        t_string!(i18n, customers),
+                        t_string!(i18n, per_period, period = period.clone())
+                    ),
+                    &|s| r.scenarios[s].customers.clone(),
+                    &|v| format_count(v, lang),
+                );
+                let rev = summary_rows(
+                    "revenue",
+                    format!(
+                        "{} · {}",
+                        t_string!(i18n, revenue),
+                        t_string!(i18n, per_period, period = period.clone())
+                    ),
+                    &|s| r.scenarios[s].revenue.clone(),
+                    &money,
+                );
                 let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
                 let dash = || view! { <td class="na">"—"</td> }.into_any();
-                let uplift = hint_row(format!("{} ({})", t_string!(i18n, mean), t_string!(i18n, uplift_interval)), t_string!(i18n, explain_crn).to_string(), &|s| match cmp(s) {
-                    Some(c) => view! {
-                        <td>
-                            <span data-testid=format!("result-uplift-mean-{s}") data-value=raw(c.uplift.mean)>{money(c.uplift.mean)}</span>
-                            <small class="interval">" ("
-                                <span data-testid=format!("result-uplift-p5-{s}") data-value=raw(c.uplift.p5)>{money(c.uplift.p5)}</span>
-                                " … "
-                                <span data-testid=format!("result-uplift-p95-{s}") data-value=raw(c.uplift.p95)>{money(c.uplift.p95)}</span>")"
-                            </small>
-                        </td>
-                    }.into_any(),
-                    None => dash(),
-                });
-                let pbeat = hint_row(t_string!(i18n, p_beat).to_string(), t_string!(i18n, explain_pbeat).to_string(), &|s| match cmp(s) {
-                    Some(c) => cell(format!("result-p-beat-{s}"), c.p_beat, format_percent(c.p_beat, lang, 1)).into_any(),
-                    None => dash(),
-                });
-                let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s).and_then(|c| c.net_gain) {
+                let uplift = hint_row(
+                    format!(
+                        "{} ({})",
+                        t_string!(i18n, mean),
+                        t_string!(i18n, uplift_interval)
+                    ),
+                    t_string!(i18n, explain_crn).to_string(),
+                    &|s| match cmp(s) {
+                        Some(c) => view! {
+                            <td>
+                                <span
+                                    data-testid=format!("result-uplift-mean-{s}")
+                                    data-value=raw(c.uplift.mean)
+                                >
+                                    {money(c.uplift.mean)}
+                                </span>
+                                <small class="interval">
+                                    " ("
+                                    <span
+                                        data-testid=format!("result-uplift-p5-{s}")
+                                        data-value=raw(c.uplift.p5)
+                                    >
+                                        {money(c.uplift.p5)}
+                                    </span> " … "
+                                    <span
+                                        data-testid=format!("result-uplift-p95-{s}")
+                                        data-value=raw(c.uplift.p95)
+                                    >
+                                        {money(c.uplift.p95)}
+                                    </span>")"
+                                </small>
+                            </td>
+                        }
+                        .into_any(),
+                        None => dash(),
+                    },
+                );
+                let pbeat = hint_row(
+                    t_string!(i18n, p_beat).to_string(),
+                    t_string!(i18n, explain_pbeat).to_string(),
+                    &|s| match cmp(s) {
+                        Some(c) => cell(
+                            format!("result-p-beat-{s}"),
+                            c.p_beat,
+                            format_percent(c.p_beat, lang, 1),
+                        )
+                        .into_any(),
+                        None => dash(),
+                    },
+                );
+                let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s)
+                    .and_then(|c| c.net_gain)
+                {
                     Some(v) => cell(format!("result-net-gain-{s}"), v, money(v)).into_any(),
                     None => dash(),
                 });
-                let roi = row(t_string!(i18n, roi).to_string(), &|s| match cmp(s).and_then(|c| c.roi) {
-                    Some(v) => cell(format!("result-roi-{s}"), v, format_percent(v, lang, 0)).into_any(),
+                let roi = row(t_string!(i18n, roi).to_string(), &|s| match cmp(s)
+                    .and_then(|c| c.roi)
+                {
+                    Some(v) => {
+                        cell(format!("result-roi-{s}"), v, format_percent(v, lang, 0)).into_any()
+                    }
                     None => dash(),
                 });
                 // Rows follow the stages of the results shown (they may be the
                 // last good ones while the funnel is being edited).
                 let k = r.scenarios[0].stages.len();
-                let stage_rows = (0..k).map(|i| {
-                    let name = d.stages.get(i).map_or_else(|| format!("{} {}", t_string!(i18n, stage), i + 1), |l| l.text(lang));
-                    row(name, &|s| match r.scenarios[s].stages.get(i) {
-                        Some(x) => cell(format!("result-stage-mean-{s}-{i}"), x.mean, format_count(x.mean, lang)).into_any(),
-                        None => dash(),
+                let stage_rows = (0..k)
+                    .map(|i| {
+                        let name = d.stages.get(i).map_or_else(
+                            || format!("{} {}", t_string!(i18n, stage), i + 1),
+                            |l| l.text(lang),
+                        );
+                        row(name, &|s| match r.scenarios[s].stages.get(i) {
+                            Some(x) => cell(
+                                format!("result-stage-mean-{s}-{i}"),
+                                x.mean,
+                                format_count(x.mean, lang),
+                            )
+                            .into_any(),
+                            None => dash(),
+                        })
                     })
-                }).collect_view();
+                    .collect_view();
                 let se = r.scenarios[0].revenue.se;
                 view! {
                     <div class="table-wrap">
                         <table class="results" data-testid="results-table">
-                            <thead><tr><th></th>{head}</tr></thead>
+                            <thead>
+                                <tr>
+                                    <th></th>
+                                    {head}
+                                </tr>
+                            </thead>
                             <tbody>
-                                {cust}{rev}
-                                <tr class="group"><th colspan=n + 1>{t!(i18n, uplift)}</th></tr>
-                                {uplift}{pbeat}{net}{roi}
-                                <tr class="group"><th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th></tr>
-                                {stage_rows}
+                                {cust}{rev} <tr class="group">
+                                    <th colspan=n + 1>{t!(i18n, uplift)}</th>
+                                </tr> {uplift}{pbeat}{net}{roi} <tr class="group">
+                                    <th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th>
+                                </tr> {stage_rows}
                             </tbody>
                         </table>
                     </div>
@@ -225,58 +371,131 @@ pub fn GoalSeek() -> impl IntoView {
             <p class="note">{t!(i18n, goal_question)}</p>
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_lever)}</label>
-                <select data-testid="goal-lever" aria-label=move || t_string!(i18n, goal_lever).to_string()
+                <select
+                    data-testid="goal-lever"
+                    aria-label=move || t_string!(i18n, goal_lever).to_string()
                     // A stage that was removed shows (and runs) as the volume.
                     prop:value=move || lever_value(state.with_doc(|d| d.goal_lever()))
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        let lever = v.strip_prefix("rate-").and_then(|i| i.parse().ok())
+                        let lever = v
+                            .strip_prefix("rate-")
+                            .and_then(|i| i.parse().ok())
                             .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
                         state.edit(|d| d.set_goal_lever(lever));
-                    }>
-                    <option value="volume" selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume>{t!(i18n, goal_lever_volume)}</option>
-                    {move || (1..state.with_doc(|d| d.stages())).map(|i| {
-                        let name = stage_name(i);
-                        view! {
-                            <option value=format!("rate-{i}") selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::RatePoints { stage: i }>
-                                {move || t_string!(i18n, goal_lever_rate, stage = name()).to_string()}
-                            </option>
-                        }
-                    }).collect_view()}
+                    }
+                >
+                    <option
+                        value="volume"
+                        selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume
+                    >
+                        {t!(i18n, goal_lever_volume)}
+                    </option>
+                    {move || {
+                        (1..state.with_doc(|d| d.stages()))
+                            .map(|i| {
+                                let name = stage_name(i);
+                                view! {
+                                    <option
+                                        value=format!("rate-{i}")
+                                        selected=move || {
+                                            state.with_doc(|d| d.goal_lever())
+                                                == GoalLever::RatePoints { stage: i }
+                                        }
+                                    >
+                                        {move || {
+                                            t_string!(i18n, goal_lever_rate, stage = name()).to_string()
+                                        }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
             <div class="goal-inputs">
                 <label class="lbl">{t!(i18n, goal_target)}</label>
-                <NumInput field=Field::GoalTarget optional=true
+                <NumInput
+                    field=Field::GoalTarget
+                    optional=true
                     label=Signal::derive(move || t_string!(i18n, goal_target).to_string())
-                    value=Signal::derive(move || state.with_doc(|d| d.goal.target).unwrap_or(f64::NAN))
+                    value=Signal::derive(move || {
+                        state.with_doc(|d| d.goal.target).unwrap_or(f64::NAN)
+                    })
                     check=within(0.0, 1e15)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v)))/>
+                    on_value=Callback::new(move |v: f64| {
+                        state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v))
+                    })
+                />
                 <label class="lbl">{t!(i18n, goal_prob)}</label>
-                <NumInput field=Field::GoalProb kind=NumKind::Percent class="short"
+                <NumInput
+                    field=Field::GoalProb
+                    kind=NumKind::Percent
+                    class="short"
                     label=Signal::derive(move || t_string!(i18n, goal_prob).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.goal.prob * 100.0))
                     check=within(1.0, 99.9)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))/>
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))
+                />
             </div>
-            {move || state.with_shown(|s| s.and_then(|s| s.out.goal.clone().map(|g| (g, s.doc.clone())))).map(|(g, d)| {
-                let l = lang();
-                // The stage as named in the run shown.
-                let stage_name = move |i: usize| move || d.stages.get(i).map(|x| x.text(l)).unwrap_or_default();
-                let prob = format_percent(g.achieved, l, 1);
-                let se = format_percent(g.achieved_se, l, 1);
-                let text = match (g.lever, g.change) {
-                    (GoalLever::Volume, Some(x)) if x >= 0.0 => t_string!(i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = prob, se = se).to_string(),
-                    (GoalLever::Volume, Some(x)) => t_string!(i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = prob).to_string(),
-                    (GoalLever::Volume, None) => t_string!(i18n, goal_unreachable).to_string(),
-                    (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => t_string!(i18n, goal_answer_rate_up, stage = stage_name(stage)(), pts = points(x), prob = prob, se = se).to_string(),
-                    (GoalLever::RatePoints { stage }, Some(x)) => t_string!(i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob).to_string(),
-                    (GoalLever::RatePoints { stage }, None) => t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage)()).to_string(),
-                };
-                // Percent of volume, or percentage points of the rate.
-                let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
-                view! { <p class="goal-answer" data-testid="goal-result" data-value=raw(v) data-lever=lever_value(g.lever)>{text}</p> }
-            })}
+            {move || {
+                state
+                    .with_shown(|s| s.and_then(|s| s.out.goal.clone().map(|g| (g, s.doc.clone()))))
+                    .map(|(g, d)| {
+                        let l = lang();
+                        let stage_name = move |i: usize| move || {
+                            d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
+                        };
+                        let prob = format_percent(g.achieved, l, 1);
+                        let se = format_percent(g.achieved_se, l, 1);
+                        let text = match (g.lever, g.change) {
+                            (GoalLever::Volume, Some(x)) if x >= 0.0 => {
+                                t_string!(
+                                    i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = prob, se = se
+                                )
+                                    .to_string()
+                            }
+                            (GoalLever::Volume, Some(x)) => {
+                                t_string!(
+                                    i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = prob
+                                )
+                                    .to_string()
+                            }
+                            (GoalLever::Volume, None) => {
+                                t_string!(i18n, goal_unreachable).to_string()
+                            }
+                            (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => {
+                                t_string!(
+                                    i18n, goal_answer_rate_up, stage = stage_name(stage)(), pts = points(x), prob = prob, se = se
+                                )
+                                    .to_string()
+                            }
+                            (GoalLever::RatePoints { stage }, Some(x)) => {
+                                t_string!(
+                                    i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob
+                                )
+                                    .to_string()
+                            }
+                            (GoalLever::RatePoints { stage }, None) => {
+                                t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage)())
+                                    .to_string()
+                            }
+                        };
+                        let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
+                        // The stage as named in the run shown.
+                        // Percent of volume, or percentage points of the rate.
+                        view! {
+                            <p
+                                class="goal-answer"
+                                data-testid="goal-result"
+                                data-value=raw(v)
+                                data-lever=lever_value(g.lever)
+                            >
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

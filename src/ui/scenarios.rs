@@ -35,18 +35,53 @@ pub fn ScenariosEditor() -> impl IntoView {
                 <h2 id="scen-h">{t!(i18n, scenarios)}</h2>
             </div>
             <div class="btn-row">
-                <button class="btn small" data-testid="add-scenario" on:click=move |_| {
-                    let name = t_string!(i18n, scenario_new, n = n.get_untracked() + 1).to_string();
-                    state.edit(|d| {
-                        d.add_scenario(Label::Text(name), ScenarioSpec { scope: Scope::All, levers: vec![], cost: None });
-                    });
-                }>{t!(i18n, add_scenario)}</button>
-                <button class="btn small ghost" data-testid="scenario-awareness30" on:click=move |_| {
-                    state.edit(|d| { let (label, spec) = presets::awareness30(); d.add_scenario(label, spec); });
-                }>{t!(i18n, ready_awareness30)}</button>
-                <button class="btn small ghost" data-testid="scenario-case-a" on:click=move |_| {
-                    state.edit(|d| { let (label, spec) = presets::case_a(d.stages()); d.add_scenario(label, spec); });
-                }>{t!(i18n, ready_case_a)}</button>
+                <button
+                    class="btn small"
+                    data-testid="add-scenario"
+                    on:click=move |_| {
+                        let name = t_string!(i18n, scenario_new, n = n.get_untracked() + 1)
+                            .to_string();
+                        state
+                            .edit(|d| {
+                                d.add_scenario(
+                                    Label::Text(name),
+                                    ScenarioSpec {
+                                        scope: Scope::All,
+                                        levers: vec![],
+                                        cost: None,
+                                    },
+                                );
+                            });
+                    }
+                >
+                    {t!(i18n, add_scenario)}
+                </button>
+                <button
+                    class="btn small ghost"
+                    data-testid="scenario-awareness30"
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                let (label, spec) = presets::awareness30();
+                                d.add_scenario(label, spec);
+                            });
+                    }
+                >
+                    {t!(i18n, ready_awareness30)}
+                </button>
+                <button
+                    class="btn small ghost"
+                    data-testid="scenario-case-a"
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                let (label, spec) = presets::case_a(d.stages());
+                                d.add_scenario(label, spec);
+                            });
+                    }
+                >
+                    {t!(i18n, ready_case_a)}
+                </button>
             </div>
             <For each=move || 1..=n.get() key=|s| *s let:s>
                 <ScenarioCard s=s stages=stages segments=segments />
@@ -85,72 +120,178 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
         <div class="scenario" style=format!("--sc:{}", colour(s))>
             <div class="scenario-head">
                 <span class="swatch" aria-hidden="true"></span>
-                <input type="text" class="name" data-testid=FieldId::ScenarioName(s).testid() maxlength="60"
+                <input
+                    type="text"
+                    class="name"
+                    data-testid=FieldId::ScenarioName(s).testid()
+                    maxlength="60"
                     aria-label=move || t_string!(i18n, a11y_scenario_name).to_string()
                     prop:value=sname
-                    on:input=move |ev| { let v = event_target_value(&ev); state.edit(|d| d.rename_scenario(s, v)); }/>
-                <button class="icon" title=move || t_string!(i18n, duplicate).to_string() data-testid=format!("duplicate-scenario-{s}")
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        state.edit(|d| d.rename_scenario(s, v));
+                    }
+                />
+                <button
+                    class="icon"
+                    title=move || t_string!(i18n, duplicate).to_string()
+                    data-testid=format!("duplicate-scenario-{s}")
                     aria-label=move || named(&[t_string!(i18n, duplicate)])
                     on:click=move |_| {
-                        // "(2)" and the name cut to fit: the copy's name is always valid.
-                        let name: String = sname().chars().take(crate::names::MAX_NAME_CHARS - 4).collect();
-                        state.edit(|d| { d.duplicate_scenario(s, format!("{name} (2)")); });
-                    }>
-                    <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true"><path d="M5 1h9v10H5zM2 5v10h9" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>
+                        let name: String = sname()
+                            .chars()
+                            .take(crate::names::MAX_NAME_CHARS - 4)
+                            .collect();
+                        state
+                            .edit(|d| {
+                                d.duplicate_scenario(s, format!("{name} (2)"));
+                            });
+                    }
+                >
+                    <svg viewBox="0 0 16 16" width="15" height="15" aria-hidden="true">
+                        <path
+                            d="M5 1h9v10H5zM2 5v10h9"
+                            fill="none"
+                            stroke="currentColor"
+                            stroke-width="1.5"
+                        />
+                    </svg>
                 </button>
-                <button class="icon danger" data-testid=format!("remove-scenario-{s}") title=move || t_string!(i18n, remove).to_string()
+                <button
+                    class="icon danger"
+                    data-testid=format!("remove-scenario-{s}")
+                    title=move || t_string!(i18n, remove).to_string()
                     aria-label=move || named(&[t_string!(i18n, remove)])
-                    on:click=move |_| state.edit(|d| { d.remove_scenario(s); })>"×"</button>
+                    on:click=move |_| {
+                        state
+                            .edit(|d| {
+                                d.remove_scenario(s);
+                            })
+                    }
+                >
+                    "×"
+                </button>
             </div>
             <FieldError field=FieldId::ScenarioName(s) />
             <div class="lever-grid">
                 <Show when=move || { segments.get() > 1 }>
                     <label class="lbl">{t!(i18n, scope)}</label>
-                    <select data-testid=format!("lever-scope-{s}")
+                    <select
+                        data-testid=format!("lever-scope-{s}")
                         aria-label=move || named(&[t_string!(i18n, scope)])
-                        prop:value=move || match sc.get().map(|x| x.scope) { Some(Scope::Segment(g)) => g.to_string(), _ => "all".into() }
+                        prop:value=move || match sc.get().map(|x| x.scope) {
+                            Some(Scope::Segment(g)) => g.to_string(),
+                            _ => "all".into(),
+                        }
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            let scope = v.parse::<usize>().map(Scope::Segment).unwrap_or(Scope::All);
+                            let scope = v
+                                .parse::<usize>()
+                                .map(Scope::Segment)
+                                .unwrap_or(Scope::All);
                             state.edit(|d| d.set_scope(s, scope));
-                        }>
-                        <option value="all" selected=move || sc.with(|x| x.as_ref().is_none_or(|x| x.scope == Scope::All))>{t!(i18n, scope_all)}</option>
-                        {move || (0..segments.get()).map(|g| view! {
-                            <option value=g.to_string() selected=move || sc.with(|x| x.as_ref().is_some_and(|x| x.scope == Scope::Segment(g)))>{move || {
-                                let lang = state.lang.get();
-                                state.with_doc(|d| d.segments.get(g).map(|x| x.label.text(lang)).unwrap_or_default())
-                            }}</option>
-                        }).collect_view()}
+                        }
+                    >
+                        <option
+                            value="all"
+                            selected=move || {
+                                sc.with(|x| x.as_ref().is_none_or(|x| x.scope == Scope::All))
+                            }
+                        >
+                            {t!(i18n, scope_all)}
+                        </option>
+                        {move || {
+                            (0..segments.get())
+                                .map(|g| {
+                                    view! {
+                                        <option
+                                            value=g.to_string()
+                                            selected=move || {
+                                                sc.with(|x| {
+                                                    x.as_ref().is_some_and(|x| x.scope == Scope::Segment(g))
+                                                })
+                                            }
+                                        >
+                                            {move || {
+                                                let lang = state.lang.get();
+                                                state
+                                                    .with_doc(|d| {
+                                                        d.segments
+                                                            .get(g)
+                                                            .map(|x| x.label.text(lang))
+                                                            .unwrap_or_default()
+                                                    })
+                                            }}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                 </Show>
                 <label class="lbl">{t!(i18n, lever_volume)}</label>
-                <NumInput field=Field::LeverVolumePct(s) kind=NumKind::Percent class="short"
+                <NumInput
+                    field=Field::LeverVolumePct(s)
+                    kind=NumKind::Percent
+                    class="short"
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_volume)]))
-                    value=lever(LeverKind::Volume, 100.0) on_value=set(LeverKind::Volume, 100.0)/>
+                    value=lever(LeverKind::Volume, 100.0)
+                    on_value=set(LeverKind::Volume, 100.0)
+                />
                 <label class="lbl">{t!(i18n, lever_deal)}</label>
-                <NumInput field=Field::LeverDealPct(s) kind=NumKind::Percent class="short"
+                <NumInput
+                    field=Field::LeverDealPct(s)
+                    kind=NumKind::Percent
+                    class="short"
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_deal)]))
-                    value=lever(LeverKind::Deal, 100.0) on_value=set(LeverKind::Deal, 100.0)/>
+                    value=lever(LeverKind::Deal, 100.0)
+                    on_value=set(LeverKind::Deal, 100.0)
+                />
                 <label class="lbl">{t!(i18n, lever_cost)}</label>
-                <NumInput field=Field::LeverCost(s) optional=true
+                <NumInput
+                    field=Field::LeverCost(s)
+                    optional=true
                     label=Signal::derive(move || named(&[t_string!(i18n, lever_cost)]))
                     value=Signal::derive(move || sc.get().and_then(|x| x.cost).unwrap_or(f64::NAN))
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_cost(s, (!v.is_nan()).then_some(v))))/>
+                    on_value=Callback::new(move |v: f64| {
+                        state.edit(|d| d.set_cost(s, (!v.is_nan()).then_some(v)))
+                    })
+                />
             </div>
             <div class="stage-levers">
                 <div class="sub">{t!(i18n, rate)}</div>
                 <div class="stage-lever-grid">
-                    {move || (1..stages.get()).map(|i| view! {
-                        <span class="lbl">{move || stage_name(i)}</span>
-                        <NumInput field=Field::LeverRatePts(s, i) kind=NumKind::Percent class="short"
-                            label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pts)]))
-                            value=lever(LeverKind::RatePoints(i), 100.0) on_value=set(LeverKind::RatePoints(i), 100.0)/>
-                        <span class="unit">{t!(i18n, lever_rate_pts)}</span>
-                        <NumInput field=Field::LeverRatePct(s, i) kind=NumKind::Percent class="short"
-                            label=Signal::derive(move || named(&[&stage_name(i), t_string!(i18n, a11y_lever_pct)]))
-                            value=lever(LeverKind::RateRelative(i), 100.0) on_value=set(LeverKind::RateRelative(i), 100.0)/>
-                        <span class="unit">{t!(i18n, lever_rate_pct)}</span>
-                    }).collect_view()}
+                    {move || {
+                        (1..stages.get())
+                            .map(|i| {
+                                view! {
+                                    <span class="lbl">{move || stage_name(i)}</span>
+                                    <NumInput
+                                        field=Field::LeverRatePts(s, i)
+                                        kind=NumKind::Percent
+                                        class="short"
+                                        label=Signal::derive(move || named(
+                                            &[&stage_name(i), t_string!(i18n, a11y_lever_pts)],
+                                        ))
+                                        value=lever(LeverKind::RatePoints(i), 100.0)
+                                        on_value=set(LeverKind::RatePoints(i), 100.0)
+                                    />
+                                    <span class="unit">{t!(i18n, lever_rate_pts)}</span>
+                                    <NumInput
+                                        field=Field::LeverRatePct(s, i)
+                                        kind=NumKind::Percent
+                                        class="short"
+                                        label=Signal::derive(move || named(
+                                            &[&stage_name(i), t_string!(i18n, a11y_lever_pct)],
+                                        ))
+                                        value=lever(LeverKind::RateRelative(i), 100.0)
+                                        on_value=set(LeverKind::RateRelative(i), 100.0)
+                                    />
+                                    <span class="unit">{t!(i18n, lever_rate_pct)}</span>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </div>
             </div>
         </div>
