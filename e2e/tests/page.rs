@@ -1,7 +1,7 @@
 //! End to end against the release build (dist/) in headless Chromium.
 //! Each test starts its own chromedriver and browser, so they run in parallel.
 
-use funnelcast_e2e::{launch, Browser};
+use funnelcast_e2e::{launch, Browser, Page};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
@@ -345,6 +345,49 @@ async fn stages_segments_and_scenarios_can_be_edited() {
         "1800"
     );
     assert_eq!(p.value("result-revenue-mean-0").await, before);
+    // While the box shows its problem, the inputs are invalid; rewriting the
+    // box clears the message and the results are current again.
+    assert_eq!(p.state().await, "invalid");
+    // A row is several counts, and a negative one is refused by name.
+    p.type_into("paste-counts-0", "1000 -5 -10").await;
+    assert_eq!(
+        p.state().await,
+        "done",
+        "rewriting the box clears its message"
+    );
+    p.click("paste-apply-0").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter()
+            .any(|(f, t)| f == "paste-counts-0" && t.contains("-5")),
+        "{errs:?}"
+    );
+    assert_eq!(p.state().await, "invalid");
+    // A tab key would move the focus: put the row in as a paste would.
+    let set_text = |text: &'static str| {
+        let c = p.c.clone();
+        async move {
+            c.execute(
+                "const t = document.querySelector('[data-testid=\"paste-counts-0\"]');
+                 t.value = arguments[0];
+                 t.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::json!(text)],
+            )
+            .await
+            .unwrap();
+        }
+    };
+    set_text("10000\t2500\tabc").await;
+    p.click("paste-apply-0").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter()
+            .any(|(f, t)| f == "paste-counts-0" && t.contains("abc")),
+        "the unreadable cell is named: {errs:?}"
+    );
+    set_text("").await;
+    p.wait_state("done").await;
+    assert_eq!(p.value("result-revenue-mean-0").await, before);
 
     // Scenarios: add the ready one, duplicate it, remove the first.
     p.click("scenario-awareness30").await;
@@ -362,6 +405,45 @@ async fn stages_segments_and_scenarios_can_be_edited() {
         (up - 0.3 * base).abs() < 0.05 * 0.3 * base,
         "uplift {up} of {base}"
     );
+
+    // Past a limit an add button is disabled and says why, beside it.
+    let limit_note = |p: &Page, field: &'static str| {
+        let c = p.c.clone();
+        async move {
+            c.execute(
+                "const n = document.querySelector(`[data-testid=\"limit-note\"][data-field=\"${arguments[0]}\"]`);
+                 return n ? n.textContent : null;",
+                vec![serde_json::json!(field)],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert!(limit_note(&p, "add-stage").await.is_null());
+    for _ in 0..7 {
+        p.click("add-stage").await;
+    }
+    assert!(p.exists("stage-name-11").await);
+    assert_eq!(
+        p.el("add-stage")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    let note = limit_note(&p, "add-stage").await;
+    assert!(
+        note.as_str().is_some_and(|t| t.contains("12")),
+        "no note at the stage limit: {note:?}"
+    );
+    for _ in 0..6 {
+        p.click("scenario-awareness30").await;
+    }
+    assert!(p.exists("scenario-name-7").await);
+    assert!(limit_note(&p, "add-scenario").await.as_str().is_some());
+    p.wait_state("done").await;
 }
 
 /// A long run goes in slices: the page answers meanwhile, the status shows

@@ -52,16 +52,17 @@ fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
 }
 
 /// ln k! − [(k + ½)·ln(k + 1) − (k + 1) + ½·ln 2π]: the error of Stirling's
-/// formula for ln k!, from `lgamma` for small k and its asymptotic series
-/// (error < 1e-13 from k = 10 on) beyond.
-fn stirling_error(k: u64) -> f64 {
+/// formula for ln k!, from `lgamma` below k = 30 and its asymptotic series
+/// to the k⁻⁷ term beyond (the next term is below 1e-16 there; the hypergeometric's ln-factorial
+/// differences rely on that accuracy).
+pub(crate) fn stirling_error(k: u64) -> f64 {
     let k1 = (k + 1) as f64;
-    if k < 10 {
+    if k < 30 {
         const HALF_LN_2PI: f64 = 0.918_938_533_204_672_8;
         libm::lgamma(k1) - (k as f64 + 0.5) * libm::log(k1) + k1 - HALF_LN_2PI
     } else {
         let r2 = 1.0 / (k1 * k1);
-        (1.0 / 12.0 - (1.0 / 360.0 - r2 / 1260.0) * r2) / k1
+        (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - r2 / 1680.0) * r2) * r2) / k1
     }
 }
 

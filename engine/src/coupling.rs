@@ -1,15 +1,45 @@
 //! The "same people" coupling of a scenario to the baseline in one trial
-//! (README.md, "General path" and "Revenue coupling"): a scenario's count at
-//! a stage reuses the baseline's conversions of the people both have, and its
-//! revenue reuses the baseline's Gamma sum, so each scenario's law is exact
-//! and an improving lever never lowers a trial's customers or revenue.
+//! (README.md, "One coupling"): every person has their own chance at every
+//! stage, and a lever changes what the same people do. A scenario's people
+//! fall in three groups — those in both runs (`both`), those only in the
+//! baseline (`base_only`) and those only in the scenario (`own`) — and each
+//! stage moves people between them; revenue is shared for the customers in
+//! both runs. Each run's law is exact and an improving lever never lowers a
+//! trial's customers or revenue.
 
-use crate::beta::beta;
+use crate::beta::beta_parts;
 use crate::binomial::binomial;
 use crate::deal::DealValue;
 use crate::gamma::gamma;
 use crate::hypergeometric::hypergeometric;
 use crate::rng::Xoshiro256PlusPlus;
+
+/// A scenario's people at a stage against the baseline's: in both runs,
+/// only in the baseline, only in the scenario. The baseline has
+/// `both + base_only`, the scenario `both + own`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Groups {
+    pub both: u64,
+    pub base_only: u64,
+    pub own: u64,
+}
+
+impl Groups {
+    /// The entering people: the first min(v0, vs) are the same people.
+    pub(crate) fn entering(v0: u64, vs: u64) -> Self {
+        let m = v0.min(vs);
+        Groups {
+            both: m,
+            base_only: v0 - m,
+            own: vs - m,
+        }
+    }
+
+    /// The scenario's count.
+    pub(crate) fn scenario(&self) -> u64 {
+        self.both + self.own
+    }
+}
 
 #[inline]
 pub(crate) fn baseline_revenue(c: u64, deal: &DealValue, rng: &mut Xoshiro256PlusPlus) -> f64 {
@@ -34,60 +64,114 @@ pub(crate) fn baseline_revenue_by_value(
     (g, rng)
 }
 
-/// A scenario's revenue coupled to the baseline's: shared Gamma sum plus an
-/// independent Gamma for extra customers, or an exact Gamma–Beta split of
-/// the baseline's sum when it has fewer customers.
+/// The baseline's revenue `g0` of its customers `both + base_only`, split
+/// between the two groups: (shared part, baseline-only part). The share of a
+/// Gamma sum carried by part of it is Beta and independent of the total (the
+/// Gamma–Beta split), so each part is exactly Gamma of its customers.
+#[inline]
+pub(crate) fn split_baseline(
+    g: &Groups,
+    g0: f64,
+    deal: &DealValue,
+    rng: &mut Xoshiro256PlusPlus,
+) -> (f64, f64) {
+    if g.base_only == 0 {
+        (g0, 0.0)
+    } else if g.both == 0 {
+        (0.0, g0)
+    } else if deal.scale() == 0.0 || !deal.shape().is_finite() {
+        (
+            g.both as f64 * deal.mean(),
+            g.base_only as f64 * deal.mean(),
+        )
+    } else {
+        let a = deal.shape();
+        let (b, rest) = beta_parts(g.both as f64 * a, g.base_only as f64 * a, rng);
+        (g0 * b, g0 * rest)
+    }
+}
+
+/// A scenario's revenue and its uplift over the baseline in this segment,
+/// from the groups of customers: the shared revenue `shared`, the
+/// baseline-only revenue `base_only_rev` and a Gamma of the scenario's own
+/// customers, all × the deal factor for the scenario. The uplift is computed
+/// from the parts, never as a difference of rounded totals: a small gain on a
+/// large revenue keeps its sign, and it is exactly 0 only when the runs
+/// differ in nothing (a tie).
 #[inline]
 pub(crate) fn scenario_revenue(
-    c0: u64,
-    cs: u64,
-    g0: f64,
+    own: u64,
+    shared: f64,
+    base_only_rev: f64,
     deal: &DealValue,
     factor: f64,
     rng: &mut Xoshiro256PlusPlus,
-) -> f64 {
-    let r = if deal.scale() == 0.0 || !deal.shape().is_finite() {
-        cs as f64 * deal.mean()
-    } else if cs >= c0 {
-        g0 + deal.scale() * gamma((cs - c0) as f64 * deal.shape(), rng)
-    } else if cs == 0 {
-        0.0
-    } else {
-        let a = deal.shape();
-        g0 * beta(cs as f64 * a, (c0 - cs) as f64 * a, rng)
-    };
-    r * factor
+) -> (f64, f64) {
+    let own_rev = baseline_revenue(own, deal, rng);
+    with_own(shared, base_only_rev, own_rev, factor)
 }
 
-/// Scenario count at a stage given the previous stage of baseline and scenario.
+/// [`scenario_revenue`] given the own customers' revenue.
+#[inline(always)]
+pub(crate) fn with_own(shared: f64, base_only_rev: f64, own_rev: f64, factor: f64) -> (f64, f64) {
+    let r = (shared + own_rev) * factor;
+    let d = if factor == 1.0 {
+        own_rev - base_only_rev
+    } else {
+        (factor - 1.0) * shared + factor * own_rev - base_only_rev
+    };
+    (r, d)
+}
+
+/// The scenario's groups at a stage from those at the stage before, given
+/// the baseline's count before (`n0p` = both + base_only) and after (`n0c`),
+/// the baseline's rate `r0` and the scenario's `rs`. The baseline's
+/// converters are a uniform subset of its people, so those among the shared
+/// group are hypergeometric; a shared person converts in the scenario with
+/// probability rs: if rs ≥ r0 whenever they convert in the baseline, else
+/// with (rs − r0)/(1 − r0); if rs < r0 only when they convert in the
+/// baseline, then with rs/r0 (one uniform per person and stage, compared
+/// with both rates). The scenario's own people convert with rs.
 #[inline]
 pub(crate) fn couple_stage(
     n0p: u64,
     n0c: u64,
-    nsp: u64,
+    g: Groups,
     r0: f64,
     rs: f64,
     rng: &mut Xoshiro256PlusPlus,
-) -> u64 {
-    let common = nsp.min(n0p);
-    // Baseline converters among the common people.
-    let c = if nsp >= n0p {
+) -> Groups {
+    debug_assert_eq!(g.both + g.base_only, n0p);
+    // Baseline converters among the shared people.
+    let x = if g.base_only == 0 {
         n0c
-    } else {
-        hypergeometric(n0p, n0c, nsp, rng)
-    };
-    let conv = if rs > r0 {
-        if r0 >= 1.0 {
-            common
-        } else {
-            c + binomial(common - c, (rs - r0) / (1.0 - r0), rng)
-        }
-    } else if rs == r0 {
-        c
-    } else if r0 > 0.0 {
-        binomial(c, rs / r0, rng)
-    } else {
+    } else if g.both == 0 {
         0
+    } else {
+        hypergeometric(n0p, g.both, n0c, rng)
     };
-    conv + binomial(nsp - common, rs, rng)
+    let own = binomial(g.own, rs, rng);
+    if rs >= r0 {
+        let gain = if rs == r0 || r0 >= 1.0 {
+            0
+        } else {
+            binomial(g.both - x, ((rs - r0) / (1.0 - r0)).min(1.0), rng)
+        };
+        Groups {
+            both: x,
+            base_only: n0c - x,
+            own: own + gain,
+        }
+    } else {
+        let keep = if r0 > 0.0 {
+            binomial(x, rs / r0, rng)
+        } else {
+            0
+        };
+        Groups {
+            both: keep,
+            base_only: n0c - keep,
+            own,
+        }
+    }
 }

@@ -1,28 +1,28 @@
 //! The per-trial engine: for each trial and segment, draw the uncertain
 //! inputs once, then the baseline's counts and revenue, then each scenario
-//! coupled to the baseline; totals over segments go into a trial buffer (or,
-//! on the customers-only fast path, a block of trials at a time).
+//! coupled to the baseline through the same people ([`crate::coupling`]);
+//! totals over segments go into a trial buffer (or, on the customers-only
+//! fast path, a block of trials at a time). Every stream restarts at each
+//! key block of trials ([`crate::streams::KEY_BLOCK`]).
 //!
-//! Two exact paths, chosen per segment:
-//! * **fast** — volume and rates fixed: every stage count of every scenario is
-//!   the inverse of its exact Binomial(V, ∏r) CDF at ONE shared uniform
-//!   (comonotone: exact marginals, stages non-increasing, a dominating scenario
-//!   never below the baseline; [`crate::fast_path`]). When every segment is
-//!   fast, a run takes the stage summaries from the exact laws
-//!   ([`crate::exact`]) and draws only the customers and revenue, in blocks;
-//! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i); each scenario
-//!   "follows the same people" ([`crate::coupling`]): of the people both have
-//!   at stage i − 1, those the baseline converted convert again and the rest
-//!   convert with the conditional rate that makes the scenario's marginal
-//!   rate exact, and extra people convert independently (engine/README.md
-//!   has the argument).
+//! Two exact paths with one joint law:
+//! * **fast** — every segment's volume and rates fixed and the tables within
+//!   the run's budget: the stage summaries come from the exact laws
+//!   ([`crate::exact`]), and a trial draws only the customers: the
+//!   baseline's by inverting its exact Binomial(V, ∏r) table, each
+//!   scenario's from them by the closed form of the same coupling
+//!   ([`crate::fast_path::FastCouple`]), in blocks of trials;
+//! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i) and each
+//!   scenario's groups of people stage by stage (engine/README.md has the
+//!   argument).
 
 use crate::beta::beta;
 use crate::binomial::{binomial, BinomialTable};
 use crate::coupling::{
-    baseline_revenue, baseline_revenue_by_value, couple_stage, scenario_revenue,
+    baseline_revenue, baseline_revenue_by_value, couple_stage, scenario_revenue, split_baseline,
+    with_own, Groups,
 };
-use crate::fast_path::FastPath;
+use crate::fast_path::{FastPath, TABLE_BUDGET};
 use crate::gamma::gamma_with;
 use crate::lever::SegmentLevers;
 use crate::normal::standard_normal;
@@ -47,15 +47,19 @@ struct SegEngine {
     levers: Vec<SegmentLevers>,
     path: Path,
     streams: SegStreams,
-    /// Scratch: rates of the baseline, counts per scenario.
+    /// Scratch: the drawn rates, the baseline's rates (its levers applied,
+    /// for goal seek), counts per scenario.
+    drawn: Vec<f64>,
     r0: Vec<f64>,
     n: Vec<u64>,
 }
 
-/// Per-trial totals over segments: `counts[s * stages + i]`, `revenue[s]`.
+/// Per-trial totals over segments: `counts[s * stages + i]`, `revenue[s]`,
+/// and `uplift[s]` = R_s − R_0 computed from the draws (0 for s = 0).
 pub(crate) struct TrialBuf {
     pub counts: Vec<u64>,
     pub revenue: Vec<f64>,
+    pub uplift: Vec<f64>,
 }
 
 /// The per-trial machinery of a run: every segment's path and streams.
@@ -63,8 +67,8 @@ pub(crate) struct Engine {
     segs: Vec<SegEngine>,
     pub(crate) stages: usize,
     pub(crate) scenarios: usize,
-    /// Fast path only: draw only the customers (the last stage) per trial;
-    /// the other stages' counts are then left stale in the trial buffer.
+    /// Fast path only: draw only the customers (the last stage) per trial,
+    /// in blocks ([`Engine::block_customers`]).
     pub(crate) customers_only: bool,
 }
 
@@ -72,6 +76,7 @@ impl Engine {
     pub(crate) fn new(plan: &Plan) -> Self {
         let k = plan.stages();
         let ns = plan.scenarios.len();
+        let mut budget = TABLE_BUDGET;
         let segs = plan
             .segments
             .iter()
@@ -84,7 +89,7 @@ impl Engine {
                     .collect();
                 let path = match plan.force_general {
                     true => None,
-                    false => FastPath::new(seg, &levers),
+                    false => FastPath::new(seg, &levers, &mut budget),
                 }
                 .map_or(Path::General, Path::Fast);
                 let streams = SegStreams::new(plan.seed, g, ns);
@@ -93,6 +98,7 @@ impl Engine {
                     levers,
                     path,
                     streams,
+                    drawn: vec![0.0; k - 1],
                     r0: vec![0.0; k - 1],
                     n: vec![0; ns * k],
                 }
@@ -110,23 +116,51 @@ impl Engine {
         TrialBuf {
             counts: vec![0; self.scenarios * self.stages],
             revenue: vec![0.0; self.scenarios],
+            uplift: vec![0.0; self.scenarios],
         }
     }
 
-    /// One trial: totals over segments into `buf`.
+    /// Every stream at the start of key block `block`.
+    pub(crate) fn start_block(&mut self, block: u32) {
+        for seg in &mut self.segs {
+            seg.streams.start_block(block);
+        }
+    }
+
+    /// One trial, every stage counted: totals over segments into `buf`.
+    /// Fixed-input segments take their tables unless `all_general` (the
+    /// test hook [`crate::simulate::for_each_trial`] draws every segment's
+    /// chain).
     #[inline]
-    pub(crate) fn trial(&mut self, buf: &mut TrialBuf) {
+    pub(crate) fn trial(&mut self, buf: &mut TrialBuf, all_general: bool) {
         buf.counts.fill(0);
         buf.revenue.fill(0.0);
+        buf.uplift.fill(0.0);
         let k = self.stages;
         for seg in &mut self.segs {
-            seg.trial(k, self.customers_only, buf);
+            match seg.path {
+                Path::Fast(_) if !all_general => seg.fast_trial(k, buf),
+                _ => seg.trial(k, buf),
+            }
         }
     }
 
     /// Whether every segment runs on the fast path.
     pub(crate) fn all_fast(&self) -> bool {
         self.fast_paths().is_some()
+    }
+
+    /// Table entries of the fast-path segments, and how many segments are
+    /// on the fast path (a test hook's).
+    #[cfg(feature = "workloads")]
+    pub(crate) fn table_entries(&self) -> (usize, usize) {
+        self.segs
+            .iter()
+            .filter_map(|g| match &g.path {
+                Path::Fast(p) => Some(p.entries),
+                Path::General => None,
+            })
+            .fold((0, 0), |(e, n), x| (e + x, n + 1))
     }
 
     /// Every segment's fast-path tables, `None` if a segment is on the
@@ -142,31 +176,49 @@ impl Engine {
     }
 }
 
-/// Trials drawn together on the customers-only fast path.
+/// Trials drawn together on the customers-only fast path (a key block is a
+/// whole number of them).
 pub(crate) const BLOCK: usize = 256;
 
+/// A block of trials on the customers-only fast path: per scenario s and
+/// trial j, index `s * BLOCK + j`.
+pub(crate) struct BlockBuf {
+    pub cust: Vec<u64>,
+    pub rev: Vec<f64>,
+    pub uplift: Vec<f64>,
+}
+
+impl BlockBuf {
+    pub(crate) fn new(scenarios: usize) -> Self {
+        BlockBuf {
+            cust: vec![0; scenarios * BLOCK],
+            rev: vec![0.0; scenarios * BLOCK],
+            uplift: vec![0.0; scenarios * BLOCK],
+        }
+    }
+}
+
 impl Engine {
-    /// `len` ≤ [`BLOCK`] trials on the fast path with `customers_only`: per
-    /// scenario s and trial j, the customers and revenue totals over
-    /// segments in `cust[s * BLOCK + j]`, `rev[s * BLOCK + j]` — the same
-    /// numbers as `len` calls of [`Engine::trial`] (last stage, revenue).
-    /// Each stream is still read in trial order; drawing a block per stream
-    /// lets the processor overlap independent trials.
-    pub(crate) fn block_customers(&mut self, len: usize, cust: &mut [u64], rev: &mut [f64]) {
+    /// `len` ≤ [`BLOCK`] trials on the fast path with `customers_only`: the
+    /// customers, revenue and uplift totals over segments. Each stream is
+    /// read in trial order; drawing a block per stream lets the processor
+    /// overlap independent trials.
+    pub(crate) fn block_customers(&mut self, len: usize, out: &mut BlockBuf) {
         debug_assert!(len <= BLOCK);
         // The first segment writes, the others add (no clearing pass).
         let (first, rest) = self.segs.split_first_mut().expect("a plan has segments");
-        first.block_customers::<false>(len, cust, rev);
+        first.block_customers::<false>(len, out);
         for seg in rest {
-            seg.block_customers::<true>(len, cust, rev);
+            seg.block_customers::<true>(len, out);
         }
     }
 }
 
 impl SegEngine {
-    fn block_customers<const ADD: bool>(&mut self, len: usize, cust: &mut [u64], rev: &mut [f64]) {
+    fn block_customers<const ADD: bool>(&mut self, len: usize, out: &mut BlockBuf) {
         let Path::Fast(FastPath {
             tables,
+            couples,
             shapes,
             diff_shapes,
             diff_lo,
@@ -176,14 +228,16 @@ impl SegEngine {
             unreachable!("customers_only is set only when every segment is fast")
         };
         let deal = self.plan.deal;
-        let put = |cust: &mut [u64], rev: &mut [f64], s: usize, j: usize, c: u64, r: f64| {
+        let put = |out: &mut BlockBuf, s: usize, j: usize, c: u64, r: f64, d: f64| {
             let i = s * BLOCK + j;
             if ADD {
-                cust[i] += c;
-                rev[i] += r;
+                out.cust[i] += c;
+                out.rev[i] += r;
+                out.uplift[i] += d;
             } else {
-                cust[i] = c;
-                rev[i] = r;
+                out.cust[i] = c;
+                out.rev[i] = r;
+                out.uplift[i] = d;
             }
         };
         fn last(t: &Option<Vec<BinomialTable>>) -> Option<&BinomialTable> {
@@ -199,8 +253,6 @@ impl SegEngine {
         let lo = t.support().0;
         let mut inputs = self.streams.inputs.clone();
         for x in &mut u[..len] {
-            // The bits of `uniform()`: the same draw, with the guide entry
-            // read off its top bits.
             *x = inputs.bits53();
         }
         self.streams.inputs = inputs;
@@ -219,253 +271,149 @@ impl SegEngine {
         }
         self.streams.revenue[0] = rng0;
         for j in 0..len {
-            put(cust, rev, 0, j, c0[j], g0[j]);
+            put(out, 0, j, c0[j], g0[j], 0.0);
         }
-        for (s, table) in tables.iter().enumerate().skip(1) {
-            match last(table) {
-                Some(t) => {
-                    let mut rng = self.streams.revenue[s].clone();
-                    let rng = &mut rng;
+        for (s, couple) in couples.iter().enumerate().skip(1) {
+            match couple {
+                Some(cp) => {
+                    let mut rc = self.streams.counts[s].clone();
+                    let mut rr = self.streams.revenue[s].clone();
                     let factor = self.levers[s].deal_factor;
                     for j in 0..len {
-                        let cs = t.quantile_bits(u[j]);
-                        // Extra customers with prepared Gamma constants: the
-                        // same numbers as `scenario_revenue`'s call.
-                        let prepared = match cs.checked_sub(c0[j]) {
-                            Some(d) if d > 0 => d
+                        let grp = cp.draw(c0[j], &mut rc);
+                        let (shared, base_only) = split_baseline(&grp, g0[j], &deal, &mut rr);
+                        // Own customers with prepared Gamma constants: the
+                        // same numbers as `baseline_revenue`'s call.
+                        let prepared = match grp.own {
+                            0 => None,
+                            d => d
                                 .checked_sub(*diff_lo)
                                 .and_then(|i| diff_shapes.get(i as usize)),
-                            _ => None,
                         };
-                        let r = match prepared {
-                            Some(sh) => (g0[j] + deal.scale() * gamma_with(sh, rng)) * factor,
-                            None => scenario_revenue(c0[j], cs, g0[j], &deal, factor, rng),
+                        let own = match prepared {
+                            Some(sh) => deal.scale() * gamma_with(sh, &mut rr),
+                            None => baseline_revenue(grp.own, &deal, &mut rr),
                         };
-                        put(cust, rev, s, j, cs, r);
+                        let (r, d) = with_own(shared, base_only, own, factor);
+                        put(out, s, j, grp.scenario(), r, d);
                     }
-                    self.streams.revenue[s] = rng.clone();
+                    self.streams.counts[s] = rc;
+                    self.streams.revenue[s] = rr;
                 }
                 // Identity levers: the baseline's numbers.
                 None => {
                     for j in 0..len {
-                        put(cust, rev, s, j, c0[j], g0[j]);
+                        put(out, s, j, c0[j], g0[j], 0.0);
                     }
                 }
             }
+        }
+    }
+
+    /// One trial of a fixed-input segment in a run that counts every stage
+    /// per trial (another segment is uncertain): each run's stage counts by
+    /// inverting its nested tables at one uniform (exact marginals, the
+    /// stages in order), the scenarios' customers from the baseline's by the
+    /// same coupling as the block path. Only each stage's law is reported,
+    /// never a trial's path through the stages.
+    #[inline]
+    fn fast_trial(&mut self, k: usize, buf: &mut TrialBuf) {
+        let Path::Fast(fp) = &self.path else {
+            unreachable!("called on fast segments")
+        };
+        let deal = self.plan.deal;
+        let u = self.streams.inputs.uniform();
+        let base = fp.tables[0].as_ref().expect("the baseline has tables");
+        buf.counts[0] += fp.volumes[0];
+        for (i, t) in base.iter().enumerate() {
+            buf.counts[i + 1] += t.quantile(u);
+        }
+        let c0 = base[k - 2].quantile(u);
+        let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
+        buf.revenue[0] += g0;
+        for (s, cp) in fp.couples.iter().enumerate().skip(1) {
+            let row = s * k;
+            let Some(cp) = cp else {
+                for (i, t) in base.iter().enumerate() {
+                    buf.counts[row + i + 1] += t.quantile(u);
+                }
+                buf.counts[row] += fp.volumes[0];
+                buf.revenue[s] += g0;
+                continue;
+            };
+            let ts = fp.tables[s]
+                .as_ref()
+                .expect("a scenario with levers has tables");
+            buf.counts[row] += fp.volumes[s];
+            for (i, t) in ts[..k - 2].iter().enumerate() {
+                buf.counts[row + i + 1] += t.quantile(u);
+            }
+            let grp = cp.draw(c0, &mut self.streams.counts[s]);
+            buf.counts[row + k - 1] += grp.scenario();
+            let rng = &mut self.streams.revenue[s];
+            let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
+            let factor = self.levers[s].deal_factor;
+            let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, factor, rng);
+            buf.revenue[s] += r;
+            buf.uplift[s] += d;
         }
     }
 
     #[inline]
-    fn trial(&mut self, k: usize, customers_only: bool, buf: &mut TrialBuf) {
+    fn trial(&mut self, k: usize, buf: &mut TrialBuf) {
         let ns = self.levers.len();
         let deal = self.plan.deal;
-        match &self.path {
-            Path::Fast(FastPath {
-                volumes, tables, ..
-            }) => {
-                let u = self.streams.inputs.uniform();
-                for s in 0..ns {
-                    let row = s * k;
-                    match &tables[s] {
-                        Some(ts) if customers_only => {
-                            self.n[row + k - 1] = ts[k - 2].quantile(u);
-                        }
-                        Some(ts) => {
-                            // The tables are nested (`at_most`), so the stages
-                            // are in order at every u.
-                            self.n[row] = volumes[s];
-                            for (i, t) in ts.iter().enumerate() {
-                                self.n[row + i + 1] = t.quantile(u);
-                            }
-                        }
-                        None => {
-                            let (a, b) = self.n.split_at_mut(row);
-                            b[..k].copy_from_slice(&a[..k]);
-                        }
-                    }
-                }
+        let inputs = &mut self.streams.inputs;
+        let v = match self.plan.volume.kind() {
+            VolumeKind::Fixed(v) => v,
+            VolumeKind::LogNormal { mu, sigma } => {
+                libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
             }
-            Path::General => {
-                let inputs = &mut self.streams.inputs;
-                let v = match self.plan.volume.kind() {
-                    VolumeKind::Fixed(v) => v,
-                    VolumeKind::LogNormal { mu, sigma } => {
-                        libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
-                    }
-                };
-                for (i, r) in self.plan.rates.iter().enumerate() {
-                    self.r0[i] = match r.kind() {
-                        RateKind::Fixed(p) => p,
-                        RateKind::Beta { a, b } => beta(a, b, inputs),
-                    };
-                }
-                let rng = &mut self.streams.counts[0];
-                // The baseline's levers are the identity, except in goal seek
-                // where its volume is scaled (× 1.0 leaves v unchanged).
-                self.n[0] = round_volume(v * self.levers[0].volume_factor);
-                for i in 1..k {
-                    self.n[i] = binomial(self.n[i - 1], self.r0[i - 1], rng);
-                }
-                for s in 1..ns {
-                    let row = s * k;
-                    let lv = &self.levers[s];
-                    if lv.is_identity() {
-                        let (a, b) = self.n.split_at_mut(row);
-                        b[..k].copy_from_slice(&a[..k]);
-                        continue;
-                    }
-                    let rng = &mut self.streams.counts[s];
-                    self.n[row] = round_volume(v * lv.volume_factor);
-                    for i in 1..k {
-                        let r0 = self.r0[i - 1];
-                        let rs = lv.rate(i - 1, r0);
-                        self.n[row + i] = couple_stage(
-                            self.n[i - 1],
-                            self.n[i],
-                            self.n[row + i - 1],
-                            r0,
-                            rs,
-                            rng,
-                        );
-                    }
-                }
-            }
+        };
+        for (i, r) in self.plan.rates.iter().enumerate() {
+            self.drawn[i] = match r.kind() {
+                RateKind::Fixed(p) => p,
+                RateKind::Beta { a, b } => beta(a, b, inputs),
+            };
+            // The baseline's levers are the identity, except in goal seek,
+            // where its volume or one rate is moved.
+            self.r0[i] = self.levers[0].rate(i, self.drawn[i]);
         }
-        // Revenue and totals.
+        let rng = &mut self.streams.counts[0];
+        self.n[0] = round_volume(v * self.levers[0].volume_factor);
+        for i in 1..k {
+            self.n[i] = binomial(self.n[i - 1], self.r0[i - 1], rng);
+        }
         let c0 = self.n[k - 1];
         let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
-        for s in 0..ns {
+        for i in 0..k {
+            buf.counts[i] += self.n[i];
+        }
+        buf.revenue[0] += g0;
+        for s in 1..ns {
             let row = s * k;
-            for i in 0..k {
-                buf.counts[row + i] += self.n[row + i];
-            }
             let lv = &self.levers[s];
-            let r = if s == 0 {
-                g0
-            } else {
-                scenario_revenue(
-                    c0,
-                    self.n[row + k - 1],
-                    g0,
-                    &deal,
-                    lv.deal_factor,
-                    &mut self.streams.revenue[s],
-                )
-            };
-            buf.revenue[s] += r;
-        }
-    }
-}
-
-/// Test hook (feature `workloads`): call `f(counts, revenue)` for each trial, with per-trial totals
-/// over segments: `counts[s * stages + i]` and `revenue[s]`.
-#[cfg(feature = "workloads")]
-pub fn for_each_trial(plan: &Plan, mut f: impl FnMut(&[u64], &[f64])) {
-    let mut engine = Engine::new(plan);
-    let mut buf = engine.buf();
-    for _ in 0..plan.trials {
-        engine.trial(&mut buf);
-        f(&buf.counts, &buf.revenue);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{
-        DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
-    };
-
-    fn model(deals: &[(f64, f64)], levers: Vec<Vec<Lever>>) -> Model {
-        let segments = deals
-            .iter()
-            .enumerate()
-            .map(|(g, &(mean, cv))| SegmentSpec {
-                volume: VolumeSpec::Fixed {
-                    value: 3_000.0 + 1_000.0 * g as f64,
-                },
-                rates: [0.4, 0.3, 0.2]
-                    .iter()
-                    .map(|&value| RateSpec::Fixed { value })
-                    .collect(),
-                deal: DealSpec { mean, cv },
-            })
-            .collect();
-        Model {
-            stages: 4,
-            segments,
-            scenarios: levers
-                .into_iter()
-                .map(|levers| ScenarioSpec {
-                    scope: Scope::All,
-                    levers,
-                    cost: None,
-                })
-                .collect(),
-            margin: None,
-            trials: 3_000,
-            seed: 99,
-        }
-    }
-
-    /// The customers-only block path gives bit for bit the customers and
-    /// revenue of the trial-by-trial path, in every revenue branch: larger
-    /// and smaller scenarios, identity scenarios, fixed deals (cv = 0),
-    /// shapes below 1 (cv = 5), several segments.
-    #[test]
-    fn block_path_equals_trial_path() {
-        let levers = vec![
-            vec![Lever::Volume { frac: 0.2 }],
-            vec![Lever::Volume { frac: -0.3 }],
-            vec![],
-            vec![
-                Lever::RatePoints {
-                    stage: 2,
-                    points: -0.1,
-                },
-                Lever::Deal { frac: 0.5 },
-            ],
-            vec![Lever::RateRelative {
-                stage: 3,
-                frac: 2.0,
-            }],
-        ];
-        for deals in [
-            vec![(5_000.0, 0.5)],
-            vec![(5_000.0, 0.0)],
-            vec![(100.0, 5.0)],
-            vec![(5_000.0, 0.5), (40_000.0, 0.8), (10.0, 5.0)],
-        ] {
-            let plan = model(&deals, levers.clone()).validate().expect("valid");
-            let k = plan.stages();
-            let ns = plan.scenarios();
-            let mut a = Engine::new(&plan);
-            let mut b = Engine::new(&plan);
-            assert!(a.all_fast());
-            b.customers_only = true;
-            let mut buf = a.buf();
-            let (mut cust, mut rev) = (vec![0u64; ns * BLOCK], vec![0.0f64; ns * BLOCK]);
-            let mut left = plan.trials() as usize;
-            while left > 0 {
-                let len = left.min(BLOCK);
-                b.block_customers(len, &mut cust, &mut rev);
-                for j in 0..len {
-                    a.trial(&mut buf);
-                    for s in 0..ns {
-                        assert_eq!(
-                            cust[s * BLOCK + j],
-                            buf.counts[s * k + k - 1],
-                            "{deals:?} s{s}"
-                        );
-                        assert_eq!(
-                            rev[s * BLOCK + j].to_bits(),
-                            buf.revenue[s].to_bits(),
-                            "{deals:?} s{s}"
-                        );
-                    }
+            if lv.is_identity() {
+                for i in 0..k {
+                    buf.counts[row + i] += self.n[i];
                 }
-                left -= len;
+                buf.revenue[s] += g0;
+                continue;
             }
+            let rng = &mut self.streams.counts[s];
+            let vs = round_volume(v * lv.volume_factor);
+            let mut grp = Groups::entering(self.n[0], vs);
+            buf.counts[row] += vs;
+            for i in 1..k {
+                let rs = lv.rate(i - 1, self.drawn[i - 1]);
+                grp = couple_stage(self.n[i - 1], self.n[i], grp, self.r0[i - 1], rs, rng);
+                buf.counts[row + i] += grp.scenario();
+            }
+            let rng = &mut self.streams.revenue[s];
+            let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
+            let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, lv.deal_factor, rng);
+            buf.revenue[s] += r;
+            buf.uplift[s] += d;
         }
     }
 }

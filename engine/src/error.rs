@@ -65,6 +65,11 @@ pub enum Problem {
     /// More trials than memory allows with this many scenarios (the
     /// baseline included).
     TrialsForScenarios { max: u32, scenarios: usize },
+    /// A rate range narrower than a fitted Beta can honour (its quantiles
+    /// would not come out at the range's ends): a fixed rate says the same.
+    RangeTooNarrow,
+    /// A volume range whose high end is more than `max_ratio` × its low end.
+    RangeTooWide { max_ratio: f64 },
 }
 
 /// An input that the engine refuses, with the field it is about.
@@ -107,6 +112,13 @@ impl fmt::Display for Problem {
             Problem::NoSuchIndex => write!(f, "no such stage or segment"),
             Problem::TrialsForScenarios { max, scenarios } => {
                 write!(f, "at most {max} with {scenarios} scenarios")
+            }
+            Problem::RangeTooNarrow => write!(f, "range too narrow to fit: use a fixed rate"),
+            Problem::RangeTooWide { max_ratio } => {
+                write!(
+                    f,
+                    "the high end may be at most {max_ratio} times the low end"
+                )
             }
         }
     }

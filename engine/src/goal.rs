@@ -1,10 +1,11 @@
 //! Goal seek: the smallest volume change, or rate change at one stage, that
 //! reaches a revenue target with a chosen probability.
 
-use crate::engine::{Engine, BLOCK};
+use crate::engine::Engine;
 use crate::lever::RateOp;
 use crate::plan::Plan;
 use crate::results::{GoalLever, GoalResult};
+use crate::simulate::{key_blocks, Simulation};
 
 /// Trials per evaluation (at most) when every segment's inputs are fixed.
 pub const GOAL_TRIALS: u32 = 20_000;
@@ -275,25 +276,9 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
     answer(lever, Some(hi - 1.0), p_hi, trials, 0.5 * (hi - lo))
 }
 
-/// Revenue per trial of scenario `s` only (goal seek; no summaries).
+/// Revenue per trial of scenario `s` only (goal seek; the run's draws, as
+/// [`crate::simulate`] takes them).
 fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
-    out.clear();
-    let mut engine = Engine::new(plan);
-    let mut buf = engine.buf();
-    if engine.all_fast() {
-        let mut cust = vec![0u64; engine.scenarios * BLOCK];
-        let mut rev = vec![0.0f64; engine.scenarios * BLOCK];
-        let mut left = plan.trials as usize;
-        while left > 0 {
-            let len = left.min(BLOCK);
-            engine.block_customers(len, &mut cust, &mut rev);
-            out.extend_from_slice(&rev[s * BLOCK..s * BLOCK + len]);
-            left -= len;
-        }
-    } else {
-        for _ in 0..plan.trials {
-            engine.trial(&mut buf);
-            out.push(buf.revenue[s]);
-        }
-    }
+    let mut chunk = Simulation::chunk(plan, 0..key_blocks(plan.trials()));
+    *out = std::mem::take(&mut chunk.revenue[s]);
 }

@@ -26,7 +26,7 @@ pub mod deal;
 mod engine;
 pub mod error;
 mod exact;
-mod fast_path;
+pub mod fast_path;
 pub mod gamma;
 pub mod goal;
 pub mod hypergeometric;
@@ -40,7 +40,7 @@ pub mod rng;
 pub mod sensitivity;
 pub mod simulate;
 pub mod special;
-mod streams;
+pub mod streams;
 pub mod summary;
 pub mod volume;
 #[cfg(any(test, feature = "workloads"))]
@@ -55,5 +55,5 @@ pub use model::{
 pub use plan::Plan;
 pub use rate::Rate;
 pub use results::*;
-pub use simulate::{simulate, Simulation};
+pub use simulate::{simulate, ChunkSummary, Simulation};
 pub use volume::Volume;

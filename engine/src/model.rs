@@ -21,9 +21,9 @@ pub mod limits {
     pub const MIN_TRIALS: u32 = 100;
     pub const MAX_TRIALS: u32 = 5_000_000;
     /// Trials × scenarios (the baseline included): every scenario keeps one
-    /// revenue per trial for its quantiles and the uplift, about 10 bytes a
-    /// trial with the scratch, so this keeps a run under about 100 MB — a
-    /// phone's tab survives it.
+    /// revenue per trial for its quantiles, and every scenario but the
+    /// baseline one uplift per trial (computed from the draws), so about 16
+    /// bytes a trial and scenario: this keeps a run under about 130 MB.
     pub const MAX_TRIAL_SCENARIOS: u64 = 8_000_000;
     /// People entering a segment per period.
     pub const MAX_VOLUME: f64 = 1e9;

@@ -191,7 +191,10 @@ impl Model {
                     // (against the smallest valid low end).
                     if let (VolumeSpec::Range { high, .. }, Arg::Low) = (seg.volume, e.arg) {
                         if let Err(e) = Volume::range(f64::MIN_POSITIVE, high) {
-                            if e.problem != Problem::LowNotBelowHigh {
+                            if !matches!(
+                                e.problem,
+                                Problem::LowNotBelowHigh | Problem::RangeTooWide { .. }
+                            ) {
                                 push(&mut errs, Field::VolumeHigh(g), e.problem);
                             }
                         }
@@ -489,7 +492,7 @@ mod tests {
         let mut engine = crate::engine::Engine::new(&plan);
         let mut buf = engine.buf();
         for _ in 0..t {
-            engine.trial(&mut buf);
+            engine.trial(&mut buf, true);
             for i in 0..k {
                 let x = buf.counts[i] as f64;
                 sum[i] += x;

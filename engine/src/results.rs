@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Distribution summary of one quantity over the trials.
+/// Distribution summary of one quantity over the trials. Quantiles follow
+/// one rule everywhere: the q-quantile is the smallest drawn value x with
+/// F(x) ≥ q (the inverse of the empirical CDF), so counts stay whole.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
@@ -17,6 +19,44 @@ pub struct Summary {
     pub p90: f64,
     pub p95: f64,
     pub max: f64,
+    /// 95 % Monte Carlo error of each estimate, in its units.
+    #[serde(default)]
+    pub err: McError,
+}
+
+/// Half-widths of 95 % Monte Carlo intervals: the mean's 1.96·sd/√T; a
+/// quantile's half the distance between the order statistics of ranks
+/// ⌊Tq − 1.96·√(Tq(1−q))⌋ and ⌈Tq + 1.96·√(Tq(1−q))⌉ + 1 (the
+/// distribution-free binomial interval). 0 for a figure known exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct McError {
+    pub mean: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+/// A law known exactly (every input of the run fixed): its mean and
+/// quantiles (the smallest x with F(x) ≥ q).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExactLaw {
+    pub mean: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+/// A scenario's customers and revenue computed from their exact laws
+/// (a Binomial or a convolution over segments; a Binomial mixture of
+/// Gammas), beside the drawn `customers` and `revenue`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExactFigures {
+    pub customers: ExactLaw,
+    pub revenue: ExactLaw,
 }
 
 /// Equal-width bins `[lo + j·width, lo + (j+1)·width)`; values outside the
@@ -38,6 +78,12 @@ pub struct StageSummary {
     pub p5: f64,
     pub p50: f64,
     pub p95: f64,
+    /// True when the figures come from the exact law (no Monte Carlo error).
+    #[serde(default)]
+    pub exact: bool,
+    /// 95 % Monte Carlo errors (`p10`, `p90` unused); zeros when exact.
+    #[serde(default)]
+    pub err: McError,
 }
 
 /// A scenario against the baseline, trial by trial (common random numbers).
@@ -46,8 +92,25 @@ pub struct Comparison {
     /// Revenue uplift R_s − R_0 per trial.
     pub uplift: Summary,
     pub uplift_hist: Histogram,
-    /// P(R_s > R_0) + ½·P(R_s = R_0).
+    /// P(R_s > R_0) + ½·P(R_s = R_0) (`p_more` + ½·`p_equal`).
     pub p_beat: f64,
+    /// P(R_s > R_0): the share of trials where the scenario earns more,
+    /// decided from the draws that differ (its own customers' revenue against
+    /// the baseline's lost customers'), never from rounded totals.
+    #[serde(default)]
+    pub p_more: f64,
+    /// P(R_s = R_0): the share of trials where the two runs differ in
+    /// nothing (common in small funnels).
+    #[serde(default)]
+    pub p_equal: f64,
+    /// 95 % Monte Carlo errors of `p_beat`, `p_more` and `p_equal` (1.96
+    /// standard errors).
+    #[serde(default)]
+    pub p_beat_err: f64,
+    #[serde(default)]
+    pub p_more_err: f64,
+    #[serde(default)]
+    pub p_equal_err: f64,
     pub cost: Option<f64>,
     /// Mean uplift (× margin where a margin is set) − cost.
     pub net_gain: Option<f64>,
@@ -65,6 +128,11 @@ pub struct ScenarioResult {
     pub revenue_hist: Histogram,
     /// `None` for the baseline.
     pub vs_baseline: Option<Comparison>,
+    /// The exact laws of customers and revenue, when every input is fixed
+    /// (and the revenue's law is a Binomial mixture of Gammas: one deal value
+    /// law and deal lever over the segments).
+    #[serde(default)]
+    pub exact: Option<ExactFigures>,
 }
 
 /// The input a sensitivity bar moves.

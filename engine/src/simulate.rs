@@ -2,19 +2,22 @@
 //! [`Simulation`] taken in steps (the page stays responsive between them);
 //! the per-trial draws are the engine's, the summaries are assembled here.
 
-use crate::engine::{Engine, TrialBuf, BLOCK};
-use crate::exact::exact_stage_summaries;
+use crate::engine::{BlockBuf, Engine, TrialBuf, BLOCK};
+use crate::exact::{count_law, exact_is_cheap, exact_stage_summaries, mixture_law, ExactLaws};
 use crate::plan::Plan;
-use crate::results::{Comparison, Results, ScenarioResult, Sensitivity, StageSummary};
-use crate::summary::{
-    fill_histogram, histogram_frame, summarize, summarize_scanned, CountHist, Scan,
-};
+use crate::results::{Comparison, ExactFigures, Results, ScenarioResult, Sensitivity};
+use crate::streams::KEY_BLOCK;
+use crate::summary::{fill_histogram, histogram_frame, summarize, CountHist};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
-#[cfg(feature = "workloads")]
-pub use crate::engine::for_each_trial;
+/// Trials between two progress calls (four key blocks).
+pub const PROGRESS_EVERY: u32 = 4 * KEY_BLOCK;
 
-/// Trials between two progress calls.
-pub const PROGRESS_EVERY: u32 = 1 << 14;
+/// The key blocks of a run of `trials` trials (the last may be partial).
+pub fn key_blocks(trials: u32) -> u32 {
+    trials.div_ceil(KEY_BLOCK)
+}
 
 /// Run the plan: `plan.trials()` trials from `plan.seed()`.
 ///
@@ -91,46 +94,229 @@ pub fn simulate(plan: &Plan) -> Results {
 /// it can be kept between timer callbacks or moved into a worker.
 pub struct Simulation {
     plan: Plan,
-    engine: Engine,
-    exact: Option<Vec<Vec<StageSummary>>>,
-    buf: TrialBuf,
-    hists: Vec<CountHist>,
-    revenue: Vec<Vec<f64>>,
-    /// Customers-only runs scan each block's revenue while it is in cache.
-    scans: Vec<Scan>,
-    /// Customers-only scratch: one block per scenario.
-    block_cust: Vec<u64>,
-    block_rev: Vec<f64>,
+    runner: Runner,
+    exact: Option<ExactLaws>,
+    acc: ChunkSummary,
     done: u32,
+}
+
+/// The draws of a range of key blocks of a run, plain serialisable data (a
+/// Web Worker can send it to the page): the count histograms of every
+/// (scenario, stage) — of the customers only when every segment's inputs are
+/// fixed (the stages then come from their exact laws) — and every trial's
+/// revenue and uplift per scenario, in trial order. Chunks of one run merge
+/// exactly ([`ChunkSummary::merge`]): histograms add up, draws are joined in
+/// block order, so the quantiles come from the merged draws.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChunkSummary {
+    pub first_block: u32,
+    pub blocks: u32,
+    pub trials: u32,
+    /// `counts[s * stages + i]`.
+    pub counts: Vec<CountHist>,
+    /// `revenue[s][j]`: trial `first_block · KEY_BLOCK + j`.
+    pub revenue: Vec<Vec<f64>>,
+    /// `uplift[s][j]` = R_s − R_0 from the draws (empty for s = 0).
+    pub uplift: Vec<Vec<f64>>,
+}
+
+impl ChunkSummary {
+    fn empty(first_block: u32, plan: &Plan, capacity: usize) -> Self {
+        let (k, ns) = (plan.stages(), plan.scenarios());
+        ChunkSummary {
+            first_block,
+            blocks: 0,
+            trials: 0,
+            counts: vec![CountHist::new(); ns * k],
+            revenue: (0..ns).map(|_| Vec::with_capacity(capacity)).collect(),
+            uplift: (0..ns)
+                .map(|s| Vec::with_capacity(if s == 0 { 0 } else { capacity }))
+                .collect(),
+        }
+    }
+
+    /// The chunks of one run as one: in block order, adjacent, none
+    /// overlapping (any order in `parts`); `None` when they leave a gap or
+    /// overlap, or `parts` is empty.
+    pub fn merge(mut parts: Vec<ChunkSummary>) -> Option<ChunkSummary> {
+        parts.sort_by_key(|c| c.first_block);
+        let mut it = parts.into_iter();
+        let mut acc = it.next()?;
+        for c in it {
+            acc.append(c)?;
+        }
+        Some(acc)
+    }
+
+    /// Adds the chunk that follows this one.
+    fn append(&mut self, c: ChunkSummary) -> Option<()> {
+        if c.first_block != self.first_block + self.blocks || c.counts.len() != self.counts.len() {
+            return None;
+        }
+        self.blocks += c.blocks;
+        self.trials += c.trials;
+        for (a, b) in self.counts.iter_mut().zip(&c.counts) {
+            a.merge(b);
+        }
+        for (a, b) in self.revenue.iter_mut().zip(c.revenue) {
+            a.extend_from_slice(&b);
+        }
+        for (a, b) in self.uplift.iter_mut().zip(c.uplift) {
+            a.extend_from_slice(&b);
+        }
+        Some(())
+    }
+}
+
+/// What draws the key blocks of a run.
+struct Runner {
+    engine: Engine,
+    buf: TrialBuf,
+    block: BlockBuf,
+    trials: u32,
+    /// Test hook: every segment's chain drawn, fixed or not.
+    all_general: bool,
+}
+
+impl Runner {
+    fn new(plan: &Plan) -> Self {
+        let mut engine = Engine::new(plan);
+        // Every segment on the fast path: the stages come exactly from their
+        // laws, and a trial draws only the customers.
+        engine.customers_only = engine
+            .fast_paths()
+            .is_some_and(|paths| exact_is_cheap(&paths, plan.stages(), plan.scenarios()));
+        let ns = if engine.customers_only {
+            plan.scenarios()
+        } else {
+            0
+        };
+        Runner {
+            buf: engine.buf(),
+            block: BlockBuf::new(ns),
+            engine,
+            trials: plan.trials,
+            all_general: false,
+        }
+    }
+
+    /// Trials in key block `b`.
+    fn block_trials(&self, b: u32) -> u32 {
+        self.trials.saturating_sub(b * KEY_BLOCK).min(KEY_BLOCK)
+    }
+
+    /// Draws key block `b`, calling `f` with each group of trials:
+    /// customers-only blocks (`Some`) or one trial's buffer (`None`).
+    fn run_block(&mut self, b: u32, mut f: impl FnMut(Drawn<'_>)) {
+        let n = self.block_trials(b) as usize;
+        self.engine.start_block(b);
+        if self.engine.customers_only {
+            let mut left = n;
+            while left > 0 {
+                let len = left.min(BLOCK);
+                self.engine.block_customers(len, &mut self.block);
+                f(Drawn::Block(&self.block, len));
+                left -= len;
+            }
+        } else {
+            for _ in 0..n {
+                self.engine.trial(&mut self.buf, self.all_general);
+                f(Drawn::Trial(&self.buf));
+            }
+        }
+    }
+
+    /// Key block `b` into `out` (the block after its last).
+    fn add_block(&mut self, b: u32, out: &mut ChunkSummary) {
+        let k = self.engine.stages;
+        let ns = self.engine.scenarios;
+        let trials = self.block_trials(b);
+        self.run_block(b, |d| match d {
+            Drawn::Block(bb, len) => {
+                for s in 0..ns {
+                    let r = s * BLOCK..s * BLOCK + len;
+                    out.counts[s * k + k - 1].add_slice(&bb.cust[r.clone()]);
+                    out.revenue[s].extend_from_slice(&bb.rev[r.clone()]);
+                    if s > 0 {
+                        out.uplift[s].extend_from_slice(&bb.uplift[r]);
+                    }
+                }
+            }
+            Drawn::Trial(buf) => {
+                for (h, &c) in out.counts.iter_mut().zip(&buf.counts) {
+                    h.add(c);
+                }
+                for s in 0..ns {
+                    out.revenue[s].push(buf.revenue[s]);
+                    if s > 0 {
+                        out.uplift[s].push(buf.uplift[s]);
+                    }
+                }
+            }
+        });
+        out.blocks += 1;
+        out.trials += trials;
+    }
+}
+
+/// A group of drawn trials.
+enum Drawn<'a> {
+    Block(&'a BlockBuf, usize),
+    Trial(&'a TrialBuf),
 }
 
 impl Simulation {
     /// Prepares the run (inversion tables, the exact stage laws of the fast
     /// path); no trial is taken yet.
     pub fn new(plan: &Plan) -> Self {
-        let t_total = plan.trials as usize;
-        let k = plan.stages();
-        let ns = plan.scenarios.len();
-        let mut engine = Engine::new(plan);
-        // Every segment on the fast path: the stages before the last come
-        // exactly from their laws, and a trial draws only the customers.
-        let exact = engine
-            .fast_paths()
-            .and_then(|paths| exact_stage_summaries(&paths, k, ns));
-        engine.customers_only = exact.is_some();
-        let blocks = if engine.customers_only { ns * BLOCK } else { 0 };
+        let mut runner = Runner::new(plan);
+        let exact = match runner.engine.fast_paths() {
+            Some(paths) if runner.engine.customers_only => {
+                exact_stage_summaries(&paths, plan.stages(), plan.scenarios())
+            }
+            _ => None,
+        };
+        runner.engine.customers_only = exact.is_some();
         Simulation {
             plan: plan.clone(),
-            buf: engine.buf(),
-            engine,
+            runner,
             exact,
-            hists: vec![CountHist::new(); ns * k],
-            revenue: (0..ns).map(|_| Vec::with_capacity(t_total)).collect(),
-            scans: vec![Scan::new(); ns],
-            block_cust: vec![0; blocks],
-            block_rev: vec![0.0; blocks],
+            acc: ChunkSummary::empty(0, plan, plan.trials as usize),
             done: 0,
         }
+    }
+
+    /// The draws of key blocks `blocks` of the run (clamped to the run's
+    /// [`key_blocks`]): what a worker computes. Any split of the run into
+    /// chunks, computed in any order, merges ([`ChunkSummary::merge`]) into
+    /// the same digits as the whole run.
+    pub fn chunk(plan: &Plan, blocks: Range<u32>) -> ChunkSummary {
+        let end = blocks.end.min(key_blocks(plan.trials));
+        let start = blocks.start.min(end);
+        let mut runner = Runner::new(plan);
+        let cap = ((end - start) * KEY_BLOCK).min(plan.trials) as usize;
+        let mut out = ChunkSummary::empty(start, plan, cap);
+        for b in start..end {
+            runner.add_block(b, &mut out);
+        }
+        out
+    }
+
+    /// The results (without the sensitivity, like [`Simulation::summaries`])
+    /// of the merged chunks of a whole run; `None` unless `chunk` covers
+    /// every key block of the plan's run.
+    pub fn assemble(plan: &Plan, chunk: ChunkSummary) -> Option<Results> {
+        if chunk.first_block != 0 || chunk.blocks != key_blocks(plan.trials) {
+            return None;
+        }
+        let runner = Runner::new(plan);
+        let exact = match runner.engine.fast_paths() {
+            Some(paths) if runner.engine.customers_only => {
+                exact_stage_summaries(&paths, plan.stages(), plan.scenarios())
+            }
+            _ => None,
+        };
+        Some(assemble(plan, chunk, exact))
     }
 
     /// The trials the run will take.
@@ -150,35 +336,11 @@ impl Simulation {
     /// Takes the next [`PROGRESS_EVERY`] trials (fewer at the end; none once
     /// finished) and returns the trials taken so far.
     pub fn step(&mut self) -> u32 {
-        let k = self.plan.stages();
-        let ns = self.plan.scenarios.len();
-        let chunk = (self.plan.trials - self.done).min(PROGRESS_EVERY) as usize;
-        if self.engine.customers_only {
-            let (cust, rev) = (&mut self.block_cust, &mut self.block_rev);
-            let mut left = chunk;
-            while left > 0 {
-                let len = left.min(BLOCK);
-                self.engine.block_customers(len, cust, rev);
-                for s in 0..ns {
-                    self.hists[s * k + k - 1].add_slice(&cust[s * BLOCK..s * BLOCK + len]);
-                    let r = &rev[s * BLOCK..s * BLOCK + len];
-                    self.scans[s].add_slice(r);
-                    self.revenue[s].extend_from_slice(r);
-                }
-                left -= len;
-            }
-        } else {
-            for _ in 0..chunk {
-                self.engine.trial(&mut self.buf);
-                for (h, &c) in self.hists.iter_mut().zip(&self.buf.counts) {
-                    h.add(c);
-                }
-                for (rv, &r) in self.revenue.iter_mut().zip(&self.buf.revenue) {
-                    rv.push(r);
-                }
-            }
+        let end = key_blocks(self.plan.trials).min(self.acc.blocks + PROGRESS_EVERY / KEY_BLOCK);
+        for b in self.acc.blocks..end {
+            self.runner.add_block(b, &mut self.acc);
         }
-        self.done += chunk as u32;
+        self.done = self.acc.trials;
         self.done
     }
 
@@ -199,41 +361,92 @@ impl Simulation {
         while !self.is_finished() {
             self.step();
         }
-        let scans = self.engine.customers_only.then_some(self.scans);
-        assemble(&self.plan, &self.hists, self.exact, self.revenue, scans)
+        assemble(&self.plan, self.acc, self.exact)
     }
 }
 
-fn assemble(
-    plan: &Plan,
-    hists: &[CountHist],
-    exact: Option<Vec<Vec<StageSummary>>>,
-    mut revenue: Vec<Vec<f64>>,
-    scans: Option<Vec<Scan>>,
-) -> Results {
+/// Test hook (feature `workloads`): call `f(counts, revenue)` for each
+/// trial on the general path (every stage drawn, whatever the segments'
+/// inputs), with per-trial totals over segments: `counts[s * stages + i]`
+/// and `revenue[s]`.
+#[cfg(feature = "workloads")]
+pub fn for_each_trial(plan: &Plan, mut f: impl FnMut(&[u64], &[f64])) {
+    let mut runner = Runner::new(plan);
+    runner.engine.customers_only = false;
+    runner.all_general = true;
+    for b in 0..key_blocks(plan.trials) {
+        runner.run_block(b, |d| {
+            if let Drawn::Trial(buf) = d {
+                f(&buf.counts, &buf.revenue)
+            }
+        });
+    }
+}
+
+/// Test hook (feature `workloads`): call `f(customers, revenue, uplift)`
+/// for each trial of the run as [`simulate`] draws it (customers only, in
+/// blocks, when every input is fixed), one value per scenario.
+#[cfg(feature = "workloads")]
+pub fn for_each_customers(plan: &Plan, mut f: impl FnMut(&[u64], &[f64], &[f64])) {
+    let mut runner = Runner::new(plan);
+    let (k, ns) = (plan.stages(), plan.scenarios());
+    let (mut c, mut r, mut u) = (vec![0u64; ns], vec![0.0f64; ns], vec![0.0f64; ns]);
+    for b in 0..key_blocks(plan.trials) {
+        runner.run_block(b, |d| match d {
+            Drawn::Block(bb, len) => {
+                for j in 0..len {
+                    for s in 0..ns {
+                        c[s] = bb.cust[s * BLOCK + j];
+                        r[s] = bb.rev[s * BLOCK + j];
+                        u[s] = bb.uplift[s * BLOCK + j];
+                    }
+                    f(&c, &r, &u);
+                }
+            }
+            Drawn::Trial(buf) => {
+                for (s, c) in c.iter_mut().enumerate() {
+                    *c = buf.counts[s * k + k - 1];
+                }
+                f(&c, &buf.revenue, &buf.uplift);
+            }
+        });
+    }
+}
+
+/// Test hook (feature `workloads`): the fast path's table entries of the
+/// run, and how many segments are on the fast path.
+#[cfg(feature = "workloads")]
+pub fn table_entries(plan: &Plan) -> (usize, usize) {
+    Engine::new(plan).table_entries()
+}
+
+/// Whether the run draws only the customers, in blocks (every segment's
+/// inputs fixed, the tables within budget): the fast path.
+#[cfg(feature = "workloads")]
+pub fn is_fast(plan: &Plan) -> bool {
+    Runner::new(plan).engine.customers_only
+}
+
+fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Results {
     let k = plan.stages();
     let ns = plan.scenarios.len();
-    let t = revenue.first().map_or(0, |r| r.len());
-    // Comparisons first: they need the trials in their original order.
     let mut comparisons: Vec<Option<Comparison>> = vec![None];
-    let mut scratch = Vec::with_capacity(if ns > 1 { t } else { 0 });
     for s in 1..ns {
-        scratch.clear();
-        let mut beat = 0.0f64;
-        for (a, b) in revenue[s].iter().zip(&revenue[0]) {
-            let d = a - b;
-            beat += if d > 0.0 {
-                1.0
-            } else if d == 0.0 {
-                0.5
-            } else {
-                0.0
-            };
-            scratch.push(d);
+        let d = &mut c.uplift[s];
+        let t = d.len();
+        let (mut more, mut equal) = (0usize, 0usize);
+        for &x in d.iter() {
+            more += (x > 0.0) as usize;
+            equal += (x == 0.0) as usize;
         }
-        let (uplift, lo, hi) = summarize(&mut scratch);
+        let tf = t.max(1) as f64;
+        let (p_more, p_equal) = (more as f64 / tf, equal as f64 / tf);
+        let p_beat = p_more + 0.5 * p_equal;
+        // The per-trial score is 1, ½ or 0: its variance over the trials.
+        let var = (p_more + 0.25 * p_equal - p_beat * p_beat).max(0.0);
+        let (uplift, lo, hi) = summarize(d);
         let mut uplift_hist = histogram_frame(lo, hi);
-        fill_histogram(&mut uplift_hist, &scratch);
+        fill_histogram(&mut uplift_hist, d);
         let cost = plan.scenarios[s].cost;
         let net_gain = cost.map(|c| uplift.mean * plan.margin.unwrap_or(1.0) - c);
         let roi = match (net_gain, cost) {
@@ -243,43 +456,67 @@ fn assemble(
         comparisons.push(Some(Comparison {
             uplift,
             uplift_hist,
-            p_beat: if t > 0 { beat / t as f64 } else { 0.0 },
+            p_beat,
+            p_more,
+            p_equal,
+            p_beat_err: 1.96 * libm::sqrt(var / tf),
+            p_more_err: 1.96 * libm::sqrt(p_more * (1.0 - p_more) / tf),
+            p_equal_err: 1.96 * libm::sqrt(p_equal * (1.0 - p_equal) / tf),
             cost,
             net_gain,
             roi,
         }));
+        // The uplift's draws are no longer needed.
+        *d = Vec::new();
     }
-    drop(scratch);
     let mut summaries = Vec::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for (s, rv) in revenue.iter_mut().enumerate() {
-        let (sm, a, b) = match &scans {
-            Some(sc) => summarize_scanned(rv, sc[s]),
-            None => summarize(rv),
-        };
+    for rv in c.revenue.iter_mut() {
+        let (sm, a, b) = summarize(rv);
         lo = lo.min(a);
         hi = hi.max(b);
         summaries.push(sm);
     }
+    let exact_figures = |s: usize| -> Option<ExactFigures> {
+        let laws = exact.as_ref()?;
+        // A Binomial mixture of Gammas needs one deal law and one deal
+        // lever over the segments.
+        let deal = plan.segments[0].deal;
+        let factor = plan.scenarios[s].levers[0].deal_factor;
+        let same = plan.segments.iter().all(|g| g.deal == deal)
+            && plan.scenarios[s]
+                .levers
+                .iter()
+                .all(|l| l.deal_factor == factor);
+        if !same {
+            return None;
+        }
+        let customers = &laws[s].1;
+        Some(ExactFigures {
+            customers: count_law(customers),
+            revenue: mixture_law(customers, &deal, factor)?,
+        })
+    };
     let scenarios = summaries
         .into_iter()
         .zip(comparisons)
         .enumerate()
         .map(|(s, (rev, cmp))| {
             let mut revenue_hist = histogram_frame(lo, hi);
-            fill_histogram(&mut revenue_hist, &revenue[s]);
+            fill_histogram(&mut revenue_hist, &c.revenue[s]);
             ScenarioResult {
                 stages: match &exact {
-                    Some(e) => e[s].clone(),
-                    None => hists[s * k..(s + 1) * k]
+                    Some(e) => e[s].0.clone(),
+                    None => c.counts[s * k..(s + 1) * k]
                         .iter()
                         .map(CountHist::stage_summary)
                         .collect(),
                 },
-                customers: hists[s * k + k - 1].summary(),
+                customers: c.counts[s * k + k - 1].summary(),
                 revenue: rev,
                 revenue_hist,
                 vs_baseline: cmp,
+                exact: exact_figures(s),
             }
         })
         .collect();

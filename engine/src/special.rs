@@ -114,6 +114,65 @@ pub fn beta_excess_mean(a: f64, b: f64, c: f64) -> f64 {
     v.max(0.0)
 }
 
+/// The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a)
+/// for a > 0, x ≥ 0: the CDF of Gamma(a, 1) at x. The power series
+/// (DLMF 8.11.4) below x < a + 1, the continued fraction of Q = 1 − P
+/// (DLMF 8.9.2, modified Lentz) above, with the prefactor x^a e^−x / Γ(a)
+/// through `lgamma`. Relative accuracy about 1e-13 for shapes up to 10^4
+/// (tested against statrs); the number of terms grows like √a.
+pub fn gamma_inc(a: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if !x.is_finite() {
+        return 1.0;
+    }
+    let ln_pre = a * libm::log(x) - x - libm::lgamma(a);
+    if x < a + 1.0 {
+        // Σ x^n / (a (a+1) … (a+n)).
+        let (mut term, mut sum, mut ap) = (1.0 / a, 1.0 / a, a);
+        for _ in 0..1_000_000 {
+            ap += 1.0;
+            term *= x / ap;
+            sum += term;
+            if term.abs() < sum.abs() * 1e-16 {
+                break;
+            }
+        }
+        (sum * libm::exp(ln_pre)).min(1.0)
+    } else {
+        const FLOOR: f64 = 1e-300;
+        let floor = |v: f64| if v.abs() < FLOOR { FLOOR } else { v };
+        let mut b = x + 1.0 - a;
+        let mut c = 1.0 / FLOOR;
+        let mut d = 1.0 / floor(b);
+        let mut h = d;
+        for i in 1..1_000_000 {
+            let an = -(i as f64) * (i as f64 - a);
+            b += 2.0;
+            d = 1.0 / floor(an * d + b);
+            c = floor(b + an / c);
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        (1.0 - libm::exp(ln_pre) * h).max(0.0)
+    }
+}
+
+/// The standard normal quantile, to about 5e-4 (Abramowitz & Stegun
+/// 26.2.23): a starting point for Newton's method, never a result.
+pub fn normal_quantile(q: f64) -> f64 {
+    let q = q.clamp(1e-300, 1.0 - 1e-16);
+    let (p, sign) = if q < 0.5 { (q, -1.0) } else { (1.0 - q, 1.0) };
+    let t = libm::sqrt(-2.0 * libm::log(p));
+    let num = 2.515_517 + 0.802_853 * t + 0.010_328 * t * t;
+    let den = 1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t;
+    sign * (t - num / den)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,51 @@
-//! Summaries of a run: quantiles by selection (linear interpolation between
-//! order statistics, numpy's default), counting histograms for integer stage
-//! counts (bounded memory for millions of trials), shared revenue histograms.
+//! Summaries of a run: quantiles by selection (the smallest drawn x with
+//! F(x) ≥ q, one rule for counts, revenue and uplift), their 95 % Monte
+//! Carlo errors (order-statistic intervals), counting histograms for integer
+//! stage counts (bounded memory for millions of trials, merged exactly),
+//! shared revenue histograms.
 
-use crate::results::{Histogram, StageSummary, Summary};
+use crate::results::{Histogram, McError, StageSummary, Summary};
+use serde::{Deserialize, Serialize};
+
+/// 0-based rank of the q-quantile among n > 0 values: the smallest x with
+/// F_n(x) ≥ q is the ⌈nq⌉-th smallest (the first for q = 0).
+pub fn rank(n: usize, q: f64) -> usize {
+    (libm::ceil(q * n as f64) as usize).clamp(1, n) - 1
+}
+
+/// 0-based ranks of the ends of a 95 % distribution-free interval for the
+/// q-quantile among n > 0 values: ⌊nq − 1.96·s⌋ and ⌈nq + 1.96·s⌉ + 1
+/// (1-based, s = √(nq(1 − q))), clamped to the sample.
+pub fn interval_ranks(n: usize, q: f64) -> (usize, usize) {
+    let nq = n as f64 * q;
+    let h = 1.96 * libm::sqrt(nq * (1.0 - q));
+    let lo = (libm::floor(nq - h).max(1.0) as usize).min(n);
+    let hi = ((libm::ceil(nq + h) + 1.0) as usize).clamp(1, n);
+    (lo - 1, hi - 1)
+}
+
+/// The quantile levels a [`Summary`] reports with an error.
+const REPORTED: [f64; 5] = [0.05, 0.10, 0.5, 0.9, 0.95];
+
+/// [`McError`] of a summary: the mean's from the sd, each quantile's from
+/// the order statistic at `at(rank)`.
+fn mc_error(n: usize, sd: f64, at: impl Fn(usize) -> f64) -> McError {
+    if n == 0 {
+        return McError::default();
+    }
+    let q = |q: f64| {
+        let (lo, hi) = interval_ranks(n, q);
+        0.5 * (at(hi) - at(lo))
+    };
+    McError {
+        mean: 1.96 * sd / libm::sqrt(n as f64),
+        p5: q(0.05),
+        p10: q(0.10),
+        p50: q(0.5),
+        p90: q(0.9),
+        p95: q(0.95),
+    }
+}
 
 /// Bins a [`CountHist`] keeps before halving its resolution.
 pub const MAX_COUNT_BINS: usize = 1 << 16;
@@ -10,8 +53,10 @@ pub const MAX_COUNT_BINS: usize = 1 << 16;
 /// A histogram of whole counts with exact sums. Bins are one count wide
 /// (exact quantiles) until the values span more than [`MAX_COUNT_BINS`]; then
 /// bins double in width as needed, so memory stays bounded and quantiles are
-/// within one bin (span / 65 536) of the exact ones.
-#[derive(Clone, Debug, Default)]
+/// within one bin (span / 65 536) of the exact ones. The bin width depends
+/// only on the smallest and largest value seen (never on their order), so
+/// histograms of the parts of a run merge into the histogram of the whole.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountHist {
     /// First bin, in bin units (value >> shift).
     base: u64,
@@ -104,10 +149,17 @@ impl CountHist {
         } else {
             hi_raw
         };
-        let mut shift = self.shift;
-        while ((hi_raw >> shift) - (lo_raw >> shift) + 1) as usize > MAX_COUNT_BINS {
-            shift += 1;
-        }
+        // The width: the finest that holds [min, max] seen (the slack only
+        // sizes the array), so it does not depend on the order of the values.
+        let (min, max) = (self.min.min(v), self.max.max(v));
+        let shift = canonical_shift(min, max).max(self.shift);
+        // Slack only while it fits in the bins.
+        let (lo_raw, hi_raw) =
+            if ((hi_raw >> shift) - (lo_raw >> shift) + 1) as usize > MAX_COUNT_BINS {
+                (min, max)
+            } else {
+                (lo_raw, hi_raw)
+            };
         let base = lo_raw >> shift;
         let len = ((hi_raw >> shift) - base + 1) as usize;
         let mut counts = vec![0u32; len];
@@ -124,6 +176,36 @@ impl CountHist {
 
     pub fn len(&self) -> u64 {
         self.n
+    }
+
+    /// Adds `other`'s values: the same histogram as adding them one by one.
+    pub fn merge(&mut self, other: &CountHist) {
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = other.clone();
+            return;
+        }
+        let (min, max) = (self.min.min(other.min), self.max.max(other.max));
+        let shift = canonical_shift(min, max).max(self.shift).max(other.shift);
+        let base = min >> shift;
+        let mut counts = vec![0u32; ((max >> shift) - base + 1) as usize];
+        for h in [&*self, other] {
+            for (j, &c) in h.counts.iter().enumerate() {
+                if c > 0 {
+                    let raw = (h.base + j as u64) << h.shift;
+                    counts[((raw >> shift) - base) as usize] += c;
+                }
+            }
+        }
+        self.base = base;
+        self.shift = shift;
+        self.counts = counts;
+        self.n += other.n;
+        self.sum += other.sum;
+        self.min = min;
+        self.max = max;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -179,27 +261,31 @@ impl CountHist {
         self.max as f64
     }
 
-    /// The q-quantile with numpy's linear interpolation.
+    /// The q-quantile: the smallest counted x with F(x) ≥ q.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.n == 0 {
             return 0.0;
         }
-        let h = (self.n - 1) as f64 * q;
-        let lo = libm::floor(h) as u64;
-        let a = self.order_stat(lo);
-        if lo + 1 >= self.n {
-            return a;
-        }
-        let b = self.order_stat(lo + 1);
-        a + (h - lo as f64) * (b - a)
+        self.order_stat(rank(self.n as usize, q) as u64)
+    }
+
+    fn errors(&self) -> McError {
+        mc_error(self.n as usize, self.sd(), |r| self.order_stat(r as u64))
     }
 
     pub fn stage_summary(&self) -> StageSummary {
+        let err = self.errors();
         StageSummary {
             mean: self.mean(),
             p5: self.quantile(0.05),
             p50: self.quantile(0.5),
             p95: self.quantile(0.95),
+            exact: false,
+            err: McError {
+                p10: 0.0,
+                p90: 0.0,
+                ..err
+            },
         }
     }
 
@@ -220,12 +306,22 @@ impl CountHist {
             p90: self.quantile(0.9),
             p95: self.quantile(0.95),
             max: self.max as f64,
+            err: self.errors(),
         }
     }
 }
 
-/// Quantiles of `xs` at the levels `qs` (numpy "linear": interpolation
-/// between the order statistics of ranks ⌊h⌋ and ⌊h⌋ + 1, h = (n − 1)·q).
+/// The finest bin width (as a shift) at which [lo, hi] fits in
+/// [`MAX_COUNT_BINS`] bins.
+fn canonical_shift(lo: u64, hi: u64) -> u32 {
+    let mut shift = 0;
+    while ((hi >> shift) - (lo >> shift) + 1) as usize > MAX_COUNT_BINS {
+        shift += 1;
+    }
+    shift
+}
+
+/// Quantiles of `xs` at the levels `qs` (the smallest x with F(x) ≥ q).
 /// `xs` may be reordered. The reference the tests check the bucket passes
 /// against.
 #[cfg(test)]
@@ -236,36 +332,22 @@ fn quantiles(xs: &mut [f64], qs: &[f64]) -> Vec<f64> {
     }
     let ranks = level_ranks(n, qs);
     let values = order_stats(xs, &ranks);
-    interpolate(n, qs, &ranks, &values)
+    let at = |r: usize| values[ranks.binary_search(&r).expect("rank was asked for")];
+    qs.iter().map(|&q| at(rank(n, q))).collect()
 }
 
-/// The sorted distinct ranks the levels `qs` need among n values: ⌊h⌋ and
-/// ⌊h⌋ + 1 for h = (n − 1)·q.
+/// The sorted distinct ranks the levels `qs` need among n values, with the
+/// ends of the error intervals of the [`REPORTED`] levels.
 fn level_ranks(n: usize, qs: &[f64]) -> Vec<usize> {
-    let mut ranks: Vec<usize> = Vec::new();
-    for &q in qs {
-        let h = (n - 1) as f64 * q;
-        let lo = libm::floor(h) as usize;
-        ranks.push(lo.min(n - 1));
-        ranks.push((lo + 1).min(n - 1));
+    let mut ranks: Vec<usize> = qs.iter().map(|&q| rank(n, q)).collect();
+    for q in REPORTED {
+        let (lo, hi) = interval_ranks(n, q);
+        ranks.push(lo);
+        ranks.push(hi);
     }
     ranks.sort_unstable();
     ranks.dedup();
     ranks
-}
-
-/// numpy's linear interpolation from the order statistics `values` of `ranks`.
-fn interpolate(n: usize, qs: &[f64], ranks: &[usize], values: &[f64]) -> Vec<f64> {
-    let at = |r: usize| values[ranks.binary_search(&r).expect("rank was asked for")];
-    qs.iter()
-        .map(|&q| {
-            let h = (n - 1) as f64 * q;
-            let lo = (libm::floor(h) as usize).min(n - 1);
-            let hi = (lo + 1).min(n - 1);
-            let (a, b) = (at(lo), at(hi));
-            a + (h - lo as f64) * (b - a)
-        })
-        .collect()
 }
 
 /// Buckets of the counting pass in [`order_stats`].
@@ -475,7 +557,9 @@ pub fn summarize_scanned(xs: &mut [f64], sc: Scan) -> (Summary, f64, f64) {
     } else {
         libm::sqrt(ss / (n - 1) as f64)
     };
-    let q = interpolate(n, &LEVELS, &ranks, &values);
+    let at = |r: usize| values[ranks.binary_search(&r).expect("rank was asked for")];
+    let q: Vec<f64> = LEVELS.iter().map(|&l| at(rank(n, l))).collect();
+    let err = mc_error(n, sd, at);
     let n = n as f64;
     (
         Summary {
@@ -489,6 +573,7 @@ pub fn summarize_scanned(xs: &mut [f64], sc: Scan) -> (Summary, f64, f64) {
             p90: q[5],
             p95: q[6],
             max: q[8],
+            err,
         },
         q[1],
         q[7],
@@ -596,11 +681,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quantiles_match_numpy_linear() {
-        // numpy.quantile([1,2,3,4,10], [0, .1, .5, .9, 1]) = [1, 1.4, 3, 7.6, 10]
+    fn quantiles_are_the_inverse_empirical_cdf() {
+        // numpy.quantile([1,2,3,4,10], [0, .1, .5, .9, 1],
+        // method="inverted_cdf") = [1, 1, 3, 10, 10]; F(2) = 0.4 ≥ 0.4.
         let mut xs = vec![10.0, 3.0, 1.0, 4.0, 2.0];
-        let q = quantiles(&mut xs, &[0.0, 0.1, 0.5, 0.9, 1.0]);
-        let want = [1.0, 1.4, 3.0, 7.6, 10.0];
+        let q = quantiles(&mut xs, &[0.0, 0.1, 0.4, 0.5, 0.9, 1.0]);
+        let want = [1.0, 1.0, 2.0, 3.0, 10.0, 10.0];
         for (a, b) in q.iter().zip(want) {
             assert!((a - b).abs() < 1e-12, "{q:?}");
         }
@@ -696,6 +782,42 @@ mod tests {
             )
         );
         assert!(one.shift > 0, "the test reaches coarse bins");
+    }
+
+    /// Histograms of the parts of a sequence, merged in any order, give the
+    /// summary of the whole, fine or coarse (the bin width depends only on
+    /// the smallest and largest value).
+    #[test]
+    fn count_hist_merge_equals_the_whole() {
+        let mut state = 11u64;
+        for spread in [50u64, 5_000, 40_000_000] {
+            let vs: Vec<u64> = (0..20_000)
+                .map(|i| 1_000 + i % 13 + crate::rng::splitmix64(&mut state) % spread)
+                .collect();
+            let mut whole = CountHist::new();
+            whole.add_slice(&vs);
+            for parts in [1usize, 2, 3, 7] {
+                let size = vs.len().div_ceil(parts);
+                let mut hs: Vec<CountHist> = vs
+                    .chunks(size)
+                    .map(|c| {
+                        let mut h = CountHist::new();
+                        for &v in c {
+                            h.add(v);
+                        }
+                        h
+                    })
+                    .collect();
+                hs.reverse();
+                let mut merged = CountHist::new();
+                for h in &hs {
+                    merged.merge(h);
+                }
+                assert_eq!(merged.summary(), whole.summary(), "{spread} {parts}");
+                assert_eq!(merged.shift, whole.shift);
+            }
+            assert_eq!(whole.shift > 0, spread > 1 << 16);
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The shared benchmark workloads w1–w4 (docs/benchmarks.md), as models: feature `workloads`.
+//! The shared benchmark workloads w1–w5 (docs/benchmarks.md), as models: feature `workloads`.
 
 use crate::model::{
     DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
@@ -82,13 +82,29 @@ pub fn w4() -> Model {
     m
 }
 
-/// A workload by name ("w1" … "w4").
+/// w1 plus the trainer's scenario "+5 points at consideration" (the rate
+/// into stage 2).
+pub fn w5() -> Model {
+    let mut m = w1();
+    m.scenarios = vec![ScenarioSpec {
+        scope: Scope::All,
+        levers: vec![Lever::RatePoints {
+            stage: 2,
+            points: 0.05,
+        }],
+        cost: None,
+    }];
+    m
+}
+
+/// A workload by name ("w1" … "w5").
 pub fn by_name(name: &str) -> Option<Model> {
     match name {
         "w1" => Some(w1()),
         "w2" => Some(w2()),
         "w3" => Some(w3()),
         "w4" => Some(w4()),
+        "w5" => Some(w5()),
         _ => None,
     }
 }

@@ -4,11 +4,13 @@
 
 mod common;
 
-use funnelcast_engine::simulate::for_each_trial;
+use funnelcast_engine::rate::MAX_FIT_CONCENTRATION;
+use funnelcast_engine::simulate::{for_each_customers, for_each_trial};
 use funnelcast_engine::{
     simulate, workloads, DealSpec, Field, Lever, Model, Problem, Rate, RateSpec, ScenarioSpec,
     Scope, SegmentSpec, Volume, VolumeSpec,
 };
+use funnelcast_engine::{Arg, ArgError};
 use proptest::prelude::*;
 use statrs::distribution::{Beta, ContinuousCDF, LogNormal};
 
@@ -143,6 +145,16 @@ proptest! {
             }
         });
         prop_assert!(bad.is_none(), "{:?}", bad);
+        // The run's own draws (the fast path's blocks where it applies):
+        // customers, revenue and the uplift computed from the draws.
+        for_each_customers(&plan, |c, r, u| {
+            for s in 1..ns {
+                if c[s] < c[0] || r[s] < r[0] || u[s] < 0.0 {
+                    bad = Some(format!("{c:?} {r:?} {u:?}"));
+                }
+            }
+        });
+        prop_assert!(bad.is_none(), "{:?}", bad);
     }
 
     #[test]
@@ -184,7 +196,17 @@ proptest! {
     fn fitted_ranges_reproduce_p5_and_p95(lo in 1e-4..0.98f64, w in 1e-4..0.99f64, vlo in 1.0..1e8f64, f in 1.0001..10.0f64) {
         let hi = (lo + w).min(0.9999);
         prop_assume!(hi > lo + 1e-5);
-        let r = Rate::range(lo, hi).expect("range");
+        let r = match Rate::range(lo, hi) {
+            Ok(r) => r,
+            Err(e) => {
+                // Refused only where the Beta would need a concentration
+                // beyond the fit's cap (normal approximation, with slack).
+                prop_assert_eq!(e, ArgError::new(Arg::High, Problem::RangeTooNarrow));
+                let (m, sd) = ((lo + hi) / 2.0, (hi - lo) / 3.29);
+                prop_assert!(m * (1.0 - m) / (sd * sd) > 0.3 * MAX_FIT_CONCENTRATION, "{} {}", lo, hi);
+                return Ok(());
+            }
+        };
         let (a, b) = r.beta_params().expect("beta");
         let beta = Beta::new(a, b).expect("statrs beta");
         prop_assert!((beta.cdf(lo) - 0.05).abs() < 1e-8, "a={} b={} F(lo)={}", a, b, beta.cdf(lo));

@@ -51,6 +51,8 @@ fn lever_amount(lever: &Lever) -> f64 {
 /// Why a pasted column of counts was refused (lines are 1-based).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum CountsProblem {
+    /// Below zero (or not a number): no stage has fewer than no people.
+    Negative { line: usize },
     /// More people than at the stage before.
     Grows { line: usize },
     /// Evidence counts people: whole numbers only.
@@ -111,9 +113,9 @@ impl Document {
     /// their uncertainty). Counts beyond the stages are ignored.
     ///
     /// # Errors
-    /// Nothing changes when a count is above the one before it (a funnel
-    /// never grows down its stages), or, as evidence, is not a whole number
-    /// of people; the error names the line (1-based).
+    /// Nothing changes when a count is negative, above the one before it (a
+    /// funnel never grows down its stages), or, as evidence, not a whole
+    /// number of people; the error names the value (1-based).
     pub fn apply_counts(
         &mut self,
         g: usize,
@@ -122,6 +124,9 @@ impl Document {
     ) -> Result<(), CountsProblem> {
         let k = self.stages().min(counts.len());
         for (i, &c) in counts.iter().enumerate().take(k) {
+            if !(c >= 0.0 && c.is_finite()) {
+                return Err(CountsProblem::Negative { line: i + 1 });
+            }
             if as_evidence && c.fract() != 0.0 {
                 return Err(CountsProblem::NotWhole { line: i + 1 });
             }
@@ -516,6 +521,13 @@ mod tests {
             d.apply_counts(0, &[1_000.0, 200.5], true),
             Err(CountsProblem::NotWhole { line: 2 })
         );
+        // "1000 / -5 / -10" as evidence was "0 of 1000" and "0 of 0".
+        for evidence in [true, false] {
+            assert_eq!(
+                d.apply_counts(0, &[1_000.0, -5.0, -10.0], evidence),
+                Err(CountsProblem::Negative { line: 2 })
+            );
+        }
         assert_eq!(d, before);
         // Fractional counts are fine as plain ratios.
         d.apply_counts(0, &[1_000.0, 200.5], false).unwrap();

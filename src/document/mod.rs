@@ -14,7 +14,7 @@
 mod codec;
 mod edit;
 
-pub use codec::{decode, encode, DecodeError, MAX_ENCODED_BYTES};
+pub use codec::{decode, encode, migrate, DecodeError, Migration, MAX_ENCODED_BYTES, MIGRATIONS};
 pub use edit::{CountsProblem, LeverKind};
 
 use funnelcast_engine::{
@@ -28,6 +28,19 @@ use crate::names::Label;
 /// The format version written by this build. Decoding refuses newer ones
 /// (with a message) rather than guessing.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The version of the engine's numbers: bump it whenever a change of the
+/// engine changes any digit a seed gives (its goldens in
+/// engine/tests/golden.rs change). A document records the one that computed
+/// it, so a kept link opened after the numbers changed says so beside the
+/// results instead of silently showing other digits.
+pub const ENGINE_NUMBERS: u32 = 1;
+
+/// Documents written before the field existed were all computed by the
+/// first numbers.
+fn first_numbers() -> u32 {
+    1
+}
 
 /// The period the volume is counted in; the results are "per period".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +158,9 @@ pub struct Document {
     pub currency: Currency,
     pub period: Period,
     pub goal: Goal,
+    /// [`ENGINE_NUMBERS`] of the build that wrote the document.
+    #[serde(default = "first_numbers")]
+    pub engine: u32,
 }
 
 /// What a run of the engine needs from a document, and nothing else: two
@@ -170,6 +186,7 @@ impl Document {
             currency: Currency::default_for(lang),
             period: Period::Month,
             goal: Goal::default(),
+            engine: ENGINE_NUMBERS,
         }
     }
 

@@ -27,8 +27,8 @@ fn to_locale(l: Lang) -> Locale {
     }
 }
 
-/// The language to start in: the one the user chose before, else the browser's.
-fn initial_lang() -> Lang {
+/// The language the user chose before (if any) and the browser's.
+fn saved_and_browser_lang() -> (Option<Lang>, Lang) {
     #[cfg(target_arch = "wasm32")]
     {
         let w = web_sys::window();
@@ -36,14 +36,14 @@ fn initial_lang() -> Lang {
             .as_ref()
             .and_then(|w| w.local_storage().ok().flatten())
             .and_then(|s| s.get_item(LANG_KEY).ok().flatten());
-        if let Some(l) = saved.as_deref().and_then(Lang::from_code) {
-            return l;
-        }
         let nav = w.and_then(|w| w.navigator().language()).unwrap_or_default();
-        Lang::from_browser(&nav)
+        (
+            saved.as_deref().and_then(Lang::from_code),
+            Lang::from_browser(&nav),
+        )
     }
     #[cfg(not(target_arch = "wasm32"))]
-    Lang::En
+    (None, Lang::En)
 }
 
 fn remember_lang(l: Lang) {
@@ -67,8 +67,19 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     let i18n = use_i18n();
-    let start = initial_lang();
+    // Load order: the address wins over the autosave, the autosave over the
+    // default; the language of a link over the saved one over the browser's.
+    let (saved, browser) = saved_and_browser_lang();
+    let (boot, start) = crate::ui::share::boot_page(saved, browser, presets::initial_doc);
     i18n.set_locale(to_locale(start));
+    // leptos_i18n's provider sets the browser's language in an effect of its
+    // own after this; this effect, created later, runs after it and keeps the
+    // language chosen above (a link's, or the user's saved one).
+    Effect::new(move |first: Option<()>| {
+        if first.is_none() {
+            i18n.set_locale(to_locale(start));
+        }
+    });
     let lang = Signal::derive(move || {
         if i18n.get_locale() == Locale::zh {
             Lang::Zh
@@ -80,7 +91,8 @@ fn Page() -> impl IntoView {
     // provide another before the page mounts.
     let runner = use_context::<RunnerHandle>()
         .unwrap_or_else(|| RunnerHandle::provide(Rc::new(MainThreadRunner::default())));
-    AppState::provide(presets::initial_doc(start), lang, runner);
+    let state = AppState::provide(boot.doc.clone(), lang, runner);
+    crate::ui::share::Share::provide(&boot, state);
     // The <html lang> follows, for screen readers and font choice.
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
@@ -94,6 +106,8 @@ fn Page() -> impl IntoView {
     });
     view! {
         <Header />
+        <crate::ui::share::ShareNotices />
+        <crate::ui::share::QrSlide />
         <main class="layout">
             <div class="col editors">
                 <StagesEditor />
@@ -107,10 +121,12 @@ fn Page() -> impl IntoView {
                         <h2 id="res-h">{t!(i18n, results)}</h2>
                         <Status />
                     </div>
+                    <crate::ui::share::EngineNotice />
                     <ResultsTable />
                 </section>
                 <crate::ui::charts::Charts />
                 <GoalSeek />
+                <crate::ui::share::ShareCard />
                 <Explainers />
             </div>
         </main>
@@ -191,6 +207,8 @@ fn Header() -> impl IntoView {
                 >
                     {t!(i18n, lang_switch)}
                 </button>
+                <crate::ui::share::ShareTools />
+                <crate::ui::present::PresentAndPrint />
             </div>
         </header>
     }

@@ -45,6 +45,7 @@ pub fn Charts() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="funnel-chart-h">
             <h2 id="funnel-chart-h">{t!(i18n, chart_funnel)}</h2>
+            <crate::ui::share::ChartExport chart="funnel" svg_testid="funnel-chart" />
             <FunnelChart />
         </section>
         <section class="card" aria-labelledby="rev-chart-h">
@@ -55,6 +56,7 @@ pub fn Charts() -> impl IntoView {
                         format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))
                     }) />
                 </h2>
+                <crate::ui::share::ChartExport chart="revenue" svg_testid="revenue-chart" />
             </div>
             <Legend />
             <RevenueChart />
@@ -67,6 +69,7 @@ pub fn Charts() -> impl IntoView {
                     {t!(i18n, chart_uplift)}" "
                     <Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) />
                 </h2>
+                <crate::ui::share::ChartExport chart="uplift" svg_testid="uplift-chart" />
                 <UpliftChart />
             </section>
         </Show>
@@ -77,6 +80,7 @@ pub fn Charts() -> impl IntoView {
                     t_string!(i18n, explain_bottleneck).to_string()
                 }) />
             </h2>
+            <crate::ui::share::ChartExport chart="tornado" svg_testid="tornado-chart" />
             <Tornado />
         </section>
     }

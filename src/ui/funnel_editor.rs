@@ -7,11 +7,11 @@ use leptos::prelude::*;
 
 use crate::document::CountsProblem;
 use crate::fields::FieldId;
-use crate::format::{format_count, parse_counts_column};
+use crate::format::{format_count, parse_counts};
 use crate::i18n::*;
 use crate::names::Label;
-use crate::ui::input::{aria_name, whole_in, FieldError, Hint, NumInput, NumKind};
-use crate::ui::state::{use_state, AppState};
+use crate::ui::input::{aria_name, whole_in, FieldError, Hint, LimitNote, NumInput, NumKind};
+use crate::ui::state::{use_state, AppState, FieldMsg};
 
 #[component]
 pub fn StagesEditor() -> impl IntoView {
@@ -25,6 +25,7 @@ pub fn StagesEditor() -> impl IntoView {
                 <button
                     class="btn small"
                     data-testid="add-stage"
+                    disabled=move || { count.get() >= limits::MAX_STAGES }
                     on:click=move |_| {
                         let name = format!(
                             "{} {}",
@@ -40,6 +41,13 @@ pub fn StagesEditor() -> impl IntoView {
                     {t!(i18n, add_stage)}
                 </button>
             </div>
+            <LimitNote
+                field="add-stage"
+                at_limit=Signal::derive(move || count.get() >= limits::MAX_STAGES)
+                text=Signal::derive(move || {
+                    t_string!(i18n, limit_stages, max = limits::MAX_STAGES).to_string()
+                })
+            />
             <ol class="stage-list">
                 // Keyed rows: adding or removing a stage builds or drops one
                 // row; the others only update what they show.
@@ -107,7 +115,7 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
                     class="icon danger"
                     data-testid=format!("remove-stage-{i}")
                     title=move || t_string!(i18n, remove).to_string()
-                    disabled=move || last() < 2
+                    disabled=move || { last() < 2 }
                     on:click=move |_| {
                         state
                             .edit(|d| {
@@ -136,6 +144,7 @@ pub fn SegmentsEditor() -> impl IntoView {
                 <button
                     class="btn small"
                     data-testid="add-segment"
+                    disabled=move || { segs.get() >= limits::MAX_SEGMENTS }
                     on:click=move |_| {
                         let name = format!(
                             "{} {}",
@@ -151,6 +160,13 @@ pub fn SegmentsEditor() -> impl IntoView {
                     {t!(i18n, add_segment)}
                 </button>
             </div>
+            <LimitNote
+                field="add-segment"
+                at_limit=Signal::derive(move || segs.get() >= limits::MAX_SEGMENTS)
+                text=Signal::derive(move || {
+                    t_string!(i18n, limit_segments, max = limits::MAX_SEGMENTS).to_string()
+                })
+            />
             <p class="note">{t!(i18n, cohort_note)}</p>
             <For each=move || 0..segs.get() key=|g| *g let:g>
                 <SegmentEditor g=g stages=stages many=many />
@@ -502,7 +518,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 }
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        state.edit(|d| d.set_rate(g, i, v / 100.0));
+                        state.edit_drag((g * 64 + i) as u64, |d| d.set_rate(g, i, v / 100.0));
                     }
                 }
             />
@@ -621,57 +637,91 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     }
 }
 
-/// What is wrong with a pasted line.
+/// What is wrong with pasted counts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum PasteIssue {
     Unreadable,
+    /// One line that reads as one grouped number or as several counts.
+    Ambiguous,
+    Negative,
     Grows,
     NotWhole,
 }
 
-/// Planners paste a column of stage counts from a spreadsheet.
+/// Planners paste a column of stage counts from a spreadsheet (or a row).
 #[component]
 fn PasteCounts(g: usize) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    let field = FieldId::PasteCounts(g);
     let text = RwSignal::new(String::new());
     // Off by default: pasted counts become the plan's counts, as typed ones
     // do; ticked, they become evidence "k of n" per rate.
     let as_evidence = RwSignal::new(false);
+    // (the value's place, its text, what is wrong).
     let problem = RwSignal::new(None::<(usize, String, PasteIssue)>);
+    // While the box shows a problem the inputs are invalid (sim-status
+    // `invalid`); rewriting the box, or leaving, clears it.
+    let show = move |p: Option<(usize, String, PasteIssue)>| {
+        match &p {
+            Some(_) => state.set_typed_error(field, FieldMsg::Own),
+            None => state.clear_typed_error(field),
+        }
+        problem.set(p);
+    };
+    on_cleanup(move || state.clear_typed_error(field));
     let apply = move |_| {
-        let t = text.get_untracked();
-        let lines: Vec<&str> = t.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        let line_text = |n: usize| lines.get(n - 1).copied().unwrap_or("").to_string();
+        let pasted = match parse_counts(&text.get_untracked()) {
+            Ok(p) => p,
+            Err(line) => return show(Some((1, line, PasteIssue::Ambiguous))),
+        };
         let mut counts = Vec::new();
-        for (n, r) in parse_counts_column(&t).iter().enumerate() {
-            match r {
-                Ok(c) => counts.push(*c),
-                Err(_) => {
-                    return problem.set(Some((n + 1, line_text(n + 1), PasteIssue::Unreadable)))
-                }
+        for (n, p) in pasted.iter().enumerate() {
+            match p.value {
+                Ok(c) => counts.push(c),
+                Err(_) => return show(Some((n + 1, p.text.clone(), PasteIssue::Unreadable))),
             }
         }
-        let mut result = Ok(());
-        state.edit(|d| result = d.apply_counts(g, &counts, as_evidence.get_untracked()));
-        problem.set(match result {
-            Ok(()) => None,
-            Err(CountsProblem::Grows { line }) => Some((line, line_text(line), PasteIssue::Grows)),
-            Err(CountsProblem::NotWhole { line }) => {
-                Some((line, line_text(line), PasteIssue::NotWhole))
+        let text_of = |n: usize| {
+            pasted
+                .get(n - 1)
+                .map(|p| p.text.clone())
+                .unwrap_or_default()
+        };
+        // Tried on a copy: a refused paste changes nothing (and is no edit).
+        let doc = state.doc_now();
+        let mut after = doc.clone();
+        match after.apply_counts(g, &counts, as_evidence.get_untracked()) {
+            Ok(()) => {
+                show(None);
+                if after != doc {
+                    state.edit(|d| *d = after);
+                }
             }
-        });
+            Err(CountsProblem::Negative { line }) => {
+                show(Some((line, text_of(line), PasteIssue::Negative)))
+            }
+            Err(CountsProblem::Grows { line }) => {
+                show(Some((line, text_of(line), PasteIssue::Grows)))
+            }
+            Err(CountsProblem::NotWhole { line }) => {
+                show(Some((line, text_of(line), PasteIssue::NotWhole)))
+            }
+        }
     };
     view! {
         <details class="paste">
             <summary>{t!(i18n, paste_counts)}</summary>
             <textarea
                 rows="5"
-                data-testid=format!("paste-counts-{g}")
+                data-testid=field.testid()
                 aria-label=move || t_string!(i18n, paste_counts).to_string()
                 placeholder=move || t_string!(i18n, paste_placeholder).to_string()
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    show(None);
+                }
             ></textarea>
             <label class="check">
                 <input
@@ -690,31 +740,30 @@ fn PasteCounts(g: usize) -> impl IntoView {
                 problem
                     .get()
                     .map(|(line, bad, issue)| {
+                        let text = match issue {
+                            PasteIssue::Unreadable => {
+                                t_string!(i18n, paste_bad, line = line, text = bad)
+                            }
+                            PasteIssue::Ambiguous => t_string!(i18n, paste_ambiguous, text = bad),
+                            PasteIssue::Negative => {
+                                t_string!(i18n, paste_negative, line = line, text = bad)
+                            }
+                            PasteIssue::Grows => {
+                                t_string!(i18n, paste_grows, line = line, text = bad)
+                            }
+                            PasteIssue::NotWhole => {
+                                t_string!(i18n, paste_whole, line = line, text = bad)
+                            }
+                        }
+                            .to_string();
                         view! {
                             <span
                                 class="field-error"
                                 role="alert"
                                 data-testid="field-error"
-                                data-field=format!("paste-counts-{g}")
+                                data-field=field.testid()
                             >
-                                {match issue {
-                                    PasteIssue::Unreadable => {
-                                        t_string!(i18n, paste_bad, line = line, text = bad.clone())
-                                            .to_string()
-                                    }
-                                    PasteIssue::Grows => {
-                                        t_string!(
-                                            i18n, paste_grows, line = line, text = bad.clone()
-                                        )
-                                            .to_string()
-                                    }
-                                    PasteIssue::NotWhole => {
-                                        t_string!(
-                                            i18n, paste_whole, line = line, text = bad.clone()
-                                        )
-                                            .to_string()
-                                    }
-                                }}
+                                {text}
                             </span>
                         }
                     })

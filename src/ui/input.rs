@@ -114,13 +114,14 @@ pub fn NumInput(
         match parse(&text) {
             Err(ParseError::Empty) if optional => {
                 state.clear_typed_error(field);
-                on_value.run(f64::NAN);
+                // One undo step for the keystrokes of one value.
+                state.typing(field, || on_value.run(f64::NAN));
             }
             Ok(x) => match check.and_then(|c| c.run(x)) {
                 Some(problem) => state.set_typed_error(field, FieldMsg::Model(problem)),
                 None => {
                     state.clear_typed_error(field);
-                    on_value.run(x);
+                    state.typing(field, || on_value.run(x));
                 }
             },
             Err(e) => state.set_typed_error(field, FieldMsg::Parse(e)),
@@ -207,5 +208,31 @@ pub fn Hint(#[prop(into)] text: Signal<String>) -> impl IntoView {
                 {move || text.get()}
             </span>
         </span>
+    }
+}
+
+/// Beside an "add" button at its limit: the button is disabled and this says
+/// why (a click that silently does nothing would leave a trainer guessing).
+#[component]
+pub fn LimitNote(
+    /// The add button's test id (`add-stage`, …), named by `data-field`.
+    #[prop(into)]
+    field: String,
+    #[prop(into)] at_limit: Signal<bool>,
+    #[prop(into)] text: Signal<String>,
+) -> impl IntoView {
+    move || {
+        at_limit.get().then(|| {
+            view! {
+                <span
+                    class="limit-note"
+                    role="status"
+                    data-testid="limit-note"
+                    data-field=field.clone()
+                >
+                    {text.get()}
+                </span>
+            }
+        })
     }
 }

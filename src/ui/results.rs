@@ -1,7 +1,7 @@
 //! The results: status, the comparison table, the goal-seek panel. Every
 //! number a test may read carries its raw value in `data-value`.
 
-use funnelcast_engine::{Field, GoalLever, Summary};
+use funnelcast_engine::{ExactLaw, Field, GoalLever, Summary};
 use leptos::prelude::*;
 
 use crate::format::{format_compact, format_count, format_money, format_percent};
@@ -122,23 +122,55 @@ fn lever_value(l: GoalLever) -> String {
     }
 }
 
-/// One table cell: formatted text, raw value, test id.
-fn cell(testid: String, value: f64, text: String) -> impl IntoView {
+/// A cell of an estimated figure: its 95 % Monte Carlo error in
+/// `data-mc-error` (the units of `data-value`) and as a tooltip; `None`
+/// for an exact figure (no attribute, class `exact`).
+fn est_cell(testid: String, value: f64, text: String, err: Option<f64>) -> impl IntoView {
+    let title = err.map(|e| format!("± {}", raw(e)));
     view! {
-        <td data-testid=testid data-value=raw(value)>
+        <td
+            data-testid=testid
+            data-value=raw(value)
+            data-mc-error=err.map(raw)
+            class=err.is_none().then_some("exact")
+            title=title
+        >
             {text}
         </td>
     }
 }
 
-/// Picks one statistic out of a summary.
-type Pick = fn(&Summary) -> f64;
+/// Picks one statistic out of a summary, its error, and the exact law's.
+type Pick = (
+    fn(&Summary) -> f64,
+    fn(&Summary) -> f64,
+    fn(&ExactLaw) -> f64,
+);
+
+/// Whether a run's Monte Carlo error is too large to tell a scenario from
+/// the baseline: the 95 % error of its mean uplift reaches a tenth of the
+/// uplift (or the uplift's interval holds 0).
+fn too_noisy(c: &funnelcast_engine::Comparison) -> bool {
+    c.uplift.err.mean > 0.0 && c.uplift.err.mean >= 0.1 * c.uplift.mean.abs()
+}
+
+/// The most trials the engine accepts with `runs` runs (the baseline
+/// included).
+fn max_trials(runs: usize) -> u32 {
+    use funnelcast_engine::limits;
+    let by_memory = limits::MAX_TRIAL_SCENARIOS / runs.max(1) as u64;
+    (limits::MAX_TRIALS as u64).min(by_memory) as u32
+}
 
 #[component]
 pub fn ResultsTable() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    // Exact figures are shown where they exist; this shows the simulated
+    // ones instead (a trainer shows the simulation converging to the truth).
+    let show_mc = RwSignal::new(false);
     move || {
+        let mc = show_mc.get();
         let lang = state.lang.get();
         state.with_shown(|shown| {
             shown.map(|shown| {
@@ -152,12 +184,23 @@ pub fn ResultsTable() -> impl IntoView {
                     .iter()
                     .enumerate()
                     .map(|(s, sc)| {
-                        let _ = sc;
                         let name = scenario_name(i18n, d, s, lang);
+                        let badge = sc.exact.map(|_| {
+                            view! {
+                                <span
+                                    class="exact-badge"
+                                    data-testid=format!("result-exact-{s}")
+                                    title=t_string!(i18n, explain_exact).to_string()
+                                >
+                                    {t!(i18n, exact)}
+                                </span>
+                            }
+                        });
                         view! {
                             <th scope="col" style=format!("--sc:{}", colour(s))>
                                 <span class="swatch"></span>
                                 {name}
+                                {badge}
                             </th>
                         }
                     })
@@ -181,13 +224,13 @@ pub fn ResultsTable() -> impl IntoView {
                 let summary_rows =
                     |what: &'static str,
                      title: String,
-                     get: &dyn Fn(usize) -> Summary,
+                     get: &dyn Fn(usize) -> (Summary, Option<ExactLaw>),
                      fmt: &dyn Fn(f64) -> String| {
                         let stats: [(&str, Pick); 4] = [
-                            ("mean", |s| s.mean),
-                            ("p5", |s| s.p5),
-                            ("p50", |s| s.p50),
-                            ("p95", |s| s.p95),
+                            ("mean", (|s| s.mean, |s| s.err.mean, |e| e.mean)),
+                            ("p5", (|s| s.p5, |s| s.err.p5, |e| e.p5)),
+                            ("p50", (|s| s.p50, |s| s.err.p50, |e| e.p50)),
+                            ("p95", (|s| s.p95, |s| s.err.p95, |e| e.p95)),
                         ];
                         let mut rows = vec![
                             view! { <tr class="group"><th colspan=n + 1>{title}</th></tr> }
@@ -198,9 +241,17 @@ pub fn ResultsTable() -> impl IntoView {
                                 "mean" => t_string!(i18n, mean).to_string(),
                                 k => k.to_uppercase(),
                             };
+                            // The exact law's figure where there is one (unless
+                            // the simulated ones are asked for), else the
+                            // estimate with its error.
                             let f = &|s| {
-                                let v = pick(&get(s));
-                                cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any()
+                                let (sm, exact) = get(s);
+                                let (v, err) = match exact.filter(|_| !mc) {
+                                    Some(e) => (pick.2(&e), None),
+                                    None => (pick.0(&sm), Some(pick.1(&sm))),
+                                };
+                                est_cell(format!("result-{what}-{key}-{s}"), v, fmt(v), err)
+                                    .into_any()
                             };
                             if key == "p5" {
                                 rows.push(
@@ -209,13 +260,7 @@ pub fn ResultsTable() -> impl IntoView {
                                 );
                                 continue;
                             }
-                            rows.push(
-                                row(label, &|s| {
-                                    let v = pick(&get(s));
-                                    cell(format!("result-{what}-{key}-{s}"), v, fmt(v)).into_any()
-                                })
-                                .into_any(),
-                            );
+                            rows.push(row(label, f).into_any());
                         }
                         rows
                     };
@@ -227,7 +272,12 @@ pub fn ResultsTable() -> impl IntoView {
                         t_string!(i18n, customers),
                         t_string!(i18n, per_period, period = period.clone())
                     ),
-                    &|s| r.scenarios[s].customers.clone(),
+                    &|s| {
+                        (
+                            r.scenarios[s].customers.clone(),
+                            r.scenarios[s].exact.map(|e| e.customers),
+                        )
+                    },
                     &|v| format_count(v, lang),
                 );
                 let rev = summary_rows(
@@ -237,10 +287,17 @@ pub fn ResultsTable() -> impl IntoView {
                         t_string!(i18n, revenue),
                         t_string!(i18n, per_period, period = period.clone())
                     ),
-                    &|s| r.scenarios[s].revenue.clone(),
+                    &|s| {
+                        (
+                            r.scenarios[s].revenue.clone(),
+                            r.scenarios[s].exact.map(|e| e.revenue),
+                        )
+                    },
                     &money,
                 );
                 let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
+                // The margin the run used (net gain = mean uplift × margin − cost).
+                let r_margin = d.margin.unwrap_or(1.0);
                 let dash = || view! { <td class="na">"—"</td> }.into_any();
                 let uplift = hint_row(
                     format!(
@@ -255,6 +312,8 @@ pub fn ResultsTable() -> impl IntoView {
                                 <span
                                     data-testid=format!("result-uplift-mean-{s}")
                                     data-value=raw(c.uplift.mean)
+                                    data-mc-error=raw(c.uplift.err.mean)
+                                    title=format!("± {}", money(c.uplift.err.mean))
                                 >
                                     {money(c.uplift.mean)}
                                 </span>
@@ -263,12 +322,14 @@ pub fn ResultsTable() -> impl IntoView {
                                     <span
                                         data-testid=format!("result-uplift-p5-{s}")
                                         data-value=raw(c.uplift.p5)
+                                        data-mc-error=raw(c.uplift.err.p5)
                                     >
                                         {money(c.uplift.p5)}
                                     </span> " … "
                                     <span
                                         data-testid=format!("result-uplift-p95-{s}")
                                         data-value=raw(c.uplift.p95)
+                                        data-mc-error=raw(c.uplift.err.p95)
                                     >
                                         {money(c.uplift.p95)}
                                     </span>")"
@@ -283,26 +344,67 @@ pub fn ResultsTable() -> impl IntoView {
                     t_string!(i18n, p_beat).to_string(),
                     t_string!(i18n, explain_pbeat).to_string(),
                     &|s| match cmp(s) {
-                        Some(c) => cell(
+                        Some(c) => est_cell(
                             format!("result-p-beat-{s}"),
                             c.p_beat,
                             format_percent(c.p_beat, lang, 1),
+                            Some(c.p_beat_err),
                         )
                         .into_any(),
                         None => dash(),
                     },
                 );
+                let pmore = hint_row(
+                    t_string!(i18n, p_more).to_string(),
+                    t_string!(i18n, explain_pmore).to_string(),
+                    &|s| match cmp(s) {
+                        Some(c) => est_cell(
+                            format!("result-p-more-{s}"),
+                            c.p_more,
+                            format_percent(c.p_more, lang, 1),
+                            Some(c.p_more_err),
+                        )
+                        .into_any(),
+                        None => dash(),
+                    },
+                );
+                let pequal = row(t_string!(i18n, p_equal).to_string(), &|s| match cmp(s) {
+                    Some(c) => est_cell(
+                        format!("result-p-equal-{s}"),
+                        c.p_equal,
+                        format_percent(c.p_equal, lang, 1),
+                        Some(c.p_equal_err),
+                    )
+                    .into_any(),
+                    None => dash(),
+                });
+                let d_margin = r_margin;
                 let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s)
                     .and_then(|c| c.net_gain)
                 {
-                    Some(v) => cell(format!("result-net-gain-{s}"), v, money(v)).into_any(),
+                    Some(v) => {
+                        // The mean uplift's error × the margin (the cost is exact).
+                        let err = cmp(s).map(|c| c.uplift.err.mean * d_margin);
+                        est_cell(format!("result-net-gain-{s}"), v, money(v), err).into_any()
+                    }
                     None => dash(),
                 });
                 let roi = row(t_string!(i18n, roi).to_string(), &|s| match cmp(s)
                     .and_then(|c| c.roi)
                 {
                     Some(v) => {
-                        cell(format!("result-roi-{s}"), v, format_percent(v, lang, 0)).into_any()
+                        let err = cmp(s).and_then(|c| {
+                            c.cost
+                                .filter(|&k| k > 0.0)
+                                .map(|k| c.uplift.err.mean * d_margin / k)
+                        });
+                        est_cell(
+                            format!("result-roi-{s}"),
+                            v,
+                            format_percent(v, lang, 0),
+                            err,
+                        )
+                        .into_any()
                     }
                     None => dash(),
                 });
@@ -316,17 +418,57 @@ pub fn ResultsTable() -> impl IntoView {
                             |l| l.text(lang),
                         );
                         row(name, &|s| match r.scenarios[s].stages.get(i) {
-                            Some(x) => cell(
+                            Some(x) => est_cell(
                                 format!("result-stage-mean-{s}-{i}"),
                                 x.mean,
                                 format_count(x.mean, lang),
+                                (!x.exact).then_some(x.err.mean),
                             )
                             .into_any(),
                             None => dash(),
                         })
                     })
                     .collect_view();
-                let se = r.scenarios[0].revenue.se;
+                let any_exact = r.scenarios.iter().any(|sc| sc.exact.is_some());
+                let toggle = any_exact.then(|| {
+                    view! {
+                        <label class="fine show-mc">
+                            <input
+                                type="checkbox"
+                                data-testid="show-mc"
+                                prop:checked=mc
+                                on:change=move |ev| show_mc.set(event_target_checked(&ev))
+                            />
+                            " "
+                            {t!(i18n, show_mc)}
+                        </label>
+                    }
+                });
+                // More trials when an error is large against the difference
+                // being judged, and the engine accepts more.
+                let runs = r.scenarios.len();
+                let noisy = r
+                    .scenarios
+                    .iter()
+                    .filter_map(|sc| sc.vs_baseline.as_ref())
+                    .any(too_noisy);
+                let more = (noisy && r.trials < max_trials(runs)).then(|| {
+                    let target = (r.trials.saturating_mul(4)).min(max_trials(runs));
+                    view! {
+                        <p class="fine more-trials">
+                            {t!(i18n, more_trials_why)}" "
+                            <button
+                                type="button"
+                                data-testid="more-trials"
+                                data-value=target
+                                on:click=move |_| state.edit(|d| d.trials = target)
+                            >
+                                {t_string!(i18n, more_trials, n = format_count(target as f64, lang))
+                                    .to_string()}
+                            </button>
+                        </p>
+                    }
+                });
                 view! {
                     <div class="table-wrap">
                         <table class="results" data-testid="results-table">
@@ -339,13 +481,15 @@ pub fn ResultsTable() -> impl IntoView {
                             <tbody>
                                 {cust}{rev} <tr class="group">
                                     <th colspan=n + 1>{t!(i18n, uplift)}</th>
-                                </tr> {uplift}{pbeat}{net}{roi} <tr class="group">
+                                </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi} <tr class="group">
                                     <th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th>
                                 </tr> {stage_rows}
                             </tbody>
                         </table>
                     </div>
-                    <p class="fine">{t_string!(i18n, mc_error, se = money(se)).to_string()}</p>
+                    <p class="fine">{t!(i18n, mc_error)}</p>
+                    {toggle}
+                    {more}
                 }
             })
         })

@@ -1,7 +1,7 @@
 //! The scenario editor: what-ifs as levers on the baseline, each with an
 //! optional cost, plus the two ready scenarios of the workshop.
 
-use funnelcast_engine::{Field, ScenarioSpec, Scope};
+use funnelcast_engine::{limits, Field, ScenarioSpec, Scope};
 use leptos::prelude::*;
 
 use crate::document::LeverKind;
@@ -9,7 +9,7 @@ use crate::fields::FieldId;
 use crate::i18n::*;
 use crate::names::Label;
 use crate::presets;
-use crate::ui::input::{aria_name, FieldError, NumInput, NumKind};
+use crate::ui::input::{aria_name, FieldError, LimitNote, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 /// Colours per scenario (0 = baseline), the same in every chart: the
@@ -29,6 +29,8 @@ pub fn ScenariosEditor() -> impl IntoView {
     let n = Memo::new(move |_| state.with_doc(|d| d.scenarios.len()));
     let stages = Memo::new(move |_| state.with_doc(|d| d.stages()));
     let segments = Memo::new(move |_| state.with_doc(|d| d.segments.len()));
+    // The baseline counts among the scenarios' limit.
+    let full = Memo::new(move |_| n.get() + 1 >= limits::MAX_SCENARIOS);
     view! {
         <section class="card" aria-labelledby="scen-h">
             <div class="card-head">
@@ -38,6 +40,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                 <button
                     class="btn small"
                     data-testid="add-scenario"
+                    disabled=full
                     on:click=move |_| {
                         let name = t_string!(i18n, scenario_new, n = n.get_untracked() + 1)
                             .to_string();
@@ -59,6 +62,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                 <button
                     class="btn small ghost"
                     data-testid="scenario-awareness30"
+                    disabled=full
                     on:click=move |_| {
                         state
                             .edit(|d| {
@@ -72,6 +76,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                 <button
                     class="btn small ghost"
                     data-testid="scenario-case-a"
+                    disabled=full
                     on:click=move |_| {
                         state
                             .edit(|d| {
@@ -83,6 +88,13 @@ pub fn ScenariosEditor() -> impl IntoView {
                     {t!(i18n, ready_case_a)}
                 </button>
             </div>
+            <LimitNote
+                field="add-scenario"
+                at_limit=full
+                text=Signal::derive(move || {
+                    t_string!(i18n, limit_scenarios, max = limits::MAX_SCENARIOS - 1).to_string()
+                })
+            />
             <For each=move || 1..=n.get() key=|s| *s let:s>
                 <ScenarioCard s=s stages=stages segments=segments />
             </For>

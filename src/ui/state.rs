@@ -1,7 +1,9 @@
 //! The page's state, shared through context, with clear readers and writers:
 //!
-//! - the [`Document`] is written only through [`AppState::edit`], which also
-//!   counts the edit (the inputs' generation);
+//! - the [`Document`] is written only through [`AppState::edit`] (or
+//!   [`AppState::edit_drag`] for a slider's live edits), which also counts the
+//!   edit (the inputs' generation) and records the document before it for
+//!   undo ([`AppState::undo`], [`AppState::redo`]);
 //! - field messages are keyed by typed [`FieldId`]s: those found where a value
 //!   is typed (owned by their input) and those the engine or the document's
 //!   own checks find (derived from the document);
@@ -24,6 +26,7 @@ use crate::format::{Lang, ParseError};
 use crate::i18n::*;
 use crate::names::MAX_NAME_CHARS;
 use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, RunnerHandle};
+use crate::share::history::History;
 use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +60,9 @@ impl SimStatus {
 pub enum FieldMsg {
     Parse(ParseError),
     Model(Problem),
+    /// A message the field shows itself, in its own words (the paste box
+    /// names the pasted value): here it only makes the inputs invalid.
+    Own,
 }
 
 /// Results on screen and the document they were computed from.
@@ -101,6 +107,10 @@ pub struct AppState {
     shown: RwSignal<Option<Shown>>,
     status: Memo<SimStatus>,
     runner: RunnerHandle,
+    history: RwSignal<History>,
+    /// While a value typed into a box is applied: the box's key, so the
+    /// keystrokes of one number are one undo step.
+    typing: StoredValue<Option<u64>>,
 }
 
 pub fn use_state() -> AppState {
@@ -148,6 +158,8 @@ impl AppState {
             shown,
             status,
             runner,
+            history: RwSignal::new(History::default()),
+            typing: StoredValue::new(None),
         };
         provide_context(state);
         runner.connect(Rc::new(move |reply| state.on_reply(reply)));
@@ -198,9 +210,82 @@ impl AppState {
     // --- Writers -----------------------------------------------------------
 
     /// Applies an edit to the document; results are pending from now on.
+    /// One undo step.
     pub fn edit(&self, f: impl FnOnce(&mut Document)) {
+        self.edit_as(None, f);
+    }
+
+    /// A live edit (a slider's `input` events): edits with the same `key`
+    /// in a row are one undo step, so one undo takes a whole drag back.
+    pub fn edit_drag(&self, key: u64, f: impl FnOnce(&mut Document)) {
+        self.edit_as(Some(key), f);
+    }
+
+    /// Runs `apply` (which edits the document) as typing into the box
+    /// `field`: the keystrokes of one value, close together, are one undo step.
+    pub fn typing(&self, field: FieldId, apply: impl FnOnce()) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        field.hash(&mut h);
+        // The top bit set: never a slider's key.
+        self.typing.set_value(Some(h.finish() | 1 << 63));
+        apply();
+        self.typing.set_value(None);
+    }
+
+    fn edit_as(&self, drag: Option<u64>, f: impl FnOnce(&mut Document)) {
+        let drag = drag.or(self.typing.get_value());
+        let before = self.doc.get_untracked();
         self.doc.update(f);
+        if self.doc.with_untracked(|d| *d != before) {
+            let now = now_ms();
+            self.history.update(|h| h.record(&before, drag, now));
+        }
         self.edits.update(|g| *g += 1);
+    }
+
+    /// Replaces the whole document (a file, another tab's model, the
+    /// shared version): one undo step, like any edit.
+    pub fn replace_doc(&self, doc: Document) {
+        self.edit(|d| *d = doc);
+    }
+
+    /// Goes back one edit; false when there is none.
+    pub fn undo(&self) -> bool {
+        self.step(true)
+    }
+
+    pub fn redo(&self) -> bool {
+        self.step(false)
+    }
+
+    fn step(&self, back: bool) -> bool {
+        let cur = self.doc.get_untracked();
+        let mut to = None;
+        self.history.update(|h| {
+            to = if back { h.undo(&cur) } else { h.redo(&cur) };
+        });
+        let Some(to) = to else { return false };
+        self.doc.set(to);
+        self.edits.update(|g| *g += 1);
+        true
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.with(History::can_undo)
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.with(History::can_redo)
+    }
+
+    /// The inputs' generation (tracked): bumped by every edit.
+    pub fn generation(&self) -> u64 {
+        self.edits.get()
+    }
+
+    pub fn generation_untracked(&self) -> u64 {
+        self.edits.get_untracked()
     }
 
     pub fn set_typed_error(&self, field: FieldId, e: FieldMsg) {
@@ -352,6 +437,20 @@ impl AppState {
     }
 }
 
+/// Milliseconds, for coalescing a drag's edits (any clock will do).
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+}
+
 /// The messages a document gets without anything typed: the engine's
 /// validation of every value and the page's own checks of names.
 fn check(d: &Document) -> HashMap<FieldId, Problem> {
@@ -390,6 +489,7 @@ pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg)
     match *msg {
         FieldMsg::Parse(ParseError::Empty) => t_string!(i18n, err_empty).to_string(),
         FieldMsg::Parse(_) => t_string!(i18n, err_not_number).to_string(),
+        FieldMsg::Own => String::new(),
         FieldMsg::Model(p) => match p {
             Problem::OutOfRange { min, max } => {
                 t_string!(i18n, err_range, min = num(min), max = num(max)).to_string()
@@ -408,6 +508,11 @@ pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg)
                 n = scenarios
             )
             .to_string(),
+            Problem::RangeTooNarrow => t_string!(i18n, err_range_too_narrow).to_string(),
+            Problem::RangeTooWide { max_ratio } => {
+                let max = crate::format::format_number(max_ratio, lang);
+                t_string!(i18n, err_range_too_wide, max = max).to_string()
+            }
             _ => t_string!(i18n, err_generic).to_string(),
         },
     }

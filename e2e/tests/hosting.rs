@@ -1,0 +1,269 @@
+//! The page on any static host, on bad Wi-Fi: served from a sub-path, a
+//! reload with the network off (service worker), "a new version is
+//! available" instead of a silent switch, and a Content-Security-Policy
+//! that is really in force (docs/test-contract.md).
+
+use std::time::{Duration, Instant};
+
+use funnelcast_e2e::{
+    cdp, dist_dir, open, serve_dir_at, serve_dist_at, start_driver, Browser, Page,
+};
+
+/// Waits until the service worker controls nothing yet but is active and
+/// has stored the app shell: what one visit leaves behind.
+async fn wait_for_worker(p: &Page) -> String {
+    let v =
+        p.c.execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready
+               .then(async (reg) => {
+                 const keys = (await caches.keys()).filter((k) => k.startsWith('funnelcast-'));
+                 done({ scope: reg.scope, caches: keys });
+               })
+               .catch((e) => done({ error: String(e) }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(v.get("error").is_none(), "service worker: {v}");
+    let caches = v["caches"].as_array().unwrap();
+    assert_eq!(caches.len(), 1, "one cache of the app shell: {v}");
+    caches[0].as_str().unwrap().to_string()
+}
+
+async fn set_offline(p: &Page, offline: bool) {
+    cdp(&p.c, "Network.enable", serde_json::json!({})).await;
+    cdp(
+        &p.c,
+        "Network.emulateNetworkConditions",
+        serde_json::json!({
+            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+        }),
+    )
+    .await;
+}
+
+/// Milliseconds from the start of the navigation until the first results
+/// were drawn (the page's own User Timing entries).
+async fn ms_to_first_results(p: &Page) -> f64 {
+    let v =
+        p.c.execute(
+            "const r = performance.getEntriesByName('funnelcast:render')[0];
+             return r ? r.startTime + r.duration : -1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_f64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_with_the_network_off_shows_results_and_runs() {
+    let served = serve_dist_at("/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    wait_for_worker(&p).await;
+    // What a reload shows online (the address and the autosave keep the
+    // model); offline must show the same.
+    p.c.refresh().await.unwrap();
+    p.wait_state("done").await;
+    let online = p.value("result-revenue-mean-0").await;
+
+    // The network goes: the browser is offline and the server is gone.
+    served.set_down(true);
+    set_offline(&p, true).await;
+    p.c.refresh().await.unwrap();
+    p.wait_state("done").await;
+    println!(
+        "offline reload: first results {:.0} ms after navigation start",
+        ms_to_first_results(&p).await
+    );
+    assert_eq!(
+        p.value("result-revenue-mean-0").await,
+        online,
+        "the same seed gives the same results offline"
+    );
+    // And it still simulates: double the volume, double the revenue.
+    p.type_into("volume-0", "20000").await;
+    p.wait_state("done").await;
+    let doubled = p.value("result-revenue-mean-0").await;
+    assert!(
+        (doubled / online - 2.0).abs() < 0.05,
+        "offline run: {online} → {doubled}"
+    );
+    assert_eq!(
+        served.requests_while_down(),
+        0,
+        "nothing reached the server"
+    );
+    p.assert_clean().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_version_is_offered_not_switched_to() {
+    // A copy of the build that the test can "deploy" over.
+    let dir = std::env::temp_dir().join(format!("funnelcast-e2e-deploy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(dist_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let served = serve_dir_at(dir.clone(), "/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    let first = wait_for_worker(&p).await;
+    assert!(
+        !p.exists("update-ready").await,
+        "a first visit offers nothing"
+    );
+
+    // A new build is published: its worker differs (the build writes a new
+    // version into sw.js whenever any file changes).
+    let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+    let (head, tail) = sw.split_once("const VERSION = \"").expect("a built sw.js");
+    std::fs::write(
+        dir.join("sw.js"),
+        format!("{head}const VERSION = \"next-{tail}"),
+    )
+    .unwrap();
+    // The browser looks for a new worker on the next visit.
+    p.c.refresh().await.unwrap();
+    p.wait_state("done").await;
+    // Offered, not switched: the page still runs the old version.
+    p.el("update-ready").await;
+    let caches = |p: &Page| {
+        let c = p.c.clone();
+        async move {
+            // None while the page reloads.
+            c.execute_async(
+                "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
+                vec![],
+            )
+            .await
+            .ok()
+            .unwrap_or_default()
+        }
+    };
+    let both = caches(&p).await;
+    assert_eq!(
+        both.as_array().unwrap().len(),
+        2,
+        "old and new shell, {both}"
+    );
+    assert!(both.as_array().unwrap().contains(&first.clone().into()));
+
+    // The user says when: the page reloads under the new version, and the
+    // old version's cache is gone.
+    p.click("update-reload").await;
+    let t0 = Instant::now();
+    loop {
+        let keys = caches(&p).await;
+        let keys = keys.as_array().cloned().unwrap_or_default();
+        if keys.len() == 1 && keys[0] != serde_json::json!(first) {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "caches now {keys:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    p.wait_state("done").await;
+    assert!(!p.exists("update-ready").await, "nothing more to offer");
+    p.assert_clean().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_runs_from_a_sub_path() {
+    let served = serve_dist_at("/tools/funnelcast/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    assert!(p.value("result-revenue-mean-0").await > 0.0);
+    // Every file came from under the prefix, and the worker's scope is the
+    // prefix, not the host's root.
+    let files =
+        p.c.execute(
+            "return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let files = files.as_array().unwrap();
+    assert!(files.len() >= 2, "js and wasm at least: {files:?}");
+    for f in files {
+        assert!(
+            f.as_str().unwrap().starts_with("/tools/funnelcast/"),
+            "{f} is outside the sub-path"
+        );
+    }
+    let scope = wait_for_worker_scope(&p).await;
+    assert!(
+        scope.ends_with("/tools/funnelcast/"),
+        "worker scope {scope}"
+    );
+    p.assert_clean().await;
+}
+
+async fn wait_for_worker_scope(p: &Page) -> String {
+    let v =
+        p.c.execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then((r) => done(r.scope));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap().to_string()
+}
+
+/// The policy is in force, and the watcher every test relies on does see a
+/// violation (a negative control: a check that cannot fail proves nothing).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_content_security_policy_blocks_what_the_page_does_not_need() {
+    let served = serve_dist_at("/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    let csp = p
+        .c
+        .execute(
+            "const m = document.querySelector('meta[http-equiv=Content-Security-Policy]'); return m && m.content;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csp = csp.as_str().expect("a Content-Security-Policy meta tag");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert!(
+        csp.contains("'sha256-"),
+        "the loader's hash is filled in: {csp}"
+    );
+    assert!(!csp.contains("inline-script-hashes"), "{csp}");
+    p.assert_clean().await;
+
+    // An injected inline script and a request to another host are refused
+    // and reported.
+    let ran = p
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__injected = false;
+             const s = document.createElement('script');
+             s.textContent = 'window.__injected = true;';
+             document.body.append(s);
+             fetch('http://example.invalid/x').catch(() => {}).finally(() =>
+               setTimeout(() => done({ ran: window.__injected, seen: window.__fcViolations.length }), 50));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ran["ran"],
+        serde_json::json!(false),
+        "an inline script ran: {ran}"
+    );
+    assert!(ran["seen"].as_u64().unwrap() >= 2, "violations seen: {ran}");
+}

@@ -1,0 +1,62 @@
+// Trunk post-build hook (Trunk.toml [[hooks]]): finishes dist/ in Trunk's
+// staging folder, after every asset is in place and before it becomes dist/.
+//
+// 1. Content-Security-Policy: Trunk writes an inline <script type="module">
+//    that loads the hashed js/wasm; its text changes with the hashes, so its
+//    'sha256-…' is computed here and put where index.html says
+//    `'inline-script-hashes'`. Nothing else is allowed to run inline.
+// 2. Service worker: sw.js gets the list of files to cache and a version (a
+//    hash of all of them), so each build that changes the app is a new worker.
+//
+// Node, not a shell script: node is already needed for wasm-opt
+// (binaryen from npm), and it has sha256 and base64 built in.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error("postbuild: TRUNK_STAGING_DIR is not set (run through `trunk build`)");
+  process.exit(1);
+}
+const fail = (msg) => {
+  console.error(`postbuild: ${msg}`);
+  process.exit(1);
+};
+
+// 1. The CSP hashes of the inline scripts.
+const htmlPath = join(dir, "index.html");
+let html = readFileSync(htmlPath, "utf8");
+const hashes = [];
+for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+  if (/\bsrc\s*=/.test(m[1])) continue;
+  hashes.push(`'sha256-${createHash("sha256").update(m[2], "utf8").digest("base64")}'`);
+}
+const PLACEHOLDER = "'inline-script-hashes'";
+if (html.split(PLACEHOLDER).length !== 2) fail(`index.html must hold ${PLACEHOLDER} once, in its Content-Security-Policy`);
+if (hashes.length === 0) fail("index.html has no inline script to hash (did Trunk change its loader?)");
+html = html.replace(PLACEHOLDER, hashes.join(" "));
+writeFileSync(htmlPath, html);
+
+// 2. The service worker's file list and version.
+const files = [];
+const walk = (d) => {
+  for (const name of readdirSync(d).sort()) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else files.push(relative(dir, p).split(sep).join("/"));
+  }
+};
+walk(dir);
+const shell = files.filter((f) => f !== "sw.js" && !f.startsWith("."));
+const version = createHash("sha256");
+for (const f of shell) version.update(f).update(readFileSync(join(dir, f)));
+const swPath = join(dir, "sw.js");
+let sw = readFileSync(swPath, "utf8");
+const before = sw;
+sw = sw
+  .replace(/^const VERSION = "dev";$/m, `const VERSION = "${version.digest("hex").slice(0, 16)}";`)
+  .replace(/^const ASSETS = \[\];$/m, `const ASSETS = ${JSON.stringify(shell)};`);
+if (sw === before || !sw.includes("const ASSETS = [\"")) fail("sw.js has no VERSION/ASSETS lines to fill in");
+writeFileSync(swPath, sw);
+console.log(`postbuild: CSP ${hashes.join(" ")}; sw.js caches ${shell.length} files`);

@@ -1,0 +1,175 @@
+//! The comparison table as CSV (by hand: the `csv` crate costs 24–34 KB gzip
+//! for what is a few lines here).
+//!
+//! - UTF-8 with a byte-order mark, so Excel opens Chinese names correctly;
+//! - one row a figure (a stable key in the first column), one column a
+//!   scenario, headed by its name;
+//! - a text cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage
+//!   return gets a leading `'` (OWASP's advice against CSV injection), and
+//!   every text cell is quoted;
+//! - numbers are written plain (`-1250.5`), never as text, so a negative
+//!   uplift stays a number a spreadsheet can sum.
+//!
+//! Per-trial samples are not exported: the engine keeps summaries and
+//! histograms, not the trials themselves, and keeping them would cost up to
+//! 8 million values in the page's memory.
+
+use funnelcast_engine::Results;
+
+use crate::document::Document;
+use crate::format::Lang;
+
+/// The byte-order mark, first in the file.
+pub const BOM: char = '\u{feff}';
+
+/// A text cell, quoted, with a formula's first character defused.
+pub fn text_cell(s: &str) -> String {
+    let risky = s
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    let mut out = String::with_capacity(s.len() + 3);
+    out.push('"');
+    if risky {
+        out.push('\'');
+    }
+    for c in s.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A number cell: plain digits, a `.` and a leading `-` where negative; an
+/// empty cell for a figure that does not exist (e.g. ROI without a cost).
+pub fn number_cell(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => format!("{x}"),
+        _ => String::new(),
+    }
+}
+
+/// The CSV text of the results `r`, computed from `doc`, names in `lang`;
+/// `baseline` is the baseline's name in that language.
+pub fn comparison_csv(doc: &Document, r: &Results, lang: Lang, baseline: &str) -> String {
+    let n = r.scenarios.len();
+    let mut rows: Vec<(String, Vec<Option<f64>>)> = vec![];
+    let mut add = |key: &str, f: &dyn Fn(usize) -> Option<f64>| {
+        rows.push((key.to_string(), (0..n).map(f).collect()));
+    };
+    let sc = |s: usize| &r.scenarios[s];
+    add("customers_mean", &|s| Some(sc(s).customers.mean));
+    add("customers_p5", &|s| Some(sc(s).customers.p5));
+    add("customers_p50", &|s| Some(sc(s).customers.p50));
+    add("customers_p95", &|s| Some(sc(s).customers.p95));
+    add("revenue_mean", &|s| Some(sc(s).revenue.mean));
+    add("revenue_p5", &|s| Some(sc(s).revenue.p5));
+    add("revenue_p50", &|s| Some(sc(s).revenue.p50));
+    add("revenue_p95", &|s| Some(sc(s).revenue.p95));
+    let cmp = |s: usize| sc(s).vs_baseline.as_ref();
+    add("uplift_mean", &|s| cmp(s).map(|c| c.uplift.mean));
+    add("uplift_p5", &|s| cmp(s).map(|c| c.uplift.p5));
+    add("uplift_p95", &|s| cmp(s).map(|c| c.uplift.p95));
+    add("p_beat", &|s| cmp(s).map(|c| c.p_beat));
+    add("cost", &|s| cmp(s).and_then(|c| c.cost));
+    add("net_gain", &|s| cmp(s).and_then(|c| c.net_gain));
+    add("roi", &|s| cmp(s).and_then(|c| c.roi));
+    let stages = r.scenarios.first().map_or(0, |s| s.stages.len());
+    for i in 0..stages {
+        // Stage rows name their stage too (the key is for machines, the name for people).
+        let name = doc.stages.get(i).map(|l| l.text(lang)).unwrap_or_default();
+        add(&format!("stage_mean_{i} {name}"), &|s| {
+            sc(s).stages.get(i).map(|x| x.mean)
+        });
+    }
+
+    let mut out = String::new();
+    out.push(BOM);
+    out.push_str(&text_cell("figure"));
+    for s in 0..n {
+        out.push(',');
+        let name = if s == 0 {
+            baseline.to_string()
+        } else {
+            doc.scenario(s)
+                .map(|x| x.label.text(lang))
+                .unwrap_or_default()
+        };
+        out.push_str(&text_cell(&name));
+    }
+    out.push_str("\r\n");
+    for (key, cells) in &rows {
+        out.push_str(&text_cell(key));
+        for c in cells {
+            out.push(',');
+            out.push_str(&number_cell(*c));
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_quotes_doubled() {
+        assert_eq!(text_cell("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+        for lead in ["+", "-", "@", "\t", "\r"] {
+            let c = text_cell(&format!("{lead}x"));
+            assert!(c.starts_with("\"'"), "{c:?}");
+        }
+        assert_eq!(text_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(text_cell("<script>"), "\"<script>\"");
+        assert_eq!(text_cell("意识"), "\"意识\"");
+        // Only the first character matters.
+        assert_eq!(text_cell("a=b"), "\"a=b\"");
+    }
+
+    #[test]
+    fn numbers_stay_numbers() {
+        assert_eq!(number_cell(Some(-1250.5)), "-1250.5");
+        assert_eq!(number_cell(Some(1e21)), "1000000000000000000000");
+        assert_eq!(number_cell(Some(0.25)), "0.25");
+        assert_eq!(number_cell(None), "");
+        assert_eq!(number_cell(Some(f64::NAN)), "");
+    }
+
+    #[test]
+    fn the_table_has_a_bom_a_column_per_scenario_and_escaped_names() {
+        use crate::names::Label;
+        use crate::presets;
+        let mut d = presets::preset_doc(crate::document::PresetId::Classic5, Lang::Zh);
+        let (label, spec) = presets::awareness30();
+        d.add_scenario(label, spec);
+        d.scenarios[0].label = Label::Text("=cmd".into());
+        d.trials = 2_000;
+        let r = funnelcast_engine::simulate(&d.plan().unwrap());
+        let text = comparison_csv(&d, &r, Lang::Zh, "基线");
+        assert!(text.starts_with('\u{feff}'));
+        let lines: Vec<&str> = text.trim_start_matches(BOM).split("\r\n").collect();
+        assert_eq!(lines[0], "\"figure\",\"基线\",\"'=cmd\"");
+        let row = |key: &str| {
+            lines
+                .iter()
+                .find(|l| l.starts_with(&format!("\"{key}")))
+                .unwrap()
+                .split(',')
+                .skip(1)
+                .map(|c| c.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(row("revenue_mean")[0], Some(r.scenarios[0].revenue.mean));
+        assert_eq!(row("revenue_mean")[1], Some(r.scenarios[1].revenue.mean));
+        let up = r.scenarios[1].vs_baseline.as_ref().unwrap();
+        assert_eq!(row("uplift_p5"), vec![None, Some(up.uplift.p5)]);
+        assert_eq!(row("p_beat")[1], Some(up.p_beat));
+        assert!(lines.iter().any(|l| l.starts_with("\"stage_mean_2 考虑\"")));
+        // Header, 15 figures, 5 stages, and the empty tail after the last CRLF.
+        assert_eq!(lines.len(), 1 + 15 + 5 + 1);
+    }
+}

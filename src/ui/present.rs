@@ -1,0 +1,900 @@
+//! Presentation mode, for a trainer with a projector: the editors fold away,
+//! the key numbers are large enough to read from the back of a room, one
+//! scenario at a time against the baseline (← / →, or the buttons) or all of
+//! them side by side, and the slider of the rate being discussed stays at
+//! hand so it can be dragged live. Esc (or leaving full screen) ends it.
+//!
+//! It reads the results on screen together with the document they were
+//! computed from (`with_shown`), so names and numbers always belong
+//! together, and writes only through `state.edit`, like every editor.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::chart::{fmt_svg, LinearScale};
+use crate::document::Document;
+use crate::format::{format_compact, format_percent, Currency, Lang};
+use crate::i18n::*;
+use crate::ui::results::{raw, scenario_name};
+use crate::ui::scenarios::colour;
+use crate::ui::state::{use_state, AppState};
+use funnelcast_engine::RateSpec;
+
+/// What the room sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Scenario s against the baseline (s = 0: the baseline alone, when
+    /// there is no scenario yet).
+    One(usize),
+    /// Every scenario side by side.
+    All,
+}
+
+impl View {
+    /// The first view for `n` result columns (the baseline included).
+    pub fn first(n: usize) -> View {
+        View::One(usize::from(n > 1))
+    }
+
+    /// The order the arrows walk: each scenario in turn, then all of them;
+    /// the ends stay put (a trainer who presses → once too often does not
+    /// jump back to the start in front of the room).
+    pub fn step(self, n: usize, forward: bool) -> View {
+        let last = n.saturating_sub(1);
+        match (self.fit(n), forward) {
+            (View::One(s), true) if s < last => View::One(s + 1),
+            (View::One(_), true) if n > 1 => View::All,
+            (View::All, false) if n > 1 => View::One(last),
+            (View::One(s), false) if s > 1 => View::One(s - 1),
+            (v, _) => v,
+        }
+    }
+
+    /// The view kept valid when scenarios are removed while presenting.
+    pub fn fit(self, n: usize) -> View {
+        match self {
+            View::All if n > 1 => View::All,
+            View::One(s) if s >= 1 && s < n => View::One(s),
+            View::One(_) | View::All => View::first(n),
+        }
+    }
+
+    /// `data-view`: `all`, or the scenario index.
+    pub fn code(self) -> String {
+        match self {
+            View::All => "all".into(),
+            View::One(s) => s.to_string(),
+        }
+    }
+}
+
+/// One row of the range chart: a scenario's revenue P5–P95, P50 and mean.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RangeRow {
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub mean: f64,
+}
+
+/// The x scale of the range chart: every row's P5..P95 inside `x0..x1` with
+/// a little room. The axis does not start at zero: the marks are ranges,
+/// not bars, and the room needs to see how the ranges differ.
+pub fn range_scale(rows: &[RangeRow], x0: f64, x1: f64) -> LinearScale {
+    let lo = rows.iter().map(|r| r.p5).fold(f64::INFINITY, f64::min);
+    let hi = rows.iter().map(|r| r.p95).fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return LinearScale::new(0.0, 1.0, x0, x1);
+    }
+    let span = (hi - lo).max(hi.abs() * 1e-9).max(1e-9);
+    LinearScale::new(lo - span * 0.08, hi + span * 0.08, x0, x1)
+}
+
+/// Money in few characters for the projector: "$375k", "¥37.5万", "−$1.2M".
+fn money_short(x: f64, cur: Currency, lang: Lang) -> String {
+    let body = format_compact(x.abs(), lang);
+    if body == "0" || !x.is_finite() || x >= 0.0 {
+        format!("{}{body}", cur.symbol())
+    } else {
+        format!("−{}{body}", cur.symbol())
+    }
+}
+
+/// An uplift with its sign, also when positive: "+$112k".
+fn signed_money_short(x: f64, cur: Currency, lang: Lang) -> String {
+    let s = money_short(x, cur, lang);
+    if x > 0.0 && format_compact(x, lang) != "0" {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A name cut to `max` characters with "…", for the chart's narrow margin
+/// (the cards above show it whole).
+pub fn short_name(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        let mut s: String = name.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The rates a trainer can drag here: (segment, stage) of every rate, in
+/// funnel order.
+fn rate_choices(d: &Document) -> Vec<(usize, usize)> {
+    (0..d.segments.len())
+        .flat_map(|g| (1..d.stages()).map(move |i| (g, i)))
+        .collect()
+}
+
+/// The option value of a rate choice: `{g}-{i}`.
+fn choice_code((g, i): (usize, usize)) -> String {
+    format!("{g}-{i}")
+}
+
+fn parse_choice(s: &str) -> Option<(usize, usize)> {
+    let (g, i) = s.split_once('-')?;
+    Some((g.parse().ok()?, i.parse().ok()?))
+}
+
+/// The presentation state: whether it is on and what the room sees.
+#[derive(Clone, Copy)]
+pub struct Presenting {
+    pub on: RwSignal<bool>,
+    pub view: RwSignal<View>,
+    /// The rate at hand, once the trainer picked one; before that, the
+    /// bottleneck's (or the first) rate.
+    picked: RwSignal<Option<(usize, usize)>>,
+    /// Whether this mode asked for full screen (so leaving full screen, e.g.
+    /// by the browser's own Esc, leaves the mode too).
+    full_screen: StoredValue<bool>,
+}
+
+/// The result columns of the run on screen (the baseline included).
+fn columns(state: AppState) -> usize {
+    state.with_shown(|s| s.map_or(1, |s| s.out.results.scenarios.len()))
+}
+
+impl Presenting {
+    fn new() -> Self {
+        Presenting {
+            on: RwSignal::new(false),
+            view: RwSignal::new(View::One(0)),
+            picked: RwSignal::new(None),
+            full_screen: StoredValue::new(false),
+        }
+    }
+
+    fn open(self, state: AppState) {
+        self.view.set(View::first(columns(state)));
+        self.on.set(true);
+        set_presenting_class(true);
+        self.full_screen.set_value(request_full_screen());
+    }
+
+    fn close(self) {
+        if !self.on.get_untracked() {
+            return;
+        }
+        self.on.set(false);
+        set_presenting_class(false);
+        if self.full_screen.get_value() {
+            self.full_screen.set_value(false);
+            exit_full_screen();
+        }
+        // Back where the trainer came from: the button that opened it.
+        focus_testid("present");
+    }
+
+    fn go(self, state: AppState, forward: bool) {
+        let n = columns(state);
+        self.view.update(|v| *v = v.step(n, forward));
+    }
+}
+
+/// The `present` and `print` buttons (placed in the header), the
+/// presentation overlay, the print handout and the new-version offer.
+#[component]
+pub fn PresentAndPrint() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let p = Presenting::new();
+
+    // Keys work only while presenting. In a text box or on the slider the
+    // arrows belong to the control (dragging the rate with the keyboard);
+    // Esc always leaves.
+    let keys = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if !p.on.get_untracked() || e.alt_key() || e.ctrl_key() || e.meta_key() {
+            return;
+        }
+        let in_control = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+        match e.key().as_str() {
+            "Escape" => {
+                e.prevent_default();
+                p.close();
+            }
+            "ArrowRight" | "PageDown" if !in_control => {
+                e.prevent_default();
+                p.go(state, true);
+            }
+            "ArrowLeft" | "PageUp" if !in_control => {
+                e.prevent_default();
+                p.go(state, false);
+            }
+            _ => {}
+        }
+    });
+    // The browser's own Esc leaves full screen without telling the page's
+    // key handler: leave the mode with it.
+    let fs = window_event_listener(
+        ev::Custom::<ev::Event>::new("fullscreenchange"),
+        move |_| {
+            if p.full_screen.get_value() && !is_full_screen() {
+                p.full_screen.set_value(false);
+                p.close();
+            }
+        },
+    );
+    on_cleanup(move || {
+        keys.remove();
+        fs.remove();
+    });
+
+    view! {
+        // Icons with their words on hover, like the share tools beside
+        // them: the header keeps to one line on a 1280 px projector.
+        <button
+            class="btn icon"
+            data-testid="print"
+            title=move || t_string!(i18n, print)
+            aria-label=move || t_string!(i18n, print)
+            on:click=move |_| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.print();
+                }
+            }
+        >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path
+                    fill="currentColor"
+                    fill-rule="evenodd"
+                    d="M6 2h12v6H6zM4 9h16a2 2 0 0 1 2 2v6h-4v5H6v-5H2v-6a2 2 0 0 1 2-2zm4 7v4h8v-4z"
+                />
+            </svg>
+        </button>
+        <button
+            class="btn icon"
+            data-testid="present"
+            title=move || t_string!(i18n, present)
+            aria-label=move || t_string!(i18n, present)
+            on:click=move |_| p.open(state)
+        >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path
+                    fill="currentColor"
+                    fill-rule="evenodd"
+                    d="M2 3h20v2h-1v10H3V5H2zm3 2v8h14V5zm6 11h2v2.5l3.5 3.5h-2.8L12 20.3 10.3 22H7.5l3.5-3.5z"
+                />
+            </svg>
+        </button>
+        // Fixed to the screen or shown only on paper, so where they sit in
+        // the page does not matter (print CSS puts the handout under the title).
+        <crate::ui::print::Handout />
+        <crate::ui::offline::UpdateOffer />
+        <Show when=move || p.on.get()>
+            <Overlay p=p />
+        </Show>
+    }
+}
+
+#[component]
+fn Overlay(p: Presenting) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let n = Memo::new(move |_| columns(state));
+    let view_now = move || p.view.get().fit(n.get());
+    let position = move || match view_now() {
+        View::One(s) if n.get() > 1 => format!("{s} / {}", n.get() - 1),
+        View::One(_) | View::All => String::new(),
+    };
+    let title = move || {
+        let lang = state.lang.get();
+        state.with_shown(|shown| {
+            let Some(shown) = shown else {
+                return String::new();
+            };
+            match view_now() {
+                View::All => t_string!(i18n, present_all_title).to_string(),
+                View::One(0) => t_string!(i18n, baseline).to_string(),
+                View::One(s) => t_string!(
+                    i18n,
+                    present_vs,
+                    name = scenario_name(i18n, &shown.doc, s, lang)
+                )
+                .to_string(),
+            }
+        })
+    };
+    // Focus moves into the mode, so a screen reader announces it and the
+    // keys reach the page even after a click on the header.
+    Effect::new(move |_| focus_testid("present-mode"));
+    view! {
+        <div
+            class="present"
+            data-testid="present-mode"
+            data-view=move || view_now().code()
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="present-h"
+            tabindex="-1"
+        >
+            <div class="present-bar">
+                <h2 id="present-h">{title}</h2>
+                <span class="present-pos">{position}</span>
+                <button
+                    class="btn ghost"
+                    data-testid="present-prev"
+                    aria-label=move || t_string!(i18n, present_prev).to_string()
+                    on:click=move |_| p.go(state, false)
+                >
+                    "←"
+                </button>
+                <button
+                    class="btn ghost"
+                    data-testid="present-next"
+                    aria-label=move || t_string!(i18n, present_next).to_string()
+                    on:click=move |_| p.go(state, true)
+                >
+                    "→"
+                </button>
+                <button
+                    class="btn ghost"
+                    data-testid="present-all"
+                    aria-pressed=move || (view_now() == View::All).to_string()
+                    on:click=move |_| p.view.set(View::All.fit(n.get()))
+                >
+                    {move || t_string!(i18n, present_all)}
+                </button>
+                <button class="btn" data-testid="present-exit" on:click=move |_| p.close()>
+                    {move || t_string!(i18n, present_exit)}
+                </button>
+            </div>
+            <Figures view=Signal::derive(view_now) />
+            <RateAtHand p=p />
+        </div>
+    }
+}
+
+/// The big numbers and the range chart of the view.
+#[component]
+fn Figures(view: Signal<View>) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    move || {
+        let lang = state.lang.get();
+        let v = view.get();
+        state.with_shown(|shown| {
+            let Some(shown) = shown else {
+                return view! { <p class="present-empty">{move || t_string!(i18n, status_running)}</p> }
+                    .into_any();
+            };
+            let r = &shown.out.results;
+            let cur = shown.doc.currency;
+            let cols: Vec<usize> = match v {
+                View::All => (0..r.scenarios.len()).collect(),
+                View::One(0) => vec![0],
+                View::One(s) => vec![0, s],
+            };
+            let cards = cols
+                .iter()
+                .map(|&s| {
+                    let sc = &r.scenarios[s];
+                    let rev = revenue_figures(sc);
+                    let name = scenario_name(i18n, &shown.doc, s, lang);
+                    let vs = sc.vs_baseline.as_ref().map(|c| {
+                        let up = c.uplift.mean;
+                        let interval = format!(
+                            "{}: {} … {}",
+                            t_string!(i18n, uplift_interval),
+                            signed_money_short(c.uplift.p5, cur, lang),
+                            signed_money_short(c.uplift.p95, cur, lang)
+                        );
+                        view! {
+                            <div class="present-fig">
+                                <span class="present-lbl">{move || t_string!(i18n, uplift)}</span>
+                                <span
+                                    class="present-num"
+                                    data-testid=format!("present-uplift-{s}")
+                                    data-value=raw(up)
+                                >
+                                    {signed_money_short(up, cur, lang)}
+                                </span>
+                                <span class="present-sub">{interval}</span>
+                            </div>
+                            <div class="present-fig">
+                                <span class="present-lbl">{move || t_string!(i18n, p_beat)}</span>
+                                <span
+                                    class="present-num"
+                                    data-testid=format!("present-p-beat-{s}")
+                                    data-value=raw(c.p_beat)
+                                >
+                                    {format_percent(c.p_beat, lang, 0)}
+                                </span>
+                            </div>
+                        }
+                    });
+                    view! {
+                        <section class="present-card" style=format!("--sc:{}", colour(s))>
+                            <h3>
+                                <span class="swatch"></span>
+                                {name}
+                            </h3>
+                            <div class="present-fig">
+                                <span class="present-lbl">
+                                    {move || t_string!(i18n, revenue)}" · "
+                                    {move || t_string!(i18n, mean)}
+                                </span>
+                                <span
+                                    class="present-num"
+                                    data-testid=format!("present-revenue-{s}")
+                                    data-value=raw(rev.mean)
+                                >
+                                    {money_short(rev.mean, cur, lang)}
+                                </span>
+                                <span class="present-sub">
+                                    "P5–P95: "{money_short(rev.p5, cur, lang)}" … "
+                                    {money_short(rev.p95, cur, lang)}
+                                </span>
+                            </div>
+                            {vs}
+                        </section>
+                    }
+                })
+                .collect_view();
+            let rows: Vec<(usize, String, RangeRow)> = cols
+                .iter()
+                .map(|&s| {
+                    (
+                        s,
+                        short_name(&scenario_name(i18n, &shown.doc, s, lang), 12),
+                        revenue_figures(&r.scenarios[s]),
+                    )
+                })
+                .collect();
+            let class = if cols.len() > 2 {
+                "present-cards many"
+            } else {
+                "present-cards"
+            };
+            view! {
+                <div class=class>{cards}</div>
+                <RangeChart rows=rows cur=cur lang=lang />
+            }
+            .into_any()
+        })
+    }
+}
+
+/// A scenario's revenue as the table shows it: the exact law's figures
+/// where no sampling was needed, else the simulated ones.
+fn revenue_figures(sc: &funnelcast_engine::ScenarioResult) -> RangeRow {
+    match &sc.exact {
+        Some(e) => RangeRow {
+            p5: e.revenue.p5,
+            p50: e.revenue.p50,
+            p95: e.revenue.p95,
+            mean: e.revenue.mean,
+        },
+        None => RangeRow {
+            p5: sc.revenue.p5,
+            p50: sc.revenue.p50,
+            p95: sc.revenue.p95,
+            mean: sc.revenue.mean,
+        },
+    }
+}
+
+/// Revenue P5–P95 per scenario on one axis: the bar is where 90 of 100
+/// periods fall, the tick the middle outcome, the dot the mean.
+#[component]
+fn RangeChart(rows: Vec<(usize, String, RangeRow)>, cur: Currency, lang: Lang) -> impl IntoView {
+    const W: f64 = 1000.0;
+    const ROW: f64 = 34.0;
+    const GAP: f64 = 12.0;
+    const AXIS: f64 = 30.0;
+    /// Room for the names on the left.
+    const LEFT: f64 = 190.0;
+    let plain: Vec<RangeRow> = rows.iter().map(|(_, _, r)| *r).collect();
+    let x = range_scale(&plain, LEFT, W - 30.0);
+    let h = rows.len() as f64 * (ROW + GAP) + AXIS;
+    let ticks = crate::chart::nice_ticks(x.d0, x.d1, 5);
+    let axis_y = h - AXIS + 6.0;
+    let bars = rows
+        .iter()
+        .enumerate()
+        .map(|(k, (s, name, r))| {
+            let y = k as f64 * (ROW + GAP);
+            let (a, b) = (x.clamp(r.p5), x.clamp(r.p95));
+            view! {
+                <g style=format!("--sc:{}", colour(*s))>
+                    <text class="present-name" x="0" y=fmt_svg(y + ROW / 2.0 + 8.0)>
+                        {name.clone()}
+                    </text>
+                    <rect
+                        class="present-band"
+                        x=fmt_svg(a)
+                        y=fmt_svg(y)
+                        width=fmt_svg((b - a).max(2.0))
+                        height=fmt_svg(ROW)
+                        rx="5"
+                    />
+                    <line
+                        class="present-p50"
+                        x1=fmt_svg(x.clamp(r.p50))
+                        x2=fmt_svg(x.clamp(r.p50))
+                        y1=fmt_svg(y - 3.0)
+                        y2=fmt_svg(y + ROW + 3.0)
+                    />
+                    <circle
+                        class="present-mean"
+                        cx=fmt_svg(x.clamp(r.mean))
+                        cy=fmt_svg(y + ROW / 2.0)
+                        r="8"
+                    />
+                </g>
+            }
+        })
+        .collect_view();
+    let tick_marks = ticks
+        .into_iter()
+        .filter(|t| *t >= x.d0 && *t <= x.d1)
+        .map(|t| {
+            view! {
+                <text class="present-tick" x=fmt_svg(x.map(t)) y=fmt_svg(axis_y + 18.0)>
+                    {money_short(t, cur, lang)}
+                </text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="present-chart"
+            viewBox=format!("0 0 {W} {}", fmt_svg(h))
+            role="img"
+            aria-hidden="true"
+        >
+            {bars}
+            <line
+                class="present-axis"
+                x1=fmt_svg(LEFT)
+                x2=fmt_svg(W - 30.0)
+                y1=fmt_svg(axis_y)
+                y2=fmt_svg(axis_y)
+            />
+            {tick_marks}
+        </svg>
+    }
+}
+
+/// The slider of the rate under discussion: the trainer drags it and the
+/// numbers above follow. It starts on the bottleneck (the rate where +5
+/// points add the most revenue); a picker offers every other rate.
+#[component]
+fn RateAtHand(p: Presenting) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let choice = Memo::new(move |_| {
+        let choices = state.with_doc(rate_choices);
+        let bottleneck = state.with_shown(|s| {
+            s.and_then(|s| s.out.results.sensitivity.bottleneck)
+                .map(|i| (0, i))
+        });
+        p.picked
+            .get()
+            .into_iter()
+            .chain(bottleneck)
+            .chain(choices.first().copied())
+            .find(|c| choices.contains(c))
+    });
+    let spec = move || {
+        choice
+            .get()
+            .and_then(|(g, i)| state.with_doc(|d| d.rate(g, i)))
+    };
+    let fixed = move || matches!(spec(), Some(RateSpec::Fixed { .. }));
+    let pct = move || match spec() {
+        Some(RateSpec::Fixed { value }) if value.is_finite() => value * 100.0,
+        Some(r) => r.mean().map_or(0.0, |m| m * 100.0),
+        None => 0.0,
+    };
+    let options = move || {
+        let lang = state.lang.get();
+        state.with_doc(|d| {
+            let many = d.segments.len() > 1;
+            rate_choices(d)
+                .into_iter()
+                .map(|(g, i)| {
+                    let stage = d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default();
+                    let text = if many {
+                        let seg = d.segments[g].label.text(lang);
+                        format!("{seg} · {stage}")
+                    } else {
+                        stage
+                    };
+                    view! {
+                        <option
+                            value=choice_code((g, i))
+                            selected=move || choice.get() == Some((g, i))
+                        >
+                            {text}
+                        </option>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="present-rate">
+            <label class="present-lbl" for="present-rate-pick">
+                {move || t_string!(i18n, present_rate)}
+            </label>
+            <select
+                id="present-rate-pick"
+                data-testid="present-rate-pick"
+                prop:value=move || choice.get().map(choice_code).unwrap_or_default()
+                on:change=move |ev| p.picked.set(parse_choice(&event_target_value(&ev)))
+            >
+                {options}
+            </select>
+            <input
+                type="range"
+                min="0"
+                max="100"
+                step="0.1"
+                class="slider"
+                data-testid="present-rate"
+                aria-label=move || t_string!(i18n, present_rate).to_string()
+                // Evidence and ranges are edited in their own boxes: dragging
+                // here would silently replace them with a fixed rate.
+                disabled=move || !fixed()
+                prop:value=move || pct().to_string()
+                on:input=move |ev| {
+                    if let (Ok(v), Some((g, i))) = (
+                        event_target_value(&ev).parse::<f64>(),
+                        choice.get_untracked(),
+                    ) {
+                        state.edit(|d| d.set_rate(g, i, v / 100.0));
+                    }
+                }
+            />
+            <span
+                class="present-rate-val"
+                data-testid="present-rate-value"
+                data-value=move || raw(pct())
+            >
+                {move || format!("{:.1}%", pct())}
+            </span>
+            <span class="present-state" data-state=move || state.status().as_str()>
+                <span class="dot"></span>
+            </span>
+            <span class="present-keys">{move || t_string!(i18n, present_keys)}</span>
+        </div>
+    }
+}
+
+/// `html.presenting` hides the page's scroll bar behind the overlay.
+fn set_presenting_class(on: bool) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let list = el.class_list();
+        let _ = if on {
+            list.add_1("presenting")
+        } else {
+            list.remove_1("presenting")
+        };
+    }
+}
+
+fn focus_testid(id: &str) {
+    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("[data-testid=\"{id}\"]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(el) =
+        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+fn is_full_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.fullscreen_element().is_some())
+}
+
+/// Asks for full screen where the browser allows it (a click is needed, and
+/// some browsers or frames refuse): a refusal is answered quietly, the mode
+/// works in the window then. Returns whether it was asked.
+fn request_full_screen() -> bool {
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return false;
+    };
+    call_quietly(&el, "requestFullscreen")
+}
+
+fn exit_full_screen() {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        if d.fullscreen_element().is_some() {
+            call_quietly(&d, "exitFullscreen");
+        }
+    }
+}
+
+/// Calls a method that returns a promise and swallows its rejection (a
+/// refused full screen must not become an "uncaught" error in the console).
+/// Through reflection: web-sys declares these methods without their promise.
+fn call_quietly(target: &wasm_bindgen::JsValue, method: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(f) = js_sys::Reflect::get(target, &method.into()) else {
+        return false;
+    };
+    let Some(f) = f.dyn_ref::<js_sys::Function>() else {
+        return false;
+    };
+    match f.call0(target) {
+        Ok(ret) => {
+            if let Some(promise) = ret.dyn_ref::<js_sys::Promise>() {
+                let ignore =
+                    wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+                let _ = promise.catch(&ignore);
+                // Called at most once, by the browser; a few bytes per request.
+                ignore.forget();
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_walk_each_scenario_then_all_and_stop_at_the_ends() {
+        // Baseline + 3 scenarios.
+        let n = 4;
+        let mut v = View::first(n);
+        assert_eq!(v, View::One(1));
+        let mut seen = vec![v];
+        for _ in 0..5 {
+            v = v.step(n, true);
+            seen.push(v);
+        }
+        assert_eq!(
+            seen,
+            [
+                View::One(1),
+                View::One(2),
+                View::One(3),
+                View::All,
+                View::All,
+                View::All
+            ]
+        );
+        for want in [View::One(3), View::One(2), View::One(1), View::One(1)] {
+            v = v.step(n, false);
+            assert_eq!(v, want);
+        }
+    }
+
+    #[test]
+    fn without_scenarios_the_baseline_stays_alone() {
+        assert_eq!(View::first(1), View::One(0));
+        assert_eq!(View::One(0).step(1, true), View::One(0));
+        assert_eq!(View::One(0).step(1, false), View::One(0));
+        assert_eq!(View::All.fit(1), View::One(0));
+    }
+
+    #[test]
+    fn a_removed_scenario_falls_back_to_the_first() {
+        assert_eq!(View::One(3).fit(3), View::One(1));
+        assert_eq!(View::All.fit(3), View::All);
+        assert_eq!(View::One(5).step(3, true), View::One(2));
+    }
+
+    #[test]
+    fn view_codes() {
+        assert_eq!(View::All.code(), "all");
+        assert_eq!(View::One(2).code(), "2");
+    }
+
+    #[test]
+    fn range_scale_holds_every_band_with_room() {
+        let rows = [
+            RangeRow {
+                p5: 200.0,
+                p50: 370.0,
+                p95: 560.0,
+                mean: 375.0,
+            },
+            RangeRow {
+                p5: 260.0,
+                p50: 480.0,
+                p95: 720.0,
+                mean: 487.5,
+            },
+        ];
+        let x = range_scale(&rows, 20.0, 980.0);
+        for r in rows {
+            assert!(x.map(r.p5) > 20.0 && x.map(r.p95) < 980.0);
+        }
+        // The ranges take most of the width: 520 of 520·1.16.
+        assert!((x.d1 - x.d0 - 520.0 * 1.16).abs() < 1e-6);
+        // Far from zero: the axis starts just below the lowest P5.
+        let far = [RangeRow {
+            p5: 1_000_000.0,
+            p50: 1_010_000.0,
+            p95: 1_020_000.0,
+            mean: 1_010_000.0,
+        }];
+        let x = range_scale(&far, 0.0, 100.0);
+        assert!(x.d0 > 990_000.0 && x.d0 < 1_000_000.0, "{}", x.d0);
+        assert!(x.d1 > 1_020_000.0);
+    }
+
+    #[test]
+    fn range_scale_survives_a_point_and_nothing() {
+        let point = [RangeRow {
+            p5: 5.0,
+            p50: 5.0,
+            p95: 5.0,
+            mean: 5.0,
+        }];
+        let x = range_scale(&point, 0.0, 100.0);
+        assert!(x.map(5.0).is_finite() && (0.0..=100.0).contains(&x.map(5.0)));
+        let x = range_scale(&[], 0.0, 100.0);
+        assert!(x.map(0.5).is_finite());
+    }
+
+    #[test]
+    fn short_money_keeps_its_sign() {
+        let c = Currency::Usd;
+        assert_eq!(money_short(375_000.0, c, Lang::En), "$375k");
+        assert_eq!(signed_money_short(112_500.0, c, Lang::En), "+$113k");
+        assert_eq!(signed_money_short(-3_200.0, c, Lang::En), "−$3.2k");
+        assert_eq!(signed_money_short(0.0, c, Lang::En), "$0");
+    }
+
+    #[test]
+    fn short_names_are_cut_by_characters_not_bytes() {
+        assert_eq!(short_name("Baseline", 12), "Baseline");
+        assert_eq!(
+            short_name("Case A: reach & early conversion", 12),
+            "Case A: rea…"
+        );
+        assert_eq!(short_name("案例 A：触达与早期转化提升", 6), "案例 A：…");
+    }
+
+    #[test]
+    fn rate_choices_round_trip() {
+        for c in [(0, 1), (2, 11)] {
+            assert_eq!(parse_choice(&choice_code(c)), Some(c));
+        }
+        assert_eq!(parse_choice("x-1"), None);
+        assert_eq!(parse_choice("3"), None);
+    }
+}
