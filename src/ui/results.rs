@@ -83,8 +83,9 @@ pub fn PhoneBar() -> impl IntoView {
                     .take(4)
                     .enumerate()
                     .map(|(s, sc)| {
-                        let v =
-                            format!("{}{}", cur.symbol(), format_compact(sc.revenue.mean, lang));
+                        // The table's figure: the exact mean where there is one.
+                        let mean = sc.exact.map_or(sc.revenue.mean, |e| e.revenue.mean);
+                        let v = format!("{}{}", cur.symbol(), format_compact(mean, lang));
                         view! {
                             <span class="pb-item" style=format!("--sc:{}", colour(s))>
                                 <span class="swatch"></span>
@@ -123,10 +124,17 @@ fn lever_value(l: GoalLever) -> String {
 }
 
 /// A cell of an estimated figure: its 95 % Monte Carlo error in
-/// `data-mc-error` (the units of `data-value`) and as a tooltip; `None`
-/// for an exact figure (no attribute, class `exact`).
-fn est_cell(testid: String, value: f64, text: String, err: Option<f64>) -> impl IntoView {
-    let title = err.map(|e| format!("± {}", raw(e)));
+/// `data-mc-error` (the units of `data-value`) and, formatted like the
+/// figure, as a tooltip; `None` for an exact figure (no attribute, class
+/// `exact`).
+fn est_cell(
+    testid: String,
+    value: f64,
+    text: String,
+    err: Option<f64>,
+    fmt: &dyn Fn(f64) -> String,
+) -> impl IntoView {
+    let title = err.map(|e| format!("± {} (95%)", fmt(e)));
     view! {
         <td
             data-testid=testid
@@ -250,7 +258,7 @@ pub fn ResultsTable() -> impl IntoView {
                                     Some(e) => (pick.2(&e), None),
                                     None => (pick.0(&sm), Some(pick.1(&sm))),
                                 };
-                                est_cell(format!("result-{what}-{key}-{s}"), v, fmt(v), err)
+                                est_cell(format!("result-{what}-{key}-{s}"), v, fmt(v), err, fmt)
                                     .into_any()
                             };
                             if key == "p5" {
@@ -349,6 +357,7 @@ pub fn ResultsTable() -> impl IntoView {
                             c.p_beat,
                             format_percent(c.p_beat, lang, 1),
                             Some(c.p_beat_err),
+                            &|e| format_percent(e, lang, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -363,6 +372,7 @@ pub fn ResultsTable() -> impl IntoView {
                             c.p_more,
                             format_percent(c.p_more, lang, 1),
                             Some(c.p_more_err),
+                            &|e| format_percent(e, lang, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -374,6 +384,7 @@ pub fn ResultsTable() -> impl IntoView {
                         c.p_equal,
                         format_percent(c.p_equal, lang, 1),
                         Some(c.p_equal_err),
+                        &|e| format_percent(e, lang, 1),
                     )
                     .into_any(),
                     None => dash(),
@@ -385,7 +396,8 @@ pub fn ResultsTable() -> impl IntoView {
                     Some(v) => {
                         // The mean uplift's error × the margin (the cost is exact).
                         let err = cmp(s).map(|c| c.uplift.err.mean * d_margin);
-                        est_cell(format!("result-net-gain-{s}"), v, money(v), err).into_any()
+                        est_cell(format!("result-net-gain-{s}"), v, money(v), err, &money)
+                            .into_any()
                     }
                     None => dash(),
                 });
@@ -403,6 +415,7 @@ pub fn ResultsTable() -> impl IntoView {
                             v,
                             format_percent(v, lang, 0),
                             err,
+                            &|e| format_percent(e, lang, 1),
                         )
                         .into_any()
                     }
@@ -423,6 +436,7 @@ pub fn ResultsTable() -> impl IntoView {
                                 x.mean,
                                 format_count(x.mean, lang),
                                 (!x.exact).then_some(x.err.mean),
+                                &|e| format_count(e, lang),
                             )
                             .into_any(),
                             None => dash(),

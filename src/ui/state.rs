@@ -341,13 +341,16 @@ impl AppState {
             {
                 return;
             }
+            // The first results wait for nothing: no one is typing yet, and
+            // on a slow link every millisecond before them counts.
+            let first = self.shown.with_untracked(Option::is_none);
             set_timeout(
                 move || {
                     if self.edits.get_untracked() == gen {
                         self.start(gen);
                     }
                 },
-                std::time::Duration::from_millis(DEBOUNCE_MS),
+                std::time::Duration::from_millis(if first { 0 } else { DEBOUNCE_MS }),
             );
         });
     }
