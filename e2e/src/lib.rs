@@ -3,6 +3,7 @@
 //! page object that finds everything by `data-testid` (docs/test-contract.md).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -150,15 +151,40 @@ fn file_response(dist: &Path, rel: &str) -> Option<tiny_http::ResponseBox> {
 }
 
 /// A chromedriver process, killed on drop.
+/// A chromedriver and everything it started. Dropping it — also when a test
+/// fails and unwinds — ends the driver and every browser it launched (they
+/// share its process group) and removes their profile folders, so no
+/// headless Chromium outlives the tests.
 pub struct Driver {
     child: Child,
     pub port: u16,
+    profiles: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The driver leads its own process group (see `start_driver`): end
+        // the whole group, browsers included, not only the driver.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let profiles = self
+            .profiles
+            .get_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for dir in profiles {
+            // A browser may still be writing for a moment after the kill.
+            for _ in 0..20 {
+                if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
     }
 }
 
@@ -179,6 +205,9 @@ pub fn start_driver() -> Driver {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group, which the browsers it starts join: a
+            // dropped Driver ends them all at once.
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {bin} ({e}): run scripts/setup.sh"));
         let t0 = Instant::now();
@@ -190,7 +219,11 @@ pub fn start_driver() -> Driver {
                 // Listening; make sure it is our driver that listens.
                 std::thread::sleep(Duration::from_millis(100));
                 if let Ok(None) = child.try_wait() {
-                    return Driver { child, port };
+                    return Driver {
+                        child,
+                        port,
+                        profiles: std::sync::Mutex::new(Vec::new()),
+                    };
                 }
                 break;
             }
@@ -231,6 +264,9 @@ pub async fn open(driver: &Driver, b: Browser) -> Client {
         std::process::id(),
         PROFILE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
+    if let Ok(mut p) = driver.profiles.lock() {
+        p.push(profile.clone());
+    }
     let args = vec![
         "--headless=new".to_string(),
         "--no-sandbox".into(),
