@@ -233,10 +233,15 @@ impl Document {
             "fixed" => VolumeSpec::Fixed {
                 value: mean.round(),
             },
-            "range" => VolumeSpec::Range {
-                low: (mean * 0.8).round().max(1.0),
-                high: (mean * 1.2).round().max(2.0),
-            },
+            // ±20 % in whole people, and always a valid range: a volume of 2
+            // became 2–2 (an error at once) when both ends were rounded.
+            "range" => {
+                let low = (mean * 0.8).floor().max(1.0);
+                VolumeSpec::Range {
+                    low,
+                    high: (mean * 1.2).ceil().max(low + 1.0),
+                }
+            }
             _ => return,
         };
     }
@@ -584,6 +589,21 @@ mod tests {
         let mut d = initial_doc(Lang::En);
         d.set_rate_mode(0, 2, "evidence");
         assert_eq!(d.rate(0, 2), Some(RateSpec::Evidence { k: 800, n: 2_500 }));
+    }
+
+    /// A small volume switched to a range gets a valid range around it.
+    #[test]
+    fn a_small_volume_switched_to_a_range_is_a_valid_range() {
+        for v in [1.0, 2.0, 3.0, 10.0, 10_000.0] {
+            let mut d = initial_doc(Lang::En);
+            d.set_volume(0, v);
+            d.set_volume_mode(0, "range");
+            let VolumeSpec::Range { low, high } = d.segments[0].spec.volume else {
+                panic!("not a range");
+            };
+            assert!(low <= v && v <= high && low < high, "{v}: {low}–{high}");
+            assert!(d.plan().is_ok(), "{v}: {low}–{high}");
+        }
     }
 
     #[test]
