@@ -480,6 +480,16 @@ impl Page {
         e.send_keys(text).await.unwrap();
     }
 
+    /// The text an input box holds now (its `value` property).
+    pub async fn input_value(&self, id: &str) -> String {
+        self.el(id)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     /// Clicks like a person: the element is first scrolled to the middle of
     /// the window, so a sticky header or the phone bar never covers it (a
     /// WebDriver click only scrolls it just into view).

@@ -9,15 +9,6 @@ use std::time::{Duration, Instant};
 use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
 use serde_json::json;
 
-async fn input_value(p: &Page, id: &str) -> String {
-    p.el(id)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 async fn href(p: &Page) -> String {
     p.c.execute("return location.href", vec![])
         .await
@@ -141,10 +132,10 @@ async fn the_address_reproduces_results_in_a_fresh_browser() {
 
     let b = Page::goto(open(&driver, Browser::default()).await, &link).await;
     assert_eq!(stored(&b, "funnelcast.doc").await, None, "a fresh profile");
-    assert_eq!(input_value(&b, "preset").await, "case-b");
-    assert_eq!(input_value(&b, "seed").await, "20261202");
-    assert_eq!(input_value(&b, "trials").await, "30000");
-    assert_eq!(input_value(&b, "lever-volume-pct-1").await, "30");
+    assert_eq!(b.input_value("preset").await, "case-b");
+    assert_eq!(b.input_value("seed").await, "20261202");
+    assert_eq!(b.input_value("trials").await, "30000");
+    assert_eq!(b.input_value("lever-volume-pct-1").await, "30");
     for (id, w) in RESULTS.iter().zip(&want) {
         assert_eq!(&b.attr(id, "data-value").await, w, "{id}");
     }
@@ -167,14 +158,14 @@ async fn the_v1_fixture_opens() {
     let url = format!("{base}{}", fixture.trim());
     let p = Page::goto(open(&driver, Browser::default()).await, &url).await;
     assert_eq!(p.attr("lang", "data-lang").await, "zh");
-    assert_eq!(input_value(&p, "stage-name-1").await, "看过 <b>价格</b>");
-    assert_eq!(input_value(&p, "segment-name-0").await, "=Web & \"App\"");
-    assert_eq!(input_value(&p, "trials").await, "5000");
-    assert_eq!(input_value(&p, "seed").await, "7");
-    assert_eq!(input_value(&p, "currency").await, "CNY");
-    assert_eq!(input_value(&p, "period").await, "quarter");
-    assert_eq!(input_value(&p, "evidence-k-0-2").await, "120");
-    assert_eq!(input_value(&p, "lever-cost-2").await, "2500");
+    assert_eq!(p.input_value("stage-name-1").await, "看过 <b>价格</b>");
+    assert_eq!(p.input_value("segment-name-0").await, "=Web & \"App\"");
+    assert_eq!(p.input_value("trials").await, "5000");
+    assert_eq!(p.input_value("seed").await, "7");
+    assert_eq!(p.input_value("currency").await, "CNY");
+    assert_eq!(p.input_value("period").await, "quarter");
+    assert_eq!(p.input_value("evidence-k-0-2").await, "120");
+    assert_eq!(p.input_value("lever-cost-2").await, "2500");
     assert!(!p.exists("error-banner").await);
     // Markup in a name stays text.
     let bold =
@@ -245,11 +236,7 @@ async fn a_bad_link_shows_the_banner_and_leaves_storage_alone() {
         p.wait_state("done").await;
         let banner = p.el("error-banner").await.text().await.unwrap();
         assert!(banner.contains("could not be opened"), "{banner}");
-        assert_eq!(
-            input_value(&p, "preset").await,
-            "aida",
-            "the autosaved model"
-        );
+        assert_eq!(p.input_value("preset").await, "aida", "the autosaved model");
         assert_eq!(stored(&p, "funnelcast.doc").await, saved);
         // The bad link stays in the address bar until an edit.
         assert_eq!(href(&p).await, bad);
@@ -282,7 +269,7 @@ async fn a_link_offers_to_restore_the_previous_model() {
 
     reload_at(&p, &someone_elses).await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "preset").await, "b2b");
+    assert_eq!(p.input_value("preset").await, "b2b");
     assert!(p.exists("restore-previous").await);
     // Nothing overwritten by opening it.
     assert!(stored(&p, "funnelcast.doc")
@@ -291,12 +278,12 @@ async fn a_link_offers_to_restore_the_previous_model() {
         .contains("\"services\""));
     p.click("restore-previous").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "preset").await, "services");
+    assert_eq!(p.input_value("preset").await, "services");
     assert!(!p.exists("restore-previous").await);
     // Undo goes back to the link's model.
     p.click("undo").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "preset").await, "b2b");
+    assert_eq!(p.input_value("preset").await, "b2b");
     p.c.clone().close().await.unwrap();
 }
 
@@ -312,7 +299,7 @@ async fn undo_redo_and_back_to_the_shared_version() {
     let link = href(&p).await;
     reload_at(&p, &link).await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "32");
+    assert_eq!(p.input_value("rate-0-2").await, "32");
     assert!(!p.exists("back-to-shared").await);
 
     // A drag: many input events, one step.
@@ -320,34 +307,34 @@ async fn undo_redo_and_back_to_the_shared_version() {
         p.slide("rate-slider-0-2", v).await;
     }
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "40");
+    assert_eq!(p.input_value("rate-0-2").await, "40");
     p.type_into("trials", "10000").await;
     p.wait_state("done").await;
     assert!(p.exists("back-to-shared").await);
 
     p.click("undo").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "trials").await, "20000");
-    assert_eq!(input_value(&p, "rate-0-2").await, "40");
+    assert_eq!(p.input_value("trials").await, "20000");
+    assert_eq!(p.input_value("rate-0-2").await, "40");
     // Ctrl+Z: the whole drag at once.
     let key = |k: &str, shift: bool| {
         format!("window.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', ctrlKey: true, shiftKey: {shift}, bubbles: true}}))")
     };
     p.c.execute(&key("z", false), vec![]).await.unwrap();
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "32");
+    assert_eq!(p.input_value("rate-0-2").await, "32");
     // Ctrl+Shift+Z and the button redo.
     p.c.execute(&key("Z", true), vec![]).await.unwrap();
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "40");
+    assert_eq!(p.input_value("rate-0-2").await, "40");
     p.click("redo").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "trials").await, "10000");
+    assert_eq!(p.input_value("trials").await, "10000");
 
     p.click("back-to-shared").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "32");
-    assert_eq!(input_value(&p, "trials").await, "20000");
+    assert_eq!(p.input_value("rate-0-2").await, "32");
+    assert_eq!(p.input_value("trials").await, "20000");
     assert_eq!(href(&p).await, link, "the address is the shared one again");
     assert!(!p.exists("back-to-shared").await);
 
@@ -480,22 +467,22 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     let input = p.el("import-json").await;
     input.send_keys(&file.display().to_string()).await.unwrap();
     until("imported", || async {
-        input_value(&p, "preset").await == "case-b"
+        p.input_value("preset").await == "case-b"
     })
     .await;
     p.wait_state("done").await;
     assert_eq!(
-        input_value(&p, "scenario-name-2").await,
+        p.input_value("scenario-name-2").await,
         "<script>alert(1)</script>"
     );
-    assert_eq!(input_value(&p, "lever-volume-pct-2").await, "-20");
+    assert_eq!(p.input_value("lever-volume-pct-2").await, "-20");
 
     // A file that is not a model: the same errors as a link, nothing changed.
     std::fs::write(&file, "{\"v\":1,\"stages\":[]}").unwrap();
     input.send_keys(&file.display().to_string()).await.unwrap();
     let banner = p.el("error-banner").await.text().await.unwrap();
     assert!(banner.contains("file could not be opened"), "{banner}");
-    assert_eq!(input_value(&p, "preset").await, "case-b");
+    assert_eq!(p.input_value("preset").await, "case-b");
     let _ = std::fs::remove_file(&file);
     click_centered(&p, "error-dismiss").await;
 
@@ -586,8 +573,8 @@ async fn a_link_too_long_for_a_qr_code_offers_a_shorter_one() {
     let q = Page::goto(open(&driver, Browser::default()).await, &link).await;
     assert!(!q.exists("scenario-name-1").await);
     assert_eq!(
-        input_value(&q, "stage-name-11").await,
-        input_value(&p, "stage-name-11").await
+        q.input_value("stage-name-11").await,
+        p.input_value("stage-name-11").await
     );
     assert!(!q.exists("error-banner").await);
     p.c.clone().close().await.unwrap();
@@ -661,7 +648,7 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     p.el("other-tab").await;
     p.click("other-tab-load").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "preset").await, "b2b");
+    assert_eq!(p.input_value("preset").await, "b2b");
     p.c.clone().close().await.unwrap();
 }
 
@@ -726,7 +713,7 @@ async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
     reload_at(&p, &base).await;
     p.wait_state("done").await;
     assert_eq!(p.attr("autosave-notice", "data-state").await, "unreadable");
-    assert_eq!(input_value(&p, "preset").await, "classic5");
+    assert_eq!(p.input_value("preset").await, "classic5");
     assert_eq!(
         stored(&p, "funnelcast.doc").await.as_deref(),
         Some("{not a model")

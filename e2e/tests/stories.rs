@@ -8,15 +8,6 @@ fn near(got: f64, want: f64, rel: f64) -> bool {
     (got - want).abs() <= rel * want.abs()
 }
 
-async fn input_value(p: &Page, id: &str) -> String {
-    p.el(id)
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
 /// The trainer: the classic funnel, drag one rate, "+30 % awareness" against
 /// "+5 points at consideration", side by side, then the same in Chinese.
 #[tokio::test(flavor = "multi_thread")]
@@ -34,7 +25,7 @@ async fn trainer_story() {
     // Drag the consideration rate from 32 % to 40 %: 10,000 × .25 × .40 × .25 × .30 = 75 customers.
     p.slide("rate-slider-0-2", 40.0).await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "rate-0-2").await, "40");
+    assert_eq!(p.input_value("rate-0-2").await, "40");
     let base_customers = p.value("result-customers-mean-0").await;
     assert!(
         near(base_customers, 75.0, 0.02),
@@ -49,7 +40,7 @@ async fn trainer_story() {
     // "+30 % awareness", one click.
     p.click("scenario-awareness30").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "lever-volume-pct-1").await, "30");
+    assert_eq!(p.input_value("lever-volume-pct-1").await, "30");
 
     // "+5 points at consideration": a new scenario with one lever.
     p.click("add-scenario").await;
@@ -96,10 +87,10 @@ async fn trainer_story() {
     p.click("lang").await;
     p.wait_state("done").await;
     assert_eq!(p.attr("lang", "data-lang").await, "zh");
-    assert_eq!(input_value(&p, "stage-name-2").await, "考虑");
-    assert_eq!(input_value(&p, "scenario-name-1").await, "意识 +30%");
+    assert_eq!(p.input_value("stage-name-2").await, "考虑");
+    assert_eq!(p.input_value("scenario-name-1").await, "意识 +30%");
     assert_eq!(
-        input_value(&p, "scenario-name-2").await,
+        p.input_value("scenario-name-2").await,
         "+5 pts consideration"
     );
     assert_eq!(p.value("result-uplift-mean-1").await, up1);
@@ -138,17 +129,17 @@ async fn planner_story() {
     p.select("preset", "case-b").await;
     p.wait_state("done").await;
     assert!(p.exists("segment-name-1").await);
-    assert_eq!(input_value(&p, "volume-1").await, "2000");
+    assert_eq!(p.input_value("volume-1").await, "2000");
 
     // Last quarter: 1,800 of 8,000 small firms became interested.
     p.select("rate-mode-0-1", "evidence").await;
     p.wait_state("done").await;
-    assert_eq!(input_value(&p, "evidence-n-0-1").await, "8000");
-    assert_eq!(input_value(&p, "evidence-k-0-1").await, "2000");
+    assert_eq!(p.input_value("evidence-n-0-1").await, "8000");
+    assert_eq!(p.input_value("evidence-k-0-1").await, "2000");
     p.type_into("evidence-k-0-1", "1800").await;
     p.wait_state("done").await;
     // The plan rate is the posterior mean (k+1)/(n+2).
-    let r: f64 = input_value(&p, "rate-0-1").await.parse().unwrap();
+    let r: f64 = p.input_value("rate-0-1").await.parse().unwrap();
     assert!(
         (r - 100.0 * 1801.0 / 8002.0).abs() < 0.006,
         "rate {r} (shown to 2 decimals)"

@@ -101,31 +101,38 @@ fn convolve(a: &(u64, Vec<f64>), b: &(u64, Vec<f64>)) -> (u64, Vec<f64>) {
     (a.0 + b.0, c)
 }
 
-/// Mean and P5/P50/P95 (the smallest x with F(x) ≥ q) of a law on lo, lo+1, ….
-fn law_summary(lo: u64, pmf: &[f64]) -> StageSummary {
+/// The mean of a (possibly unnormalised) count law on lo, lo+1, ….
+fn pmf_mean(lo: u64, pmf: &[f64]) -> f64 {
     let total: f64 = pmf.iter().sum();
-    let mean = lo as f64
+    lo as f64
         + pmf
             .iter()
             .enumerate()
             .map(|(j, p)| j as f64 * p)
             .sum::<f64>()
-            / total;
-    let quantile = |q: f64| {
-        let mut acc = 0.0;
-        for (j, p) in pmf.iter().enumerate() {
-            acc += p / total;
-            if acc >= q {
-                return (lo + j as u64) as f64;
-            }
+            / total
+}
+
+/// The q-quantile of that law: the smallest x with F(x) ≥ q.
+fn pmf_quantile(lo: u64, pmf: &[f64], q: f64) -> f64 {
+    let total: f64 = pmf.iter().sum();
+    let mut acc = 0.0;
+    for (j, p) in pmf.iter().enumerate() {
+        acc += p / total;
+        if acc >= q {
+            return (lo + j as u64) as f64;
         }
-        (lo + pmf.len() as u64 - 1) as f64
-    };
+    }
+    (lo + pmf.len() as u64 - 1) as f64
+}
+
+/// Mean and P5/P50/P95 (the smallest x with F(x) ≥ q) of a law on lo, lo+1, ….
+fn law_summary(lo: u64, pmf: &[f64]) -> StageSummary {
     StageSummary {
-        mean,
-        p5: quantile(0.05),
-        p50: quantile(0.5),
-        p95: quantile(0.95),
+        mean: pmf_mean(lo, pmf),
+        p5: pmf_quantile(lo, pmf, 0.05),
+        p50: pmf_quantile(lo, pmf, 0.5),
+        p95: pmf_quantile(lo, pmf, 0.95),
         exact: true,
         err: Default::default(),
     }
@@ -148,23 +155,8 @@ pub(crate) fn mixture_law(
 ) -> Option<ExactLaw> {
     let (lo, pmf) = customers;
     let total: f64 = pmf.iter().sum();
-    let mean_c = *lo as f64
-        + pmf
-            .iter()
-            .enumerate()
-            .map(|(j, p)| j as f64 * p)
-            .sum::<f64>()
-            / total;
-    let count_q = |q: f64| {
-        let mut acc = 0.0;
-        for (j, p) in pmf.iter().enumerate() {
-            acc += p / total;
-            if acc >= q {
-                return (lo + j as u64) as f64;
-            }
-        }
-        (lo + pmf.len() as u64 - 1) as f64
-    };
+    let mean_c = pmf_mean(*lo, pmf);
+    let count_q = |q: f64| pmf_quantile(*lo, pmf, q);
     if deal.scale() == 0.0 || !deal.shape().is_finite() {
         let v = deal.mean() * factor;
         return Some(ExactLaw {
@@ -279,17 +271,7 @@ pub(crate) fn mixture_law(
 /// The exact law of a count on lo, lo+1, … as an [`ExactLaw`].
 pub(crate) fn count_law(law: &(u64, Vec<f64>)) -> ExactLaw {
     let s = law_summary(law.0, &law.1);
-    let q = |q: f64| {
-        let total: f64 = law.1.iter().sum();
-        let mut acc = 0.0;
-        for (j, p) in law.1.iter().enumerate() {
-            acc += p / total;
-            if acc >= q {
-                return (law.0 + j as u64) as f64;
-            }
-        }
-        (law.0 + law.1.len() as u64 - 1) as f64
-    };
+    let q = |q: f64| pmf_quantile(law.0, &law.1, q);
     ExactLaw {
         mean: s.mean,
         p5: s.p5,

@@ -10,7 +10,9 @@ use crate::fields::FieldId;
 use crate::format::{format_count, parse_counts};
 use crate::i18n::*;
 use crate::names::Label;
-use crate::ui::input::{aria_name, whole_in, FieldError, Hint, LimitNote, NumInput, NumKind};
+use crate::ui::input::{
+    aria_name, field_error, whole_in, FieldError, Hint, LimitNote, NumInput, NumKind,
+};
 use crate::ui::state::{use_state, AppState, FieldMsg};
 
 #[component]
@@ -756,16 +758,7 @@ fn PasteCounts(g: usize) -> impl IntoView {
                             }
                         }
                             .to_string();
-                        view! {
-                            <span
-                                class="field-error"
-                                role="alert"
-                                data-testid="field-error"
-                                data-field=field.testid()
-                            >
-                                {text}
-                            </span>
-                        }
+                        field_error(field, text)
                     })
             }}
         </details>

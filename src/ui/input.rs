@@ -154,19 +154,19 @@ pub fn FieldError(#[prop(into)] field: FieldId) -> impl IntoView {
     let state = use_state();
     let i18n = crate::i18n::use_i18n();
     move || {
-        state.field_msg(field).map(|msg| {
-            let text = crate::ui::state::field_msg_text(i18n, field, &msg);
-            view! {
-                <span
-                    class="field-error"
-                    role="alert"
-                    data-testid="field-error"
-                    data-field=field.testid()
-                >
-                    {text}
-                </span>
-            }
-        })
+        state
+            .field_msg(field)
+            .map(|msg| field_error(field, crate::ui::state::field_msg_text(i18n, field, &msg)))
+    }
+}
+
+/// The element of a message beside `field` (the test contract's
+/// `field-error` with `data-field`), for fields that word their own.
+pub fn field_error(field: FieldId, text: String) -> impl IntoView {
+    view! {
+        <span class="field-error" role="alert" data-testid="field-error" data-field=field.testid()>
+            {text}
+        </span>
     }
 }
 
