@@ -135,9 +135,11 @@ pub struct ScenarioResult {
     pub exact: Option<ExactFigures>,
 }
 
-/// The input a sensitivity bar moves.
+/// The input a sensitivity bar moves. (Externally tagged, unlike the
+/// model's enums: results cross to the page in a compact binary format that
+/// cannot read internally tagged enums, and are never kept as JSON.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SensitivityInput {
     /// The rate into this stage (+5 percentage points, capped at 100 %).
     Rate { stage: usize },
@@ -201,8 +203,12 @@ pub struct GoalResult {
 }
 
 /// What a goal seek may move, in every segment at once.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+///
+/// In JSON (documents, links) internally tagged like the model's enums,
+/// `{"kind": "rate_points", "stage": 2}`; in compact binary formats (the
+/// page's messages to and from its workers, which cannot read internal tags)
+/// externally tagged: see [`goal_lever_serde`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GoalLever {
     /// The entering volume: × (1 + x), x from −1 to +1000.
     #[default]
@@ -210,4 +216,72 @@ pub enum GoalLever {
     /// The rate into `stage` (≥ 1): + x points (a fraction, the rate kept
     /// within 0–100 %), x from −1 to +1.
     RatePoints { stage: usize },
+}
+
+/// [`GoalLever`]'s two representations, chosen by the format: internally
+/// tagged where it is human-readable (JSON), externally tagged otherwise.
+mod goal_lever_serde {
+    use super::GoalLever;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum Tagged {
+        Volume,
+        RatePoints { stage: usize },
+    }
+
+    #[derive(Serialize, Deserialize)]
+    enum Plain {
+        Volume,
+        RatePoints { stage: usize },
+    }
+
+    impl Serialize for GoalLever {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match (*self, s.is_human_readable()) {
+                (GoalLever::Volume, true) => Tagged::Volume.serialize(s),
+                (GoalLever::RatePoints { stage }, true) => {
+                    Tagged::RatePoints { stage }.serialize(s)
+                }
+                (GoalLever::Volume, false) => Plain::Volume.serialize(s),
+                (GoalLever::RatePoints { stage }, false) => {
+                    Plain::RatePoints { stage }.serialize(s)
+                }
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for GoalLever {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(if d.is_human_readable() {
+                match Tagged::deserialize(d)? {
+                    Tagged::Volume => GoalLever::Volume,
+                    Tagged::RatePoints { stage } => GoalLever::RatePoints { stage },
+                }
+            } else {
+                match Plain::deserialize(d)? {
+                    Plain::Volume => GoalLever::Volume,
+                    Plain::RatePoints { stage } => GoalLever::RatePoints { stage },
+                }
+            })
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn json_keeps_the_internal_tag() {
+            let l = GoalLever::RatePoints { stage: 2 };
+            let j = serde_json::to_string(&l).unwrap();
+            assert_eq!(j, r#"{"kind":"rate_points","stage":2}"#);
+            assert_eq!(serde_json::from_str::<GoalLever>(&j).unwrap(), l);
+            assert_eq!(
+                serde_json::from_str::<GoalLever>(r#"{"kind":"volume"}"#).unwrap(),
+                GoalLever::Volume
+            );
+        }
+    }
 }

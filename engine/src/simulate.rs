@@ -98,6 +98,8 @@ pub struct Simulation {
     exact: Option<ExactLaws>,
     acc: ChunkSummary,
     done: u32,
+    /// The key block after the last one this run takes.
+    end_block: u32,
 }
 
 /// The draws of a range of key blocks of a run, plain serialisable data (a
@@ -259,6 +261,13 @@ impl Runner {
     }
 }
 
+/// The trials in key blocks `blocks` of the plan's run.
+fn chunk_trials(plan: &Plan, blocks: Range<u32>) -> usize {
+    let start = blocks.start.saturating_mul(KEY_BLOCK).min(plan.trials);
+    let end = blocks.end.saturating_mul(KEY_BLOCK).min(plan.trials);
+    (end - start) as usize
+}
+
 /// A group of drawn trials.
 enum Drawn<'a> {
     Block(&'a BlockBuf, usize),
@@ -269,6 +278,17 @@ impl Simulation {
     /// Prepares the run (inversion tables, the exact stage laws of the fast
     /// path); no trial is taken yet.
     pub fn new(plan: &Plan) -> Self {
+        Self::for_blocks(plan, 0..key_blocks(plan.trials))
+    }
+
+    /// A run of key blocks `blocks` only (clamped to the run's
+    /// [`key_blocks`]), taken in steps like a whole run: the share of one of
+    /// several workers. [`Simulation::into_chunk`] gives its draws, which
+    /// merge with the other shares' ([`ChunkSummary::merge`]) into the whole
+    /// run's digits. Its progress counts its own trials.
+    pub fn for_blocks(plan: &Plan, blocks: Range<u32>) -> Self {
+        let end_block = blocks.end.min(key_blocks(plan.trials));
+        let first = blocks.start.min(end_block);
         let mut runner = Runner::new(plan);
         let exact = match runner.engine.fast_paths() {
             Some(paths) if runner.engine.customers_only => {
@@ -281,8 +301,9 @@ impl Simulation {
             plan: plan.clone(),
             runner,
             exact,
-            acc: ChunkSummary::empty(0, plan, plan.trials as usize),
+            acc: ChunkSummary::empty(first, plan, chunk_trials(plan, first..end_block)),
             done: 0,
+            end_block,
         }
     }
 
@@ -294,8 +315,7 @@ impl Simulation {
         let end = blocks.end.min(key_blocks(plan.trials));
         let start = blocks.start.min(end);
         let mut runner = Runner::new(plan);
-        let cap = ((end - start) * KEY_BLOCK).min(plan.trials) as usize;
-        let mut out = ChunkSummary::empty(start, plan, cap);
+        let mut out = ChunkSummary::empty(start, plan, chunk_trials(plan, start..end));
         for b in start..end {
             runner.add_block(b, &mut out);
         }
@@ -319,9 +339,9 @@ impl Simulation {
         Some(assemble(plan, chunk, exact))
     }
 
-    /// The trials the run will take.
+    /// The trials the run will take (of its own key blocks).
     pub fn trials(&self) -> u32 {
-        self.plan.trials
+        chunk_trials(&self.plan, self.acc.first_block..self.end_block) as u32
     }
 
     /// The trials taken so far.
@@ -330,18 +350,40 @@ impl Simulation {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.done >= self.plan.trials
+        self.acc.first_block + self.acc.blocks >= self.end_block
     }
 
     /// Takes the next [`PROGRESS_EVERY`] trials (fewer at the end; none once
     /// finished) and returns the trials taken so far.
     pub fn step(&mut self) -> u32 {
-        let end = key_blocks(self.plan.trials).min(self.acc.blocks + PROGRESS_EVERY / KEY_BLOCK);
-        for b in self.acc.blocks..end {
+        let next = self.acc.first_block + self.acc.blocks;
+        let end = self.end_block.min(next + PROGRESS_EVERY / KEY_BLOCK);
+        for b in next..end {
             self.runner.add_block(b, &mut self.acc);
         }
         self.done = self.acc.trials;
         self.done
+    }
+
+    /// The results of the trials taken so far (without the sensitivity), for
+    /// charts that sharpen while a long run goes on; `None` before the first
+    /// step. The trials taken are the run's first ones, so these are the
+    /// digits a run of that many trials gives.
+    pub fn partial(&self) -> Option<Results> {
+        if self.done == 0 || self.acc.first_block != 0 {
+            return None;
+        }
+        let plan = self.plan.clone().with_trials(self.done);
+        Some(assemble(&plan, self.acc.clone(), self.exact.clone()))
+    }
+
+    /// Takes the trials left and gives the draws, for merging with the other
+    /// shares of the run.
+    pub fn into_chunk(mut self) -> ChunkSummary {
+        while !self.is_finished() {
+            self.step();
+        }
+        self.acc
     }
 
     /// Takes the trials left, then summarises: [`Simulation::summaries`]

@@ -185,3 +185,64 @@ fn chunks_merge_into_the_whole_run() {
         assert!(Simulation::assemble(&plan, a).is_none());
     }
 }
+
+/// The partial results of a run after some steps are the results of a run
+/// of that many trials, to the bit (what a worker shows while it goes on),
+/// on the fast path (w3) and the general path (w4).
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn partial_results_are_those_of_a_shorter_run() {
+    use funnelcast_engine::Simulation;
+    for name in ["w3", "w4"] {
+        let plan = workloads::by_name(name)
+            .unwrap()
+            .validate()
+            .unwrap()
+            .with_trials(40_000);
+        let mut sim = Simulation::new(&plan);
+        assert!(sim.partial().is_none());
+        let done = sim.step();
+        assert!(done > 0 && done < plan.trials());
+        let partial = sim.partial().expect("a step was taken");
+        let shorter = Simulation::new(&plan.clone().with_trials(done)).summaries();
+        assert_eq!(partial, shorter, "{name}");
+        assert_eq!(sim.summaries(), Simulation::new(&plan).summaries());
+    }
+}
+
+/// A share of a run taken in steps (`for_blocks`, what one of several
+/// workers does) gives the same draws as the chunk computed at once, and
+/// two shares merge into the whole run, to the bit.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn shares_taken_in_steps_merge_into_the_whole_run() {
+    use funnelcast_engine::simulate::key_blocks;
+    use funnelcast_engine::{ChunkSummary, Simulation};
+    for name in ["w3", "w4"] {
+        let plan = workloads::by_name(name)
+            .unwrap()
+            .validate()
+            .unwrap()
+            .with_trials(70_000);
+        let blocks = key_blocks(plan.trials());
+        let cut = 5;
+        let mut second = Simulation::for_blocks(&plan, cut..blocks);
+        assert_eq!(second.trials(), plan.trials() - cut * 4_096);
+        let mut steps = 0;
+        while !second.is_finished() {
+            second.step();
+            steps += 1;
+        }
+        assert!(steps > 1, "taken in more than one step");
+        assert_eq!(second.trials_done(), second.trials());
+        let second = second.into_chunk();
+        assert_eq!(second, Simulation::chunk(&plan, cut..blocks), "{name}");
+        let first = Simulation::for_blocks(&plan, 0..cut).into_chunk();
+        let merged = ChunkSummary::merge(vec![second, first]).unwrap();
+        assert_eq!(
+            Simulation::assemble(&plan, merged).unwrap(),
+            Simulation::new(&plan).summaries(),
+            "{name}"
+        );
+    }
+}

@@ -52,7 +52,11 @@ impl MainThreadRunner {
     fn start(&self, job: Job) {
         let id = job.id;
         let reply = match super::run_job(&job) {
-            Ok(output) => Reply::Done { id, output },
+            Ok(output) => Reply::Done {
+                id,
+                output,
+                workers: 0,
+            },
             Err(error) => Reply::Failed { id, error },
         };
         Self::reply(&self.inner, reply);
@@ -165,7 +169,14 @@ mod sliced {
                         .goal
                         .map(|g| goal_seek_lever(&self.plan, g.lever, g.target, g.prob));
                     let output = JobOutput { results, goal };
-                    (Some(Reply::Done { id, output }), true)
+                    (
+                        Some(Reply::Done {
+                            id,
+                            output,
+                            workers: 0,
+                        }),
+                        true,
+                    )
                 }
                 Step::Busy => (None, true),
             }

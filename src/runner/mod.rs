@@ -1,19 +1,27 @@
 //! Running the engine for the page, as messages: the page sends a
 //! [`Request`] (start a job, cancel a job) and gets [`Reply`]s back — progress,
 //! partial results, done, failed — each naming its job. Every message is
-//! plain serialisable data, so a Web Worker can implement [`Runner`] without
-//! the page changing; [`MainThreadRunner`] implements it today by running a
-//! job's steps (simulate → sensitivity → goal seek) in short slices between
-//! timers, so the page keeps answering.
+//! plain serialisable data. In the browser [`WorkerRunner`] sends jobs to
+//! Web Workers ([`protocol`] says how a job is shared between several);
+//! [`MainThreadRunner`] runs a job's steps (simulate → sensitivity → goal
+//! seek) on the page's own thread in short slices between timers, where no
+//! worker can start, and natively for tests.
 //!
 //! The page gets its runner from context ([`RunnerHandle`]), so tests can give
 //! it another one.
 
+#[cfg(target_arch = "wasm32")]
+pub mod in_worker;
 mod main_thread;
+pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod timing;
+#[cfg(target_arch = "wasm32")]
+pub mod workers;
 
 pub use main_thread::MainThreadRunner;
+#[cfg(target_arch = "wasm32")]
+pub use workers::WorkerRunner;
 
 use std::rc::Rc;
 
@@ -28,8 +36,34 @@ pub type JobId = u64;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub id: JobId,
+    #[serde(with = "model_as_json")]
     pub model: Model,
     pub goal: Option<GoalAsk>,
+}
+
+/// The model inside a binary message (the page's messages to its workers) as
+/// its JSON text: its enums are internally tagged (`"kind"`), which compact
+/// binary formats cannot read, and the JSON code is in the page already for
+/// documents. Human-readable formats get the model as it is.
+mod model_as_json {
+    use funnelcast_engine::Model;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &Model, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            return m.serialize(s);
+        }
+        let text = serde_json::to_string(m).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Model, D::Error> {
+        if d.is_human_readable() {
+            return Model::deserialize(d);
+        }
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
+    }
 }
 
 /// A goal to seek: P(revenue ≥ `target`) ≥ `prob` (a fraction) by moving
@@ -76,6 +110,8 @@ pub enum Reply {
     Done {
         id: JobId,
         output: JobOutput,
+        /// How many workers shared the run (0: the page's own thread).
+        workers: u32,
     },
     Failed {
         id: JobId,
@@ -100,6 +136,10 @@ pub enum RunError {
     /// The model does not validate (the page validates first, so this only
     /// guards the boundary): the problems, each naming its field.
     Invalid(Vec<ModelError>),
+    /// The worker running the job stopped (it failed, or its shares did not
+    /// fit together): the page offers a reload; the next run starts a new
+    /// worker.
+    Stopped,
 }
 
 /// Something that runs jobs. Replies go to the function given to
@@ -183,7 +223,7 @@ mod tests {
         let got = got.borrow();
         assert_eq!(got.len(), 1);
         match &got[0] {
-            Reply::Done { id, output } => {
+            Reply::Done { id, output, .. } => {
                 assert_eq!(*id, 7);
                 assert_eq!(output.results.trials, 2_000);
                 assert!(output.goal.is_some());
@@ -212,18 +252,56 @@ mod tests {
         }
     }
 
-    /// Messages are plain data: they survive a serialisation round trip, as
-    /// they will crossing to a Web Worker.
+    /// Messages are plain data: they survive a round trip through the
+    /// workers' binary format (and JSON), with a goal on a rate, a model
+    /// with every kind of input, and a failure.
     #[test]
     fn messages_cross_as_data() {
-        let req = Request::Start(job(1));
-        let text = serde_json::to_string(&req).unwrap();
-        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), req);
-        let reply = Reply::Done {
-            id: 1,
-            output: run_job(&job(1)).unwrap(),
+        use crate::runner::protocol::{FromWorker, ToWorker};
+        let mut j = job(1);
+        j.goal.as_mut().unwrap().lever = GoalLever::RatePoints { stage: 2 };
+        j.model = crate::presets::apply_preset(
+            &initial_doc(Lang::En),
+            crate::document::PresetId::CaseB,
+            Lang::En,
+        )
+        .model();
+        j.model.trials = 2_000;
+        let to = ToWorker::Run {
+            job: j.clone(),
+            from: 0,
+            to: 1,
+            lead: Some(0),
         };
-        let text = serde_json::to_string(&reply).unwrap();
-        assert_eq!(serde_json::from_str::<Reply>(&text).unwrap(), reply);
+        let bytes = postcard::to_allocvec(&to).unwrap();
+        assert_eq!(postcard::from_bytes::<ToWorker>(&bytes).unwrap(), to);
+        let text = serde_json::to_string(&Request::Start(j.clone())).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Request>(&text).unwrap(),
+            Request::Start(j.clone())
+        );
+        for reply in [
+            Reply::Done {
+                id: 1,
+                output: run_job(&j).unwrap(),
+                workers: 2,
+            },
+            Reply::Failed {
+                id: 2,
+                error: RunError::Invalid(vec![funnelcast_engine::ModelError {
+                    field: funnelcast_engine::Field::Trials,
+                    problem: funnelcast_engine::Problem::TooFew { min: 1 },
+                }]),
+            },
+            Reply::Progress {
+                id: 3,
+                trials_done: 5,
+                trials: 9,
+            },
+        ] {
+            let from = FromWorker::Reply(reply);
+            let bytes = postcard::to_allocvec(&from).unwrap();
+            assert_eq!(postcard::from_bytes::<FromWorker>(&bytes).unwrap(), from);
+        }
     }
 }

@@ -11,6 +11,8 @@
 use funnelcast_engine::Model;
 use wasm_bindgen::{JsCast, JsValue};
 
+/// The `detail` of the `funnelcast:sim` measure.
+#[derive(serde::Serialize)]
 pub struct Detail {
     trials: u32,
     scenarios: usize,
@@ -45,14 +47,9 @@ pub fn mark(name: &str) {
 pub fn measure(name: &str, start: &str, end: &str, detail: &Detail) {
     let Some(p) = performance() else { return };
     let opts = js_sys::Object::new();
-    let d = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&d, &"trials".into(), &JsValue::from(detail.trials));
-    let _ = js_sys::Reflect::set(
-        &d,
-        &"scenarios".into(),
-        &JsValue::from(detail.scenarios as u32),
-    );
-    let _ = js_sys::Reflect::set(&d, &"stages".into(), &JsValue::from(detail.stages as u32));
+    // A plain object, `{ trials, scenarios, stages }`, as any tool reads it.
+    let d = serde_wasm_bindgen::Serializer::json_compatible().serialize_maps_as_objects(true);
+    let d = serde::Serialize::serialize(detail, &d).unwrap_or(JsValue::UNDEFINED);
     let _ = js_sys::Reflect::set(&opts, &"detail".into(), &d);
     let _ = js_sys::Reflect::set(&opts, &"start".into(), &start.into());
     let _ = js_sys::Reflect::set(&opts, &"end".into(), &end.into());

@@ -87,10 +87,16 @@ fn Page() -> impl IntoView {
             Lang::En
         }
     });
-    // The runner comes from context: a test (or, later, a Web Worker) can
-    // provide another before the page mounts.
-    let runner = use_context::<RunnerHandle>()
-        .unwrap_or_else(|| RunnerHandle::provide(Rc::new(MainThreadRunner::default())));
+    // The runner comes from context (a test can provide another before the
+    // page mounts); in the browser, Web Workers where they start.
+    let runner = use_context::<RunnerHandle>().unwrap_or_else(|| {
+        crate::ui::progress::load_workers_setting();
+        #[cfg(target_arch = "wasm32")]
+        if let Some(w) = crate::runner::WorkerRunner::new() {
+            return RunnerHandle::provide(Rc::new(w));
+        }
+        RunnerHandle::provide(Rc::new(MainThreadRunner::default()))
+    });
     let state = AppState::provide(boot.doc.clone(), lang, runner);
     crate::ui::share::Share::provide(&boot, state);
     // The <html lang> follows, for screen readers and font choice.
@@ -121,6 +127,7 @@ fn Page() -> impl IntoView {
                         <h2 id="res-h">{t!(i18n, results)}</h2>
                         <Status />
                     </div>
+                    <crate::ui::progress::RunProgress />
                     <crate::ui::share::EngineNotice />
                     <ResultsTable />
                 </section>
@@ -252,6 +259,7 @@ fn Settings() -> impl IntoView {
                     check=whole_in(0.0, 9_007_199_254_740_991.0)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
                 />
+                <crate::ui::progress::WorkersSetting />
                 <label class="lbl">{t!(i18n, currency)}</label>
                 <select
                     data-testid="currency"

@@ -7,6 +7,7 @@ pub mod input;
 pub mod offline;
 pub mod present;
 pub mod print;
+pub mod progress;
 pub mod results;
 pub mod scenarios;
 pub mod share;

@@ -29,6 +29,7 @@ pub fn Status() -> impl IntoView {
             class="status"
             data-testid="sim-status"
             data-state=move || st().as_str()
+            data-workers=move || state.with_shown(|s| s.map_or(0, |s| s.workers))
             role="status"
             aria-live="polite"
         >
@@ -50,6 +51,9 @@ pub fn Status() -> impl IntoView {
                                 .map(|e| crate::fields::FieldId::Model(e.field).testid())
                                 .collect::<Vec<_>>()
                                 .join(", ")
+                        }
+                        Some(crate::runner::RunError::Stopped) => {
+                            t_string!(i18n, run_stopped).to_string()
                         }
                         None => String::new(),
                     };

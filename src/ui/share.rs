@@ -184,6 +184,21 @@ impl Share {
                 std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
             );
         });
+        // A reload or a closed tab within the debounce (the crash banner's
+        // reload, say) still finds the last edit saved.
+        let flush = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            if state.generation_untracked() > 0 {
+                let text = document::encode(&state.doc_now());
+                if self.last_saved.with_value(|l| *l != text) {
+                    self.save_now(state);
+                }
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            use wasm_bindgen::JsCast;
+            let _ = w.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+        }
+        flush.forget();
     }
 
     fn save_now(self, state: AppState) {
@@ -252,6 +267,19 @@ impl Share {
 
     /// Opens a document from a file's text: the same decoder and errors as a
     /// link; nothing changes when it fails.
+    /// Before a reload the page asks for (the crash banner's): the current
+    /// model goes into the address and storage now, so the reload opens it
+    /// even when its run never finished (the address otherwise follows
+    /// finished runs only).
+    pub fn keep_for_reload(self, state: AppState) {
+        let model = state.with_doc_untracked(address::encode);
+        let frag = address::fragment(&model, state.lang.get_untracked());
+        web::replace_fragment(&frag);
+        if state.generation_untracked() > 0 && self.other_tab.get_untracked().is_none() {
+            self.save_now(state);
+        }
+    }
+
     pub fn open_text(self, state: AppState, text: &str) {
         match document::decode(text) {
             Ok(mut d) => {

@@ -72,6 +72,11 @@ pub struct Shown {
     pub gen: u64,
     pub doc: Document,
     pub out: JobOutput,
+    /// The results of a run's first trials, while it goes on: the charts
+    /// sharpen, the status stays `running`.
+    pub partial: bool,
+    /// How many workers shared the run (0: the page's own thread).
+    pub workers: u32,
 }
 
 /// The job in flight.
@@ -89,6 +94,8 @@ struct Run {
     job: Option<InFlight>,
     /// The last failure and the generation it belongs to.
     failed: Option<(u64, RunError)>,
+    /// The generation whose run the user cancelled.
+    cancelled: Option<u64>,
     next_id: JobId,
 }
 
@@ -135,7 +142,7 @@ impl AppState {
                 return SimStatus::Invalid;
             }
             let gen = edits.get();
-            if shown.with(|s| s.as_ref().is_some_and(|s| s.gen == gen)) {
+            if shown.with(|s| s.as_ref().is_some_and(|s| s.gen == gen && !s.partial)) {
                 return SimStatus::Done;
             }
             run.with(|r| {
@@ -174,6 +181,11 @@ impl AppState {
         self.doc.with(f)
     }
 
+    /// Reads the document, untracked.
+    pub fn with_doc_untracked<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
+        self.doc.with_untracked(f)
+    }
+
     /// A copy of the document, untracked (for an event handler).
     pub fn doc_now(&self) -> Document {
         self.doc.get_untracked()
@@ -186,6 +198,13 @@ impl AppState {
     /// The share of trials done while a run takes more than one slice.
     pub fn progress(&self) -> Option<f64> {
         self.run.with(|r| r.job.as_ref().and_then(|j| j.progress))
+    }
+
+    /// The user cancelled the run of the current inputs.
+    pub fn run_cancelled(&self) -> bool {
+        let gen = self.edits.get();
+        self.run
+            .with(|r| r.cancelled == Some(gen) && r.job.is_none())
     }
 
     pub fn run_error(&self) -> Option<RunError> {
@@ -304,6 +323,33 @@ impl AppState {
 
     // --- Runs --------------------------------------------------------------
 
+    /// Gives up the run in flight (`sim-cancel`): the results shown stay,
+    /// marked as older than the inputs, until the next edit or
+    /// [`AppState::run_again`].
+    pub fn cancel_run(&self) {
+        let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
+            return;
+        };
+        self.runner.send(Request::Cancel(job.id));
+        self.run.update(|r| {
+            r.job = None;
+            r.cancelled = Some(job.gen);
+        });
+        // Partial results of the cancelled run stay shown as they are.
+        self.shown.update(|s| {
+            if let Some(s) = s.as_mut().filter(|s| s.partial) {
+                s.gen = u64::MAX;
+            }
+        });
+    }
+
+    /// Runs the current inputs again after a cancel.
+    pub fn run_again(&self) {
+        let gen = self.edits.get_untracked();
+        self.run.update(|r| r.cancelled = None);
+        self.start(gen);
+    }
+
     /// After every edit (and whenever the fields turn good): a stale job is
     /// cancelled; with every field good, a run starts after a short pause —
     /// unless only labels or view settings changed, which need none.
@@ -323,8 +369,9 @@ impl AppState {
             }
             let doc = self.doc.get_untracked();
             let same_run = self.shown.with_untracked(|s| {
-                s.as_ref()
-                    .is_some_and(|s| s.gen != gen && s.doc.run_inputs() == doc.run_inputs())
+                s.as_ref().is_some_and(|s| {
+                    !s.partial && s.gen != gen && s.doc.run_inputs() == doc.run_inputs()
+                })
             });
             if same_run {
                 self.shown.update(|s| {
@@ -402,9 +449,26 @@ impl AppState {
                     j.progress = Some(trials_done as f64 / trials.max(1) as f64);
                 }
             }),
-            // The main-thread runner sends none; a worker's will sharpen the charts.
-            Reply::Partial { .. } => {}
-            Reply::Done { output, .. } => {
+            // A worker's results so far: the charts sharpen while it goes on.
+            Reply::Partial { results, .. } => {
+                let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
+                    return;
+                };
+                // The goal is answered at the end: the last answer stays.
+                let goal = self
+                    .shown
+                    .with_untracked(|s| s.as_ref().and_then(|s| s.out.goal.clone()));
+                self.shown.set(Some(Shown {
+                    gen: job.gen,
+                    doc: job.doc,
+                    out: JobOutput { results, goal },
+                    partial: true,
+                    workers: 0,
+                }));
+            }
+            Reply::Done {
+                output, workers, ..
+            } => {
                 let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
                     return;
                 };
@@ -427,6 +491,8 @@ impl AppState {
                     gen: job.gen,
                     doc: job.doc,
                     out: output,
+                    partial: false,
+                    workers,
                 }));
                 #[cfg(target_arch = "wasm32")]
                 crate::runner::timing::measure_render();

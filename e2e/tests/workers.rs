@@ -1,0 +1,206 @@
+//! The simulation in Web Workers: the same digits on one or two workers, a
+//! progress bar with a cancel button, and a worker that fails.
+
+use funnelcast_e2e::*;
+use serde_json::json;
+
+/// Every result a test may read: `data-testid` → `data-value`.
+async fn result_values(p: &Page) -> Vec<(String, String)> {
+    let v =
+        p.c.execute(
+            "return [...document.querySelectorAll('[data-testid^=\"result-\"][data-value]')]
+               .map(e => [e.dataset.testid, e.dataset.value]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_string(),
+                p[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Runs the current inputs again (a seed there and back: two edits, the
+/// second gives the inputs of before).
+async fn rerun(p: &Page) {
+    let seed = p.input_value("seed").await;
+    p.type_into("seed", "7").await;
+    p.wait_state("done").await;
+    p.type_into("seed", &seed).await;
+    p.wait_state("done").await;
+}
+
+/// The `workers` setting of the test contract: one worker or two give the
+/// same `data-value`s, to the last digit (the run is cut into key blocks,
+/// merged in order).
+#[tokio::test(flavor = "multi_thread")]
+async fn one_or_two_workers_give_the_same_digits() {
+    let (_driver, p) = launch(Browser::default()).await;
+    // Case B: a rate from evidence (every stage drawn) and two segments;
+    // 300,000 trials are long enough to be shared.
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.wait_state("done").await;
+    p.select("workers", "1").await;
+    p.type_into("trials", "300000").await;
+    p.wait_state("done").await;
+    rerun(&p).await;
+    assert_eq!(p.attr("sim-status", "data-workers").await, "1");
+    let one = result_values(&p).await;
+    assert!(one.len() > 20, "{one:?}");
+
+    p.select("workers", "2").await;
+    rerun(&p).await;
+    assert_eq!(p.attr("sim-status", "data-workers").await, "2");
+    let two = result_values(&p).await;
+    assert_eq!(one, two);
+
+    // A short run is not worth a hand-over: one worker takes it.
+    p.type_into("trials", "20000").await;
+    p.wait_state("done").await;
+    assert_eq!(p.attr("sim-status", "data-workers").await, "1");
+    p.c.close().await.unwrap();
+}
+
+/// A long run shows `sim-progress` with the fraction done and `sim-cancel`;
+/// a cancel stops it, keeps the results of before and offers to run again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_run_shows_progress_and_can_be_cancelled() {
+    let (_driver, p) = launch(Browser::default()).await;
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.click("scenario-case-a").await;
+    p.wait_state("done").await;
+    let before = result_values(&p).await;
+    p.type_into("trials", "2500000").await;
+    // The moment the bar shows, read it and press cancel in the same
+    // script: the run cannot end in between, however fast this machine is.
+    let t0 = std::time::Instant::now();
+    let fraction = loop {
+        let r =
+            p.c.execute(
+                "const b = document.querySelector('[data-testid=sim-progress]');
+                 if (!b) return [document.querySelector('[data-testid=sim-status]').dataset.state, null];
+                 const f = b.dataset.value;
+                 document.querySelector('[data-testid=sim-cancel]').click();
+                 return ['shown', f];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if r[0] == "shown" {
+            break r[1].as_str().unwrap().parse::<f64>().unwrap();
+        }
+        assert!(
+            r[0] != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+            "no progress bar; status {}",
+            r[0]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(fraction > 0.0 && fraction < 1.0, "{fraction}");
+    p.el("run-cancelled").await;
+    assert!(!p.exists("sim-progress").await);
+    assert_eq!(p.state().await, "pending");
+    // The results of before stay, whole.
+    assert_eq!(result_values(&p).await, before);
+    p.assert_clean().await;
+
+    // Run again: it runs (the bar is back), and an edit replaces it.
+    p.click("run-again").await;
+    assert!(!p.exists("run-cancelled").await);
+    p.el("sim-progress").await;
+    p.type_into("trials", "20000").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("sim-progress").await);
+    p.c.close().await.unwrap();
+}
+
+/// Keeps every worker the page starts in `window.__fcWorkers`, so the test
+/// can make one fail the way a crashed worker does (an `error` event).
+const KEEP_WORKERS_JS: &str = r#"
+window.__fcWorkers = [];
+const W = window.Worker;
+window.Worker = function (url, opts) {
+  const w = new W(url, opts);
+  window.__fcWorkers.push(w);
+  return w;
+};
+window.Worker.prototype = W.prototype;
+"#;
+
+/// A worker that dies mid-run fails the run with `error-banner` and a way to
+/// reload; the next edit starts a new worker, and a reload restores the
+/// autosaved model.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    cdp(
+        &c,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": KEEP_WORKERS_JS }),
+    )
+    .await;
+    let p = Page::goto(c, &url).await;
+    p.select("workers", "1").await;
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    let on_a_worker = || async {
+        // The first worker may still be starting (runs then go on the
+        // page's thread): run again until one ran on it.
+        for _ in 0..20 {
+            if p.attr("sim-status", "data-workers").await == "1" {
+                return;
+            }
+            rerun(&p).await;
+        }
+        panic!("no run went to a worker");
+    };
+    on_a_worker().await;
+    let kill = || async {
+        p.type_into("trials", "2500000").await;
+        p.el("sim-progress").await;
+        p.c.execute(
+            "window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));",
+            vec![],
+        )
+        .await
+        .unwrap();
+        p.wait_state("error").await;
+        p.el("error-banner").await;
+        p.el("error-reload").await;
+        p.assert_clean().await;
+    };
+    kill().await;
+    // The next edit runs again, on a new worker once it is up.
+    p.type_into("trials", "40000").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("error-banner").await);
+    on_a_worker().await;
+
+    // The reload the banner offers brings the model back from autosave.
+    kill().await;
+    p.click("error-reload").await;
+    let t0 = std::time::Instant::now();
+    while p.input_value("trials").await.replace(',', "") != "2500000" {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(30),
+            "not restored"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!p.exists("error-banner").await);
+    p.type_into("trials", "30000").await;
+    p.wait_state("done").await;
+    p.c.close().await.unwrap();
+}

@@ -1,0 +1,141 @@
+//! A long run's progress bar and cancel button (`sim-progress`,
+//! `sim-cancel`), the note after a cancel, the banner when a worker stopped,
+//! and the `workers` setting.
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::runner::RunError;
+use crate::ui::state::{use_state, SimStatus};
+
+/// Shown while a run reports progress (workers report after about 0.1 s, so
+/// short runs never flash a bar).
+#[component]
+pub fn RunProgress() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let fraction = move || {
+        (state.status() == SimStatus::Running)
+            .then(|| state.progress())
+            .flatten()
+    };
+    view! {
+        {move || {
+            fraction()
+                .map(|f| {
+                    let pct = format!("{:.0}", f * 100.0);
+                    view! {
+                        <div class="run-progress">
+                            <progress
+                                data-testid="sim-progress"
+                                data-value=format!("{f}")
+                                max="1"
+                                value=format!("{f}")
+                                aria-label=move || t_string!(i18n, progress_label).to_string()
+                            ></progress>
+                            <span class="muted">{format!("{pct} %")}</span>
+                            <button
+                                class="btn"
+                                data-testid="sim-cancel"
+                                on:click=move |_| state.cancel_run()
+                            >
+                                {t!(i18n, cancel_run)}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+        <Show when=move || state.run_cancelled()>
+            <div class="notice" data-testid="run-cancelled" role="status">
+                <span>{t!(i18n, run_cancelled)}</span>
+                <button class="btn" data-testid="run-again" on:click=move |_| state.run_again()>
+                    {t!(i18n, run_again)}
+                </button>
+            </div>
+        </Show>
+        <Show when=move || {
+            state.status() == SimStatus::Error && state.run_error() == Some(RunError::Stopped)
+        }>
+            <div class="error-banner" data-testid="error-banner" role="alert">
+                <span>{t!(i18n, worker_stopped)}</span>
+                <button
+                    class="btn"
+                    data-testid="error-reload"
+                    on:click=move |_| {
+                        crate::ui::share::use_share().keep_for_reload(state);
+                        #[cfg(target_arch = "wasm32")]
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                    }
+                >
+                    {t!(i18n, reload)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// Where the `workers` setting is kept (a setting of this browser, not of the
+/// model: the digits are the same with any number of workers).
+#[cfg(target_arch = "wasm32")]
+const WORKERS_KEY: &str = "funnelcast.workers";
+
+/// Reads the remembered `workers` setting (at start-up).
+pub fn load_workers_setting() {
+    #[cfg(target_arch = "wasm32")]
+    if let Ok(Some(v)) = crate::share::web::load(WORKERS_KEY) {
+        if let Ok(n) = v.parse::<u32>() {
+            crate::runner::workers::set_workers(n);
+        }
+    }
+}
+
+/// `workers`: `auto` or 1–4 workers share a long run.
+#[component]
+pub fn WorkersSetting() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(target_arch = "wasm32")]
+    let current = crate::runner::workers::workers_setting();
+    #[cfg(not(target_arch = "wasm32"))]
+    let current = 0u32;
+    let choices = ["auto", "1", "2", "3", "4"];
+    view! {
+        <label class="lbl" for="workers">
+            {t!(i18n, workers_label)}
+        </label>
+        <select
+            id="workers"
+            data-testid="workers"
+            title=move || t_string!(i18n, workers_hint).to_string()
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let n = v.parse::<u32>().unwrap_or(0);
+                #[cfg(target_arch = "wasm32")]
+                {
+                    crate::runner::workers::set_workers(n);
+                    let _ = crate::share::web::save(WORKERS_KEY, &n.to_string());
+                }
+                let _ = n;
+            }
+        >
+            {choices
+                .into_iter()
+                .map(|c| {
+                    let selected = c.parse::<u32>().unwrap_or(0) == current;
+                    view! {
+                        <option value=c selected=selected>
+                            {move || {
+                                if c == "auto" {
+                                    t_string!(i18n, workers_auto).to_string()
+                                } else {
+                                    c.to_string()
+                                }
+                            }}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
