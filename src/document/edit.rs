@@ -67,6 +67,34 @@ pub enum ModeNote {
     RangeAtEdge { low: f64, high: f64 },
     /// Evidence "k of n" gives the rate (k + 1)/(n + 2): `now`, not `was`.
     EvidenceRate { k: u64, n: u64, was: f64, now: f64 },
+    /// No whole-people range around the volume has it as its mean: this
+    /// range's mean is `now`, not `was`.
+    VolumeRange {
+        low: f64,
+        high: f64,
+        was: f64,
+        now: f64,
+    },
+}
+
+/// A 90 % volume range in whole people, about ±20 % around `v`, whose mean
+/// (the rounded lognormal's, as the engine draws) rounds to `v`: the
+/// ±20 % range scaled by v / its mean, then the nearest high end that gets
+/// the mean within half a person. `None` where there is none (0, or at the
+/// largest volumes).
+fn volume_range_around(v: f64) -> Option<(f64, f64)> {
+    if !(1.0..=limits::MAX_VOLUME).contains(&v) {
+        return None;
+    }
+    let mean_of = |low: f64, high: f64| VolumeSpec::Range { low, high }.mean();
+    let scale = v / mean_of(0.8 * v, 1.2 * v)?;
+    let low = (0.8 * v * scale).round().max(1.0);
+    let high = (1.2 * v * scale).round().max(low + 1.0);
+    (0..=8)
+        .flat_map(|k| [high + k as f64, high - k as f64])
+        .filter(|&h| h > low && h <= limits::MAX_VOLUME)
+        .find(|&h| mean_of(low, h).is_some_and(|m| (m - v).abs() < 0.5))
+        .map(|h| (low, h))
 }
 
 /// Half the last shown digit of a rate box (two decimals of a percent): a
@@ -249,8 +277,9 @@ impl Document {
                 let (k, n) = (k as u64, n as u64);
                 let spec = RateSpec::Evidence { k, n };
                 let now = spec.mean().unwrap_or(f64::NAN);
-                let moved = !((now - mean).abs() <= SHOWN_RATE);
-                let note = moved.then_some(ModeNote::EvidenceRate {
+                // A NaN (a refused rate) is not kept either.
+                let kept = (now - mean).abs() <= SHOWN_RATE;
+                let note = (!kept).then_some(ModeNote::EvidenceRate {
                     k,
                     n,
                     was: mean,
@@ -291,28 +320,46 @@ impl Document {
         }
     }
 
-    pub fn set_volume_mode(&mut self, g: usize, mode: &str) {
-        let Some(mean) = self.volume_value(g) else {
-            return;
-        };
-        let Some(seg) = self.segment_mut(g) else {
-            return;
-        };
-        seg.volume = match mode {
-            "fixed" => VolumeSpec::Fixed {
-                value: mean.round(),
-            },
-            // ±20 % in whole people, and always a valid range: a volume of 2
-            // became 2–2 (an error at once) when both ends were rounded.
-            "range" => {
-                let low = (mean * 0.8).floor().max(1.0);
-                VolumeSpec::Range {
-                    low,
-                    high: (mean * 1.2).ceil().max(low + 1.0),
+    /// Switches the volume between fixed and a 90 % range. A range is about
+    /// ±20 % in whole people, placed so that its mean (what the funnel's
+    /// counts use) is still the volume: 10,000 becomes 8,104–12,156, not
+    /// 8,000–12,000 (mean 9,872, which switching back kept). Where no such
+    /// range exists the switch says what it set. Back to fixed, the volume
+    /// is the range's mean in whole people.
+    pub fn set_volume_mode(&mut self, g: usize, mode: &str) -> Option<ModeNote> {
+        let mean = self.volume_value(g)?;
+        let old = self.segment_mut(g)?.volume;
+        let (new, note) = match mode {
+            "fixed" => (
+                VolumeSpec::Fixed {
+                    value: mean.round(),
+                },
+                None,
+            ),
+            "range" => match volume_range_around(mean) {
+                Some((low, high)) => (VolumeSpec::Range { low, high }, None),
+                None => {
+                    // ±20 % in whole people, within the limits, and always a
+                    // valid range (a volume of 2 became 2–2 once).
+                    let low = (mean * 0.8).floor().clamp(1.0, limits::MAX_VOLUME - 1.0);
+                    let high = (mean * 1.2).ceil().clamp(low + 1.0, limits::MAX_VOLUME);
+                    let spec = VolumeSpec::Range { low, high };
+                    let note = ModeNote::VolumeRange {
+                        low,
+                        high,
+                        was: mean,
+                        now: spec.mean().unwrap_or(f64::NAN),
+                    };
+                    (spec, Some(note))
                 }
-            }
-            _ => return,
+            },
+            _ => return None,
         };
+        if old == new {
+            return None;
+        }
+        self.segment_mut(g)?.volume = new;
+        note
     }
 
     pub fn set_deal(&mut self, g: usize, deal: DealSpec) {
@@ -747,6 +794,43 @@ mod tests {
             // Back to fixed: the number shown in range mode, no note.
             assert_eq!(d.set_rate_mode(0, 2, "fixed"), None);
             assert_eq!(d.rate(0, 2), Some(RateSpec::Fixed { value: now }));
+        }
+    }
+
+    /// A volume switched to a range and back is the same volume: 10,000
+    /// became 8,000–12,000 (mean 9,872) and then 9,872. Where no range has
+    /// it as its mean, the switch says what it set.
+    #[test]
+    fn a_volume_switched_to_a_range_and_back_keeps_its_number_or_says_so() {
+        for v in [1.0, 2.0, 3.0, 7.0, 10.0, 99.0, 1_234.0, 10_000.0, 8e8, 1e9] {
+            let mut d = initial_doc(Lang::En);
+            d.set_volume(0, v);
+            let note = d.set_volume_mode(0, "range");
+            let VolumeSpec::Range { low, high } = d.segments[0].spec.volume else {
+                panic!("not a range");
+            };
+            assert!(d.plan().is_ok(), "{v}: {low}–{high}");
+            let mean = d.volume_value(0).unwrap();
+            match note {
+                None => assert_eq!(mean.round(), v, "{v}: {low}–{high}"),
+                Some(ModeNote::VolumeRange {
+                    low: l,
+                    high: h,
+                    was,
+                    now,
+                }) => {
+                    assert_ne!(mean.round(), v, "{v}: a note though the mean was kept");
+                    assert_eq!((l, h, was, now), (low, high, v, mean));
+                }
+                other => panic!("{v}: {other:?}"),
+            }
+            if v < 1e8 {
+                assert_eq!(note, None, "{v}: {low}–{high}");
+            }
+            assert_eq!(d.set_volume_mode(0, "fixed"), None);
+            if note.is_none() {
+                assert_eq!(d.segments[0].spec.volume, VolumeSpec::Fixed { value: v });
+            }
         }
     }
 

@@ -254,6 +254,8 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
     let is_range = move || matches!(volume.get(), Some(VolumeSpec::Range { .. }));
     let vol_fixed =
         Signal::derive(move || state.with_doc(|d| d.volume_value(g)).unwrap_or(f64::NAN));
+    // What the last mode switch had to change, while the volume is as it left it.
+    let vnote = RwSignal::new(None::<(ModeNote, Option<VolumeSpec>)>);
     let vol_low = Signal::derive(move || match volume.get() {
         Some(VolumeSpec::Range { low, .. }) => low,
         _ => 0.0,
@@ -345,7 +347,9 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         aria-label=move || named(&[&volume_word(), t_string!(i18n, a11y_mode)])
                         on:change=move |ev| {
                             let m = event_target_value(&ev);
-                            state.edit(|d| d.set_volume_mode(g, &m));
+                            let mut said = None;
+                            state.edit(|d| said = d.set_volume_mode(g, &m));
+                            vnote.set(said.map(|n| (n, volume.get_untracked())));
                         }
                         prop:value=move || if is_range() { "range" } else { "fixed" }
                     >
@@ -357,6 +361,17 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         </option>
                     </select>
                 </div>
+                {move || {
+                    vnote
+                        .get()
+                        .filter(|(_, at)| *at == volume.get())
+                        .map(|(n, _)| mode_note(
+                            i18n,
+                            state.lang.get(),
+                            n,
+                            format!("volume-mode-{g}"),
+                        ))
+                }}
             </div>
             <div class="rate-head">
                 <span></span>
@@ -415,6 +430,49 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
     }
 }
 
+/// The note beside a mode select (`data-field`) saying what a switch set.
+fn mode_note(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    lang: crate::format::Lang,
+    note: ModeNote,
+    field: String,
+) -> impl IntoView {
+    let pct = |x: f64| input_text_with(x * 100.0, 3);
+    let text = match note {
+        ModeNote::RangeAtEdge { low, high } => {
+            t_string!(i18n, note_range_edge, low = pct(low), high = pct(high)).to_string()
+        }
+        ModeNote::EvidenceRate { k, n, was, now } => t_string!(
+            i18n,
+            note_evidence_rate,
+            k = format_count(k as f64, lang),
+            n = format_count(n as f64, lang),
+            now = format_percent(now, lang, 2),
+            was = format_percent(was, lang, 2)
+        )
+        .to_string(),
+        ModeNote::VolumeRange {
+            low,
+            high,
+            was,
+            now,
+        } => t_string!(
+            i18n,
+            note_volume_range,
+            low = format_count(low, lang),
+            high = format_count(high, lang),
+            now = format_count(now, lang),
+            was = format_count(was, lang)
+        )
+        .to_string(),
+    };
+    view! {
+        <span class="limit-note mode-note" role="status" data-testid="mode-note" data-field=field>
+            {text}
+        </span>
+    }
+}
+
 #[component]
 fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     let state = use_state();
@@ -469,37 +527,9 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     // makes the note old news).
     let note = RwSignal::new(None::<(ModeNote, Option<RateSpec>)>);
     let note_view = move || {
-        let lang = state.lang.get();
         note.get()
             .filter(|(_, at)| *at == spec.get())
-            .map(|(n, _)| {
-                let pct = |x: f64| input_text_with(x * 100.0, 3);
-                let text = match n {
-                    ModeNote::RangeAtEdge { low, high } => {
-                        t_string!(i18n, note_range_edge, low = pct(low), high = pct(high))
-                            .to_string()
-                    }
-                    ModeNote::EvidenceRate { k, n, was, now } => t_string!(
-                        i18n,
-                        note_evidence_rate,
-                        k = format_count(k as f64, lang),
-                        n = format_count(n as f64, lang),
-                        now = format_percent(now, lang, 2),
-                        was = format_percent(was, lang, 2)
-                    )
-                    .to_string(),
-                };
-                view! {
-                    <span
-                        class="limit-note mode-note"
-                        role="status"
-                        data-testid="mode-note"
-                        data-field=format!("rate-mode-{g}-{i}")
-                    >
-                        {text}
-                    </span>
-                }
-            })
+            .map(|(n, _)| mode_note(i18n, state.lang.get(), n, format!("rate-mode-{g}-{i}")))
     };
     let set_ev = move |k: Option<f64>, n: Option<f64>| {
         state.edit(|d| {
