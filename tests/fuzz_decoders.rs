@@ -404,8 +404,9 @@ fn generated(base: &str) -> Vec<(bool, String)> {
 
 /// Decodes `text` (JSON, or a link when `link`) and checks the bound; what
 /// decodes keeps the invariants the page indexes by.
-fn try_one(text: &str, link: bool, worst: &mut (usize, usize, String)) {
+fn try_one(text: &str, link: bool, worst: &mut (usize, usize, String), slowest: &mut f64) {
     let mut decoded: Option<Document> = None;
+    let t0 = std::time::Instant::now();
     let peak = peak_of(|| {
         decoded = if link {
             address::decode(text).ok()
@@ -413,6 +414,9 @@ fn try_one(text: &str, link: bool, worst: &mut (usize, usize, String)) {
             document::decode(text).ok()
         };
     });
+    // Printed, never asserted (no timing assertions): a hang would show as
+    // a test that never ends.
+    *slowest = slowest.max(t0.elapsed().as_secs_f64());
     if let Some(d) = decoded {
         assert!(
             (2..=12).contains(&d.stages()),
@@ -477,9 +481,10 @@ fn the_decoders_survive_a_fixed_budget_of_hostile_inputs() {
     let mut tried = 0usize;
     let mut worst = (0usize, 1usize, String::new());
     let mut read = 0usize;
+    let mut slowest = 0.0f64;
 
     for (link, text) in generated(std::str::from_utf8(&jsons[0]).unwrap()) {
-        try_one(&text, link, &mut worst);
+        try_one(&text, link, &mut worst, &mut slowest);
         tried += 1;
     }
     for _ in 0..MUTANTS_JSON {
@@ -489,19 +494,19 @@ fn the_decoders_survive_a_fixed_budget_of_hostile_inputs() {
         if document::decode(&text).is_ok() {
             read += 1;
         }
-        try_one(&text, false, &mut worst);
+        try_one(&text, false, &mut worst, &mut slowest);
         tried += 1;
     }
     for _ in 0..MUTANTS_PACKED {
         let (a, b) = (rng.pick(&jsons), rng.pick(&jsons));
         let m = mutate(&mut rng, a, b);
-        try_one(&pack(&m), true, &mut worst);
+        try_one(&pack(&m), true, &mut worst, &mut slowest);
         tried += 1;
     }
     for _ in 0..MUTANTS_LINK {
         let (a, b) = (rng.pick(&links), rng.pick(&links));
         let m = mutate(&mut rng, a.as_bytes(), b.as_bytes());
-        try_one(&String::from_utf8_lossy(&m), true, &mut worst);
+        try_one(&String::from_utf8_lossy(&m), true, &mut worst, &mut slowest);
         tried += 1;
     }
     assert!(tried >= TOTAL_AT_LEAST, "{tried} inputs");
@@ -509,7 +514,7 @@ fn the_decoders_survive_a_fixed_budget_of_hostile_inputs() {
     // JSON parser's first byte.
     assert!(read > 100, "only {read} mutants decoded");
     eprintln!(
-        "fuzz: {tried} inputs, {read} JSON mutants decoded; largest share of the bound: {} of {} bytes for {:?}",
-        worst.0, worst.1, worst.2
+        "fuzz: {tried} inputs, {read} JSON mutants decoded; largest share of the bound: {} of {} bytes for {:?}; slowest decode {:.1} ms",
+        worst.0, worst.1, worst.2, slowest * 1e3
     );
 }
