@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use funnelcast_e2e::{open, serve_dist, start_driver, Browser, Page};
+use funnelcast_e2e::{capture_downloads, download, open, serve_dist, start_driver, Browser, Page};
 use serde_json::json;
 
 async fn href(p: &Page) -> String {
@@ -57,46 +57,6 @@ where
     let t0 = Instant::now();
     while !f().await {
         assert!(t0.elapsed() < Duration::from_secs(20), "never: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// From now on, a download started by clicking a link is kept in the page
-/// (as text) instead of saved: `download()` reads it. The blob behind a
-/// `blob:` URL is kept when it is made (the page's CSP rightly refuses to
-/// `fetch` it); a `data:` URL is kept as it is.
-async fn capture_downloads(p: &Page) {
-    p.c.execute(
-        r#"window.__dl = []; const blobs = new Map(); const make = URL.createObjectURL;
-           URL.createObjectURL = function (b) { const u = make.call(URL, b); blobs.set(u, b); return u; };
-           HTMLAnchorElement.prototype.click = function () {
-             const name = this.download, url = this.href, b = blobs.get(url);
-             // Decoded keeping a byte-order mark (Blob.text() would drop it).
-             if (b) b.arrayBuffer().then(a => window.__dl.push({name,
-               text: new TextDecoder('utf-8', {ignoreBOM: true}).decode(a)}));
-             else window.__dl.push({name, text: url});
-           };"#,
-        vec![],
-    )
-    .await
-    .unwrap();
-}
-
-async fn download(p: &Page, name: &str) -> String {
-    let t0 = Instant::now();
-    loop {
-        let v = p
-            .c
-            .execute(
-                "const d = (window.__dl || []).filter(d => d.name === arguments[0]); return d.length ? d[d.length - 1].text : null;",
-                vec![json!(name)],
-            )
-            .await
-            .unwrap();
-        if let Some(s) = v.as_str() {
-            return s.to_string();
-        }
-        assert!(t0.elapsed() < Duration::from_secs(20), "no download {name}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -11,6 +11,11 @@ use crate::model::{limits, Model, RateSpec, Scope, VolumeSpec};
 use crate::rate::Rate;
 use crate::volume::Volume;
 
+/// Largest cost of a scenario: a thousand times the largest deal value, far
+/// beyond any real budget, and a bound its message can print (any finite
+/// value was accepted, and a refused one printed f64::MAX's 309 digits).
+pub const MAX_COST: f64 = 1e15;
+
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SegmentPlan {
     pub volume: Volume,
@@ -185,7 +190,28 @@ impl Model {
             let volume = match seg.volume.to_volume() {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    push(&mut errs, volume_field(seg.volume, g, e.arg), e.problem);
+                    let problem = match (seg.volume, e.problem) {
+                        // A low end above 0 yet too small to take its
+                        // logarithm (1e-310) is no "more than 0" mistake:
+                        // the range is too wide.
+                        (VolumeSpec::Range { low, .. }, Problem::OutOfRange { .. })
+                            if e.arg == Arg::Low && low > 0.0 && low < f64::MIN_POSITIVE =>
+                        {
+                            Problem::RangeTooWide {
+                                max_ratio: crate::volume::MAX_SPREAD,
+                            }
+                        }
+                        _ => e.problem,
+                    };
+                    if let Problem::RangeTooWide { .. } = problem {
+                        // Too wide is about both ends, and either may be the
+                        // one mistyped (a low end of 1e-300 was reported
+                        // beside the high end only): a message beside each.
+                        push(&mut errs, Field::VolumeLow(g), problem);
+                        push(&mut errs, Field::VolumeHigh(g), problem);
+                    } else {
+                        push(&mut errs, volume_field(seg.volume, g, e.arg), problem);
+                    }
                     // Each end of a range is reported beside its own input:
                     // with the low end at fault, check the high end alone
                     // (against the smallest valid low end).
@@ -279,7 +305,7 @@ impl Model {
                 }
             }
             if let Some(c) = sc.cost {
-                if let Err(p) = check_finite_in(c, 0.0, f64::MAX) {
+                if let Err(p) = check_finite_in(c, 0.0, MAX_COST) {
                     push(&mut errs, Field::LeverCost(s), p);
                 }
             }
@@ -359,6 +385,64 @@ mod tests {
         m.scenarios.clear();
         m.trials = limits::MAX_TRIALS;
         assert!(m.validate().is_ok());
+    }
+
+    /// A volume range too wide gets its message beside both ends: a low end
+    /// of 1e-300 was reported beside the high end only, and one of 1e-310
+    /// as "more than 0", which it is.
+    #[test]
+    fn a_volume_range_too_wide_is_reported_beside_both_ends() {
+        let mut m = workloads::w1();
+        let wide = Problem::RangeTooWide {
+            max_ratio: crate::volume::MAX_SPREAD,
+        };
+        for low in [1e-310, 1e-300, 0.5] {
+            m.segments[0].volume = VolumeSpec::Range {
+                low,
+                high: 12_000.0,
+            };
+            assert_eq!(
+                m.validate().unwrap_err(),
+                vec![
+                    ModelError::new(Field::VolumeLow(0), wide),
+                    ModelError::new(Field::VolumeHigh(0), wide)
+                ],
+                "{low}"
+            );
+        }
+        // 0 itself is the low end's own mistake.
+        m.segments[0].volume = VolumeSpec::Range {
+            low: 0.0,
+            high: 12_000.0,
+        };
+        let errs = m.validate().unwrap_err();
+        assert_eq!(errs[0].field, Field::VolumeLow(0));
+        assert!(matches!(errs[0].problem, Problem::OutOfRange { .. }));
+    }
+
+    /// A cost is a money amount from 0 to [`MAX_COST`]: 1e308 was accepted.
+    #[test]
+    fn a_cost_is_bounded() {
+        let mut m = workloads::w3();
+        for (cost, ok) in [(0.0, true), (MAX_COST, true), (1e308, false), (-1.0, false)] {
+            m.scenarios[0].cost = Some(cost);
+            match m.validate() {
+                Ok(_) => assert!(ok, "{cost} accepted"),
+                Err(errs) => {
+                    assert!(!ok, "{cost}: {errs:?}");
+                    assert_eq!(
+                        errs,
+                        vec![ModelError::new(
+                            Field::LeverCost(1),
+                            Problem::OutOfRange {
+                                min: 0.0,
+                                max: MAX_COST
+                            }
+                        )]
+                    );
+                }
+            }
+        }
     }
 
     /// Both ends of a range, or both deal inputs, at fault: each is

@@ -126,8 +126,9 @@ fn narrow_rate_ranges_are_refused() {
     );
 }
 
-/// A volume range over more than four orders of magnitude is refused beside
-/// its high end (its draws would reach 10^15 people).
+/// A volume range over more than four orders of magnitude is refused (its
+/// draws would reach 10^15 people), in the model beside both its ends
+/// (either may be the one mistyped).
 #[test]
 fn volume_ranges_have_a_sensible_spread() {
     let wide = Problem::RangeTooWide { max_ratio: 1e4 };
@@ -142,10 +143,10 @@ fn volume_ranges_have_a_sensible_spread() {
     let errs = m.validate().unwrap_err();
     assert_eq!(
         errs,
-        vec![funnelcast_engine::ModelError::new(
-            funnelcast_engine::Field::VolumeHigh(0),
-            wide
-        )]
+        vec![
+            funnelcast_engine::ModelError::new(funnelcast_engine::Field::VolumeLow(0), wide),
+            funnelcast_engine::ModelError::new(funnelcast_engine::Field::VolumeHigh(0), wide)
+        ]
     );
 }
 

@@ -361,6 +361,33 @@ mod tests {
         assert!(d.plan().is_ok(), "{:?}", d.plan().err());
     }
 
+    /// A name is data in the file: markup, entities, quotes, backslashes,
+    /// control characters and direction overrides come back exactly, and
+    /// the JSON stays one line of valid JSON.
+    #[test]
+    fn names_with_markup_round_trip_exactly() {
+        use crate::names::Label;
+        let names = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "</text><script>alert(1)</script><text>",
+            "&amp;lt;b&amp;gt;",
+            "\u{202E}gnp.exe",
+            "\"quoted\" \\ back\u{0}slash\nline",
+        ];
+        let mut d = presets::initial_doc(Lang::En);
+        for (i, n) in names.iter().enumerate().take(d.stages()) {
+            d.stages[i] = Label::Text(n.to_string());
+        }
+        d.segments[0].label = Label::Text(names[5].into());
+        let text = encode(&d);
+        assert!(!text.contains('\n') && !text.contains('\0'), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["stages"][0]["text"], names[0]);
+        assert_eq!(value["segments"][0]["label"]["text"], names[5]);
+        assert_eq!(decode(&text), Ok(d));
+    }
+
     #[test]
     fn a_huge_text_is_refused_before_parsing() {
         let text = format!("{{\"v\":1,\"pad\":\"{}\"}}", "x".repeat(MAX_ENCODED_BYTES));

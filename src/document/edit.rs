@@ -59,6 +59,77 @@ pub enum CountsProblem {
     NotWhole { line: usize },
 }
 
+/// What a mode switch had to change, for the note beside the field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ModeNote {
+    /// A range needs room on both sides of its mean: the rate (0 %, 100 %
+    /// or nearly) became this range (fractions).
+    RangeAtEdge { low: f64, high: f64 },
+    /// Evidence "k of n" gives the rate (k + 1)/(n + 2): `now`, not `was`.
+    EvidenceRate { k: u64, n: u64, was: f64, now: f64 },
+    /// No whole-people range around the volume has it as its mean: this
+    /// range's mean is `now`, not `was`.
+    VolumeRange {
+        low: f64,
+        high: f64,
+        was: f64,
+        now: f64,
+    },
+}
+
+/// A 90 % volume range in whole people, about ±20 % around `v`, whose mean
+/// (the rounded lognormal's, as the engine draws) rounds to `v`: the
+/// ±20 % range scaled by v / its mean, then the nearest high end that gets
+/// the mean within half a person. `None` where there is none (0, or at the
+/// largest volumes).
+fn volume_range_around(v: f64) -> Option<(f64, f64)> {
+    if !(1.0..=limits::MAX_VOLUME).contains(&v) {
+        return None;
+    }
+    let mean_of = |low: f64, high: f64| VolumeSpec::Range { low, high }.mean();
+    let scale = v / mean_of(0.8 * v, 1.2 * v)?;
+    let low = (0.8 * v * scale).round().max(1.0);
+    let high = (1.2 * v * scale).round().max(low + 1.0);
+    (0..=8)
+        .flat_map(|k| [high + k as f64, high - k as f64])
+        .filter(|&h| h > low && h <= limits::MAX_VOLUME)
+        .find(|&h| mean_of(low, h).is_some_and(|m| (m - v).abs() < 0.5))
+        .map(|h| (low, h))
+}
+
+/// Half the last shown digit of a rate box (two decimals of a percent): a
+/// rate that moves less than this looks the same after a switch.
+const SHOWN_RATE: f64 = 0.5e-4;
+
+/// A 90 % range whose fitted Beta has mean `m` (to [`SHOWN_RATE`]): the 5 %
+/// and 95 % points of Beta(mκ, (1 − m)κ), with κ giving a half-width of
+/// about 20 % of the rate (or of 1 − rate near 100 %), its ends rounded to
+/// 0.001 points. `None` where no such range is a valid input (0, 1, or so
+/// close that the range would be narrower than a fit can honour).
+fn range_around(m: f64) -> Option<(f64, f64)> {
+    use funnelcast_engine::special::beta_quantile;
+    if !(m > 0.0 && m < 1.0) {
+        return None;
+    }
+    // sd ≈ half-width / 1.645; Var = m(1 − m)/(κ + 1).
+    let sd = 0.2 * m.min(1.0 - m) / 1.645;
+    let kappa = (m * (1.0 - m) / (sd * sd) - 1.0).clamp(2.0, 1e6);
+    let (a, b) = (m * kappa, (1.0 - m) * kappa);
+    let round = |x: f64| (x * 1e5).round() / 1e5;
+    let candidates = [
+        (
+            round(beta_quantile(a, b, 0.05)),
+            round(beta_quantile(a, b, 0.95)),
+        ),
+        (beta_quantile(a, b, 0.05), beta_quantile(a, b, 0.95)),
+    ];
+    candidates.into_iter().find(|&(low, high)| {
+        RateSpec::Range { low, high }
+            .mean()
+            .is_some_and(|got| (got - m).abs() <= SHOWN_RATE)
+    })
+}
+
 /// A rate's plan value for edits that need one number: its mean where the
 /// engine accepts it, else a fixed rate's own (refused) value, else 0.
 fn rate_value(r: &RateSpec) -> f64 {
@@ -183,13 +254,17 @@ impl Document {
     }
 
     /// Switches the uncertainty of rate i. Evidence starts from the plan counts
-    /// (k = countᵢ, n = countᵢ₋₁); a range starts ±20 % around the rate.
-    pub fn set_rate_mode(&mut self, g: usize, i: usize, mode: &str) {
+    /// (k = countᵢ, n = countᵢ₋₁); a range is a 90 % range whose fitted Beta
+    /// has the rate as its mean, about ±20 % around it. What the switch had
+    /// to change is returned, for a note beside the field: a rate of 0 % or
+    /// 100 % (a range needs room on both sides), or evidence whose rate
+    /// (k + 1)/(n + 2) differs from the rate shown before.
+    pub fn set_rate_mode(&mut self, g: usize, i: usize, mode: &str) -> Option<ModeNote> {
         let counts = self.expected_counts(g);
-        let Some(r) = self.rate(g, i) else { return };
+        let r = self.rate(g, i)?;
         let mean = rate_value(&r);
-        let new = match mode {
-            "fixed" => RateSpec::Fixed { value: mean },
+        let (new, note) = match mode {
+            "fixed" => (RateSpec::Fixed { value: mean }, None),
             "evidence" => {
                 let n = counts
                     .get(i - 1)
@@ -197,23 +272,46 @@ impl Document {
                     .flatten()
                     .unwrap_or(0.0)
                     .round()
-                    .max(1.0);
-                let k = (n * mean).round().min(n);
-                RateSpec::Evidence {
-                    k: k as u64,
-                    n: n as u64,
+                    .clamp(1.0, limits::MAX_EVIDENCE_N as f64);
+                let k = (n * mean).round().clamp(0.0, n);
+                let (k, n) = (k as u64, n as u64);
+                let spec = RateSpec::Evidence { k, n };
+                let now = spec.mean().unwrap_or(f64::NAN);
+                // A NaN (a refused rate) is not kept either.
+                let kept = (now - mean).abs() <= SHOWN_RATE;
+                let note = (!kept).then_some(ModeNote::EvidenceRate {
+                    k,
+                    n,
+                    was: mean,
+                    now,
+                });
+                (spec, note)
+            }
+            "range" => match range_around(mean) {
+                Some((low, high)) => (RateSpec::Range { low, high }, None),
+                None => {
+                    // 0 % or 100 % (or so close that no range fits around
+                    // it): the nearest range a Beta can have, and say so.
+                    let (low, high) = if mean > 0.5 {
+                        (0.99, 0.9995)
+                    } else {
+                        (0.0005, 0.01)
+                    };
+                    (
+                        RateSpec::Range { low, high },
+                        Some(ModeNote::RangeAtEdge { low, high }),
+                    )
                 }
-            }
-            "range" => {
-                let low = (mean * 0.8).clamp(0.0005, 0.998);
-                let high = (mean * 1.2).clamp(low + 0.001, 0.9995);
-                RateSpec::Range { low, high }
-            }
-            _ => return,
+            },
+            _ => return None,
         };
+        if r == new {
+            return None;
+        }
         if let Some(slot) = self.rate_mut(g, i) {
             *slot = new;
         }
+        note
     }
 
     pub fn set_rate_spec(&mut self, g: usize, i: usize, spec: RateSpec) {
@@ -222,28 +320,46 @@ impl Document {
         }
     }
 
-    pub fn set_volume_mode(&mut self, g: usize, mode: &str) {
-        let Some(mean) = self.volume_value(g) else {
-            return;
-        };
-        let Some(seg) = self.segment_mut(g) else {
-            return;
-        };
-        seg.volume = match mode {
-            "fixed" => VolumeSpec::Fixed {
-                value: mean.round(),
-            },
-            // ±20 % in whole people, and always a valid range: a volume of 2
-            // became 2–2 (an error at once) when both ends were rounded.
-            "range" => {
-                let low = (mean * 0.8).floor().max(1.0);
-                VolumeSpec::Range {
-                    low,
-                    high: (mean * 1.2).ceil().max(low + 1.0),
+    /// Switches the volume between fixed and a 90 % range. A range is about
+    /// ±20 % in whole people, placed so that its mean (what the funnel's
+    /// counts use) is still the volume: 10,000 becomes 8,104–12,156, not
+    /// 8,000–12,000 (mean 9,872, which switching back kept). Where no such
+    /// range exists the switch says what it set. Back to fixed, the volume
+    /// is the range's mean in whole people.
+    pub fn set_volume_mode(&mut self, g: usize, mode: &str) -> Option<ModeNote> {
+        let mean = self.volume_value(g)?;
+        let old = self.segment_mut(g)?.volume;
+        let (new, note) = match mode {
+            "fixed" => (
+                VolumeSpec::Fixed {
+                    value: mean.round(),
+                },
+                None,
+            ),
+            "range" => match volume_range_around(mean) {
+                Some((low, high)) => (VolumeSpec::Range { low, high }, None),
+                None => {
+                    // ±20 % in whole people, within the limits, and always a
+                    // valid range (a volume of 2 became 2–2 once).
+                    let low = (mean * 0.8).floor().clamp(1.0, limits::MAX_VOLUME - 1.0);
+                    let high = (mean * 1.2).ceil().clamp(low + 1.0, limits::MAX_VOLUME);
+                    let spec = VolumeSpec::Range { low, high };
+                    let note = ModeNote::VolumeRange {
+                        low,
+                        high,
+                        was: mean,
+                        now: spec.mean().unwrap_or(f64::NAN),
+                    };
+                    (spec, Some(note))
                 }
-            }
-            _ => return,
+            },
+            _ => return None,
         };
+        if old == new {
+            return None;
+        }
+        self.segment_mut(g)?.volume = new;
+        note
     }
 
     pub fn set_deal(&mut self, g: usize, deal: DealSpec) {
@@ -584,11 +700,138 @@ mod tests {
         assert!(close(c[0], 10_000.0));
     }
 
+    /// Evidence starts from the plan counts; its rate is (k + 1)/(n + 2),
+    /// so the switch says when that is not the rate shown before: 800 of
+    /// 2,500 is 32.01 %, not 32 %; a volume of 1 gives "0 of 1", 33.3 %
+    /// instead of 30 % (which it did without a word).
     #[test]
-    fn evidence_mode_starts_from_the_plan_counts() {
+    fn evidence_mode_starts_from_the_plan_counts_and_says_when_the_rate_moves() {
         let mut d = initial_doc(Lang::En);
-        d.set_rate_mode(0, 2, "evidence");
+        let note = d.set_rate_mode(0, 2, "evidence");
         assert_eq!(d.rate(0, 2), Some(RateSpec::Evidence { k: 800, n: 2_500 }));
+        assert_eq!(
+            note,
+            Some(ModeNote::EvidenceRate {
+                k: 800,
+                n: 2_500,
+                was: 0.32,
+                now: 801.0 / 2_502.0
+            })
+        );
+        let mut d = initial_doc(Lang::En);
+        d.set_volume(0, 1.0);
+        d.set_rate(0, 1, 0.3);
+        let note = d.set_rate_mode(0, 1, "evidence");
+        assert_eq!(d.rate(0, 1), Some(RateSpec::Evidence { k: 0, n: 1 }));
+        assert_eq!(
+            note,
+            Some(ModeNote::EvidenceRate {
+                k: 0,
+                n: 1,
+                was: 0.3,
+                now: 1.0 / 3.0
+            })
+        );
+        // 500 of 1,000 is 501/1,002 = 50 % exactly: nothing to say.
+        let mut d = initial_doc(Lang::En);
+        d.set_volume(0, 1_000.0);
+        d.set_rate(0, 1, 0.5);
+        assert_eq!(d.set_rate_mode(0, 1, "evidence"), None);
+        assert_eq!(d.rate(0, 1), Some(RateSpec::Evidence { k: 500, n: 1_000 }));
+    }
+
+    /// A 100 % rate switched to a range became 80–99.95 % without a word (its
+    /// mean far below 100 %). A range needs room on both sides: the switch
+    /// sets the nearest one and says so; the same at 0 %.
+    #[test]
+    fn a_rate_of_0_or_100_switched_to_a_range_says_what_it_set() {
+        for (rate, low, high) in [(1.0, 0.99, 0.9995), (0.0, 0.0005, 0.01)] {
+            let mut d = initial_doc(Lang::En);
+            d.set_rate(0, 2, rate);
+            let note = d.set_rate_mode(0, 2, "range");
+            assert_eq!(note, Some(ModeNote::RangeAtEdge { low, high }), "{rate}");
+            assert_eq!(d.rate(0, 2), Some(RateSpec::Range { low, high }));
+            assert!(d.plan().is_ok());
+        }
+    }
+
+    /// Any rate switched to a range keeps its number — the fitted Beta's
+    /// mean, which the rate box shows, equals it to the two decimals shown —
+    /// or the switch says what it set. Between 0.01 % and 99.99 % it keeps it.
+    #[test]
+    fn a_rate_switched_to_a_range_keeps_its_number_or_says_so() {
+        let pcts = [
+            0.0, 0.0001, 0.01, 0.1, 1.0, 5.0, 12.5, 25.0, 32.0, 50.0, 61.8, 75.0, 90.0, 99.0, 99.9,
+            99.99, 99.9999, 100.0,
+        ];
+        for pct in pcts {
+            let m: f64 = pct / 100.0;
+            let mut d = initial_doc(Lang::En);
+            d.set_rate(0, 2, m);
+            let note = d.set_rate_mode(0, 2, "range");
+            let spec = d.rate(0, 2).unwrap();
+            let RateSpec::Range { low, high } = spec else {
+                panic!("{pct}: {spec:?}");
+            };
+            let now = spec
+                .mean()
+                .unwrap_or_else(|| panic!("{pct}: refused {spec:?}"));
+            let kept = (now - m).abs() <= 0.5e-4;
+            match note {
+                None => assert!(
+                    kept && low < m && m < high,
+                    "{pct}: {low}–{high}, mean {now}"
+                ),
+                Some(ModeNote::RangeAtEdge { low: l, high: h }) => {
+                    assert!(!kept, "{pct}: a note though the mean was kept");
+                    assert_eq!((l, h), (low, high));
+                }
+                other => panic!("{pct}: {other:?}"),
+            }
+            if (0.01..=99.99).contains(&pct) {
+                assert_eq!(note, None, "{pct}: {low}–{high}");
+            }
+            // Back to fixed: the number shown in range mode, no note.
+            assert_eq!(d.set_rate_mode(0, 2, "fixed"), None);
+            assert_eq!(d.rate(0, 2), Some(RateSpec::Fixed { value: now }));
+        }
+    }
+
+    /// A volume switched to a range and back is the same volume: 10,000
+    /// became 8,000–12,000 (mean 9,872) and then 9,872. Where no range has
+    /// it as its mean, the switch says what it set.
+    #[test]
+    fn a_volume_switched_to_a_range_and_back_keeps_its_number_or_says_so() {
+        for v in [1.0, 2.0, 3.0, 7.0, 10.0, 99.0, 1_234.0, 10_000.0, 8e8, 1e9] {
+            let mut d = initial_doc(Lang::En);
+            d.set_volume(0, v);
+            let note = d.set_volume_mode(0, "range");
+            let VolumeSpec::Range { low, high } = d.segments[0].spec.volume else {
+                panic!("not a range");
+            };
+            assert!(d.plan().is_ok(), "{v}: {low}–{high}");
+            let mean = d.volume_value(0).unwrap();
+            match note {
+                None => assert_eq!(mean.round(), v, "{v}: {low}–{high}"),
+                Some(ModeNote::VolumeRange {
+                    low: l,
+                    high: h,
+                    was,
+                    now,
+                }) => {
+                    assert_ne!(mean.round(), v, "{v}: a note though the mean was kept");
+                    assert_eq!((l, h, was, now), (low, high, v, mean));
+                }
+                other => panic!("{v}: {other:?}"),
+            }
+            if v < 1e8 {
+                assert_eq!(note, None, "{v}: {low}–{high}");
+            }
+            assert_eq!(d.set_volume_mode(0, "fixed"), None);
+            if note.is_none() {
+                assert_eq!(d.segments[0].spec.volume, VolumeSpec::Fixed { value: v });
+            }
+        }
     }
 
     /// A small volume switched to a range gets a valid range around it.

@@ -15,7 +15,7 @@ mod codec;
 mod edit;
 
 pub use codec::{decode, encode, migrate, DecodeError, Migration, MAX_ENCODED_BYTES, MIGRATIONS};
-pub use edit::{CountsProblem, LeverKind};
+pub use edit::{CountsProblem, LeverKind, ModeNote};
 
 use funnelcast_engine::{
     GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,

@@ -130,6 +130,31 @@ mod tests {
         assert_eq!(text_cell("a=b"), "\"a=b\"");
     }
 
+    /// Names full of markup, entities and direction overrides are cells of
+    /// plain text: quoted, nothing added or taken but the doubled quote and
+    /// the defusing `'`, one line per row (a newline stays inside its quotes).
+    #[test]
+    fn names_with_markup_are_plain_quoted_text() {
+        let names = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "</text><script>alert(1)</script><text>",
+            "&amp;lt;b&amp;gt;",
+            "\u{202E}gnp.exe",
+            "\u{202E}=cmd",
+            "a\r\nb",
+        ];
+        for n in names {
+            let c = text_cell(n);
+            assert!(c.starts_with('"') && c.ends_with('"'), "{c:?}");
+            assert_eq!(&c[1..c.len() - 1], n.replace('"', "\"\""), "{n:?}");
+        }
+        assert_eq!(
+            text_cell("<svg onload=\"x\">"),
+            "\"<svg onload=\"\"x\"\">\""
+        );
+    }
+
     #[test]
     fn numbers_stay_numbers() {
         assert_eq!(number_cell(Some(-1250.5)), "-1250.5");

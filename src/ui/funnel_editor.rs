@@ -5,13 +5,14 @@
 use funnelcast_engine::{limits, DealSpec, Field, Problem, RateSpec, VolumeSpec};
 use leptos::prelude::*;
 
-use crate::document::CountsProblem;
+use crate::document::{CountsProblem, ModeNote};
 use crate::fields::FieldId;
-use crate::format::{format_count, parse_counts};
+use crate::format::{format_count, format_percent, parse_counts};
 use crate::i18n::*;
 use crate::names::Label;
 use crate::ui::input::{
-    aria_name, field_error, whole_in, FieldError, Hint, LimitNote, NumInput, NumKind,
+    aria_name, field_error, input_text_with, whole_in, FieldError, Hint, LimitNote, NumInput,
+    NumKind,
 };
 use crate::ui::state::{use_state, AppState, FieldMsg};
 
@@ -253,6 +254,8 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
     let is_range = move || matches!(volume.get(), Some(VolumeSpec::Range { .. }));
     let vol_fixed =
         Signal::derive(move || state.with_doc(|d| d.volume_value(g)).unwrap_or(f64::NAN));
+    // What the last mode switch had to change, while the volume is as it left it.
+    let vnote = RwSignal::new(None::<(ModeNote, Option<VolumeSpec>)>);
     let vol_low = Signal::derive(move || match volume.get() {
         Some(VolumeSpec::Range { low, .. }) => low,
         _ => 0.0,
@@ -344,7 +347,9 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         aria-label=move || named(&[&volume_word(), t_string!(i18n, a11y_mode)])
                         on:change=move |ev| {
                             let m = event_target_value(&ev);
-                            state.edit(|d| d.set_volume_mode(g, &m));
+                            let mut said = None;
+                            state.edit(|d| said = d.set_volume_mode(g, &m));
+                            vnote.set(said.map(|n| (n, volume.get_untracked())));
                         }
                         prop:value=move || if is_range() { "range" } else { "fixed" }
                     >
@@ -356,6 +361,17 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         </option>
                     </select>
                 </div>
+                {move || {
+                    vnote
+                        .get()
+                        .filter(|(_, at)| *at == volume.get())
+                        .map(|(n, _)| mode_note(
+                            i18n,
+                            state.lang.get(),
+                            n,
+                            format!("volume-mode-{g}"),
+                        ))
+                }}
             </div>
             <div class="rate-head">
                 <span></span>
@@ -414,6 +430,49 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
     }
 }
 
+/// The note beside a mode select (`data-field`) saying what a switch set.
+fn mode_note(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    lang: crate::format::Lang,
+    note: ModeNote,
+    field: String,
+) -> impl IntoView {
+    let pct = |x: f64| input_text_with(x * 100.0, 3);
+    let text = match note {
+        ModeNote::RangeAtEdge { low, high } => {
+            t_string!(i18n, note_range_edge, low = pct(low), high = pct(high)).to_string()
+        }
+        ModeNote::EvidenceRate { k, n, was, now } => t_string!(
+            i18n,
+            note_evidence_rate,
+            k = format_count(k as f64, lang),
+            n = format_count(n as f64, lang),
+            now = format_percent(now, lang, 2),
+            was = format_percent(was, lang, 2)
+        )
+        .to_string(),
+        ModeNote::VolumeRange {
+            low,
+            high,
+            was,
+            now,
+        } => t_string!(
+            i18n,
+            note_volume_range,
+            low = format_count(low, lang),
+            high = format_count(high, lang),
+            now = format_count(now, lang),
+            was = format_count(was, lang)
+        )
+        .to_string(),
+    };
+    view! {
+        <span class="limit-note mode-note" role="status" data-testid="mode-note" data-field=field>
+            {text}
+        </span>
+    }
+}
+
 #[component]
 fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
     let state = use_state();
@@ -463,6 +522,15 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
         Some(RateSpec::Range { high, .. }) => high * 100.0,
         _ => 0.0,
     });
+    // What the last mode switch had to change, and the rate as it left it:
+    // the note stays while the rate is unchanged (any later edit of it
+    // makes the note old news).
+    let note = RwSignal::new(None::<(ModeNote, Option<RateSpec>)>);
+    let note_view = move || {
+        note.get()
+            .filter(|(_, at)| *at == spec.get())
+            .map(|(n, _)| mode_note(i18n, state.lang.get(), n, format!("rate-mode-{g}-{i}")))
+    };
     let set_ev = move |k: Option<f64>, n: Option<f64>| {
         state.edit(|d| {
             if let Some(RateSpec::Evidence { k: k0, n: n0 }) = d.rate(g, i) {
@@ -557,7 +625,9 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 aria-label=move || named(&[t_string!(i18n, a11y_mode)])
                 on:change=move |ev| {
                     let m = event_target_value(&ev);
-                    state.edit(|d| d.set_rate_mode(g, i, &m));
+                    let mut said = None;
+                    state.edit(|d| said = d.set_rate_mode(g, i, &m));
+                    note.set(said.map(|n| (n, state.doc_now().rate(g, i))));
                 }
             >
                 <option value="fixed" selected=move || mode() == "fixed">
@@ -635,6 +705,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 }
                 _ => None,
             }}
+            {note_view}
         </div>
     }
 }

@@ -6,16 +6,32 @@
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-use crate::fields::FieldId;
-use crate::format::{parse_number, parse_percent, ParseError};
+use crate::fields::{FieldId, Unit};
+use crate::format::{format_number, parse_number, parse_percent, Lang, ParseError};
+use crate::i18n::*;
 use crate::ui::state::{use_state, FieldMsg};
 use funnelcast_engine::Problem;
+use leptos_i18n::I18nContext;
 
 /// Plain text for an input box: no grouping, at most `decimals` decimals,
 /// trailing zeros trimmed.
 pub fn input_text_with(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return String::new();
+    }
+    // A huge value (from a link or file; refused beside its field) in
+    // exponent form, "1e300", which `parse_number` reads back: written out
+    // it would be 301 digits. Display already writes the shortest digits
+    // that read back as x (padded with zeros): they are moved into exponent
+    // form here, since `{:e}` would add 0.7 KB gzip of formatting code.
+    if x.abs() >= 1e15 {
+        let s = format!("{}", x.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let all = format!("{int}{frac}");
+        let (head, tail) = all.trim_end_matches('0').split_at(1);
+        let sign = if x < 0.0 { "-" } else { "" };
+        let dot = if tail.is_empty() { "" } else { "." };
+        return format!("{sign}{head}{dot}{tail}e{}", int.len() - 1);
     }
     let s = format!("{:.*}", decimals, x);
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -118,7 +134,9 @@ pub fn NumInput(
                 state.typing(field, || on_value.run(f64::NAN));
             }
             Ok(x) => match check.and_then(|c| c.run(x)) {
-                Some(problem) => state.set_typed_error(field, FieldMsg::Model(problem)),
+                Some(problem) => {
+                    state.set_typed_error(field, FieldMsg::Model(in_field_unit(problem, kind)))
+                }
                 None => {
                     state.clear_typed_error(field);
                     state.typing(field, || on_value.run(x));
@@ -148,15 +166,82 @@ pub fn NumInput(
     }
 }
 
+/// A check's problem, whose bounds are in the typed unit (percent), in the
+/// engine's unit (fractions) as every message expects: a probability box's
+/// "1 to 99.9" read as "100 to 9,990".
+fn in_field_unit(p: Problem, kind: NumKind) -> Problem {
+    match (p, kind) {
+        (Problem::OutOfRange { min, max }, NumKind::Percent) => Problem::OutOfRange {
+            min: min / 100.0,
+            max: max / 100.0,
+        },
+        _ => p,
+    }
+}
+
+/// A field message in the page's language. Bounds are printed with the
+/// page's number formatting, in the field's unit, and an end the field
+/// refuses itself is said so ("more than 0 and at most 1,000,000,000").
+pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg) -> String {
+    let lang = if i18n.get_locale() == Locale::zh {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    // The engine's bounds are fractions; percent fields show them in percent.
+    let scale = if field.unit() == Unit::Percent {
+        100.0
+    } else {
+        1.0
+    };
+    let num = |x: f64| format_number(x * scale, lang);
+    match *msg {
+        FieldMsg::Parse(ParseError::Empty) => t_string!(i18n, err_empty).to_string(),
+        FieldMsg::Parse(_) => t_string!(i18n, err_not_number).to_string(),
+        FieldMsg::Own => String::new(),
+        FieldMsg::Model(p) => match p {
+            Problem::OutOfRange { min, max } => {
+                let (min, max) = (num(min), num(max));
+                match field.open_ends() {
+                    (true, true) => t_string!(i18n, err_range_open, min = min, max = max),
+                    (true, false) => t_string!(i18n, err_range_open_low, min = min, max = max),
+                    _ => t_string!(i18n, err_range, min = min, max = max),
+                }
+                .to_string()
+            }
+            Problem::NotFinite => t_string!(i18n, err_not_number).to_string(),
+            Problem::NotWhole => t_string!(i18n, err_whole).to_string(),
+            Problem::LowNotBelowHigh => t_string!(i18n, err_low_high).to_string(),
+            Problem::MoreSuccessesThanTrials => t_string!(i18n, err_k_n).to_string(),
+            Problem::TooMany { max } => t_string!(i18n, err_too_many, max = max).to_string(),
+            Problem::TooFew { min } => t_string!(i18n, err_too_few, min = min).to_string(),
+            Problem::NoSuchIndex => t_string!(i18n, err_no_index).to_string(),
+            Problem::TrialsForScenarios { max, scenarios } => t_string!(
+                i18n,
+                err_trials_scenarios,
+                max = format_number(max as f64, lang),
+                n = scenarios
+            )
+            .to_string(),
+            Problem::RangeTooNarrow => t_string!(i18n, err_range_too_narrow).to_string(),
+            Problem::RangeTooWide { max_ratio } => {
+                let max = format_number(max_ratio, lang);
+                t_string!(i18n, err_range_too_wide, max = max).to_string()
+            }
+            _ => t_string!(i18n, err_generic).to_string(),
+        },
+    }
+}
+
 /// The message beside a field, when it has one.
 #[component]
 pub fn FieldError(#[prop(into)] field: FieldId) -> impl IntoView {
     let state = use_state();
-    let i18n = crate::i18n::use_i18n();
+    let i18n = use_i18n();
     move || {
         state
             .field_msg(field)
-            .map(|msg| field_error(field, crate::ui::state::field_msg_text(i18n, field, &msg)))
+            .map(|msg| field_error(field, field_msg_text(i18n, field, &msg)))
     }
 }
 
@@ -234,5 +319,33 @@ pub fn LimitNote(
                 </span>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A huge value in a box reads back as itself and is short: a link with
+    /// a cost of 1e300 showed 301 digits.
+    #[test]
+    fn huge_values_are_shown_in_exponent_form() {
+        for x in [
+            1e300,
+            -1e300,
+            1e15,
+            1e15 + 0.5,
+            f64::MAX,
+            -f64::MAX,
+            123_456_789_012_345_680.0,
+        ] {
+            let s = input_text_with(x, 6);
+            assert!(s.len() <= 24, "{s}");
+            assert_eq!(parse_number(&s), Ok(x), "{s}");
+        }
+        assert_eq!(input_text_with(999_999_999_999_999.0, 6), "999999999999999");
+        assert_eq!(input_text_with(1e300, 6), "1e300");
+        assert_eq!(input_text_with(-1.5e20, 6), "-1.5e20");
+        assert_eq!(input_text_with(2.5, 6), "2.5");
     }
 }
