@@ -21,13 +21,11 @@ use funnelcast_engine::Problem;
 use leptos::prelude::*;
 
 use crate::document::Document;
-use crate::fields::{FieldId, Unit};
+use crate::fields::FieldId;
 use crate::format::{Lang, ParseError};
-use crate::i18n::*;
 use crate::names::MAX_NAME_CHARS;
 use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, RunnerHandle};
 use crate::share::history::History;
-use leptos_i18n::I18nContext;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SimStatus {
@@ -539,50 +537,4 @@ fn check(d: &Document) -> HashMap<FieldId, Problem> {
         );
     }
     m
-}
-
-/// A field message in the page's language.
-pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg) -> String {
-    let lang = if i18n.get_locale() == Locale::zh {
-        Lang::Zh
-    } else {
-        Lang::En
-    };
-    // The engine's bounds are fractions; percent fields show them in percent.
-    let scale = if field.unit() == Unit::Percent {
-        100.0
-    } else {
-        1.0
-    };
-    let num = |x: f64| crate::format::format_number(x * scale, lang);
-    match *msg {
-        FieldMsg::Parse(ParseError::Empty) => t_string!(i18n, err_empty).to_string(),
-        FieldMsg::Parse(_) => t_string!(i18n, err_not_number).to_string(),
-        FieldMsg::Own => String::new(),
-        FieldMsg::Model(p) => match p {
-            Problem::OutOfRange { min, max } => {
-                t_string!(i18n, err_range, min = num(min), max = num(max)).to_string()
-            }
-            Problem::NotFinite => t_string!(i18n, err_not_number).to_string(),
-            Problem::NotWhole => t_string!(i18n, err_whole).to_string(),
-            Problem::LowNotBelowHigh => t_string!(i18n, err_low_high).to_string(),
-            Problem::MoreSuccessesThanTrials => t_string!(i18n, err_k_n).to_string(),
-            Problem::TooMany { max } => t_string!(i18n, err_too_many, max = max).to_string(),
-            Problem::TooFew { min } => t_string!(i18n, err_too_few, min = min).to_string(),
-            Problem::NoSuchIndex => t_string!(i18n, err_no_index).to_string(),
-            Problem::TrialsForScenarios { max, scenarios } => t_string!(
-                i18n,
-                err_trials_scenarios,
-                max = num(max as f64),
-                n = scenarios
-            )
-            .to_string(),
-            Problem::RangeTooNarrow => t_string!(i18n, err_range_too_narrow).to_string(),
-            Problem::RangeTooWide { max_ratio } => {
-                let max = crate::format::format_number(max_ratio, lang);
-                t_string!(i18n, err_range_too_wide, max = max).to_string()
-            }
-            _ => t_string!(i18n, err_generic).to_string(),
-        },
-    }
 }
