@@ -722,18 +722,30 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
     }
 }
 
-/// `html.presenting` hides the page's scroll bar behind the overlay.
+/// `html.presenting` hides the page's scroll bar behind the overlay; the
+/// page behind it is `inert` meanwhile (no focus, no clicks, out of the
+/// accessibility tree), so a screen reader reads only the mode. The mode
+/// itself sits in the header, which stays live.
 fn set_presenting_class(on: bool) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(el) = doc.document_element() {
         let list = el.class_list();
         let _ = if on {
             list.add_1("presenting")
         } else {
             list.remove_1("presenting")
         };
+    }
+    for sel in ["main", "footer", ".phonebar"] {
+        if let Ok(Some(el)) = doc.query_selector(sel) {
+            let _ = if on {
+                el.set_attribute("inert", "")
+            } else {
+                el.remove_attribute("inert")
+            };
+        }
     }
 }
 

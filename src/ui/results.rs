@@ -516,7 +516,10 @@ pub fn ResultsTable() -> impl IntoView {
                     <table class="results" data-testid="results-table">
                         <thead>
                             <tr>
-                                <th></th>
+                                // The corner names the row headers' column.
+                                <th scope="col">
+                                    <span class="sr-only">{t!(i18n, a11y_figure)}</span>
+                                </th>
                                 {head}
                             </tr>
                         </thead>
