@@ -191,8 +191,23 @@ async fn axe_finds_no_serious_violation_in_english() {
     p.type_into("rate-0-2", "abc").await;
     p.wait_state("invalid").await;
     axe_clean(&p, "a field error (en)").await;
+    // The box names its message, so a screen reader says it with the box.
+    let described = p
+        .c
+        .execute(
+            "const id = document.querySelector('[data-testid=\"rate-0-2\"]').getAttribute('aria-describedby');
+             const m = id && document.getElementById(id);
+             return m ? [m.dataset.testid, m.dataset.field, m.textContent] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(described[0], "field-error", "{described}");
+    assert_eq!(described[1], "rate-0-2", "{described}");
+    assert!(!described[2].as_str().unwrap().is_empty(), "{described}");
     p.type_into("rate-0-2", "32").await;
     p.wait_state("done").await;
+    assert_eq!(p.attr("rate-0-2", "aria-describedby").await, "");
 
     case_b_every_mode(&p).await;
     assert!(p.exists("uplift-chart").await && p.exists("swing-chart").await);
@@ -657,6 +672,7 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
 
     // Change a rate: Tab selects the box's text, typing replaces it.
     tab_to(&p, "rate-0-2", false, &mut trail).await;
+    p.screenshot("a11y-focus-en").await;
     p.type_keys("40").await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("rate-0-2").await, "40");
