@@ -108,21 +108,13 @@ pub fn chart_name(lang: Lang, title: &str, items: &[String]) -> String {
     aria_name(lang, &[title, &list])
 }
 
-/// One distribution in words: "Baseline: P5 $210,000, P50 …, P95 …".
-pub fn dist_item(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    name: &str,
-    [p5, p50, p95]: [String; 3],
-) -> String {
-    t_string!(
-        i18n,
-        a11y_dist_item,
-        name = name,
-        p5 = p5,
-        p50 = p50,
-        p95 = p95
-    )
-    .to_string()
+/// One distribution in words: "Baseline: P5 $210,000, P50 …, P95 …"
+/// ("基准：P5 ¥21万，P50 …，P95 …"). Only the punctuation differs by
+/// language, so it is made here rather than by a translation.
+pub fn dist_item(lang: Lang, name: &str, [p5, p50, p95]: [String; 3]) -> String {
+    let comma = if lang == Lang::Zh { "，" } else { ", " };
+    let list = format!("P5 {p5}{comma}P50 {p50}{comma}P95 {p95}");
+    aria_name(lang, &[name, &list])
 }
 
 /// The funnel's bars, darkest at the top: each takes white figures at 4.5:1
@@ -512,7 +504,7 @@ fn RevenueChart() -> impl IntoView {
                             .map_or([sc.revenue.p5, sc.revenue.p50, sc.revenue.p95], |e| {
                                 [e.revenue.p5, e.revenue.p50, e.revenue.p95]
                             });
-                        dist_item(i18n, &se.name, q.map(|x| money(x, cur, lang)))
+                        dist_item(lang, &se.name, q.map(|x| money(x, cur, lang)))
                     })
                     .collect();
                 let title = t_string!(
@@ -563,7 +555,7 @@ fn UpliftChart() -> impl IntoView {
                     .iter()
                     .map(|se| {
                         dist_item(
-                            i18n,
+                            lang,
                             &se.name,
                             [se.p5, se.p50, se.p95].map(|x| money(x, cur, lang)),
                         )

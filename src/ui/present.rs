@@ -471,7 +471,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                 .map(|&s| {
                     let f = revenue_figures(&r.scenarios[s]);
                     crate::ui::charts::dist_item(
-                        i18n,
+                        lang,
                         &scenario_name(i18n, &shown.doc, s, lang),
                         [f.p5, f.p50, f.p95].map(|x| money_short(x, cur, lang)),
                     )

@@ -69,46 +69,60 @@ pub fn Status() -> impl IntoView {
 fn RunAnnouncement() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    // What the words depend on besides names: the run's output, the money
-    // and period it is shown in, and the language.
+    // What the words say besides names: each scenario's mean revenue, and
+    // its uplift and P(beat) (as bits: a memo of these few numbers, not a
+    // copy of the whole results), the money and period, the language.
     let key = Memo::new(move |_| {
         let lang = state.lang.get();
-        state.with_shown(|s| s.map(|s| (s.out.results.clone(), s.doc.currency, s.doc.period, lang)))
+        state.with_shown(|s| {
+            s.map(|s| {
+                let figures: Vec<(u64, Option<(u64, u64)>)> = s
+                    .out
+                    .results
+                    .scenarios
+                    .iter()
+                    .map(|sc| {
+                        let mean = sc.exact.map_or(sc.revenue.mean, |e| e.revenue.mean);
+                        let vs = sc
+                            .vs_baseline
+                            .as_ref()
+                            .map(|c| (c.uplift.mean.to_bits(), c.p_beat.to_bits()));
+                        (mean.to_bits(), vs)
+                    })
+                    .collect();
+                (figures, s.doc.currency, s.doc.period, lang)
+            })
+        })
     });
     let text = Memo::new(move |_| {
-        let Some((r, cur, _, lang)) = key.get() else {
+        let Some((figures, cur, _, lang)) = key.get() else {
             return String::new();
         };
         // Untracked: a rename alone must not announce the run again.
         let names: Vec<String> = untrack(|| {
             state.with_shown(|s| {
                 s.map(|s| {
-                    (0..r.scenarios.len())
+                    (0..figures.len())
                         .map(|k| scenario_name(i18n, &s.doc, k, lang))
                         .collect()
                 })
                 .unwrap_or_default()
             })
         });
-        let items: Vec<String> = r
-            .scenarios
+        let items: Vec<String> = figures
             .iter()
             .enumerate()
-            .map(|(k, sc)| {
+            .map(|(k, &(mean, vs))| {
                 let name = names.get(k).cloned().unwrap_or_default();
-                let mean = format_money(
-                    sc.exact.map_or(sc.revenue.mean, |e| e.revenue.mean),
-                    cur,
-                    lang,
-                );
-                match &sc.vs_baseline {
-                    Some(c) => t_string!(
+                let mean = format_money(f64::from_bits(mean), cur, lang);
+                match vs {
+                    Some((uplift, pbeat)) => t_string!(
                         i18n,
                         a11y_run_item_vs,
                         name = name,
                         mean = mean,
-                        uplift = format_money(c.uplift.mean, cur, lang),
-                        pbeat = format_percent(c.p_beat, lang, 1)
+                        uplift = format_money(f64::from_bits(uplift), cur, lang),
+                        pbeat = format_percent(f64::from_bits(pbeat), lang, 1)
                     )
                     .to_string(),
                     None => t_string!(i18n, a11y_run_item, name = name, mean = mean).to_string(),
