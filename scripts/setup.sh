@@ -67,4 +67,13 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "versio
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
 fi
 
+# --- axe-core, the accessibility checker the end-to-end tests inject into
+# the page (e2e/tests/accessibility.rs). Pinned: a newer axe adds rules, and
+# the test's "no serious violation" must mean the same thing on every machine.
+AXE_VERSION=4.14.1
+if [ "$(node -p "require('$TOOLS/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+  log "npm install axe-core@$AXE_VERSION"
+  npm install --silent --no-audit --no-fund --save-exact --prefix "$TOOLS" "axe-core@$AXE_VERSION" >/dev/null
+fi
+
 log "ready"

@@ -560,6 +560,30 @@ impl Page {
         self.c.perform_actions(keys).await.unwrap();
     }
 
+    /// Presses one key with Shift held (Shift+Tab), as a keyboard would.
+    pub async fn press_shift(&self, key: fantoccini::key::Key) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let (shift, k): (char, char) = (fantoccini::key::Key::Shift.into(), key.into());
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k })
+            .then(KeyAction::Up { value: shift });
+        self.c.perform_actions(keys).await.unwrap();
+    }
+
+    /// Types text where the focus is, one key press per character.
+    pub async fn type_keys(&self, text: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut keys = KeyActions::new("keyboard".into());
+        for ch in text.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: ch })
+                .then(KeyAction::Up { value: ch });
+        }
+        self.c.perform_actions(keys).await.unwrap();
+    }
+
     /// The page printed to PDF through WebDriver's print command (A4,
     /// margins and scale as the browser's print dialog has them by default).
     pub async fn print_pdf(&self) -> Vec<u8> {

@@ -2,6 +2,10 @@
 //! revenue distributions overlaid with P5–P95 bands, uplift distributions and
 //! the tornado ("where to invest"). A scenario has the same colour everywhere;
 //! hovering a shape shows its values (SVG `<title>`).
+//!
+//! Every chart is an `<svg role="img">` whose accessible name states what it
+//! shows in words and figures, in the page's language (the figures as the
+//! results table prints them), so a screen reader user gets the chart.
 
 use funnelcast_engine::{Histogram, SensitivityInput};
 use leptos::prelude::*;
@@ -9,7 +13,7 @@ use leptos::prelude::*;
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
 use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
 use crate::i18n::*;
-use crate::ui::input::Hint;
+use crate::ui::input::{aria_name, Hint};
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
@@ -97,6 +101,40 @@ fn money(x: f64, c: Currency, l: Lang) -> String {
     format_money(x, c, l)
 }
 
+/// A chart's accessible name: its title, then its items, joined the page's
+/// way ("Title: a; b" / "标题：a；b").
+pub fn chart_name(lang: Lang, title: &str, items: &[String]) -> String {
+    let list = items.join(if lang == Lang::Zh { "；" } else { "; " });
+    aria_name(lang, &[title, &list])
+}
+
+/// One distribution in words: "Baseline: P5 $210,000, P50 …, P95 …"
+/// ("基准：P5 ¥21万，P50 …，P95 …"). Only the punctuation differs by
+/// language, so it is made here rather than by a translation.
+pub fn dist_item(lang: Lang, name: &str, [p5, p50, p95]: [String; 3]) -> String {
+    let comma = if lang == Lang::Zh { "，" } else { ", " };
+    let list = format!("P5 {p5}{comma}P50 {p50}{comma}P95 {p95}");
+    aria_name(lang, &[name, &list])
+}
+
+/// The funnel's bars, darkest at the top: each takes white figures at 4.5:1
+/// or more (WCAG AA), from navy to the palette's blue (#0072B2, 5.2:1). A
+/// fade to transparent, as before, left the lower figures at 1.3–4.2:1.
+fn funnel_fill(i: usize, n: usize) -> String {
+    let t = if n > 1 {
+        i as f64 / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(0x0b, 0x00),
+        mix(0x3a, 0x72),
+        mix(0x66, 0xb2)
+    )
+}
+
 #[component]
 fn Legend() -> impl IntoView {
     let state = use_state();
@@ -149,6 +187,23 @@ fn FunnelChart() -> impl IntoView {
         let conv = chart::conversions(&counts);
         let h = chart::funnel_height(counts.len(), bar_h, gap) + 4.0;
         let drop = t_string!(i18n, drop_off).to_string();
+        // In words: each stage's expected count and the rate into it.
+        let items: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = names.get(i).cloned().unwrap_or_default();
+                match conv.get(i).and_then(|cv| cv.rate) {
+                    Some(r) => format!(
+                        "{name} {} ({})",
+                        format_count(*c, lang),
+                        format_percent(r, lang, 1)
+                    ),
+                    None => format!("{name} {}", format_count(*c, lang)),
+                }
+            })
+            .collect();
+        let label = chart_name(lang, t_string!(i18n, chart_funnel), &items);
         let shapes = bars
             .iter()
             .enumerate()
@@ -185,8 +240,7 @@ fn FunnelChart() -> impl IntoView {
                                 width=fmt_svg(b.w)
                                 height=fmt_svg(b.h)
                                 rx="4"
-                                fill="#0072B2"
-                                fill-opacity=fmt_svg(1.0 - 0.12 * i as f64)
+                                fill=funnel_fill(i, counts.len())
                             >
                                 <title>{title}</title>
                             </rect>
@@ -237,6 +291,7 @@ fn FunnelChart() -> impl IntoView {
                 class="chart funnel-chart"
                 viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
                 role="img"
+                aria-label=label
                 data-testid="funnel-chart"
             >
                 {shapes}
@@ -297,6 +352,7 @@ fn overlay(
     fmt: &dyn Fn(f64) -> String,
     zero_line: bool,
     testid: &'static str,
+    label: String,
 ) -> AnyView {
     let (l, r, top, plot_h) = (56.0, cw - 14.0, 10.0, 170.0);
     let lo = series
@@ -392,6 +448,7 @@ fn overlay(
             class="chart"
             viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
             role="img"
+            aria-label=label
             data-testid=testid
         >
             {areas}
@@ -435,7 +492,29 @@ fn RevenueChart() -> impl IntoView {
                     let c = format_compact(v, lang);
                     format!("{}{}", cur.symbol(), c)
                 };
-                overlay(cw, &series, &fmt, false, "revenue-chart")
+                // In words, the figures of the results table: the exact
+                // law's where there is one, else the simulated ones.
+                let items: Vec<String> = r
+                    .scenarios
+                    .iter()
+                    .zip(&series)
+                    .map(|(sc, se)| {
+                        let q = sc
+                            .exact
+                            .map_or([sc.revenue.p5, sc.revenue.p50, sc.revenue.p95], |e| {
+                                [e.revenue.p5, e.revenue.p50, e.revenue.p95]
+                            });
+                        dist_item(lang, &se.name, q.map(|x| money(x, cur, lang)))
+                    })
+                    .collect();
+                let title = t_string!(
+                    i18n,
+                    chart_revenue,
+                    period = crate::ui::words::period_word(i18n, shown.doc.period)
+                )
+                .to_string();
+                let label = chart_name(lang, &title, &items);
+                overlay(cw, &series, &fmt, false, "revenue-chart", label)
             })
         })
     }
@@ -472,7 +551,18 @@ fn UpliftChart() -> impl IntoView {
                     let sign = if v < 0.0 { "−" } else { "" };
                     format!("{sign}{}{c}", cur.symbol())
                 };
-                overlay(cw, &series, &fmt, true, "uplift-chart")
+                let items: Vec<String> = series
+                    .iter()
+                    .map(|se| {
+                        dist_item(
+                            lang,
+                            &se.name,
+                            [se.p5, se.p50, se.p95].map(|x| money(x, cur, lang)),
+                        )
+                    })
+                    .collect();
+                let label = chart_name(lang, t_string!(i18n, chart_uplift), &items);
+                overlay(cw, &series, &fmt, true, "uplift-chart", label)
             })
         })
     }
@@ -508,6 +598,15 @@ fn Tornado() -> impl IntoView {
                 let (bar_h, gap) = (22.0, 8.0);
                 let bars = chart::tornado_bars(&values, plot_w, bar_h, gap);
                 let h = bars.len() as f64 * (bar_h + gap) + 4.0;
+                // In words, largest first, as the bars and their tooltips.
+                let items: Vec<String> = bars
+                    .iter()
+                    .map(|b| {
+                        let bar = &sens.bars[b.label_id];
+                        format!("{}: +{}", label(&bar.input), money(bar.gain, cur, lang))
+                    })
+                    .collect();
+                let tornado_name = chart_name(lang, t_string!(i18n, chart_tornado), &items);
                 let rows = bars.iter().enumerate().map(|(n, b)| {
                     let bar = &sens.bars[b.label_id];
                     let is_bottleneck = matches!(bar.input, SensitivityInput::Rate { stage } if Some(stage) == sens.bottleneck);
@@ -556,6 +655,7 @@ fn Tornado() -> impl IntoView {
                     let h = bars.len() as f64 * (bar_h + gap) + 4.0;
                     let seg_names: Vec<String> = d.segments.iter().map(|s| s.label.text(lang)).collect();
                     let many = seg_names.len() > 1;
+                    let mut tips = Vec::new();
                     let rows = bars.iter().map(|b| {
                         let sw = &sens.swings[b.label_id];
                         let mut text = match sw.input {
@@ -567,6 +667,7 @@ fn Tornado() -> impl IntoView {
                             text = format!("{} · {text}", seg_names.get(sw.segment).cloned().unwrap_or_default());
                         }
                         let tip = format!("{text}: P10 → {} · P90 → {}", money(sw.at_p10, cur, lang), money(sw.at_p90, cur, lang));
+                        tips.push(tip.clone());
                         view! {
                             <g>
                                 <title>{tip}</title>
@@ -596,6 +697,7 @@ fn Tornado() -> impl IntoView {
                             </g>
                         }
                     }).collect_view();
+                    let swing_name = chart_name(lang, t_string!(i18n, swing_title), &tips);
                     view! {
                         <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
                         <div class="legend">
@@ -612,6 +714,7 @@ fn Tornado() -> impl IntoView {
                             class="chart"
                             viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
                             role="img"
+                            aria-label=swing_name
                             data-testid="swing-chart"
                         >
                             {rows}
@@ -631,6 +734,7 @@ fn Tornado() -> impl IntoView {
                         class="chart"
                         viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
                         role="img"
+                        aria-label=tornado_name
                         data-testid="tornado-chart"
                     >
                         {rows}
@@ -639,5 +743,45 @@ fn Tornado() -> impl IntoView {
                 }
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::funnel_fill;
+
+    /// WCAG 2 relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let c = |k: usize| {
+            let v = u8::from_str_radix(&hex[1 + 2 * k..3 + 2 * k], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(0) + 0.7152 * c(1) + 0.0722 * c(2)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn white_figures_on_every_funnel_bar_meet_wcag_aa() {
+        for n in 1..=funnelcast_engine::limits::MAX_STAGES {
+            for i in 0..n {
+                let fill = funnel_fill(i, n);
+                let ratio = contrast(&fill, "#ffffff");
+                assert!(ratio >= 4.5, "bar {i} of {n}: {fill} gives {ratio:.2}:1");
+            }
+        }
+        // Darkest at the top, the palette's blue at the bottom.
+        assert_eq!(funnel_fill(0, 5), "#0b3a66");
+        assert_eq!(funnel_fill(4, 5), "#0072b2");
+        // The check catches the old fade: the second bar, #0072B2 at 88 %
+        // over white (#1f83bb), gave white figures 4.2:1.
+        assert!(contrast("#1f83bb", "#ffffff") < 4.5);
     }
 }

@@ -158,6 +158,8 @@ pub fn NumInput(
             data-testid=field.testid()
             aria-label=aria
             aria-invalid=move || if has_error.get() { "true" } else { "false" }
+            // A screen reader says the message with the box, not only once.
+            aria-describedby=move || has_error.get().then(|| error_id(field))
             value=input_text_with(value.get_untracked(), decimals)
             disabled=move || disabled.is_some_and(|d| d.get())
             on:input=on_input
@@ -249,10 +251,21 @@ pub fn FieldError(#[prop(into)] field: FieldId) -> impl IntoView {
 /// `field-error` with `data-field`), for fields that word their own.
 pub fn field_error(field: FieldId, text: String) -> impl IntoView {
     view! {
-        <span class="field-error" role="alert" data-testid="field-error" data-field=field.testid()>
+        <span
+            class="field-error"
+            role="alert"
+            id=error_id(field)
+            data-testid="field-error"
+            data-field=field.testid()
+        >
             {text}
         </span>
     }
+}
+
+/// The id of `field`'s message, for the box's `aria-describedby`.
+pub fn error_id(field: FieldId) -> String {
+    format!("err-{}", field.testid())
 }
 
 /// A check for `NumInput`: whole numbers in `[min, max]`.

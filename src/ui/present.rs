@@ -219,6 +219,14 @@ pub fn PresentAndPrint() -> impl IntoView {
                 e.prevent_default();
                 p.close();
             }
+            // The mode is a modal dialog: Tab and Shift+Tab go round its own
+            // controls and never reach the page hidden behind it.
+            "Tab" => {
+                if let Some(to) = wrap_focus(e.shift_key()) {
+                    e.prevent_default();
+                    let _ = to.focus();
+                }
+            }
             "ArrowRight" | "PageDown" if !in_control => {
                 e.prevent_default();
                 p.go(state, true);
@@ -457,6 +465,25 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     }
                 })
                 .collect_view();
+            // The chart in words, full names and the figures it draws.
+            let items: Vec<String> = cols
+                .iter()
+                .map(|&s| {
+                    let f = revenue_figures(&r.scenarios[s]);
+                    crate::ui::charts::dist_item(
+                        lang,
+                        &scenario_name(i18n, &shown.doc, s, lang),
+                        [f.p5, f.p50, f.p95].map(|x| money_short(x, cur, lang)),
+                    )
+                })
+                .collect();
+            let title = t_string!(
+                i18n,
+                chart_revenue,
+                period = crate::ui::words::period_word(i18n, shown.doc.period)
+            )
+            .to_string();
+            let label = crate::ui::charts::chart_name(lang, &title, &items);
             let rows: Vec<(usize, String, RangeRow)> = cols
                 .iter()
                 .map(|&s| {
@@ -474,7 +501,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
             };
             view! {
                 <div class=class>{cards}</div>
-                <RangeChart rows=rows cur=cur lang=lang />
+                <RangeChart rows=rows cur=cur lang=lang label=label />
             }
             .into_any()
         })
@@ -503,7 +530,13 @@ fn revenue_figures(sc: &funnelcast_engine::ScenarioResult) -> RangeRow {
 /// Revenue P5–P95 per scenario on one axis: the bar is where 90 of 100
 /// periods fall, the tick the middle outcome, the dot the mean.
 #[component]
-fn RangeChart(rows: Vec<(usize, String, RangeRow)>, cur: Currency, lang: Lang) -> impl IntoView {
+fn RangeChart(
+    rows: Vec<(usize, String, RangeRow)>,
+    cur: Currency,
+    lang: Lang,
+    /// Its accessible name: the figures in words.
+    label: String,
+) -> impl IntoView {
     const W: f64 = 1000.0;
     const ROW: f64 = 34.0;
     const GAP: f64 = 12.0;
@@ -567,7 +600,8 @@ fn RangeChart(rows: Vec<(usize, String, RangeRow)>, cur: Currency, lang: Lang) -
             class="present-chart"
             viewBox=format!("0 0 {W} {}", fmt_svg(h))
             role="img"
-            aria-hidden="true"
+            aria-label=label
+            data-testid="present-chart"
         >
             {bars}
             <line
@@ -688,18 +722,63 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
     }
 }
 
-/// `html.presenting` hides the page's scroll bar behind the overlay.
+/// `html.presenting` hides the page's scroll bar behind the overlay; the
+/// page behind it is `inert` meanwhile (no focus, no clicks, out of the
+/// accessibility tree), so a screen reader reads only the mode. The mode
+/// itself sits in the header, which stays live.
 fn set_presenting_class(on: bool) {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(el) = doc.document_element() {
         let list = el.class_list();
         let _ = if on {
             list.add_1("presenting")
         } else {
             list.remove_1("presenting")
         };
+    }
+    for sel in ["main", "footer", ".phonebar"] {
+        if let Ok(Some(el)) = doc.query_selector(sel) {
+            let _ = if on {
+                el.set_attribute("inert", "")
+            } else {
+                el.remove_attribute("inert")
+            };
+        }
+    }
+}
+
+/// Where Tab (or Shift+Tab) goes instead of its default while presenting:
+/// from the last control of the mode to the first (and back), and from
+/// anywhere outside it (the mode itself included) into it. `None` leaves
+/// the browser's own step, which stays inside.
+fn wrap_focus(back: bool) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window()?.document()?;
+    let mode = doc
+        .query_selector("[data-testid=\"present-mode\"]")
+        .ok()??;
+    let list = mode
+        .query_selector_all("button:not([disabled]), select:not([disabled]), input:not([disabled])")
+        .ok()?;
+    let controls: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|k| list.item(k)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    let (first, last) = (controls.first()?, controls.last()?);
+    let active = doc.active_element();
+    let inside = active
+        .as_ref()
+        .is_some_and(|a| mode.contains(Some(a)) && !a.is_same_node(Some(&mode)));
+    let at = |c: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a.is_same_node(Some(c)));
+    if !inside {
+        Some(if back { last } else { first }.clone())
+    } else if back && at(first) {
+        Some(last.clone())
+    } else if !back && at(last) {
+        Some(first.clone())
+    } else {
+        None
     }
 }
 

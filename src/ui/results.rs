@@ -19,6 +19,9 @@ pub fn raw(x: f64) -> String {
     }
 }
 
+/// The run's state in a pill. It is not a live region: it changes with every
+/// keystroke (pending, running, done), and a screen reader would read each
+/// change; [`RunAnnouncement`] beside it says when results arrive.
 #[component]
 pub fn Status() -> impl IntoView {
     let state = use_state();
@@ -30,8 +33,6 @@ pub fn Status() -> impl IntoView {
             data-testid="sim-status"
             data-state=move || st().as_str()
             data-workers=move || state.with_shown(|s| s.map_or(0, |s| s.workers))
-            role="status"
-            aria-live="polite"
         >
             <span class="dot"></span>
             {move || match st() {
@@ -61,6 +62,97 @@ pub fn Status() -> impl IntoView {
                 }
             }}
         </div>
+        <RunAnnouncement />
+    }
+}
+
+/// What a screen reader says when a run's results arrive, politely: each
+/// scenario's mean revenue, and its uplift and P(beats baseline). Shown to no
+/// one (`sr-only`). Its text changes once per run — never while typing
+/// (pending and running leave it alone) and not when only a name changes
+/// (names come from the run's document, read untracked) — so it is said once
+/// per run. A change of language or currency, a view setting, says it again
+/// once, in the new words.
+#[component]
+fn RunAnnouncement() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    // What the words say besides names: each scenario's mean revenue, and
+    // its uplift and P(beat) (as bits: a memo of these few numbers, not a
+    // copy of the whole results), the money and period, the language.
+    let key = Memo::new(move |prev: Option<&Option<_>>| {
+        let lang = state.lang.get();
+        // A running job's partial results sharpen the charts but are not
+        // announced: only a finished run is.
+        if state.with_shown(|s| s.is_some_and(|s| s.partial)) {
+            return prev.cloned().flatten();
+        }
+        state.with_shown(|s| {
+            s.map(|s| {
+                let figures: Vec<(u64, Option<(u64, u64)>)> = s
+                    .out
+                    .results
+                    .scenarios
+                    .iter()
+                    .map(|sc| {
+                        let mean = sc.exact.map_or(sc.revenue.mean, |e| e.revenue.mean);
+                        let vs = sc
+                            .vs_baseline
+                            .as_ref()
+                            .map(|c| (c.uplift.mean.to_bits(), c.p_beat.to_bits()));
+                        (mean.to_bits(), vs)
+                    })
+                    .collect();
+                (figures, s.doc.currency, s.doc.period, lang)
+            })
+        })
+    });
+    let text = Memo::new(move |_| {
+        let Some((figures, cur, _, lang)) = key.get() else {
+            return String::new();
+        };
+        // Untracked: a rename alone must not announce the run again.
+        let names: Vec<String> = untrack(|| {
+            state.with_shown(|s| {
+                s.map(|s| {
+                    (0..figures.len())
+                        .map(|k| scenario_name(i18n, &s.doc, k, lang))
+                        .collect()
+                })
+                .unwrap_or_default()
+            })
+        });
+        let items: Vec<String> = figures
+            .iter()
+            .enumerate()
+            .map(|(k, &(mean, vs))| {
+                let name = names.get(k).cloned().unwrap_or_default();
+                let mean = format_money(f64::from_bits(mean), cur, lang);
+                match vs {
+                    Some((uplift, pbeat)) => t_string!(
+                        i18n,
+                        a11y_run_item_vs,
+                        name = name,
+                        mean = mean,
+                        uplift = format_money(f64::from_bits(uplift), cur, lang),
+                        pbeat = format_percent(f64::from_bits(pbeat), lang, 1)
+                    )
+                    .to_string(),
+                    None => t_string!(i18n, a11y_run_item, name = name, mean = mean).to_string(),
+                }
+            })
+            .collect();
+        let sep = if lang == crate::format::Lang::Zh {
+            "；"
+        } else {
+            "; "
+        };
+        t_string!(i18n, a11y_run_done, items = items.join(sep)).to_string()
+    });
+    view! {
+        <p class="sr-only" data-testid="run-announcement" aria-live="polite" aria-atomic="true">
+            {move || text.get()}
+        </p>
     }
 }
 
@@ -181,7 +273,7 @@ pub fn ResultsTable() -> impl IntoView {
     // Exact figures are shown where they exist; this shows the simulated
     // ones instead (a trainer shows the simulation converging to the truth).
     let show_mc = RwSignal::new(false);
-    move || {
+    let table = move || {
         let mc = show_mc.get();
         let lang = state.lang.get();
         state.with_shown(|shown| {
@@ -447,70 +539,102 @@ pub fn ResultsTable() -> impl IntoView {
                         })
                     })
                     .collect_view();
-                let any_exact = r.scenarios.iter().any(|sc| sc.exact.is_some());
-                let toggle = any_exact.then(|| {
-                    view! {
-                        <label class="fine show-mc">
-                            <input
-                                type="checkbox"
-                                data-testid="show-mc"
-                                prop:checked=mc
-                                on:change=move |ev| show_mc.set(event_target_checked(&ev))
-                            />
-                            " "
-                            {t!(i18n, show_mc)}
-                        </label>
-                    }
-                });
-                // More trials when an error is large against the difference
-                // being judged, and the engine accepts more.
-                let runs = r.scenarios.len();
-                let noisy = r
-                    .scenarios
-                    .iter()
-                    .filter_map(|sc| sc.vs_baseline.as_ref())
-                    .any(too_noisy);
-                let more = (noisy && r.trials < max_trials(runs)).then(|| {
-                    let target = (r.trials.saturating_mul(4)).min(max_trials(runs));
-                    view! {
-                        <p class="fine more-trials">
-                            {t!(i18n, more_trials_why)}" "
-                            <button
-                                type="button"
-                                data-testid="more-trials"
-                                data-value=target
-                                on:click=move |_| state.edit(|d| d.trials = target)
-                            >
-                                {t_string!(i18n, more_trials, n = format_count(target as f64, lang))
-                                    .to_string()}
-                            </button>
-                        </p>
-                    }
-                });
                 view! {
-                    <div class="table-wrap">
-                        <table class="results" data-testid="results-table">
-                            <thead>
-                                <tr>
-                                    <th></th>
-                                    {head}
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {cust}{rev} <tr class="group">
-                                    <th colspan=n + 1>{t!(i18n, uplift)}</th>
-                                </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi} <tr class="group">
-                                    <th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th>
-                                </tr> {stage_rows}
-                            </tbody>
-                        </table>
-                    </div>
-                    <p class="fine">{t!(i18n, mc_error)}</p>
-                    {toggle}
-                    {more}
+                    <table class="results" data-testid="results-table">
+                        <thead>
+                            <tr>
+                                // The corner names the row headers' column.
+                                <th scope="col">
+                                    <span class="sr-only">{t!(i18n, a11y_figure)}</span>
+                                </th>
+                                {head}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {cust}{rev} <tr class="group">
+                                <th colspan=n + 1>{t!(i18n, uplift)}</th>
+                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi} <tr class="group">
+                                <th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th>
+                            </tr> {stage_rows}
+                        </tbody>
+                    </table>
                 }
             })
         })
+    };
+    let has_results = move || state.with_shown(|s| s.is_some());
+    let any_exact = Memo::new(move |_| {
+        state.with_shown(|s| {
+            s.is_some_and(|s| s.out.results.scenarios.iter().any(|sc| sc.exact.is_some()))
+        })
+    });
+    // Its own closure, so that toggling it redraws the table, not the box
+    // (which would lose the keyboard's focus).
+    let toggle = move || {
+        any_exact.get().then(|| {
+            view! {
+                <label class="fine show-mc">
+                    <input
+                        type="checkbox"
+                        data-testid="show-mc"
+                        prop:checked=move || show_mc.get()
+                        on:change=move |ev| show_mc.set(event_target_checked(&ev))
+                    />
+                    " "
+                    {t!(i18n, show_mc)}
+                </label>
+            }
+        })
+    };
+    // More trials when an error is large against the difference being
+    // judged, and the engine accepts more.
+    let more = move || {
+        let lang = state.lang.get();
+        state.with_shown(|shown| {
+            let r = &shown?.out.results;
+            let runs = r.scenarios.len();
+            let noisy = r
+                .scenarios
+                .iter()
+                .filter_map(|sc| sc.vs_baseline.as_ref())
+                .any(too_noisy);
+            (noisy && r.trials < max_trials(runs)).then(|| {
+                let target = (r.trials.saturating_mul(4)).min(max_trials(runs));
+                view! {
+                    <p class="fine more-trials">
+                        {t!(i18n, more_trials_why)}" "
+                        <button
+                            type="button"
+                            data-testid="more-trials"
+                            data-value=target
+                            on:click=move |_| state.edit(|d| d.trials = target)
+                        >
+                            {t_string!(i18n, more_trials, n = format_count(target as f64, lang))
+                                .to_string()}
+                        </button>
+                    </p>
+                }
+            })
+        })
+    };
+    // The table scrolls sideways on a phone: the box is a tab stop with a
+    // name, so the keyboard can reach and scroll it (and a screen reader
+    // says what it is). It stays while the table inside is redrawn.
+    view! {
+        <div
+            class="table-wrap"
+            tabindex="0"
+            role="region"
+            aria-label=move || t_string!(i18n, a11y_results_table).to_string()
+            data-testid="results-region"
+        >
+            {table}
+        </div>
+        <Show when=has_results>
+            <p class="fine">{t!(i18n, mc_error)}</p>
+        </Show>
+        {toggle}
+        {more}
     }
 }
 

@@ -623,10 +623,16 @@ fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl Into
                     .replace('&', "&amp;")
                     .replace('"', "&quot;")
                     .replace('<', "&lt;");
+                // Its accessible name, a translation (escaped all the same).
+                let name = t_string!(i18n, a11y_qr)
+                    .to_string()
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;");
                 let svg = q.svg.replacen(
                     "<svg ",
                     &format!(
-                        "<svg data-testid=\"{testid}\" data-version=\"{}\" data-ecc=\"{}\" data-link=\"{attr}\" role=\"img\" ",
+                        "<svg data-testid=\"{testid}\" data-version=\"{}\" data-ecc=\"{}\" data-link=\"{attr}\" role=\"img\" aria-label=\"{name}\" ",
                         q.version,
                         q.ecc,
                     ),
