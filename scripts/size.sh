@@ -2,15 +2,16 @@
 # Prints the first-load size of a release build (dist/, or the folder given):
 # every file fetched before the first results — html, js, wasm, css and the
 # icon — raw, gzip -9 and brotli (quality 11, through node's zlib, since
-# node is installed for wasm-opt anyway). sw.js is left out: the page
-# registers the service worker only after its first results.
+# node is installed for wasm-opt anyway). sw.js and worker.js are left out:
+# the page registers its service worker and starts its first simulation
+# worker only after its first results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
 total_raw=0; total_gz=0; total_br=0
 for f in "$dist"/*.html "$dist"/*.js "$dist"/*.wasm "$dist"/*.css "$dist"/*.svg; do
   [ -f "$f" ] || continue
-  case "$(basename "$f")" in sw.js) continue ;; esac
+  case "$(basename "$f")" in sw.js | worker.js) continue ;; esac
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   br=$(node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
     console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$f")

@@ -96,8 +96,10 @@ pub struct WorkerRunner {
 }
 
 impl WorkerRunner {
-    /// A runner with one worker starting at once, or `None` where this page
-    /// cannot start workers (the caller then runs jobs on the page).
+    /// A runner whose first worker starts once the page has shown its first
+    /// results (its scripts then never compete with the page's own download
+    /// on a slow link), or `None` where this page cannot start workers (the
+    /// caller then runs jobs on the page).
     pub fn new() -> Option<Self> {
         let glue = web_sys::window()?
             .document()?
@@ -106,12 +108,16 @@ impl WorkerRunner {
             .dyn_into::<web_sys::HtmlLinkElement>()
             .ok()?
             .href();
+        let module = wasm_bindgen::module();
+        if !module.is_object() {
+            return None;
+        }
         let pool = Rc::new(RefCell::new(Pool {
             glue,
-            module: wasm_bindgen::module(),
+            module,
             ..Pool::default()
         }));
-        spawn(&pool, 0).then_some(WorkerRunner { pool })
+        Some(WorkerRunner { pool })
     }
 }
 
@@ -268,6 +274,10 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
             .and_then(|s| s.as_ref())
             .is_some_and(|s| s.ready);
         if let Some(s) = p.slots.get_mut(slot).and_then(Option::take) {
+            // Its handlers go with the slot: unhook them first, so a late
+            // event finds none rather than a dropped closure.
+            s.worker.set_onmessage(None);
+            s.worker.set_onerror(None);
             s.worker.terminate();
         }
         if !was_ready && slot == 0 {
@@ -299,7 +309,9 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
     let wanted = wanted();
     // Start the workers a long run would share, for this run or the next.
     let parts_wanted = split(blocks, wanted, MIN_BLOCKS).len();
-    for i in 0..parts_wanted {
+    // No worker before the first results (see `connect`).
+    let started = !pool.borrow().slots.is_empty();
+    for i in (0..parts_wanted).filter(|_| started) {
         let missing = pool.borrow().slots.get(i).is_none_or(Option::is_none);
         if missing {
             spawn(pool, i);
@@ -342,7 +354,23 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
 impl Runner for WorkerRunner {
     fn connect(&self, on_reply: Rc<dyn Fn(Reply)>) {
         let mut p = self.pool.borrow_mut();
-        p.local.connect(on_reply.clone());
+        // The page's first results come from its own thread; then the first
+        // worker starts.
+        let weak = Rc::downgrade(&self.pool);
+        let sink = on_reply.clone();
+        p.local.connect(Rc::new(move |r: Reply| {
+            let done = matches!(r, Reply::Done { .. });
+            sink(r);
+            if let Some(pool) = weak.upgrade().filter(|_| done) {
+                let none = {
+                    let p = pool.borrow();
+                    !p.no_workers && p.slots.iter().all(Option::is_none)
+                };
+                if none && !spawn(&pool, 0) {
+                    pool.borrow_mut().no_workers = true;
+                }
+            }
+        }));
         p.on_reply = Some(on_reply);
     }
 

@@ -116,6 +116,9 @@ pub struct AppState {
     /// While a value typed into a box is applied: the box's key, so the
     /// keystrokes of one number are one undo step.
     typing: StoredValue<Option<u64>>,
+    /// The last edit was a slider's live step: runs are throttled, not
+    /// debounced (see [`AppState::drive`]).
+    live: StoredValue<bool>,
 }
 
 pub fn use_state() -> AppState {
@@ -165,6 +168,7 @@ impl AppState {
             runner,
             history: RwSignal::new(History::default()),
             typing: StoredValue::new(None),
+            live: StoredValue::new(false),
         };
         provide_context(state);
         runner.connect(Rc::new(move |reply| state.on_reply(reply)));
@@ -251,6 +255,7 @@ impl AppState {
     }
 
     fn edit_as(&self, drag: Option<u64>, f: impl FnOnce(&mut Document)) {
+        self.live.set_value(drag.is_some());
         let drag = drag.or(self.typing.get_value());
         let before = self.doc.get_untracked();
         self.doc.update(f);
@@ -351,14 +356,24 @@ impl AppState {
     /// After every edit (and whenever the fields turn good): a stale job is
     /// cancelled; with every field good, a run starts after a short pause —
     /// unless only labels or view settings changed, which need none.
+    ///
+    /// A slider's live steps are throttled instead: a step starts a run at
+    /// once when none is in flight; while one is, it goes on, its results
+    /// are shown when they come, and the latest inputs run right after (see
+    /// `on_reply`). So a drag shows results as fast as runs finish, where
+    /// cancelling every 16 ms would show none until the drag stops.
     fn drive(self) {
         Effect::new(move |_| {
             let gen = self.edits.get();
             let good = self.typed.with(HashMap::is_empty) && self.checked.with(HashMap::is_empty);
+            let live = self.live.get_value();
             if let Some(stale) = self
                 .run
                 .with_untracked(|r| r.job.as_ref().filter(|j| j.gen != gen).map(|j| j.id))
             {
+                if live && good {
+                    return;
+                }
                 self.runner.send(Request::Cancel(stale));
                 self.run.update(|r| r.job = None);
             }
@@ -389,6 +404,10 @@ impl AppState {
             // The first results wait for nothing: no one is typing yet, and
             // on a slow link every millisecond before them counts.
             let first = self.shown.with_untracked(Option::is_none);
+            if live {
+                self.start(gen);
+                return;
+            }
             set_timeout(
                 move || {
                     if self.edits.get_untracked() == gen {
@@ -494,12 +513,26 @@ impl AppState {
                 }));
                 #[cfg(target_arch = "wasm32")]
                 crate::runner::timing::measure_render();
-            }
-            Reply::Failed { error, .. } => self.run.update(|r| {
-                if let Some(j) = r.job.take() {
-                    r.failed = Some((j.gen, error));
+                // A drag moved on while this ran: its latest inputs now.
+                let now = self.edits.get_untracked();
+                if job.gen != now {
+                    self.start(now);
                 }
-            }),
+            }
+            Reply::Failed { error, .. } => {
+                let mut failed_gen = None;
+                self.run.update(|r| {
+                    if let Some(j) = r.job.take() {
+                        failed_gen = Some(j.gen);
+                        r.failed = Some((j.gen, error));
+                    }
+                });
+                // A drag moved on while this ran: its latest inputs now.
+                let now = self.edits.get_untracked();
+                if failed_gen.is_some_and(|g| g != now) {
+                    self.start(now);
+                }
+            }
         }
     }
 }
