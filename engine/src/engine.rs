@@ -1,9 +1,10 @@
 //! The per-trial engine: for each trial and segment, draw the uncertain
 //! inputs once, then the baseline's counts and revenue, then each scenario
 //! coupled to the baseline through the same people ([`crate::coupling`]);
-//! totals over segments go into a trial buffer (or, on the customers-only
-//! fast path, a block of trials at a time). Every stream restarts at each
-//! key block of trials ([`crate::streams::KEY_BLOCK`]).
+//! totals over segments go into arrays over a block of [`BLOCK`] trials
+//! (every stage on the general path, the customers only on the fast path).
+//! Every stream restarts at each key block of trials
+//! ([`crate::streams::KEY_BLOCK`]).
 //!
 //! Two exact paths with one joint law:
 //! * **fast** — every segment's volume and rates fixed and the tables within
@@ -14,7 +15,7 @@
 //!   ([`crate::fast_path::FastCouple`]), in blocks of trials;
 //! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i) and each
 //!   scenario's groups of people stage by stage (engine/README.md has the
-//!   argument).
+//!   argument), each sampler over a whole block of trials at a time.
 
 use crate::beta::{beta, BetaShapes};
 use crate::binomial::{binomial_block, BinomialTable};
