@@ -15,7 +15,7 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     }
     let flipped = p > 0.5;
     let p = if flipped { 1.0 - p } else { p };
-    let np = n as f64 * p;
+    let np = cf(n) * p;
     let x = if np < 10.0 {
         small_mean(n, p, rng)
     } else {
@@ -36,13 +36,13 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
 /// of that ~1e-16 of mass), so the draw is the law renormalised.
 fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let odds = p / (1.0 - p);
-    let p0 = libm::exp(n as f64 * libm::log1p(-p));
+    let p0 = libm::exp(cf(n) * libm::log1p(-p));
     loop {
         let u = rng.uniform();
         let (mut x, mut px, mut cdf) = (0u64, p0, p0);
         while cdf <= u && x < n && px > 0.0 {
             x += 1;
-            px *= (n - x + 1) as f64 / x as f64 * odds;
+            px *= cf(n - x + 1) / cf(x) * odds;
             cdf += px;
         }
         if cdf > u {
@@ -92,7 +92,7 @@ struct BoxConsts {
 impl BoxConsts {
     #[inline(always)]
     fn new(n: u64, p: f64) -> Self {
-        let nf = n as f64;
+        let nf = cf(n);
         let spq = (nf * p * (1.0 - p)).sqrt();
         let b = 1.15 + 2.53 * spq;
         let a = -0.0873 + 0.0248 * b + 0.01 * p;
@@ -116,6 +116,22 @@ impl BoxConsts {
     }
 }
 
+/// A count as `f64` through `i64`: one instruction where `u64`'s conversion
+/// takes several, and the same value for every n < 2⁶³ (the engine's counts
+/// are at most 10¹⁵).
+#[inline(always)]
+fn cf(n: u64) -> f64 {
+    debug_assert!(n < 1 << 63);
+    (n as i64) as f64
+}
+
+/// A whole number x as a count, through `i64` (see [`cf`]): the same as
+/// `x as u64` for x < 2⁶³ (below 0 and NaN give 0).
+#[inline(always)]
+fn cu(x: f64) -> u64 {
+    (x.max(0.0) as i64) as u64
+}
+
 /// ⌊x⌋ for −1 ≤ x < 2⁶³ (a count's range), inlined: through the exact
 /// conversion to `i64` (truncation), one less where that rounded up. The
 /// same value as `libm::floor` there; outside (only a discarded value or a
@@ -134,8 +150,8 @@ fn floor(x: f64) -> f64 {
 /// [`btrd`] whose first call to the generator gave `v`.
 fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let q = 1.0 - p;
-    let nf = n as f64;
-    let m = ((nf + 1.0) * p) as u64;
+    let nf = cf(n);
+    let m = cu((nf + 1.0) * p);
     let r = p / q;
     let npq = nf * p * q;
     let spq = npq.sqrt();
@@ -150,8 +166,8 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
         u_rv_r,
     } = bx;
     let alpha = (2.83 + 5.1 / b) * spq;
-    let nm = (n - m + 1) as f64;
-    let mf = m as f64;
+    let nm = cf(n - m + 1);
+    let mf = cf(m);
     // The constant part of the final test, computed when first needed.
     let mut h = f64::NAN;
     let mut next = Some(first);
@@ -162,7 +178,7 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
         };
         if v <= u_rv_r {
             // The central box: accepted without a test.
-            return bx.value(v) as u64;
+            return cu(bx.value(v));
         }
         let u = if v >= v_r {
             rng.uniform() - 0.5
@@ -176,7 +192,7 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
         if !(kf >= 0.0 && kf <= nf) {
             continue;
         }
-        let k = kf as u64;
+        let k = cu(kf);
         v = v * alpha / (a / (us * us) + b);
         let km = k.abs_diff(m);
         if km <= 15 {
@@ -187,8 +203,8 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
             let (mut num, mut den) = (1.0, 1.0);
             let (lo, hi) = if m < k { (m, k) } else { (k, m) };
             for i in lo + 1..=hi {
-                num *= (n + 1 - i) as f64 * r;
-                den *= i as f64;
+                num *= cf(n + 1 - i) * r;
+                den *= cf(i);
             }
             // m < k: accept v ≤ f(k)/f(m); m ≥ k: v·f(m)/f(k) ≤ 1.
             let accept = if m < k {
@@ -203,7 +219,7 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
         }
         // Squeeze on ln v around the normal approximation of ln f(k)/f(m).
         let v = libm::log(v);
-        let kmf = km as f64;
+        let kmf = cf(km);
         let rho = (kmf / npq) * (((kmf / 3.0 + 0.625) * kmf + 1.0 / 6.0) / npq + 0.5);
         let t = -kmf * kmf / (2.0 * npq);
         if v < t - rho {
@@ -217,7 +233,7 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
                 + stirling_error(m)
                 + stirling_error(n - m);
         }
-        let nk = (n - k + 1) as f64;
+        let nk = cf(n - k + 1);
         let bound =
             h + (nf + 1.0) * libm::log(nm / nk) + (kf + 0.5) * libm::log(nk * r / (kf + 1.0))
                 - stirling_error(k)
@@ -276,14 +292,14 @@ fn binomial_pass(n: &[u64], p: &[f64], out: &mut [u64], rng: &mut Xoshiro256Plus
         let f = pj > 0.5;
         let pp = if f { 1.0 - pj } else { pj };
         flip[j] = f;
-        if (nj as f64) * pp < 10.0 {
+        if cf(nj) * pp < 10.0 {
             small[ns] = j as u16;
             ns += 1;
             continue;
         }
         let bx = BoxConsts::new(nj, pp);
         let v = r.uniform();
-        let x = bx.value(v) as u64;
+        let x = cu(bx.value(v));
         out[j] = if f { nj.wrapping_sub(x) } else { x };
         // Record the draw as left whatever the outcome, and count it only
         // if it left the box (no branch on a coin flip).

@@ -151,6 +151,9 @@ pub(crate) fn couple_block(
 ) {
     let len = groups.len();
     let [x, own_n, own, extra] = tmp;
+    // The same rate in both runs at this stage (a volume or deal lever):
+    // the shared people do the same in both, no gain or keep to draw.
+    let same = rs[..len] == r0[..len];
     // Baseline converters among the shared people.
     for j in 0..len {
         let g = groups[j];
@@ -165,6 +168,16 @@ pub(crate) fn couple_block(
         own_n[j] = g.own;
     }
     binomial_block(&own_n[..len], &rs[..len], &mut own[..len], rng);
+    if same {
+        for j in 0..len {
+            groups[j] = Groups {
+                both: x[j],
+                base_only: n0c[j] - x[j],
+                own: own[j],
+            };
+        }
+        return;
+    }
     // Shared people who convert in the scenario only (rs > r0), or the
     // baseline's shared converters who stay converters (rs < r0).
     for j in 0..len {
