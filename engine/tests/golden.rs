@@ -188,3 +188,31 @@ fn chunks_merge_into_the_whole_run() {
         assert!(Simulation::assemble(&plan, a).is_none());
     }
 }
+
+/// A trial's numbers do not depend on how many trials the run takes: the
+/// general path draws whole blocks of 256 trials, so a run cut short in the
+/// middle of a block (and of a key block) gives the first trials of the
+/// longer run, digit for digit.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn a_shorter_run_is_a_prefix_of_a_longer_one() {
+    use funnelcast_engine::simulate::for_each_customers;
+    for name in ["w2", "w4"] {
+        let draws = |trials: u32| {
+            let plan = workloads::by_name(name)
+                .unwrap()
+                .validate()
+                .unwrap()
+                .with_trials(trials);
+            let mut out = Vec::new();
+            for_each_customers(&plan, |c, r, u| {
+                out.push((c.to_vec(), r.to_vec(), u.to_vec()));
+            });
+            out
+        };
+        let long = draws(9_000);
+        let short = draws(4_200);
+        assert_eq!(short.len(), 4_200);
+        assert_eq!(short[..], long[..4_200], "{name}");
+    }
+}
