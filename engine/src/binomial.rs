@@ -5,7 +5,8 @@
 
 use crate::rng::{Uniforms, Xoshiro256PlusPlus};
 
-/// A Binomial(n, p) draw. p outside [0, 1] is clamped (callers pass valid p).
+/// A Binomial(n, p) draw, n < 2⁶³ (the engine's counts are at most 10¹⁵).
+/// p outside [0, 1] is clamped (callers pass valid p).
 pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
@@ -249,7 +250,8 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
 const PASS: usize = 256;
 
 /// Independent draws `out[j]` ~ Binomial(`n[j]`, `p[j]`) for a block of
-/// trials, each exactly the law of [`binomial`] (p outside [0, 1] clamped),
+/// trials (n < 2⁶³), each exactly the law of [`binomial`] (p outside [0, 1]
+/// clamped),
 /// but the uniforms taken in another order: per pass of up to 256 draws,
 /// first one uniform for every draw in BTRD's regime (n·p ≥ 10 after
 /// p ↦ min(p, 1 − p)) — the central box's test and value, computed for all
