@@ -94,7 +94,10 @@ async fn import(p: &Page, model: &Model) {
 async fn wait_trials(p: &Page, trials: u32) {
     let t0 = Instant::now();
     while p.input_value("trials").await.replace([',', ' '], "") != trials.to_string() {
-        assert!(t0.elapsed() < Duration::from_secs(30), "the document did not open");
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the document did not open"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -5,7 +5,8 @@
 
 use crate::rng::{Uniforms, Xoshiro256PlusPlus};
 
-/// A Binomial(n, p) draw. p outside [0, 1] is clamped (callers pass valid p).
+/// A Binomial(n, p) draw, n < 2⁶³ (the engine's counts are at most 10¹⁵).
+/// p outside [0, 1] is clamped (callers pass valid p).
 pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
@@ -15,7 +16,7 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     }
     let flipped = p > 0.5;
     let p = if flipped { 1.0 - p } else { p };
-    let np = n as f64 * p;
+    let np = cf(n) * p;
     let x = if np < 10.0 {
         small_mean(n, p, rng)
     } else {
@@ -36,13 +37,13 @@ pub fn binomial(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
 /// of that ~1e-16 of mass), so the draw is the law renormalised.
 fn small_mean(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let odds = p / (1.0 - p);
-    let p0 = libm::exp(n as f64 * libm::log1p(-p));
+    let p0 = libm::exp(cf(n) * libm::log1p(-p));
     loop {
         let u = rng.uniform();
         let (mut x, mut px, mut cdf) = (0u64, p0, p0);
         while cdf <= u && x < n && px > 0.0 {
             x += 1;
-            px *= (n - x + 1) as f64 / x as f64 * odds;
+            px *= cf(n - x + 1) / cf(x) * odds;
             cdf += px;
         }
         if cdf > u {
@@ -73,29 +74,112 @@ pub(crate) fn stirling_error(k: u64) -> f64 {
 /// f(k)/f(m) — by multiplication near the mode m, else via Stirling's series
 /// after a squeeze. Exact (up to floating point).
 fn btrd(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    let v = rng.uniform();
+    btrd_from(n, p, v, rng)
+}
+
+/// The constants of BTRD's central box for (n, p), p ≤ ½, n·p ≥ 10: the
+/// only part of the setup a draw accepted there needs (no square root is
+/// shared with the rest, which recomputes its own).
+#[derive(Clone, Copy)]
+struct BoxConsts {
+    a: f64,
+    b: f64,
+    c: f64,
+    v_r: f64,
+    u_rv_r: f64,
+}
+
+impl BoxConsts {
+    #[inline(always)]
+    fn new(n: u64, p: f64) -> Self {
+        let nf = cf(n);
+        let spq = (nf * p * (1.0 - p)).sqrt();
+        let b = 1.15 + 2.53 * spq;
+        let a = -0.0873 + 0.0248 * b + 0.01 * p;
+        let c = nf * p + 0.5;
+        let v_r = 0.92 - 4.2 / b;
+        Self {
+            a,
+            b,
+            c,
+            v_r,
+            u_rv_r: 0.86 * v_r,
+        }
+    }
+
+    /// The box's value for a first uniform v ≤ `u_rv_r` (for a larger v a
+    /// meaningless number: the caller discards it).
+    #[inline(always)]
+    fn value(&self, v: f64) -> f64 {
+        let u = v / self.v_r - 0.43;
+        floor((2.0 * self.a / (0.5 - u.abs()) + self.b) * u + self.c)
+    }
+}
+
+/// A count as `f64` through `i64`: one instruction where `u64`'s conversion
+/// takes several, and the same value for every n < 2⁶³ (the engine's counts
+/// are at most 10¹⁵).
+#[inline(always)]
+fn cf(n: u64) -> f64 {
+    debug_assert!(n < 1 << 63);
+    (n as i64) as f64
+}
+
+/// A whole number x as a count, through `i64` (see [`cf`]): the same as
+/// `x as u64` for x < 2⁶³ (below 0 and NaN give 0).
+#[inline(always)]
+fn cu(x: f64) -> u64 {
+    (x.max(0.0) as i64) as u64
+}
+
+/// ⌊x⌋ for −1 ≤ x < 2⁶³ (a count's range), inlined: through the exact
+/// conversion to `i64` (truncation), one less where that rounded up. The
+/// same value as `libm::floor` there; outside (only a discarded value or a
+/// rejected proposal can be) some number outside [0, n] or below −1.
+#[inline(always)]
+fn floor(x: f64) -> f64 {
+    let t = (x as i64) as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// BTRD from its first uniform `v` (drawn by the caller): the same draw as
+/// [`btrd`] whose first call to the generator gave `v`.
+fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
     let q = 1.0 - p;
-    let nf = n as f64;
-    let m = ((nf + 1.0) * p) as u64;
+    let nf = cf(n);
+    let m = cu((nf + 1.0) * p);
     let r = p / q;
-    let nr = (nf + 1.0) * r;
     let npq = nf * p * q;
     let spq = npq.sqrt();
-    let b = 1.15 + 2.53 * spq;
-    let a = -0.0873 + 0.0248 * b + 0.01 * p;
-    let c = nf * p + 0.5;
+    // The box's constants as `binomial_pass` computes them, so its test
+    // there and here agree to the bit.
+    let bx = BoxConsts::new(n, p);
+    let BoxConsts {
+        a,
+        b,
+        c,
+        v_r,
+        u_rv_r,
+    } = bx;
     let alpha = (2.83 + 5.1 / b) * spq;
-    let v_r = 0.92 - 4.2 / b;
-    let u_rv_r = 0.86 * v_r;
-    let nm = (n - m + 1) as f64;
-    let mf = m as f64;
+    let nm = cf(n - m + 1);
+    let mf = cf(m);
     // The constant part of the final test, computed when first needed.
     let mut h = f64::NAN;
+    let mut next = Some(first);
     loop {
-        let mut v = rng.uniform();
+        let mut v = match next.take() {
+            Some(v) => v,
+            None => rng.uniform(),
+        };
         if v <= u_rv_r {
             // The central box: accepted without a test.
-            let u = v / v_r - 0.43;
-            return libm::floor((2.0 * a / (0.5 - u.abs()) + b) * u + c) as u64;
+            return cu(bx.value(v));
         }
         let u = if v >= v_r {
             rng.uniform() - 0.5
@@ -105,33 +189,38 @@ fn btrd(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
             0.5f64.copysign(u) - u
         };
         let us = 0.5 - u.abs();
-        let kf = libm::floor((2.0 * a / us + b) * u + c);
-        if kf < 0.0 || kf > nf {
+        let kf = floor(((2.0 * a / us + b) * u + c).max(-1.0));
+        if !(kf >= 0.0 && kf <= nf) {
             continue;
         }
-        let k = kf as u64;
+        let k = cu(kf);
         v = v * alpha / (a / (us * us) + b);
         let km = k.abs_diff(m);
         if km <= 15 {
-            // f(k)/f(m) by the ratio f(i)/f(i−1) = (n + 1 − i)/i · r.
-            let mut f = 1.0;
-            if m < k {
-                for i in m + 1..=k {
-                    f *= nr / i as f64 - r;
-                }
-            } else {
-                for i in k + 1..=m {
-                    v *= nr / i as f64 - r;
-                }
+            // f(k)/f(m) by the ratio f(i)/f(i−1) = (n + 1 − i)·r / i, its
+            // numerators and denominators multiplied apart (one comparison
+            // of products instead of a division per step; at most 15
+            // factors ≤ 10^15 each, far from overflow).
+            let (mut num, mut den) = (1.0, 1.0);
+            let (lo, hi) = if m < k { (m, k) } else { (k, m) };
+            for i in lo + 1..=hi {
+                num *= cf(n + 1 - i) * r;
+                den *= cf(i);
             }
-            if v <= f {
+            // m < k: accept v ≤ f(k)/f(m); m ≥ k: v·f(m)/f(k) ≤ 1.
+            let accept = if m < k {
+                v * den <= num
+            } else {
+                v * num <= den
+            };
+            if accept {
                 return k;
             }
             continue;
         }
         // Squeeze on ln v around the normal approximation of ln f(k)/f(m).
         let v = libm::log(v);
-        let kmf = km as f64;
+        let kmf = cf(km);
         let rho = (kmf / npq) * (((kmf / 3.0 + 0.625) * kmf + 1.0 / 6.0) / npq + 0.5);
         let t = -kmf * kmf / (2.0 * npq);
         if v < t - rho {
@@ -145,7 +234,7 @@ fn btrd(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
                 + stirling_error(m)
                 + stirling_error(n - m);
         }
-        let nk = (n - k + 1) as f64;
+        let nk = cf(n - k + 1);
         let bound =
             h + (nf + 1.0) * libm::log(nm / nk) + (kf + 0.5) * libm::log(nk * r / (kf + 1.0))
                 - stirling_error(k)
@@ -154,6 +243,85 @@ fn btrd(n: u64, p: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
             return k;
         }
     }
+}
+
+/// Trials a [`binomial_block`] call handles in one pass (its scratch lives
+/// on the stack).
+const PASS: usize = 256;
+
+/// Independent draws `out[j]` ~ Binomial(`n[j]`, `p[j]`) for a block of
+/// trials (n < 2⁶³), each exactly the law of [`binomial`] (p outside [0, 1]
+/// clamped),
+/// but the uniforms taken in another order: per pass of up to 256 draws,
+/// first one uniform for every draw in BTRD's regime (n·p ≥ 10 after
+/// p ↦ min(p, 1 − p)) — the central box's test and value, computed for all
+/// of them with no branch on the outcome, so the processor overlaps the
+/// square roots and divisions of independent draws — then, in order, BTRD's
+/// remaining steps for the draws that left the box (about a quarter at
+/// n·p near 10², a fifth beyond), then the inversions for small n·p. Every
+/// draw uses its own uniforms, each once, so the draws are independent and
+/// each has BTRD's (or inversion's) exact law; the order only decides which
+/// uniforms go where, and it is fixed, so a seed gives the same numbers
+/// everywhere.
+pub fn binomial_block(n: &[u64], p: &[f64], out: &mut [u64], rng: &mut Xoshiro256PlusPlus) {
+    assert!(n.len() == p.len() && n.len() == out.len());
+    for ((n, p), out) in n.chunks(PASS).zip(p.chunks(PASS)).zip(out.chunks_mut(PASS)) {
+        binomial_pass(n, p, out, rng);
+    }
+}
+
+/// One pass of [`binomial_block`] (≤ [`PASS`] draws).
+fn binomial_pass(n: &[u64], p: &[f64], out: &mut [u64], rng: &mut Xoshiro256PlusPlus) {
+    let len = n.len();
+    // Draws that left BTRD's box (index, first uniform), then those for
+    // inversion; `flip[j]`: drawn with 1 − p (its count is n − x).
+    let mut left = [0u16; PASS];
+    let mut left_v = [0.0f64; PASS];
+    let mut small = [0u16; PASS];
+    let mut flip = [false; PASS];
+    let (mut nl, mut ns) = (0usize, 0usize);
+    let mut r = rng.clone();
+    for j in 0..len {
+        let (nj, pj) = (n[j], p[j]);
+        if nj == 0 || pj <= 0.0 {
+            out[j] = 0;
+            continue;
+        }
+        if pj >= 1.0 {
+            out[j] = nj;
+            continue;
+        }
+        let f = pj > 0.5;
+        let pp = if f { 1.0 - pj } else { pj };
+        flip[j] = f;
+        if cf(nj) * pp < 10.0 {
+            small[ns] = j as u16;
+            ns += 1;
+            continue;
+        }
+        let bx = BoxConsts::new(nj, pp);
+        let v = r.uniform();
+        let x = cu(bx.value(v));
+        out[j] = if f { nj.wrapping_sub(x) } else { x };
+        // Record the draw as left whatever the outcome, and count it only
+        // if it left the box (no branch on a coin flip).
+        left[nl] = j as u16;
+        left_v[nl] = v;
+        nl += (v > bx.u_rv_r) as usize;
+    }
+    for i in 0..nl {
+        let j = left[i] as usize;
+        let pp = if flip[j] { 1.0 - p[j] } else { p[j] };
+        let x = btrd_from(n[j], pp, left_v[i], &mut r);
+        out[j] = if flip[j] { n[j] - x } else { x };
+    }
+    for &j in &small[..ns] {
+        let j = j as usize;
+        let pp = if flip[j] { 1.0 - p[j] } else { p[j] };
+        let x = small_mean(n[j], pp, &mut r);
+        out[j] = if flip[j] { n[j] - x } else { x };
+    }
+    *rng = r;
 }
 
 /// Largest table the fast path builds (entries); beyond it the segment falls

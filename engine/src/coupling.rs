@@ -8,7 +8,7 @@
 //! trial's customers or revenue.
 
 use crate::beta::beta_parts;
-use crate::binomial::binomial;
+use crate::binomial::binomial_block;
 use crate::deal::DealValue;
 use crate::gamma::gamma;
 use crate::hypergeometric::hypergeometric;
@@ -123,55 +123,91 @@ pub(crate) fn with_own(shared: f64, base_only_rev: f64, own_rev: f64, factor: f6
     (r, d)
 }
 
-/// The scenario's groups at a stage from those at the stage before, given
-/// the baseline's count before (`n0p` = both + base_only) and after (`n0c`),
-/// the baseline's rate `r0` and the scenario's `rs`. The baseline's
+/// The scenario's groups at a stage from those at the stage before, for a
+/// block of trials (`groups[j]` updated in place), given the baseline's
+/// count before (`n0p[j]` = both + base_only) and after (`n0c[j]`), the
+/// baseline's rate `r0[j]` and the scenario's `rs[j]`. The baseline's
 /// converters are a uniform subset of its people, so those among the shared
 /// group are hypergeometric; a shared person converts in the scenario with
 /// probability rs: if rs ≥ r0 whenever they convert in the baseline, else
 /// with (rs − r0)/(1 − r0); if rs < r0 only when they convert in the
 /// baseline, then with rs/r0 (one uniform per person and stage, compared
 /// with both rates). The scenario's own people convert with rs.
-#[inline]
-pub(crate) fn couple_stage(
-    n0p: u64,
-    n0c: u64,
-    g: Groups,
-    r0: f64,
-    rs: f64,
+///
+/// The draws of the block are taken kind by kind (the hypergeometrics in
+/// trial order, then the own people's binomials, then the gains or keeps:
+/// [`binomial_block`]); each draw has its own uniforms, so each trial's
+/// groups have exactly the law of the one-person-one-uniform coupling.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn couple_block(
+    n0p: &[u64],
+    n0c: &[u64],
+    groups: &mut [Groups],
+    r0: &[f64],
+    rs: &[f64],
+    tmp: &mut [Vec<u64>; 4],
+    tmp_p: &mut [f64],
     rng: &mut Xoshiro256PlusPlus,
-) -> Groups {
-    debug_assert_eq!(g.both + g.base_only, n0p);
+) {
+    let len = groups.len();
+    let [x, own_n, own, extra] = tmp;
+    // The same rate in both runs at this stage (a volume or deal lever):
+    // the shared people do the same in both, no gain or keep to draw.
+    let same = rs[..len] == r0[..len];
     // Baseline converters among the shared people.
-    let x = if g.base_only == 0 {
-        n0c
-    } else if g.both == 0 {
-        0
-    } else {
-        hypergeometric(n0p, g.both, n0c, rng)
-    };
-    let own = binomial(g.own, rs, rng);
-    if rs >= r0 {
-        let gain = if rs == r0 || r0 >= 1.0 {
+    for j in 0..len {
+        let g = groups[j];
+        debug_assert_eq!(g.both + g.base_only, n0p[j]);
+        x[j] = if g.base_only == 0 {
+            n0c[j]
+        } else if g.both == 0 {
             0
         } else {
-            binomial(g.both - x, ((rs - r0) / (1.0 - r0)).min(1.0), rng)
+            hypergeometric(n0p[j], g.both, n0c[j], rng)
         };
-        Groups {
-            both: x,
-            base_only: n0c - x,
-            own: own + gain,
+        own_n[j] = g.own;
+    }
+    binomial_block(&own_n[..len], &rs[..len], &mut own[..len], rng);
+    if same {
+        for j in 0..len {
+            groups[j] = Groups {
+                both: x[j],
+                base_only: n0c[j] - x[j],
+                own: own[j],
+            };
         }
-    } else {
-        let keep = if r0 > 0.0 {
-            binomial(x, rs / r0, rng)
+        return;
+    }
+    // Shared people who convert in the scenario only (rs > r0), or the
+    // baseline's shared converters who stay converters (rs < r0).
+    for j in 0..len {
+        let (a, b) = (r0[j], rs[j]);
+        (own_n[j], tmp_p[j]) = if b >= a {
+            if b == a || a >= 1.0 {
+                (0, 0.0)
+            } else {
+                (groups[j].both - x[j], ((b - a) / (1.0 - a)).min(1.0))
+            }
+        } else if a > 0.0 {
+            (x[j], b / a)
         } else {
-            0
+            (0, 0.0)
         };
-        Groups {
-            both: keep,
-            base_only: n0c - keep,
-            own,
-        }
+    }
+    binomial_block(&own_n[..len], &tmp_p[..len], &mut extra[..len], rng);
+    for j in 0..len {
+        groups[j] = if rs[j] >= r0[j] {
+            Groups {
+                both: x[j],
+                base_only: n0c[j] - x[j],
+                own: own[j] + extra[j],
+            }
+        } else {
+            Groups {
+                both: extra[j],
+                base_only: n0c[j] - extra[j],
+                own: own[j],
+            }
+        };
     }
 }

@@ -1,9 +1,10 @@
 //! The per-trial engine: for each trial and segment, draw the uncertain
 //! inputs once, then the baseline's counts and revenue, then each scenario
 //! coupled to the baseline through the same people ([`crate::coupling`]);
-//! totals over segments go into a trial buffer (or, on the customers-only
-//! fast path, a block of trials at a time). Every stream restarts at each
-//! key block of trials ([`crate::streams::KEY_BLOCK`]).
+//! totals over segments go into arrays over a block of [`BLOCK`] trials
+//! (every stage on the general path, the customers only on the fast path).
+//! Every stream restarts at each key block of trials
+//! ([`crate::streams::KEY_BLOCK`]).
 //!
 //! Two exact paths with one joint law:
 //! * **fast** — every segment's volume and rates fixed and the tables within
@@ -14,12 +15,12 @@
 //!   ([`crate::fast_path::FastCouple`]), in blocks of trials;
 //! * **general** — the baseline chain n_i ~ Bin(n_{i−1}, r_i) and each
 //!   scenario's groups of people stage by stage (engine/README.md has the
-//!   argument).
+//!   argument), each sampler over a whole block of trials at a time.
 
-use crate::beta::beta;
-use crate::binomial::{binomial, BinomialTable};
+use crate::beta::{beta, BetaShapes};
+use crate::binomial::{binomial_block, BinomialTable};
 use crate::coupling::{
-    baseline_revenue, baseline_revenue_by_value, couple_stage, scenario_revenue, split_baseline,
+    baseline_revenue, baseline_revenue_by_value, couple_block, scenario_revenue, split_baseline,
     with_own, Groups,
 };
 use crate::fast_path::{FastPath, TABLE_BUDGET};
@@ -47,19 +48,81 @@ struct SegEngine {
     levers: Vec<SegmentLevers>,
     path: Path,
     streams: SegStreams,
-    /// Scratch: the drawn rates, the baseline's rates (its levers applied,
-    /// for goal seek), counts per scenario.
-    drawn: Vec<f64>,
-    r0: Vec<f64>,
-    n: Vec<u64>,
+    /// Per rate: its Beta's prepared Gamma constants (`None` for a fixed
+    /// rate, or a shape below 1).
+    beta_shapes: Vec<Option<BetaShapes>>,
+    /// The general path's draws of the current block of trials.
+    blk: GenBlock,
 }
 
-/// Per-trial totals over segments: `counts[s * stages + i]`, `revenue[s]`,
-/// and `uplift[s]` = R_s − R_0 computed from the draws (0 for s = 0).
-pub(crate) struct TrialBuf {
+/// The general path's draws for a block of [`BLOCK`] trials of one segment,
+/// structure of arrays: value `i * BLOCK + j` is stage (or rate) i of trial
+/// j. Drawing a block at a time lets each sampler's setup and its central
+/// case run for many independent trials back to back (the processor
+/// overlaps them); every stream is read in a fixed order, so the digits do
+/// not depend on how a run is cut into steps or chunks (a key block is a
+/// whole number of blocks).
+struct GenBlock {
+    /// The drawn volume (before levers).
+    vol: Vec<f64>,
+    /// The drawn rates, and the baseline's (its levers applied: goal seek).
+    drawn: Vec<f64>,
+    r0: Vec<f64>,
+    /// The baseline's counts and revenue.
+    n: Vec<u64>,
+    g0: Vec<f64>,
+    /// Per scenario s: counts at `s * stages * BLOCK + i * BLOCK + j`,
+    /// revenue and uplift at `s * BLOCK + j`.
+    counts: Vec<u64>,
+    rev: Vec<f64>,
+    uplift: Vec<f64>,
+    /// Scratch of the coupling: the groups, and the draws of one stage.
+    groups: Vec<Groups>,
+    rs: Vec<f64>,
+    tmp: [Vec<u64>; 4],
+    tmp_p: Vec<f64>,
+}
+
+impl GenBlock {
+    fn new(k: usize, ns: usize) -> Self {
+        let b = BLOCK;
+        Self {
+            vol: vec![0.0; b],
+            drawn: vec![0.0; (k - 1) * b],
+            r0: vec![0.0; (k - 1) * b],
+            n: vec![0; k * b],
+            g0: vec![0.0; b],
+            counts: vec![0; ns * k * b],
+            rev: vec![0.0; ns * b],
+            uplift: vec![0.0; ns * b],
+            groups: vec![Groups::default(); b],
+            rs: vec![0.0; b],
+            tmp: std::array::from_fn(|_| vec![0; b]),
+            tmp_p: vec![0.0; b],
+        }
+    }
+}
+
+/// A block's totals over segments on the general path: `counts[(s * stages
+/// + i) * BLOCK + j]`, `revenue[s * BLOCK + j]`, `uplift[s * BLOCK + j]`.
+pub(crate) struct GenOut {
     pub counts: Vec<u64>,
     pub revenue: Vec<f64>,
     pub uplift: Vec<f64>,
+}
+
+impl GenOut {
+    /// Adds `c` to stage i of scenario s in trial j.
+    #[inline(always)]
+    fn count(&mut self, s: usize, i: usize, k: usize, j: usize, c: u64) {
+        self.counts[(s * k + i) * BLOCK + j] += c;
+    }
+    /// Adds revenue `r` and uplift `d` to scenario s in trial j.
+    #[inline(always)]
+    fn revenue(&mut self, s: usize, j: usize, r: f64, d: f64) {
+        self.revenue[s * BLOCK + j] += r;
+        self.uplift[s * BLOCK + j] += d;
+    }
 }
 
 /// The per-trial machinery of a run: every segment's path and streams.
@@ -93,14 +156,21 @@ impl Engine {
                 }
                 .map_or(Path::General, Path::Fast);
                 let streams = SegStreams::new(plan.seed, g, ns);
+                let beta_shapes = seg
+                    .rates
+                    .iter()
+                    .map(|r| match r.kind() {
+                        RateKind::Beta { a, b } => BetaShapes::new(a, b),
+                        RateKind::Fixed(_) => None,
+                    })
+                    .collect();
                 SegEngine {
                     plan: seg.clone(),
                     levers,
                     path,
                     streams,
-                    drawn: vec![0.0; k - 1],
-                    r0: vec![0.0; k - 1],
-                    n: vec![0; ns * k],
+                    beta_shapes,
+                    blk: GenBlock::new(k, ns),
                 }
             })
             .collect();
@@ -112,11 +182,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn buf(&self) -> TrialBuf {
-        TrialBuf {
-            counts: vec![0; self.scenarios * self.stages],
-            revenue: vec![0.0; self.scenarios],
-            uplift: vec![0.0; self.scenarios],
+    pub(crate) fn gen_out(&self) -> GenOut {
+        let (k, ns) = (self.stages, self.scenarios);
+        GenOut {
+            counts: vec![0; ns * k * BLOCK],
+            revenue: vec![0.0; ns * BLOCK],
+            uplift: vec![0.0; ns * BLOCK],
         }
     }
 
@@ -127,20 +198,29 @@ impl Engine {
         }
     }
 
-    /// One trial, every stage counted: totals over segments into `buf`.
-    /// Fixed-input segments take their tables unless `all_general` (the
-    /// test hook [`crate::simulate::for_each_trial`] draws every segment's
-    /// chain).
-    #[inline]
-    pub(crate) fn trial(&mut self, buf: &mut TrialBuf, all_general: bool) {
-        buf.counts.fill(0);
-        buf.revenue.fill(0.0);
-        buf.uplift.fill(0.0);
+    /// `len` ≤ [`BLOCK`] trials from the start of a block, every stage
+    /// counted: totals over segments into `out`, per (scenario, stage) an
+    /// array over the trials (so the caller counts them a block at a time).
+    /// The general path draws a whole block (from the start of a key block:
+    /// a trial's numbers never depend on how many trials the run takes) and
+    /// uses the first `len` trials.
+    pub(crate) fn block_general(&mut self, len: usize, all_general: bool, out: &mut GenOut) {
+        debug_assert!(len <= BLOCK);
+        out.counts.fill(0);
+        out.revenue.fill(0.0);
+        out.uplift.fill(0.0);
         let k = self.stages;
         for seg in &mut self.segs {
             match seg.path {
-                Path::Fast(_) if !all_general => seg.fast_trial(k, buf),
-                _ => seg.trial(k, buf),
+                Path::Fast(_) if !all_general => {
+                    for j in 0..len {
+                        seg.fast_trial(k, j, out);
+                    }
+                }
+                _ => {
+                    seg.draw_block(k);
+                    seg.add_block(k, len, out);
+                }
             }
         }
     }
@@ -317,103 +397,187 @@ impl SegEngine {
     /// same coupling as the block path. Only each stage's law is reported,
     /// never a trial's path through the stages.
     #[inline]
-    fn fast_trial(&mut self, k: usize, buf: &mut TrialBuf) {
+    fn fast_trial(&mut self, k: usize, j: usize, buf: &mut GenOut) {
         let Path::Fast(fp) = &self.path else {
             unreachable!("called on fast segments")
         };
         let deal = self.plan.deal;
         let u = self.streams.inputs.uniform();
         let base = fp.tables[0].as_ref().expect("the baseline has tables");
-        buf.counts[0] += fp.volumes[0];
+        buf.count(0, 0, k, j, fp.volumes[0]);
         for (i, t) in base.iter().enumerate() {
-            buf.counts[i + 1] += t.quantile(u);
+            buf.count(0, i + 1, k, j, t.quantile(u));
         }
         let c0 = base[k - 2].quantile(u);
         let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
-        buf.revenue[0] += g0;
+        buf.revenue(0, j, g0, 0.0);
         for (s, cp) in fp.couples.iter().enumerate().skip(1) {
-            let row = s * k;
             let Some(cp) = cp else {
                 for (i, t) in base.iter().enumerate() {
-                    buf.counts[row + i + 1] += t.quantile(u);
+                    buf.count(s, i + 1, k, j, t.quantile(u));
                 }
-                buf.counts[row] += fp.volumes[0];
-                buf.revenue[s] += g0;
+                buf.count(s, 0, k, j, fp.volumes[0]);
+                buf.revenue(s, j, g0, 0.0);
                 continue;
             };
             let ts = fp.tables[s]
                 .as_ref()
                 .expect("a scenario with levers has tables");
-            buf.counts[row] += fp.volumes[s];
+            buf.count(s, 0, k, j, fp.volumes[s]);
             for (i, t) in ts[..k - 2].iter().enumerate() {
-                buf.counts[row + i + 1] += t.quantile(u);
+                buf.count(s, i + 1, k, j, t.quantile(u));
             }
             let grp = cp.draw(c0, &mut self.streams.counts[s]);
-            buf.counts[row + k - 1] += grp.scenario();
+            buf.count(s, k - 1, k, j, grp.scenario());
             let rng = &mut self.streams.revenue[s];
             let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
             let factor = self.levers[s].deal_factor;
             let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, factor, rng);
-            buf.revenue[s] += r;
-            buf.uplift[s] += d;
+            buf.revenue(s, j, r, d);
         }
     }
 
-    #[inline]
-    fn trial(&mut self, k: usize, buf: &mut TrialBuf) {
-        let ns = self.levers.len();
-        let deal = self.plan.deal;
-        let inputs = &mut self.streams.inputs;
-        let v = match self.plan.volume.kind() {
-            VolumeKind::Fixed(v) => v,
-            VolumeKind::LogNormal { mu, sigma } => {
-                libm::exp(mu + sigma * standard_normal(inputs)).min(VOLUME_CAP)
+    /// The first `len` trials of the current block into the totals, a
+    /// (scenario, stage) at a time.
+    fn add_block(&self, k: usize, len: usize, out: &mut GenOut) {
+        let b = &self.blk;
+        let add = |dst: &mut [u64], src: &[u64]| {
+            for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
+                *d += x;
             }
         };
-        for (i, r) in self.plan.rates.iter().enumerate() {
-            self.drawn[i] = match r.kind() {
-                RateKind::Fixed(p) => p,
-                RateKind::Beta { a, b } => beta(a, b, inputs),
+        let addf = |dst: &mut [f64], src: &[f64]| {
+            for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
+                *d += x;
+            }
+        };
+        for (s, lv) in self.levers.iter().enumerate() {
+            let row = s * k * BLOCK;
+            let (counts, rev, up) = if s == 0 || lv.is_identity() {
+                (&b.n[..], &b.g0[..], None)
+            } else {
+                let r = s * BLOCK..(s + 1) * BLOCK;
+                (
+                    &b.counts[row..row + k * BLOCK],
+                    &b.rev[r.clone()],
+                    Some(&b.uplift[r]),
+                )
             };
+            for i in 0..k {
+                add(
+                    &mut out.counts[row + i * BLOCK..row + (i + 1) * BLOCK],
+                    &counts[i * BLOCK..],
+                );
+            }
+            addf(&mut out.revenue[s * BLOCK..(s + 1) * BLOCK], rev);
+            if let Some(up) = up {
+                addf(&mut out.uplift[s * BLOCK..(s + 1) * BLOCK], up);
+            }
+        }
+    }
+
+    /// The general path's next block of [`BLOCK`] trials: the uncertain
+    /// inputs (shared by all scenarios), the baseline's chain
+    /// n_i ~ Bin(n_{i−1}, r_i) stage by stage over the block, its revenue,
+    /// then each scenario's groups of people stage by stage
+    /// ([`couple_block`]) and its revenue. Each stream is read in this
+    /// fixed order.
+    fn draw_block(&mut self, k: usize) {
+        const B: usize = BLOCK;
+        let deal = self.plan.deal;
+        let blk = &mut self.blk;
+        let mut inputs = self.streams.inputs.clone();
+        match self.plan.volume.kind() {
+            VolumeKind::Fixed(v) => blk.vol.fill(v),
+            VolumeKind::LogNormal { mu, sigma } => {
+                for v in &mut blk.vol {
+                    *v = libm::exp(mu + sigma * standard_normal(&mut inputs)).min(VOLUME_CAP);
+                }
+            }
+        }
+        for (i, r) in self.plan.rates.iter().enumerate() {
+            let d = &mut blk.drawn[i * B..(i + 1) * B];
+            match (r.kind(), &self.beta_shapes[i]) {
+                (RateKind::Fixed(p), _) => d.fill(p),
+                (_, Some(sh)) => {
+                    for x in d.iter_mut() {
+                        *x = sh.draw(&mut inputs);
+                    }
+                }
+                (RateKind::Beta { a, b }, None) => {
+                    for x in d.iter_mut() {
+                        *x = beta(a, b, &mut inputs);
+                    }
+                }
+            }
             // The baseline's levers are the identity, except in goal seek,
             // where its volume or one rate is moved.
-            self.r0[i] = self.levers[0].rate(i, self.drawn[i]);
+            let lv0 = &self.levers[0];
+            for (r0, &x) in blk.r0[i * B..(i + 1) * B].iter_mut().zip(d.iter()) {
+                *r0 = lv0.rate(i, x);
+            }
+        }
+        self.streams.inputs = inputs;
+        let f0 = self.levers[0].volume_factor;
+        for (n, &v) in blk.n[..B].iter_mut().zip(&blk.vol) {
+            *n = round_volume(v * f0);
         }
         let rng = &mut self.streams.counts[0];
-        self.n[0] = round_volume(v * self.levers[0].volume_factor);
         for i in 1..k {
-            self.n[i] = binomial(self.n[i - 1], self.r0[i - 1], rng);
+            let (prev, cur) = blk.n.split_at_mut(i * B);
+            binomial_block(
+                &prev[(i - 1) * B..],
+                &blk.r0[(i - 1) * B..i * B],
+                &mut cur[..B],
+                rng,
+            );
         }
-        let c0 = self.n[k - 1];
-        let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
-        for i in 0..k {
-            buf.counts[i] += self.n[i];
+        let mut rr = self.streams.revenue[0].clone();
+        for (g, &c) in blk.g0.iter_mut().zip(&blk.n[(k - 1) * B..]) {
+            *g = baseline_revenue(c, &deal, &mut rr);
         }
-        buf.revenue[0] += g0;
-        for s in 1..ns {
-            let row = s * k;
-            let lv = &self.levers[s];
+        self.streams.revenue[0] = rr;
+        for (s, lv) in self.levers.iter().enumerate().skip(1) {
             if lv.is_identity() {
-                for i in 0..k {
-                    buf.counts[row + i] += self.n[i];
-                }
-                buf.revenue[s] += g0;
                 continue;
             }
+            let base = s * k * B;
+            for j in 0..B {
+                let vs = round_volume(blk.vol[j] * lv.volume_factor);
+                blk.counts[base + j] = vs;
+                blk.groups[j] = Groups::entering(blk.n[j], vs);
+            }
             let rng = &mut self.streams.counts[s];
-            let vs = round_volume(v * lv.volume_factor);
-            let mut grp = Groups::entering(self.n[0], vs);
-            buf.counts[row] += vs;
             for i in 1..k {
-                let rs = lv.rate(i - 1, self.drawn[i - 1]);
-                grp = couple_stage(self.n[i - 1], self.n[i], grp, self.r0[i - 1], rs, rng);
-                buf.counts[row + i] += grp.scenario();
+                for (rs, &x) in blk.rs.iter_mut().zip(&blk.drawn[(i - 1) * B..i * B]) {
+                    *rs = lv.rate(i - 1, x);
+                }
+                couple_block(
+                    &blk.n[(i - 1) * B..i * B],
+                    &blk.n[i * B..(i + 1) * B],
+                    &mut blk.groups,
+                    &blk.r0[(i - 1) * B..i * B],
+                    &blk.rs,
+                    &mut blk.tmp,
+                    &mut blk.tmp_p,
+                    rng,
+                );
+                for (c, g) in blk.counts[base + i * B..base + (i + 1) * B]
+                    .iter_mut()
+                    .zip(&blk.groups)
+                {
+                    *c = g.scenario();
+                }
             }
             let rng = &mut self.streams.revenue[s];
-            let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
-            let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, lv.deal_factor, rng);
-            buf.revenue[s] += r;
-            buf.uplift[s] += d;
+            for j in 0..B {
+                let grp = blk.groups[j];
+                let (shared, base_only) = split_baseline(&grp, blk.g0[j], &deal, rng);
+                let (r, d) =
+                    scenario_revenue(grp.own, shared, base_only, &deal, lv.deal_factor, rng);
+                blk.rev[s * B + j] = r;
+                blk.uplift[s * B + j] = d;
+            }
         }
     }
 }

@@ -574,13 +574,17 @@ mod tests {
         let t = plan.trials() as usize;
         let (mut sum, mut sq) = (vec![0.0f64; k], vec![0.0f64; k]);
         let mut engine = crate::engine::Engine::new(&plan);
-        let mut buf = engine.buf();
-        for _ in 0..t {
-            engine.trial(&mut buf, true);
+        let mut out = engine.gen_out();
+        const B: usize = crate::engine::BLOCK;
+        let t = t.div_ceil(B) * B;
+        for _ in 0..t / B {
+            engine.block_general(B, true, &mut out);
             for i in 0..k {
-                let x = buf.counts[i] as f64;
-                sum[i] += x;
-                sq[i] += x * x;
+                for &x in &out.counts[i * B..(i + 1) * B] {
+                    let x = x as f64;
+                    sum[i] += x;
+                    sq[i] += x * x;
+                }
             }
         }
         for i in 0..k {

@@ -2,7 +2,7 @@
 //! [`Simulation`] taken in steps (the page stays responsive between them);
 //! the per-trial draws are the engine's, the summaries are assembled here.
 
-use crate::engine::{BlockBuf, Engine, TrialBuf, BLOCK};
+use crate::engine::{BlockBuf, Engine, GenOut, BLOCK};
 use crate::exact::{count_law, exact_is_cheap, exact_stage_summaries, mixture_law, ExactLaws};
 use crate::plan::Plan;
 use crate::results::{Comparison, ExactFigures, Results, ScenarioResult, Sensitivity};
@@ -173,7 +173,7 @@ impl ChunkSummary {
 /// What draws the key blocks of a run.
 struct Runner {
     engine: Engine,
-    buf: TrialBuf,
+    gen: GenOut,
     block: BlockBuf,
     trials: u32,
     /// Test hook: every segment's chain drawn, fixed or not.
@@ -194,7 +194,7 @@ impl Runner {
             0
         };
         Runner {
-            buf: engine.buf(),
+            gen: engine.gen_out(),
             block: BlockBuf::new(ns),
             engine,
             trials: plan.trials,
@@ -207,24 +207,23 @@ impl Runner {
         self.trials.saturating_sub(b * KEY_BLOCK).min(KEY_BLOCK)
     }
 
-    /// Draws key block `b`, calling `f` with each group of trials:
-    /// customers-only blocks (`Some`) or one trial's buffer (`None`).
+    /// Draws key block `b`, calling `f` with each group of up to
+    /// [`BLOCK`] trials: customers only (fast path) or every stage.
     fn run_block(&mut self, b: u32, mut f: impl FnMut(Drawn<'_>)) {
         let n = self.block_trials(b) as usize;
         self.engine.start_block(b);
-        if self.engine.customers_only {
-            let mut left = n;
-            while left > 0 {
-                let len = left.min(BLOCK);
+        let mut left = n;
+        while left > 0 {
+            let len = left.min(BLOCK);
+            if self.engine.customers_only {
                 self.engine.block_customers(len, &mut self.block);
                 f(Drawn::Block(&self.block, len));
-                left -= len;
+            } else {
+                self.engine
+                    .block_general(len, self.all_general, &mut self.gen);
+                f(Drawn::General(&self.gen, len));
             }
-        } else {
-            for _ in 0..n {
-                self.engine.trial(&mut self.buf, self.all_general);
-                f(Drawn::Trial(&self.buf));
-            }
+            left -= len;
         }
     }
 
@@ -244,14 +243,15 @@ impl Runner {
                     }
                 }
             }
-            Drawn::Trial(buf) => {
-                for (h, &c) in out.counts.iter_mut().zip(&buf.counts) {
-                    h.add(c);
+            Drawn::General(g, len) => {
+                for (q, h) in out.counts.iter_mut().enumerate() {
+                    h.add_slice(&g.counts[q * BLOCK..q * BLOCK + len]);
                 }
                 for s in 0..ns {
-                    out.revenue[s].push(buf.revenue[s]);
+                    let r = s * BLOCK..s * BLOCK + len;
+                    out.revenue[s].extend_from_slice(&g.revenue[r.clone()]);
                     if s > 0 {
-                        out.uplift[s].push(buf.uplift[s]);
+                        out.uplift[s].extend_from_slice(&g.uplift[r]);
                     }
                 }
             }
@@ -268,10 +268,10 @@ fn chunk_trials(plan: &Plan, blocks: Range<u32>) -> usize {
     (end - start) as usize
 }
 
-/// A group of drawn trials.
+/// A group of drawn trials: the customers only, or every stage.
 enum Drawn<'a> {
     Block(&'a BlockBuf, usize),
-    Trial(&'a TrialBuf),
+    General(&'a GenOut, usize),
 }
 
 impl Simulation {
@@ -416,10 +416,20 @@ pub fn for_each_trial(plan: &Plan, mut f: impl FnMut(&[u64], &[f64])) {
     let mut runner = Runner::new(plan);
     runner.engine.customers_only = false;
     runner.all_general = true;
+    let (k, ns) = (plan.stages(), plan.scenarios());
+    let (mut c, mut r) = (vec![0u64; ns * k], vec![0.0f64; ns]);
     for b in 0..key_blocks(plan.trials) {
         runner.run_block(b, |d| {
-            if let Drawn::Trial(buf) = d {
-                f(&buf.counts, &buf.revenue)
+            if let Drawn::General(g, len) = d {
+                for j in 0..len {
+                    for (q, c) in c.iter_mut().enumerate() {
+                        *c = g.counts[q * BLOCK + j];
+                    }
+                    for (s, r) in r.iter_mut().enumerate() {
+                        *r = g.revenue[s * BLOCK + j];
+                    }
+                    f(&c, &r);
+                }
             }
         });
     }
@@ -445,11 +455,15 @@ pub fn for_each_customers(plan: &Plan, mut f: impl FnMut(&[u64], &[f64], &[f64])
                     f(&c, &r, &u);
                 }
             }
-            Drawn::Trial(buf) => {
-                for (s, c) in c.iter_mut().enumerate() {
-                    *c = buf.counts[s * k + k - 1];
+            Drawn::General(g, len) => {
+                for j in 0..len {
+                    for s in 0..ns {
+                        c[s] = g.counts[(s * k + k - 1) * BLOCK + j];
+                        r[s] = g.revenue[s * BLOCK + j];
+                        u[s] = g.uplift[s * BLOCK + j];
+                    }
+                    f(&c, &r, &u);
                 }
-                f(&c, &buf.revenue, &buf.uplift);
             }
         });
     }
