@@ -22,7 +22,10 @@
 //! - `{"check":"step_latency","workload":"w1","trials":100000,…}`: from a
 //!   slider step's input event to the end of the charts' redraw;
 //! - `{"check":"memory","workload":"w4",…}`: the largest w4 run the limits
-//!   allow, and the browser's resident memory at its peak.
+//!   allow, and the tab's resident memory (its renderer process, workers
+//!   included) at its peak;
+//! - `{"check":"longtask_control",…}`: a 120 ms busy task, to show the
+//!   long-task observer sees one where there is one.
 
 use std::time::{Duration, Instant};
 
@@ -166,30 +169,28 @@ async fn longest_task_since(p: &Page, since: f64) -> f64 {
     .unwrap_or(0.0)
 }
 
-/// The resident memory of the browser's processes (every renderer, GPU and
-/// utility process of this profile; workers are threads of the renderer).
-fn browser_rss_mb(profile_hint: &str) -> f64 {
-    let mut kb = 0u64;
+/// The resident memory of the largest renderer process: the page's tab,
+/// its workers included (they are threads of it). One tab is open.
+fn renderer_rss_mb() -> f64 {
+    let mut most = 0u64;
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
         let cmd = String::from_utf8_lossy(&cmd);
-        if !cmd.contains(profile_hint) && !cmd.contains("--type=renderer") {
-            continue;
-        }
-        if !cmd.contains("chrom") {
+        if !cmd.contains("chrom") || !cmd.contains("--type=renderer") {
             continue;
         }
         if let Ok(st) = std::fs::read_to_string(e.path().join("status")) {
-            if let Some(l) = st.lines().find(|l| l.starts_with("VmRSS:")) {
-                kb += l
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0);
+            if let Some(kb) = st
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                most = most.max(kb);
             }
         }
     }
-    kb as f64 / 1024.0
+    most as f64 / 1024.0
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -205,6 +206,12 @@ async fn main() {
     .await;
     let p = Page::goto(c, &url).await;
     p.select("workers", "1").await;
+
+    // The observer sees long tasks here: a 120 ms busy task must show.
+    js(&p, "setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120) {} }, 0); return 0;").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let seen = longest_task_since(&p, 0.0).await;
+    println!("{}", json!({ "check": "longtask_control", "busy_task_ms": 120, "longest_seen_ms": seen }));
 
     // w1–w4 on one worker, beside the native engine.
     for name in ["w1", "w2", "w3", "w4"] {
@@ -245,15 +252,14 @@ async fn main() {
     // The largest w4 run the limits allow (trials × runs ≤ the bound).
     {
         let m = model("w4", 2_000_000);
-        let hint = "funnelcast-e2e-";
-        let base = browser_rss_mb(hint);
+        let base = renderer_rss_mb();
         let peak = std::sync::Arc::new(std::sync::Mutex::new(base));
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let sampler = {
             let (peak, stop) = (peak.clone(), stop.clone());
             std::thread::spawn(move || {
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    let now = browser_rss_mb(hint);
+                    let now = renderer_rss_mb();
                     let mut p = peak.lock().unwrap();
                     *p = p.max(now);
                     drop(p);
@@ -269,7 +275,7 @@ async fn main() {
         println!(
             "{}",
             json!({ "check": "memory", "workload": "w4", "trials": m.trials, "ms": ms.round(), "workers": w,
-                    "browser_rss_mb_before": base.round(), "browser_rss_mb_peak": peak.round(), "budget_mb": 500 })
+                    "renderer_rss_mb_before": base.round(), "renderer_rss_mb_peak": peak.round(), "budget_mb": 500 })
         );
     }
 
