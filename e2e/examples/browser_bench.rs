@@ -211,7 +211,10 @@ async fn main() {
     js(&p, "setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120) {} }, 0); return 0;").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let seen = longest_task_since(&p, 0.0).await;
-    println!("{}", json!({ "check": "longtask_control", "busy_task_ms": 120, "longest_seen_ms": seen }));
+    println!(
+        "{}",
+        json!({ "check": "longtask_control", "busy_task_ms": 120, "longest_seen_ms": seen })
+    );
 
     // w1–w4 on one worker, beside the native engine.
     for name in ["w1", "w2", "w3", "w4"] {

@@ -124,6 +124,46 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
     p.c.close().await.unwrap();
 }
 
+/// While a long run goes on, its first trials' results are shown (the
+/// figures change while `sim-status` is still `running`, the bar still
+/// shown); a cancel puts the last complete results back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() {
+    let (_driver, p) = launch(Browser::default()).await;
+    p.select("workers", "1").await;
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.click("scenario-case-a").await;
+    p.wait_state("done").await;
+    let before = result_values(&p).await;
+    p.type_into("trials", "2500000").await;
+    let t0 = std::time::Instant::now();
+    loop {
+        let state = p.state().await;
+        assert!(
+            state != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+            "no partial results before the run ended ({state})"
+        );
+        if state == "running" && p.exists("sim-progress").await {
+            let now = result_values(&p).await;
+            if now != before {
+                // Partial: the same cells, other figures, the run going on.
+                assert_eq!(now.len(), before.len());
+                assert_eq!(p.state().await, "running");
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    p.click("sim-cancel").await;
+    p.el("run-cancelled").await;
+    assert_eq!(p.state().await, "pending");
+    assert_eq!(result_values(&p).await, before);
+    p.assert_clean().await;
+    p.c.close().await.unwrap();
+}
+
 /// Keeps every worker the page starts in `window.__fcWorkers`, so the test
 /// can make one fail the way a crashed worker does (an `error` event).
 const KEEP_WORKERS_JS: &str = r#"
@@ -153,7 +193,11 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     .await;
     let p = Page::goto(c, &url).await;
     p.select("workers", "1").await;
+    // Case B with three scenarios: 2.5 million trials take seconds.
     p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.click("scenario-case-a").await;
     p.wait_state("done").await;
     let on_a_worker = || async {
         // The first worker may still be starting (runs then go on the

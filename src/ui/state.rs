@@ -110,6 +110,10 @@ pub struct AppState {
     checked: Memo<HashMap<FieldId, Problem>>,
     run: RwSignal<Run>,
     shown: RwSignal<Option<Shown>>,
+    /// While partial results are shown: the last complete ones, shown again
+    /// when their run is cancelled or fails (a cancelled run leaves no
+    /// half-finished figures behind).
+    complete: StoredValue<Option<Shown>>,
     status: Memo<SimStatus>,
     runner: RunnerHandle,
     history: RwSignal<History>,
@@ -164,6 +168,7 @@ impl AppState {
             checked,
             run,
             shown,
+            complete: StoredValue::new(None),
             status,
             runner,
             history: RwSignal::new(History::default()),
@@ -338,12 +343,20 @@ impl AppState {
             r.job = None;
             r.cancelled = Some(job.gen);
         });
-        // Partial results of the cancelled run stay shown as they are.
-        self.shown.update(|s| {
-            if let Some(s) = s.as_mut().filter(|s| s.partial) {
-                s.gen = u64::MAX;
-            }
-        });
+        self.drop_partial();
+    }
+
+    /// The last complete results again, in place of a stopped run's partial
+    /// ones.
+    fn drop_partial(&self) {
+        if self
+            .shown
+            .with_untracked(|s| s.as_ref().is_some_and(|s| s.partial))
+        {
+            let complete = self.complete.get_value();
+            self.shown.set(complete);
+        }
+        self.complete.set_value(None);
     }
 
     /// Runs the current inputs again after a cancel.
@@ -376,6 +389,7 @@ impl AppState {
                 }
                 self.runner.send(Request::Cancel(stale));
                 self.run.update(|r| r.job = None);
+                self.drop_partial();
             }
             if !good || self.run.with_untracked(|r| r.job.is_some()) {
                 return;
@@ -475,6 +489,9 @@ impl AppState {
                 let goal = self
                     .shown
                     .with_untracked(|s| s.as_ref().and_then(|s| s.out.goal.clone()));
+                if let Some(prev) = self.shown.get_untracked().filter(|s| !s.partial) {
+                    self.complete.set_value(Some(prev));
+                }
                 self.shown.set(Some(Shown {
                     gen: job.gen,
                     doc: job.doc,
@@ -504,6 +521,7 @@ impl AppState {
                     r.job = None;
                     r.failed = None;
                 });
+                self.complete.set_value(None);
                 self.shown.set(Some(Shown {
                     gen: job.gen,
                     doc: job.doc,
@@ -527,6 +545,7 @@ impl AppState {
                         r.failed = Some((j.gen, error));
                     }
                 });
+                self.drop_partial();
                 // A drag moved on while this ran: its latest inputs now.
                 let now = self.edits.get_untracked();
                 if failed_gen.is_some_and(|g| g != now) {
