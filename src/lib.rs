@@ -25,45 +25,53 @@ pub use ui::app::App;
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        #[cfg(target_arch = "wasm32")]
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            if let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) {
-                let _ = div.set_attribute("data-testid", "error-banner");
-                let _ = div.set_attribute("class", "error-banner");
-                let _ = div.set_attribute("role", "alert");
-                // The autosave runs as the user edits; if storage refused it,
-                // only the address holds the model, and the banner says so.
-                let saved = !share::SAVE_REFUSED.load(std::sync::atomic::Ordering::Relaxed);
-                let what = if saved {
-                    "Something went wrong and the page stopped. Your model is saved in this \
-                     browser: reload to go on. 出现错误，页面已停止。您的模型已保存在此浏览器中，\
-                     重新加载即可继续。"
-                } else {
-                    "Something went wrong and the page stopped. This browser refused to save \
-                     the model: copy the address first, it holds the model, then reload. \
-                     出现错误，页面已停止。此浏览器拒绝保存模型：请先复制地址（其中包含模型），再重新加载。"
-                };
-                // Text, never markup: the message may quote user input.
-                div.set_text_content(Some(&format!("{what} ({info})")));
-                if let Ok(button) = doc.create_element("button") {
-                    let _ = button.set_attribute("data-testid", "error-reload");
-                    let _ = button.set_attribute("class", "btn");
-                    // A listener, not an `onclick` attribute: the page's
-                    // Content-Security-Policy allows no inline script.
-                    let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.location().reload();
-                        }
-                    });
-                    use wasm_bindgen::JsCast;
-                    let _ = button
-                        .add_event_listener_with_callback("click", reload.as_ref().unchecked_ref());
-                    reload.forget();
-                    button.set_text_content(Some("Reload · 重新加载"));
-                    let _ = div.append_child(&button);
-                }
-                let _ = body.prepend_with_node_1(&div);
-            }
-        }
+        show_crash_banner(&info.to_string());
     }));
+}
+
+/// The crash banner (`error-banner` with `error-reload`), built with the
+/// browser's DOM alone: after a panic the app's own state cannot be trusted.
+/// `what` is shown as text, never markup (it may quote user input).
+pub fn show_crash_banner(what: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let (Ok(div), Some(body)) = (doc.create_element("div"), doc.body()) {
+            let _ = div.set_attribute("data-testid", "error-banner");
+            let _ = div.set_attribute("class", "error-banner");
+            let _ = div.set_attribute("role", "alert");
+            // The autosave runs as the user edits; if storage refused it,
+            // only the address holds the model, and the banner says so.
+            let saved = !share::SAVE_REFUSED.load(std::sync::atomic::Ordering::Relaxed);
+            let text = if saved {
+                "Something went wrong and the page stopped. Your model is saved in this \
+                 browser: reload to go on. 出现错误，页面已停止。您的模型已保存在此浏览器中，\
+                 重新加载即可继续。"
+            } else {
+                "Something went wrong and the page stopped. This browser refused to save \
+                 the model: copy the address first, it holds the model, then reload. \
+                 出现错误，页面已停止。此浏览器拒绝保存模型：请先复制地址（其中包含模型），再重新加载。"
+            };
+            div.set_text_content(Some(&format!("{text} ({what})")));
+            if let Ok(button) = doc.create_element("button") {
+                let _ = button.set_attribute("data-testid", "error-reload");
+                let _ = button.set_attribute("class", "btn");
+                // A listener, not an `onclick` attribute: the page's
+                // Content-Security-Policy allows no inline script.
+                let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                });
+                use wasm_bindgen::JsCast;
+                let _ = button
+                    .add_event_listener_with_callback("click", reload.as_ref().unchecked_ref());
+                reload.forget();
+                button.set_text_content(Some("Reload · 重新加载"));
+                let _ = div.append_child(&button);
+            }
+            let _ = body.prepend_with_node_1(&div);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = what;
 }

@@ -394,3 +394,31 @@ async fn results_carry_their_errors_and_exact_figures() {
     settle().await;
     assert_eq!(input("trials").value(), "400");
 }
+
+/// The crash banner a panic shows (the hook calls `show_crash_banner`): an
+/// alert with a reload button, saying the model is saved, or, where storage
+/// refused it, to copy the address first; what broke is text, never markup.
+#[wasm_bindgen_test]
+fn the_crash_banner_offers_a_reload_and_says_where_the_model_is() {
+    use std::sync::atomic::Ordering;
+    funnelcast::show_crash_banner("<img src=x onerror=alert(1)> at src/x.rs:1");
+    let banner = by_testid("error-banner").expect("a banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("Your model is saved"), "{text}");
+    assert!(text.contains("<img src=x onerror=alert(1)>"), "{text}");
+    assert!(
+        banner.query_selector("img").unwrap().is_none(),
+        "markup was parsed"
+    );
+    assert!(by_testid("error-reload").is_some());
+    banner.remove();
+
+    funnelcast::share::SAVE_REFUSED.store(true, Ordering::Relaxed);
+    funnelcast::show_crash_banner("boom");
+    let banner = by_testid("error-banner").expect("a banner");
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("copy the address first"), "{text}");
+    banner.remove();
+    funnelcast::share::SAVE_REFUSED.store(false, Ordering::Relaxed);
+}
