@@ -193,6 +193,42 @@ fn renderer_rss_mb() -> f64 {
     most as f64 / 1024.0
 }
 
+/// The largest w4 run the limits allow (trials × runs ≤ the bound), in a
+/// fresh browser (WebAssembly memory only grows: a tab that ran other
+/// workloads before keeps their peak), on `workers` workers.
+async fn memory_check(driver: &funnelcast_e2e::Driver, url: &str, workers: &str) {
+    let c = open(driver, Browser::default()).await;
+    let p = Page::goto(c, url).await;
+    p.select("workers", workers).await;
+    let m = model("w4", 2_000_000);
+    let base = renderer_rss_mb();
+    let peak = std::sync::Arc::new(std::sync::Mutex::new(base));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (peak, stop) = (peak.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let now = renderer_rss_mb();
+                let mut p = peak.lock().unwrap();
+                *p = p.max(now);
+                drop(p);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    import(&p, &m).await;
+    let (ms, w) = run_again(&p).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    sampler.join().unwrap();
+    let peak = *peak.lock().unwrap();
+    println!(
+        "{}",
+        json!({ "check": "memory", "workload": "w4", "trials": m.trials, "ms": ms.round(), "workers": w,
+                "renderer_rss_mb_before": base.round(), "renderer_rss_mb_peak": peak.round(), "budget_mb": 500 })
+    );
+    p.c.close().await.unwrap();
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let url = serve_dist();
@@ -252,35 +288,7 @@ async fn main() {
         }
     }
 
-    // The largest w4 run the limits allow (trials × runs ≤ the bound).
-    {
-        let m = model("w4", 2_000_000);
-        let base = renderer_rss_mb();
-        let peak = std::sync::Arc::new(std::sync::Mutex::new(base));
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let sampler = {
-            let (peak, stop) = (peak.clone(), stop.clone());
-            std::thread::spawn(move || {
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    let now = renderer_rss_mb();
-                    let mut p = peak.lock().unwrap();
-                    *p = p.max(now);
-                    drop(p);
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            })
-        };
-        import(&p, &m).await;
-        let (ms, w) = run_again(&p).await;
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        sampler.join().unwrap();
-        let peak = *peak.lock().unwrap();
-        println!(
-            "{}",
-            json!({ "check": "memory", "workload": "w4", "trials": m.trials, "ms": ms.round(), "workers": w,
-                    "renderer_rss_mb_before": base.round(), "renderer_rss_mb_peak": peak.round(), "budget_mb": 500 })
-        );
-    }
+    p.select("workers", "1").await;
 
     // A slider step on w1 at 100,000 trials: input event → charts redrawn.
     {
@@ -367,4 +375,7 @@ async fn main() {
         p.wait_state("done").await;
     }
     p.c.close().await.unwrap();
+    for workers in ["1", "2"] {
+        memory_check(&driver, &url, workers).await;
+    }
 }

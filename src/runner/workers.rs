@@ -33,6 +33,12 @@ pub const MAX_WORKERS: u32 = 4;
 /// A worker's share is at least this many key blocks (of 4,096 trials):
 /// shorter runs are quicker on one worker than with a hand-over.
 const MIN_BLOCKS: u32 = 16;
+/// A run of more draws (trials × runs) than this is not shared: the lead
+/// holds every draw to merge them, and each helper keeps its share's memory
+/// (WebAssembly memory does not shrink), so sharing the largest w4 run the
+/// limits allow (2M trials × 4 runs) took the tab from 443 to 602 MB
+/// (docs/benchmarks.md); at this size and below it stays well under 500 MB.
+const MAX_SHARED_DRAWS: u64 = 4_000_000;
 /// The worker script, beside `index.html` (relative: any sub-path works).
 const SCRIPT: &str = "./worker.js";
 
@@ -306,7 +312,12 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
 /// Sends `job` to the ready workers (to the page's thread while none is).
 fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
     let blocks = key_blocks(job.model.trials);
-    let wanted = wanted();
+    let draws = job.model.trials as u64 * (job.model.scenarios.len() as u64 + 1);
+    let wanted = if draws > MAX_SHARED_DRAWS {
+        1
+    } else {
+        wanted()
+    };
     // Start the workers a long run would share, for this run or the next.
     let parts_wanted = split(blocks, wanted, MIN_BLOCKS).len();
     // No worker before the first results (see `connect`).
