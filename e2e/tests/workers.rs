@@ -36,6 +36,16 @@ async fn rerun(p: &Page) {
     p.wait_state("done").await;
 }
 
+/// Case B with its two ready scenarios (three runs, a rate from evidence:
+/// 2.5 million trials take seconds), its results shown.
+async fn case_b_with_scenarios(p: &Page) {
+    p.select("preset", "case-b").await;
+    p.wait_state("done").await;
+    p.click("scenario-awareness30").await;
+    p.click("scenario-case-a").await;
+    p.wait_state("done").await;
+}
+
 /// The `workers` setting of the test contract: one worker or two give the
 /// same `data-value`s, to the last digit (the run is cut into key blocks,
 /// merged in order).
@@ -74,11 +84,7 @@ async fn one_or_two_workers_give_the_same_digits() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_long_run_shows_progress_and_can_be_cancelled() {
     let (_driver, p) = launch(Browser::default()).await;
-    p.select("preset", "case-b").await;
-    p.wait_state("done").await;
-    p.click("scenario-awareness30").await;
-    p.click("scenario-case-a").await;
-    p.wait_state("done").await;
+    case_b_with_scenarios(&p).await;
     let before = result_values(&p).await;
     p.type_into("trials", "2500000").await;
     // The moment the bar shows, read it and press cancel in the same
@@ -131,11 +137,7 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
 async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() {
     let (_driver, p) = launch(Browser::default()).await;
     p.select("workers", "1").await;
-    p.select("preset", "case-b").await;
-    p.wait_state("done").await;
-    p.click("scenario-awareness30").await;
-    p.click("scenario-case-a").await;
-    p.wait_state("done").await;
+    case_b_with_scenarios(&p).await;
     let before = result_values(&p).await;
     p.type_into("trials", "2500000").await;
     let t0 = std::time::Instant::now();
@@ -193,12 +195,7 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     .await;
     let p = Page::goto(c, &url).await;
     p.select("workers", "1").await;
-    // Case B with three scenarios: 2.5 million trials take seconds.
-    p.select("preset", "case-b").await;
-    p.wait_state("done").await;
-    p.click("scenario-awareness30").await;
-    p.click("scenario-case-a").await;
-    p.wait_state("done").await;
+    case_b_with_scenarios(&p).await;
     let on_a_worker = || async {
         // The first worker may still be starting (runs then go on the
         // page's thread): run again until one ran on it.

@@ -8,9 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use funnelcast_engine::{
-    goal_seek_lever, sensitivity::sensitivity, ChunkSummary, Plan, Results, Simulation,
-};
+use funnelcast_engine::{sensitivity::sensitivity, ChunkSummary, Plan, Results, Simulation};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent, MessagePort};
@@ -276,9 +274,7 @@ impl Active {
                 (false, true)
             }
             Step::Goal(results) => {
-                let goal = self
-                    .goal
-                    .map(|g| goal_seek_lever(&self.plan, g.lever, g.target, g.prob));
+                let goal = self.goal.map(|g| g.seek(&self.plan));
                 let output = JobOutput { results, goal };
                 let workers = self.lead.map_or(1, |k| k + 1);
                 messages.push(Outgoing::Plain(FromWorker::Reply(Reply::Done {

@@ -109,7 +109,7 @@ mod sliced {
     //! A job as steps: trials in slices, then the sensitivity, then the goal.
     use super::*;
     use crate::runner::{timing, GoalAsk, JobId, JobOutput};
-    use funnelcast_engine::{goal_seek_lever, sensitivity::sensitivity, Plan, Results, Simulation};
+    use funnelcast_engine::{sensitivity::sensitivity, Plan, Results, Simulation};
 
     pub(super) struct Active {
         pub id: JobId,
@@ -165,9 +165,7 @@ mod sliced {
                     (None, false)
                 }
                 Step::Goal(results) => {
-                    let goal = self
-                        .goal
-                        .map(|g| goal_seek_lever(&self.plan, g.lever, g.target, g.prob));
+                    let goal = self.goal.map(|g| g.seek(&self.plan));
                     let output = JobOutput { results, goal };
                     (
                         Some(Reply::Done {

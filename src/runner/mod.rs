@@ -75,6 +75,13 @@ pub struct GoalAsk {
     pub lever: GoalLever,
 }
 
+impl GoalAsk {
+    /// The goal seek on `plan` (the last step of a job, wherever it runs).
+    pub fn seek(&self, plan: &funnelcast_engine::Plan) -> GoalResult {
+        funnelcast_engine::goal_seek_lever(plan, self.lever, self.target, self.prob)
+    }
+}
+
 /// Everything a finished job computed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobOutput {
@@ -184,9 +191,7 @@ pub fn use_runner() -> RunnerHandle {
 pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
     let plan = job.model.validate().map_err(RunError::Invalid)?;
     let results = funnelcast_engine::Simulation::new(&plan).finish();
-    let goal = job
-        .goal
-        .map(|g| funnelcast_engine::goal_seek_lever(&plan, g.lever, g.target, g.prob));
+    let goal = job.goal.map(|g| g.seek(&plan));
     Ok(JobOutput { results, goal })
 }
 
