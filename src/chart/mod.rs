@@ -8,6 +8,7 @@
 
 mod funnel;
 mod hist;
+mod label;
 mod scale;
 mod ticks;
 mod tornado;
@@ -16,6 +17,7 @@ pub use funnel::{
     conversion, conversions, funnel_bars, funnel_height, Conversion, FunnelBar, MIN_BAR_W,
 };
 pub use hist::{band, max_density, Bins};
+pub use label::fit_label;
 pub use scale::LinearScale;
 pub use ticks::{nice_step, nice_ticks};
 pub use tornado::{swing_bars, swing_scale, tornado_bars, tornado_scale, SwingBar, TornadoBar};

@@ -230,7 +230,10 @@ fn FunnelChart() -> impl IntoView {
                             text-anchor="end"
                             class="stage-name"
                         >
-                            {name}
+                            // Cut to the label column (SVG text neither wraps
+                            // nor clips); the whole name on hover.
+                            <title>{name.clone()}</title>
+                            {chart::fit_label(&name, label_w - 14.0, 13.0)}
                         </text>
                         <g transform=format!("translate({},0)", fmt_svg(label_w))>
                             <path d=b.path.clone() fill="#0072B2" fill-opacity="0.12"></path>
