@@ -29,7 +29,7 @@
 
 use std::time::{Duration, Instant};
 
-use funnelcast_e2e::{cdp, open, serve_dist, start_driver, Browser, Page};
+use funnelcast_e2e::{before_every_page, open, serve_dist, start_driver, Browser, Page};
 use funnelcast_engine::{workloads, Model, Simulation};
 use serde_json::{json, Value};
 
@@ -234,12 +234,7 @@ async fn main() {
     let url = serve_dist();
     let driver = start_driver();
     let c = open(&driver, Browser::default()).await;
-    cdp(
-        &c,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": LONGTASKS_JS }),
-    )
-    .await;
+    let _ = before_every_page(&c, LONGTASKS_JS).await;
     let p = Page::goto(c, &url).await;
     p.select("workers", "1").await;
 

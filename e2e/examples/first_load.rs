@@ -107,12 +107,7 @@ async fn main() {
             }),
         )
         .await;
-        cdp(
-            &c,
-            "Page.addScriptToEvaluateOnNewDocument",
-            serde_json::json!({ "source": STARTED_JS }),
-        )
-        .await;
+        let _ = funnelcast_e2e::before_every_page(&c, STARTED_JS).await;
         let p = Page::goto(c, &url).await;
         let t = p.c.execute(READ_JS, vec![]).await.unwrap();
         let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);

@@ -354,12 +354,19 @@ pub async fn cdp(c: &Client, cmd: &str, params: serde_json::Value) -> serde_json
 /// in `window.__fcViolations`, which [`Page::wait_state`] and
 /// [`Page::assert_clean`] read.
 async fn watch_page(c: &Client) {
+    let _ = before_every_page(c, WATCH_JS).await;
+}
+
+/// Runs `source` in every page this session opens, before any script of the
+/// page's own (CDP `Page.addScriptToEvaluateOnNewDocument`); the answer
+/// holds its `identifier`, to remove it again.
+pub async fn before_every_page(c: &Client, source: &str) -> serde_json::Value {
     cdp(
         c,
         "Page.addScriptToEvaluateOnNewDocument",
-        serde_json::json!({ "source": WATCH_JS }),
+        serde_json::json!({ "source": source }),
     )
-    .await;
+    .await
 }
 
 const WATCH_JS: &str = r#"

@@ -621,10 +621,9 @@ async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
     let driver = start_driver();
     let c = open(&driver, Browser::default()).await;
     // Disabled: every use of localStorage throws, from the first script on.
-    let script = funnelcast_e2e::cdp(
+    let script = funnelcast_e2e::before_every_page(
         &c,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });" }),
+        "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });",
     )
     .await;
     let p = Page::goto(c, &base).await;

@@ -2,7 +2,6 @@
 //! progress bar with a cancel button, and a worker that fails.
 
 use funnelcast_e2e::*;
-use serde_json::json;
 
 /// Every result a test may read: `data-testid` → `data-value`.
 async fn result_values(p: &Page) -> Vec<(String, String)> {
@@ -187,12 +186,7 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     let url = serve_dist();
     let driver = start_driver();
     let c = open(&driver, Browser::default()).await;
-    cdp(
-        &c,
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": KEEP_WORKERS_JS }),
-    )
-    .await;
+    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
     let p = Page::goto(c, &url).await;
     p.select("workers", "1").await;
     case_b_with_scenarios(&p).await;
