@@ -39,6 +39,7 @@ pub mod results;
 pub mod rng;
 pub mod sensitivity;
 pub mod simulate;
+pub mod small_sort;
 pub mod special;
 pub mod streams;
 pub mod summary;

@@ -96,7 +96,7 @@ pub fn sensitivity(plan: &Plan) -> Sensitivity {
             gain,
         });
     }
-    bars.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+    crate::small_sort::sort_small_by(&mut bars, |a, b| b.gain.total_cmp(&a.gain));
     let bottleneck = bars.iter().find_map(|b| match b.input {
         SensitivityInput::Rate { stage } if b.gain > 0.0 => Some(stage),
         _ => None,
@@ -124,7 +124,7 @@ pub fn sensitivity(plan: &Plan) -> Sensitivity {
             }
         }
     }
-    swings.sort_by(|a, b| {
+    crate::small_sort::sort_small_by(&mut swings, |a, b| {
         (b.at_p90 - b.at_p10)
             .abs()
             .total_cmp(&(a.at_p90 - a.at_p10).abs())

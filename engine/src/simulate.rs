@@ -141,7 +141,7 @@ impl ChunkSummary {
     /// overlapping (any order in `parts`); `None` when they leave a gap or
     /// overlap, or `parts` is empty.
     pub fn merge(mut parts: Vec<ChunkSummary>) -> Option<ChunkSummary> {
-        parts.sort_by_key(|c| c.first_block);
+        crate::small_sort::sort_small_by(&mut parts, |a, b| a.first_block.cmp(&b.first_block));
         let mut it = parts.into_iter();
         let mut acc = it.next()?;
         for c in it {

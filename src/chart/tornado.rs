@@ -7,6 +7,7 @@
 //! translated name; geometry never handles text.
 
 use super::LinearScale;
+use funnelcast_engine::small_sort::sort_small_by;
 use std::cmp::Ordering;
 
 /// One lever's bar: from the zero line to its gain.
@@ -68,7 +69,7 @@ pub fn tornado_bars(values: &[(usize, f64)], width: f64, bar_h: f64, gap: f64) -
     let (bar_h, gap) = (bar_h.max(0.0), gap.max(0.0));
     let zero = scale.map(0.0);
     let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| by_size_desc(a.1, b.1));
+    sort_small_by(&mut sorted, |a, b| by_size_desc(a.1, b.1));
     sorted
         .into_iter()
         .enumerate()
@@ -138,7 +139,7 @@ pub fn swing_bars(
         (c.min(end), (end - c).abs())
     };
     let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| by_size_desc(a.2 - a.1, b.2 - b.1));
+    sort_small_by(&mut sorted, |a, b| by_size_desc(a.2 - a.1, b.2 - b.1));
     sorted
         .into_iter()
         .enumerate()
