@@ -5,7 +5,7 @@
 //! failing. Values out of range are left to the engine's validation, which
 //! shows them beside their fields like typed input.
 
-use funnelcast_engine::{limits, GoalLever, Lever, Scope};
+use funnelcast_engine::{limits, GoalLever, Lever, Model, Scope};
 use serde::Deserialize;
 
 use super::{Document, FORMAT_VERSION};
@@ -72,6 +72,21 @@ impl core::fmt::Display for DecodeError {
             DecodeError::Inconsistent(i) => write!(f, "inconsistent document: {i:?}"),
         }
     }
+}
+
+/// The engine's model as JSON text, as it crosses to a simulation worker
+/// inside a job (its enums are internally tagged, `"kind"`, which compact
+/// binary formats cannot read).
+pub fn model_to_json(model: &Model) -> String {
+    serde_json::to_string(model).unwrap_or_default()
+}
+
+/// The model back from [`model_to_json`]'s text.
+///
+/// # Errors
+/// Text that is not a model.
+pub fn model_from_json(text: &str) -> Result<Model, DecodeError> {
+    serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
 }
 
 /// The document as JSON text.

@@ -14,7 +14,10 @@
 mod codec;
 mod edit;
 
-pub use codec::{decode, encode, migrate, DecodeError, Migration, MAX_ENCODED_BYTES, MIGRATIONS};
+pub use codec::{
+    decode, encode, migrate, model_from_json, model_to_json, DecodeError, Migration,
+    MAX_ENCODED_BYTES, MIGRATIONS,
+};
 pub use edit::{CountsProblem, LeverKind, ModeNote};
 
 use funnelcast_engine::{

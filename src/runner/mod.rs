@@ -53,8 +53,7 @@ mod model_as_json {
         if s.is_human_readable() {
             return m.serialize(s);
         }
-        let text = serde_json::to_string(m).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
+        s.serialize_str(&crate::document::model_to_json(m))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Model, D::Error> {
@@ -62,7 +61,7 @@ mod model_as_json {
             return Model::deserialize(d);
         }
         let text = String::deserialize(d)?;
-        serde_json::from_str(&text).map_err(D::Error::custom)
+        crate::document::model_from_json(&text).map_err(D::Error::custom)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use funnelcast_engine::{limits, DealSpec, Field, Problem, RateSpec, VolumeSpec};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 use crate::document::{CountsProblem, ModeNote};
 use crate::fields::FieldId;
@@ -11,8 +12,8 @@ use crate::format::{format_count, format_percent, parse_counts};
 use crate::i18n::*;
 use crate::names::Label;
 use crate::ui::input::{
-    aria_name, field_error, input_text_with, whole_in, FieldError, Hint, LimitNote, NumInput,
-    NumKind,
+    aria_name, field_error, input_text_with, whole_in, FieldError, Hint, IndexRows, LimitNote,
+    NumInput, NumKind,
 };
 use crate::ui::state::{use_state, AppState, FieldMsg};
 
@@ -54,9 +55,11 @@ pub fn StagesEditor() -> impl IntoView {
             <ol class="stage-list">
                 // Keyed rows: adding or removing a stage builds or drops one
                 // row; the others only update what they show.
-                <For each=move || 0..count.get() key=|i| *i let:i>
-                    <StageRow i=i count=count />
-                </For>
+                <IndexRows
+                    from=0
+                    to=count
+                    row=Arc::new(move |i| view! { <StageRow i=i count=count /> }.into_any())
+                />
             </ol>
         </section>
     }
@@ -171,9 +174,13 @@ pub fn SegmentsEditor() -> impl IntoView {
                 })
             />
             <p class="note">{t!(i18n, cohort_note)}</p>
-            <For each=move || 0..segs.get() key=|g| *g let:g>
-                <SegmentEditor g=g stages=stages many=many />
-            </For>
+            <IndexRows
+                from=0
+                to=segs
+                row=Arc::new(move |g| {
+                    view! { <SegmentEditor g=g stages=stages many=many /> }.into_any()
+                })
+            />
             <Show when=move || { segs.get() > 1 }>
                 <TotalRow />
             </Show>
@@ -388,9 +395,11 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                 </span>
                 <span></span>
             </div>
-            <For each=move || 1..stages.get() key=|i| *i let:i>
-                <RateRow g=g i=i many=many />
-            </For>
+            <IndexRows
+                from=1
+                to=stages
+                row=Arc::new(move |i| view! { <RateRow g=g i=i many=many /> }.into_any())
+            />
             <div class="grid-row deal-row">
                 <label class="lbl">{t!(i18n, deal_value)}</label>
                 <div class="inputs">

@@ -3,13 +3,14 @@
 
 use funnelcast_engine::{limits, Field, ScenarioSpec, Scope};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 use crate::document::LeverKind;
 use crate::fields::FieldId;
 use crate::i18n::*;
 use crate::names::Label;
 use crate::presets;
-use crate::ui::input::{aria_name, FieldError, LimitNote, NumInput, NumKind};
+use crate::ui::input::{aria_name, FieldError, IndexRows, LimitNote, NumInput, NumKind};
 use crate::ui::state::use_state;
 
 /// Colours per scenario (0 = baseline), the same in every chart: the
@@ -95,9 +96,13 @@ pub fn ScenariosEditor() -> impl IntoView {
                     t_string!(i18n, limit_scenarios, max = limits::MAX_SCENARIOS - 1).to_string()
                 })
             />
-            <For each=move || 1..=n.get() key=|s| *s let:s>
-                <ScenarioCard s=s stages=stages segments=segments />
-            </For>
+            <IndexRows
+                from=1
+                to=Signal::derive(move || n.get() + 1)
+                row=Arc::new(move |s| {
+                    view! { <ScenarioCard s=s stages=stages segments=segments /> }.into_any()
+                })
+            />
         </section>
     }
 }
