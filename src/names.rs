@@ -25,6 +25,17 @@ macro_rules! name_keys {
             /// Every key, in declaration order (for tests and generators).
             pub const ALL: &'static [NameKey] = &[$(NameKey::$key,)*];
 
+            /// Its code in documents and links.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(NameKey::$key => $code,)*
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<NameKey> {
+                NameKey::ALL.iter().copied().find(|k| k.code() == code)
+            }
+
             /// The name in `lang`.
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {

@@ -5,8 +5,8 @@
 //! failing. Values out of range are left to the engine's validation, which
 //! shows them beside their fields like typed input.
 
+use super::json::{self, FromJson, Val, Value};
 use funnelcast_engine::{limits, GoalLever, Lever, Model, Scope};
-use serde::Deserialize;
 
 use super::{Document, FORMAT_VERSION};
 
@@ -78,7 +78,7 @@ impl core::fmt::Display for DecodeError {
 /// inside a job (its enums are internally tagged, `"kind"`, which compact
 /// binary formats cannot read).
 pub fn model_to_json(model: &Model) -> String {
-    serde_json::to_string(model).unwrap_or_default()
+    json::to_text(model)
 }
 
 /// The model back from [`model_to_json`]'s text.
@@ -86,27 +86,18 @@ pub fn model_to_json(model: &Model) -> String {
 /// # Errors
 /// Text that is not a model.
 pub fn model_from_json(text: &str) -> Result<Model, DecodeError> {
-    serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
+    json::from_text(text).map_err(DecodeError::Malformed)
 }
 
-/// The document as JSON text.
+/// The document as JSON text (`json` says how, and why by hand).
 pub fn encode(doc: &Document) -> String {
-    // Serialising plain data to a String cannot fail (no maps with non-string
-    // keys, no custom serialisers); an empty text would be refused on decode.
-    serde_json::to_string(doc).unwrap_or_default()
-}
-
-/// Just the version, read first so a newer format gets its own message
-/// rather than a shape error.
-#[derive(Deserialize)]
-struct Version {
-    v: u32,
+    json::to_text(doc)
 }
 
 /// One step of the format: a document of version n, as JSON, made into
 /// version n + 1 (the step sets `v`). Old links and files must keep opening,
 /// so a format change adds a step here instead of breaking them.
-pub type Migration = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+pub type Migration = fn(Value) -> Result<Value, String>;
 
 /// `MIGRATIONS[i]` turns version i + 1 into version i + 2. Empty while
 /// version 1 is the only format (adding the `engine` field needed no step:
@@ -119,16 +110,11 @@ pub const MIGRATIONS: &[Migration] = &[];
 ///
 /// # Errors
 /// Not JSON, a version newer than `current`, or one no step reaches.
-pub fn migrate(
-    text: &str,
-    current: u32,
-    steps: &[Migration],
-) -> Result<serde_json::Value, DecodeError> {
+pub fn migrate(text: &str, current: u32, steps: &[Migration]) -> Result<Value, DecodeError> {
     if text.len() > MAX_ENCODED_BYTES {
         return Err(DecodeError::TooLong { bytes: text.len() });
     }
-    let mut value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let mut value: Value = json::from_text(text).map_err(DecodeError::Malformed)?;
     let found = version_of(&value)?;
     if found > current {
         return Err(DecodeError::NewerVersion { found });
@@ -148,10 +134,10 @@ pub fn migrate(
     Ok(value)
 }
 
-fn version_of(value: &serde_json::Value) -> Result<u32, DecodeError> {
+fn version_of(value: &Value) -> Result<u32, DecodeError> {
     value
         .get("v")
-        .and_then(serde_json::Value::as_u64)
+        .and_then(Value::as_u64)
         .and_then(|v| u32::try_from(v).ok())
         .ok_or_else(|| DecodeError::Malformed("no format version".into()))
 }
@@ -166,20 +152,22 @@ pub fn decode(text: &str) -> Result<Document, DecodeError> {
     if text.len() > MAX_ENCODED_BYTES {
         return Err(DecodeError::TooLong { bytes: text.len() });
     }
-    let version: Version =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    let doc: Document = match version.v {
-        FORMAT_VERSION => {
-            serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?
-        }
+    let root = Val::parse(text).map_err(DecodeError::Malformed)?;
+    let [v] = root.fields(["v"]).map_err(DecodeError::Malformed)?;
+    let version: u32 = v
+        .ok_or("missing field `v`")
+        .and_then(|v| v.u64().map_err(|_| "`v` is not a version"))
+        .and_then(|v| u32::try_from(v).map_err(|_| "`v` is not a version"))
+        .map_err(|e| DecodeError::Malformed(e.into()))?;
+    let doc: Document = match version {
+        FORMAT_VERSION => Document::read(root).map_err(DecodeError::Malformed)?,
         v if v > FORMAT_VERSION => return Err(DecodeError::NewerVersion { found: v }),
         // No step written yet: nothing older to read, and the JSON-value code
         // of `migrate` stays out of the page (a constant condition).
         v if MIGRATIONS.is_empty() => return Err(DecodeError::UnknownVersion { found: v }),
-        // Back through text rather than `from_value`: a second deserializer
-        // would compile every document type's serde code twice (page size).
-        _ => serde_json::from_str(&migrate(text, FORMAT_VERSION, MIGRATIONS)?.to_string())
-            .map_err(|e| DecodeError::Malformed(e.to_string()))?,
+        // Back through text: the reader reads text only.
+        _ => json::from_text(&json::to_text(&migrate(text, FORMAT_VERSION, MIGRATIONS)?))
+            .map_err(DecodeError::Malformed)?,
     };
     check(&doc).map_err(DecodeError::Inconsistent)?;
     Ok(doc)
@@ -314,27 +302,43 @@ mod tests {
     /// the v1 values. (The real chain, [`MIGRATIONS`], is empty today.)
     #[test]
     fn a_made_up_v2_migrates_the_v1_fixture() {
-        use serde_json::{json, Value};
+        fn num(n: u64) -> Value {
+            Value::Num(n.to_string())
+        }
         fn v1_to_v2(mut v: Value) -> Result<Value, String> {
-            let o = v.as_object_mut().ok_or("not an object")?;
-            let trials = o.remove("trials").ok_or("no trials")?;
-            let seed = o.remove("seed").ok_or("no seed")?;
-            o.insert("run".into(), json!({ "trials": trials, "seed": seed }));
-            o.insert("v".into(), json!(2));
+            let trials = v.remove("trials").ok_or("no trials")?;
+            let seed = v.remove("seed").ok_or("no seed")?;
+            v.insert(
+                "run",
+                Value::Obj(vec![("trials".into(), trials), ("seed".into(), seed)]),
+            );
+            v.insert("v", num(2));
             Ok(v)
         }
         let steps: &[Migration] = &[v1_to_v2];
         let v1 = include_str!("../../tests/fixtures/v1-document.json");
         let v2 = migrate(v1, 2, steps).unwrap();
-        assert_eq!(v2["v"], 2);
-        assert_eq!(v2["run"], json!({ "trials": 5000, "seed": 7 }));
+        assert_eq!(v2.get("v"), Some(&num(2)));
+        assert_eq!(
+            v2.get("run"),
+            Some(&Value::Obj(vec![
+                ("trials".into(), num(5000)),
+                ("seed".into(), num(7))
+            ]))
+        );
         assert!(v2.get("trials").is_none());
-        assert_eq!(v2["stages"][1]["text"], "看过 <b>价格</b>");
+        let Some(Value::Arr(stages)) = v2.get("stages") else {
+            panic!("no stages: {v2:?}")
+        };
+        assert_eq!(
+            stages[1].get("text"),
+            Some(&Value::Str("看过 <b>价格</b>".into()))
+        );
         // A v2 document goes through no step; a v3 one is newer; none is v0.
-        let again = migrate(&v2.to_string(), 2, steps).unwrap();
+        let again = migrate(&json::to_text(&v2), 2, steps).unwrap();
         assert_eq!(again, v2);
         assert_eq!(
-            migrate(&v2.to_string(), 1, MIGRATIONS),
+            migrate(&json::to_text(&v2), 1, MIGRATIONS),
             Err(DecodeError::NewerVersion { found: 2 })
         );
         assert_eq!(
@@ -570,6 +574,27 @@ mod tests {
                 let i = at.index(bytes.len());
                 bytes[i] = byte;
                 let _ = decode(&String::from_utf8_lossy(&bytes));
+            }
+
+            /// The hand-written JSON (`json`) reads and writes what serde_json
+            /// reads and writes for the same types: its text read by
+            /// serde_json, serde_json's text read by it, and a damaged
+            /// text (one byte changed) accepted or refused by both alike.
+            #[test]
+            fn the_json_agrees_with_serde_json(d in document(), at in any::<prop::sample::Index>(),
+                                               byte in any::<u8>()) {
+                prop_assert_eq!(&serde_json::from_str::<Document>(&encode(&d)).unwrap(), &d);
+                let theirs = serde_json::to_string(&d).unwrap();
+                prop_assert_eq!(&json::from_text::<Document>(&theirs).unwrap(), &d);
+                let mut bytes = theirs.into_bytes();
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+                let text = String::from_utf8_lossy(&bytes);
+                prop_assert_eq!(
+                    json::from_text::<Document>(&text).ok(),
+                    serde_json::from_str::<Document>(&text).ok(),
+                    "{}", text
+                );
             }
 
             /// Arbitrary text never panics.

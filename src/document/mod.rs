@@ -13,6 +13,7 @@
 
 mod codec;
 mod edit;
+pub mod json;
 
 pub use codec::{
     decode, encode, migrate, model_from_json, model_to_json, DecodeError, Migration,
