@@ -7,11 +7,16 @@
 //    `'inline-script-hashes'`. Nothing else is allowed to run inline.
 // 2. Service worker: sw.js gets the list of files to cache and a version (a
 //    hash of all of them), so each build that changes the app is a new worker.
+// 0. First of all, in release builds: wasm-bindgen's JS glue is minified
+//    with terser (installed by scripts/setup.sh; Trunk's own minification
+//    leaves it as it is), and the subresource-integrity hash Trunk wrote
+//    for it in index.html is recomputed for the new bytes.
 //
 // Node, not a shell script: node is already needed for wasm-opt
 // (binaryen from npm), and it has sha256 and base64 built in.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -24,9 +29,36 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-// 1. The CSP hashes of the inline scripts.
 const htmlPath = join(dir, "index.html");
 let html = readFileSync(htmlPath, "utf8");
+
+// 0. The JS glue, minified (release builds only: a debug build stays
+//    readable), and its integrity hash.
+if (process.env.TRUNK_PROFILE === "release") {
+  const tools = join(process.cwd(), ".tools", "node_modules", "terser");
+  let terser;
+  try {
+    terser = createRequire(import.meta.url)(tools);
+  } catch {
+    fail(`terser is missing (${tools}): run scripts/setup.sh`);
+  }
+  const glue = readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sw.js" && f !== "worker.js");
+  for (const f of glue) {
+    const p = join(dir, f);
+    const out = await terser.minify(readFileSync(p, "utf8"), { module: true, compress: true, mangle: true });
+    if (!out.code) fail(`terser gave nothing for ${f}`);
+    writeFileSync(p, out.code);
+    const sri = `sha384-${createHash("sha384").update(out.code, "utf8").digest("base64")}`;
+    const link = new RegExp(`(<link\\b[^>]*href="?\\./${f.replace(/[.]/g, "\\.")}"?[^>]*integrity="?)sha384-[A-Za-z0-9+/=]+`);
+    const withLink = html.replace(link, `$1${sri}`);
+    const linkBefore = new RegExp(`(<link\\b[^>]*integrity="?)sha384-[A-Za-z0-9+/=]+("?[^>]*href="?\\./${f.replace(/[.]/g, "\\.")}"?)`);
+    const withEither = withLink !== html ? withLink : html.replace(linkBefore, `$1${sri}$2`);
+    if (withEither === html && html.includes(`integrity`)) fail(`no integrity attribute found for ${f} in index.html`);
+    html = withEither;
+  }
+}
+
+// 1. The CSP hashes of the inline scripts.
 const hashes = [];
 for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
   if (/\bsrc\s*=/.test(m[1])) continue;

@@ -76,4 +76,13 @@ if [ "$(node -p "require('$TOOLS/node_modules/axe-core/package.json').version" 2
   npm install --silent --no-audit --no-fund --save-exact --prefix "$TOOLS" "axe-core@$AXE_VERSION" >/dev/null
 fi
 
+# --- terser, which minifies wasm-bindgen's JS glue in the release build
+# (scripts/postbuild.mjs): −2.4 KB gzip of the first load. Pinned so every
+# machine ships the same bytes.
+TERSER_VERSION=5.51.4
+if [ "$(node -p "require('$TOOLS/node_modules/terser/package.json').version" 2>/dev/null)" != "$TERSER_VERSION" ]; then
+  log "npm install terser@$TERSER_VERSION"
+  npm install --silent --no-audit --no-fund --save-exact --prefix "$TOOLS" "terser@$TERSER_VERSION" >/dev/null
+fi
+
 log "ready"
