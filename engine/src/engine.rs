@@ -112,11 +112,6 @@ pub(crate) struct GenOut {
 }
 
 impl GenOut {
-    /// Adds `c` to stage i of scenario s in trial j.
-    #[inline(always)]
-    fn count(&mut self, s: usize, i: usize, k: usize, j: usize, c: u64) {
-        self.counts[(s * k + i) * BLOCK + j] += c;
-    }
     /// Adds revenue `r` and uplift `d` to scenario s in trial j.
     #[inline(always)]
     fn revenue(&mut self, s: usize, j: usize, r: f64, d: f64) {
@@ -206,22 +201,33 @@ impl Engine {
     /// uses the first `len` trials.
     pub(crate) fn block_general(&mut self, len: usize, all_general: bool, out: &mut GenOut) {
         debug_assert!(len <= BLOCK);
-        out.counts.fill(0);
-        out.revenue.fill(0.0);
-        out.uplift.fill(0.0);
         let k = self.stages;
+        // The first segment drawn in blocks writes the totals (no clearing
+        // pass over them); a first segment drawn trial by trial adds to
+        // cleared ones.
+        let mut first = true;
         for seg in &mut self.segs {
             match seg.path {
                 Path::Fast(_) if !all_general => {
+                    if first {
+                        out.counts.fill(0);
+                        out.revenue.fill(0.0);
+                        out.uplift.fill(0.0);
+                    }
                     for j in 0..len {
                         seg.fast_trial(k, j, out);
                     }
                 }
                 _ => {
                     seg.draw_block(k);
-                    seg.add_block(k, len, out);
+                    if first {
+                        seg.add_block::<true>(k, len, out);
+                    } else {
+                        seg.add_block::<false>(k, len, out);
+                    }
                 }
             }
+            first = false;
         }
     }
 
@@ -402,33 +408,44 @@ impl SegEngine {
             unreachable!("called on fast segments")
         };
         let deal = self.plan.deal;
-        let u = self.streams.inputs.uniform();
+        // The uniform's 53 bits: a table's guide entry is their top bits
+        // (`quantile_bits`, the same value as `quantile` at that uniform,
+        // without a float-to-integer conversion per stage).
+        let m = self.streams.inputs.bits53();
         let base = fp.tables[0].as_ref().expect("the baseline has tables");
-        buf.count(0, 0, k, j, fp.volumes[0]);
+        // Stage i of scenario s in this trial: `counts[(s·k + i)·BLOCK + j]`.
+        let counts = &mut buf.counts[j..];
+        counts[0] += fp.volumes[0];
+        let mut c0 = 0;
         for (i, t) in base.iter().enumerate() {
-            buf.count(0, i + 1, k, j, t.quantile(u));
+            c0 = t.quantile_bits(m);
+            counts[(i + 1) * BLOCK] += c0;
         }
-        let c0 = base[k - 2].quantile(u);
+        // c0: the baseline's customers (its last table's value).
         let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
         buf.revenue(0, j, g0, 0.0);
         for (s, cp) in fp.couples.iter().enumerate().skip(1) {
+            let row = s * k * BLOCK;
+            let counts = &mut buf.counts[row + j..];
             let Some(cp) = cp else {
+                // Identity levers: the baseline's counts (its tables at
+                // the same uniform).
                 for (i, t) in base.iter().enumerate() {
-                    buf.count(s, i + 1, k, j, t.quantile(u));
+                    counts[(i + 1) * BLOCK] += t.quantile_bits(m);
                 }
-                buf.count(s, 0, k, j, fp.volumes[0]);
+                counts[0] += fp.volumes[0];
                 buf.revenue(s, j, g0, 0.0);
                 continue;
             };
             let ts = fp.tables[s]
                 .as_ref()
                 .expect("a scenario with levers has tables");
-            buf.count(s, 0, k, j, fp.volumes[s]);
+            counts[0] += fp.volumes[s];
             for (i, t) in ts[..k - 2].iter().enumerate() {
-                buf.count(s, i + 1, k, j, t.quantile(u));
+                counts[(i + 1) * BLOCK] += t.quantile_bits(m);
             }
             let grp = cp.draw(c0, &mut self.streams.counts[s]);
-            buf.count(s, k - 1, k, j, grp.scenario());
+            counts[(k - 1) * BLOCK] += grp.scenario();
             let rng = &mut self.streams.revenue[s];
             let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
             let factor = self.levers[s].deal_factor;
@@ -438,17 +455,22 @@ impl SegEngine {
     }
 
     /// The first `len` trials of the current block into the totals, a
-    /// (scenario, stage) at a time.
-    fn add_block(&self, k: usize, len: usize, out: &mut GenOut) {
+    /// (scenario, stage) at a time: added, or with `PUT` written (as added
+    /// to cleared totals: 0.0 + x, which keeps the bits of every x but −0).
+    fn add_block<const PUT: bool>(&self, k: usize, len: usize, out: &mut GenOut) {
         let b = &self.blk;
         let add = |dst: &mut [u64], src: &[u64]| {
-            for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
-                *d += x;
+            if PUT {
+                dst[..len].copy_from_slice(&src[..len]);
+            } else {
+                for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
+                    *d += x;
+                }
             }
         };
         let addf = |dst: &mut [f64], src: &[f64]| {
             for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
-                *d += x;
+                *d = if PUT { 0.0 + x } else { *d + x };
             }
         };
         for (s, lv) in self.levers.iter().enumerate() {
@@ -469,9 +491,13 @@ impl SegEngine {
                     &counts[i * BLOCK..],
                 );
             }
+            let up_out = &mut out.uplift[s * BLOCK..(s + 1) * BLOCK];
             addf(&mut out.revenue[s * BLOCK..(s + 1) * BLOCK], rev);
-            if let Some(up) = up {
-                addf(&mut out.uplift[s * BLOCK..(s + 1) * BLOCK], up);
+            match up {
+                Some(up) => addf(up_out, up),
+                // No uplift: 0 (what cleared totals hold).
+                None if PUT => up_out[..len].fill(0.0),
+                None => {}
             }
         }
     }
