@@ -575,15 +575,26 @@ impl SegEngine {
             }
             let rng = &mut self.streams.counts[s];
             for i in 1..k {
-                for (rs, &x) in blk.rs.iter_mut().zip(&blk.drawn[(i - 1) * B..i * B]) {
+                // The scenario's rates, and whether they are the baseline's
+                // in every trial (in the same pass).
+                let r0 = &blk.r0[(i - 1) * B..i * B];
+                let mut same = true;
+                for ((rs, &x), &a) in blk
+                    .rs
+                    .iter_mut()
+                    .zip(&blk.drawn[(i - 1) * B..i * B])
+                    .zip(r0)
+                {
                     *rs = lv.rate(i - 1, x);
+                    same &= *rs == a;
                 }
                 couple_block(
                     &blk.n[(i - 1) * B..i * B],
                     &blk.n[i * B..(i + 1) * B],
                     &mut blk.groups,
-                    &blk.r0[(i - 1) * B..i * B],
+                    r0,
                     &blk.rs,
+                    same,
                     &mut blk.tmp,
                     &mut blk.tmp_p,
                     rng,
