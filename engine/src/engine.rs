@@ -111,15 +111,6 @@ pub(crate) struct GenOut {
     pub uplift: Vec<f64>,
 }
 
-impl GenOut {
-    /// Adds revenue `r` and uplift `d` to scenario s in trial j.
-    #[inline(always)]
-    fn revenue(&mut self, s: usize, j: usize, r: f64, d: f64) {
-        self.revenue[s * BLOCK + j] += r;
-        self.uplift[s * BLOCK + j] += d;
-    }
-}
-
 /// The per-trial machinery of a run: every segment's path and streams.
 pub(crate) struct Engine {
     segs: Vec<SegEngine>,
@@ -214,9 +205,7 @@ impl Engine {
                         out.revenue.fill(0.0);
                         out.uplift.fill(0.0);
                     }
-                    for j in 0..len {
-                        seg.fast_trial(k, j, out);
-                    }
+                    seg.fast_block(k, len, out);
                 }
                 _ => {
                     seg.draw_block(k);
@@ -396,61 +385,121 @@ impl SegEngine {
         }
     }
 
-    /// One trial of a fixed-input segment in a run that counts every stage
-    /// per trial (another segment is uncertain): each run's stage counts by
-    /// inverting its nested tables at one uniform (exact marginals, the
-    /// stages in order), the scenarios' customers from the baseline's by the
-    /// same coupling as the block path. Only each stage's law is reported,
-    /// never a trial's path through the stages.
-    #[inline]
-    fn fast_trial(&mut self, k: usize, j: usize, buf: &mut GenOut) {
+    /// `len` ≤ [`BLOCK`] trials of a fixed-input segment in a run that
+    /// counts every stage per trial (another segment is uncertain), added to
+    /// the totals: each run's stage counts by inverting its nested tables at
+    /// one uniform per trial (exact marginals, the stages in order), the
+    /// scenarios' customers from the baseline's by the same coupling as the
+    /// customers-only path. Only each stage's law is reported, never a
+    /// trial's path through the stages. A sampler at a time over the trials
+    /// (each stream still read in trial order: the numbers of one trial at a
+    /// time), each stream in a local copy that stays in registers, and the
+    /// revenue's Gamma constants prepared.
+    // Out of line: a run with only uncertain segments never calls it, and
+    // inlined it changed how the general path's loops were compiled (more
+    // instructions per trial there).
+    #[inline(never)]
+    fn fast_block(&mut self, k: usize, len: usize, out: &mut GenOut) {
         let Path::Fast(fp) = &self.path else {
             unreachable!("called on fast segments")
         };
         let deal = self.plan.deal;
-        // The uniform's 53 bits: a table's guide entry is their top bits
+        let blk = &mut self.blk;
+        // The uniforms' 53 bits: a table's guide entry is their top bits
         // (`quantile_bits`, the same value as `quantile` at that uniform,
         // without a float-to-integer conversion per stage).
-        let m = self.streams.inputs.bits53();
-        let base = fp.tables[0].as_ref().expect("the baseline has tables");
-        // Stage i of scenario s in this trial: `counts[(s·k + i)·BLOCK + j]`.
-        let counts = &mut buf.counts[j..];
-        counts[0] += fp.volumes[0];
-        let mut c0 = 0;
-        for (i, t) in base.iter().enumerate() {
-            c0 = t.quantile_bits(m);
-            counts[(i + 1) * BLOCK] += c0;
+        let mut m = [0u64; BLOCK];
+        let mut inputs = self.streams.inputs.clone();
+        for x in &mut m[..len] {
+            *x = inputs.bits53();
         }
-        // c0: the baseline's customers (its last table's value).
-        let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
-        buf.revenue(0, j, g0, 0.0);
-        for (s, cp) in fp.couples.iter().enumerate().skip(1) {
-            let row = s * k * BLOCK;
-            let counts = &mut buf.counts[row + j..];
-            let Some(cp) = cp else {
-                // Identity levers: the baseline's counts (its tables at
-                // the same uniform).
-                for (i, t) in base.iter().enumerate() {
-                    counts[(i + 1) * BLOCK] += t.quantile_bits(m);
+        self.streams.inputs = inputs;
+        let m = &m[..len];
+        // The baseline's counts (kept in the segment's block: the identity
+        // scenarios repeat them) and customers c0 (its last stage).
+        let base = fp.tables[0].as_ref().expect("the baseline has tables");
+        blk.n[..len].fill(fp.volumes[0]);
+        for (i, t) in base.iter().enumerate() {
+            for (c, &m) in blk.n[(i + 1) * BLOCK..][..len].iter_mut().zip(m) {
+                *c = t.quantile_bits(m);
+            }
+        }
+        let c0 = &blk.n[(k - 1) * BLOCK..][..len];
+        // The baseline's revenue: Gamma constants prepared per count of its
+        // last table (the same numbers as `baseline_revenue`).
+        let lo = base[k - 2].support().0;
+        let mut rng0 = self.streams.revenue[0].clone();
+        for (g, &c) in blk.g0[..len].iter_mut().zip(c0) {
+            *g = match &fp.shapes[(c - lo) as usize] {
+                Some(sh) => deal.scale() * gamma_with(sh, &mut rng0),
+                None => {
+                    let (g, r) = baseline_revenue_by_value(c, &deal, rng0.clone());
+                    rng0 = r;
+                    g
                 }
-                counts[0] += fp.volumes[0];
-                buf.revenue(s, j, g0, 0.0);
+            };
+        }
+        self.streams.revenue[0] = rng0;
+        let g0 = &blk.g0[..len];
+        let add = |dst: &mut [u64], src: &[u64]| {
+            for (d, &x) in dst[..len].iter_mut().zip(src) {
+                *d += x;
+            }
+        };
+        for (s, cp) in fp.couples.iter().enumerate() {
+            let row = s * k * BLOCK;
+            let Some(cp) = cp.as_ref().filter(|_| s > 0) else {
+                // The baseline, and identity levers: the baseline's numbers.
+                for i in 0..k {
+                    add(
+                        &mut out.counts[row + i * BLOCK..],
+                        &blk.n[i * BLOCK..][..len],
+                    );
+                }
+                for (j, &g) in g0.iter().enumerate() {
+                    out.revenue[s * BLOCK + j] += g;
+                    out.uplift[s * BLOCK + j] += 0.0;
+                }
                 continue;
             };
             let ts = fp.tables[s]
                 .as_ref()
                 .expect("a scenario with levers has tables");
-            counts[0] += fp.volumes[s];
-            for (i, t) in ts[..k - 2].iter().enumerate() {
-                counts[(i + 1) * BLOCK] += t.quantile_bits(m);
+            for c in &mut out.counts[row..row + len] {
+                *c += fp.volumes[s];
             }
-            let grp = cp.draw(c0, &mut self.streams.counts[s]);
-            counts[(k - 1) * BLOCK] += grp.scenario();
-            let rng = &mut self.streams.revenue[s];
-            let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
+            for (i, t) in ts[..k - 2].iter().enumerate() {
+                let dst = &mut out.counts[row + (i + 1) * BLOCK..][..len];
+                for (d, &m) in dst.iter_mut().zip(m) {
+                    *d += t.quantile_bits(m);
+                }
+            }
+            let mut rc = self.streams.counts[s].clone();
+            let mut rr = self.streams.revenue[s].clone();
             let factor = self.levers[s].deal_factor;
-            let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, factor, rng);
-            buf.revenue(s, j, r, d);
+            let last = row + (k - 1) * BLOCK;
+            for j in 0..len {
+                let grp = cp.draw(c0[j], &mut rc);
+                out.counts[last + j] += grp.scenario();
+                let (shared, base_only) = split_baseline(&grp, g0[j], &deal, &mut rr);
+                // Own customers with prepared Gamma constants: the same
+                // numbers as `baseline_revenue`'s call.
+                let prepared = match grp.own {
+                    0 => None,
+                    d => d
+                        .checked_sub(fp.diff_lo)
+                        .and_then(|i| fp.diff_shapes.get(i as usize)),
+                };
+                let own = match prepared {
+                    Some(sh) => deal.scale() * gamma_with(sh, &mut rr),
+                    None => baseline_revenue(grp.own, &deal, &mut rr),
+                };
+                let (r, d) = with_own(shared, base_only, own, factor);
+                out.revenue[s * BLOCK + j] += r;
+                out.uplift[s * BLOCK + j] += d;
+            }
+            self.streams.counts[s] = rc;
+            self.streams.revenue[s] = rr;
         }
     }
 
