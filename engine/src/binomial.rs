@@ -203,9 +203,23 @@ fn btrd_from(n: u64, p: f64, first: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
             // factors ≤ 10^15 each, far from overflow).
             let (mut num, mut den) = (1.0, 1.0);
             let (lo, hi) = if m < k { (m, k) } else { (k, m) };
-            for i in lo + 1..=hi {
-                num *= cf(n + 1 - i) * r;
-                den *= cf(i);
+            if n < 1 << 53 {
+                // i and n + 1 − i as floats stepped by 1 (exact below 2⁵³:
+                // the engine's counts are at most 10¹⁵), the same factors
+                // as converting each; a half-open range (an inclusive one
+                // costs a flag per step).
+                let (mut fi, mut fni) = (cf(lo), cf(n - lo) + 1.0);
+                for _ in lo..hi {
+                    fi += 1.0;
+                    fni -= 1.0;
+                    num *= fni * r;
+                    den *= fi;
+                }
+            } else {
+                for i in lo + 1..=hi {
+                    num *= cf(n + 1 - i) * r;
+                    den *= cf(i);
+                }
             }
             // m < k: accept v ≤ f(k)/f(m); m ≥ k: v·f(m)/f(k) ≤ 1.
             let accept = if m < k {

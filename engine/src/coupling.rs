@@ -145,15 +145,27 @@ pub(crate) fn couple_block(
     groups: &mut [Groups],
     r0: &[f64],
     rs: &[f64],
+    same: bool,
     tmp: &mut [Vec<u64>; 4],
     tmp_p: &mut [f64],
     rng: &mut Xoshiro256PlusPlus,
 ) {
+    // Every array cut to the block's length once, so the loops below index
+    // them without a bounds check per trial.
     let len = groups.len();
+    let (n0p, n0c, r0, rs) = (&n0p[..len], &n0c[..len], &r0[..len], &rs[..len]);
     let [x, own_n, own, extra] = tmp;
-    // The same rate in both runs at this stage (a volume or deal lever):
-    // the shared people do the same in both, no gain or keep to draw.
-    let same = rs[..len] == r0[..len];
+    let (x, own_n, own, extra) = (
+        &mut x[..len],
+        &mut own_n[..len],
+        &mut own[..len],
+        &mut extra[..len],
+    );
+    let tmp_p = &mut tmp_p[..len];
+    // `same`: the same rate in both runs at this stage in every trial (a
+    // volume or deal lever): the shared people do the same in both, no gain
+    // or keep to draw.
+    debug_assert_eq!(same, rs == r0);
     // Baseline converters among the shared people.
     for j in 0..len {
         let g = groups[j];
@@ -167,7 +179,7 @@ pub(crate) fn couple_block(
         };
         own_n[j] = g.own;
     }
-    binomial_block(&own_n[..len], &rs[..len], &mut own[..len], rng);
+    binomial_block(own_n, rs, own, rng);
     if same {
         for j in 0..len {
             groups[j] = Groups {
@@ -194,7 +206,7 @@ pub(crate) fn couple_block(
             (0, 0.0)
         };
     }
-    binomial_block(&own_n[..len], &tmp_p[..len], &mut extra[..len], rng);
+    binomial_block(own_n, tmp_p, extra, rng);
     for j in 0..len {
         groups[j] = if rs[j] >= r0[j] {
             Groups {

@@ -111,20 +111,6 @@ pub(crate) struct GenOut {
     pub uplift: Vec<f64>,
 }
 
-impl GenOut {
-    /// Adds `c` to stage i of scenario s in trial j.
-    #[inline(always)]
-    fn count(&mut self, s: usize, i: usize, k: usize, j: usize, c: u64) {
-        self.counts[(s * k + i) * BLOCK + j] += c;
-    }
-    /// Adds revenue `r` and uplift `d` to scenario s in trial j.
-    #[inline(always)]
-    fn revenue(&mut self, s: usize, j: usize, r: f64, d: f64) {
-        self.revenue[s * BLOCK + j] += r;
-        self.uplift[s * BLOCK + j] += d;
-    }
-}
-
 /// The per-trial machinery of a run: every segment's path and streams.
 pub(crate) struct Engine {
     segs: Vec<SegEngine>,
@@ -206,22 +192,31 @@ impl Engine {
     /// uses the first `len` trials.
     pub(crate) fn block_general(&mut self, len: usize, all_general: bool, out: &mut GenOut) {
         debug_assert!(len <= BLOCK);
-        out.counts.fill(0);
-        out.revenue.fill(0.0);
-        out.uplift.fill(0.0);
         let k = self.stages;
+        // The first segment drawn in blocks writes the totals (no clearing
+        // pass over them); a first segment drawn trial by trial adds to
+        // cleared ones.
+        let mut first = true;
         for seg in &mut self.segs {
             match seg.path {
                 Path::Fast(_) if !all_general => {
-                    for j in 0..len {
-                        seg.fast_trial(k, j, out);
+                    if first {
+                        out.counts.fill(0);
+                        out.revenue.fill(0.0);
+                        out.uplift.fill(0.0);
                     }
+                    seg.fast_block(k, len, out);
                 }
                 _ => {
                     seg.draw_block(k);
-                    seg.add_block(k, len, out);
+                    if first {
+                        seg.add_block::<true>(k, len, out);
+                    } else {
+                        seg.add_block::<false>(k, len, out);
+                    }
                 }
             }
+            first = false;
         }
     }
 
@@ -390,65 +385,141 @@ impl SegEngine {
         }
     }
 
-    /// One trial of a fixed-input segment in a run that counts every stage
-    /// per trial (another segment is uncertain): each run's stage counts by
-    /// inverting its nested tables at one uniform (exact marginals, the
-    /// stages in order), the scenarios' customers from the baseline's by the
-    /// same coupling as the block path. Only each stage's law is reported,
-    /// never a trial's path through the stages.
-    #[inline]
-    fn fast_trial(&mut self, k: usize, j: usize, buf: &mut GenOut) {
+    /// `len` ≤ [`BLOCK`] trials of a fixed-input segment in a run that
+    /// counts every stage per trial (another segment is uncertain), added to
+    /// the totals: each run's stage counts by inverting its nested tables at
+    /// one uniform per trial (exact marginals, the stages in order), the
+    /// scenarios' customers from the baseline's by the same coupling as the
+    /// customers-only path. Only each stage's law is reported, never a
+    /// trial's path through the stages. A sampler at a time over the trials
+    /// (each stream still read in trial order: the numbers of one trial at a
+    /// time), each stream in a local copy that stays in registers, and the
+    /// revenue's Gamma constants prepared.
+    // Out of line: a run with only uncertain segments never calls it, and
+    // inlined it changed how the general path's loops were compiled (more
+    // instructions per trial there).
+    #[inline(never)]
+    fn fast_block(&mut self, k: usize, len: usize, out: &mut GenOut) {
         let Path::Fast(fp) = &self.path else {
             unreachable!("called on fast segments")
         };
         let deal = self.plan.deal;
-        let u = self.streams.inputs.uniform();
-        let base = fp.tables[0].as_ref().expect("the baseline has tables");
-        buf.count(0, 0, k, j, fp.volumes[0]);
-        for (i, t) in base.iter().enumerate() {
-            buf.count(0, i + 1, k, j, t.quantile(u));
+        let blk = &mut self.blk;
+        // The uniforms' 53 bits: a table's guide entry is their top bits
+        // (`quantile_bits`, the same value as `quantile` at that uniform,
+        // without a float-to-integer conversion per stage).
+        let mut m = [0u64; BLOCK];
+        let mut inputs = self.streams.inputs.clone();
+        for x in &mut m[..len] {
+            *x = inputs.bits53();
         }
-        let c0 = base[k - 2].quantile(u);
-        let g0 = baseline_revenue(c0, &deal, &mut self.streams.revenue[0]);
-        buf.revenue(0, j, g0, 0.0);
-        for (s, cp) in fp.couples.iter().enumerate().skip(1) {
-            let Some(cp) = cp else {
-                for (i, t) in base.iter().enumerate() {
-                    buf.count(s, i + 1, k, j, t.quantile(u));
+        self.streams.inputs = inputs;
+        let m = &m[..len];
+        // The baseline's counts (kept in the segment's block: the identity
+        // scenarios repeat them) and customers c0 (its last stage).
+        let base = fp.tables[0].as_ref().expect("the baseline has tables");
+        blk.n[..len].fill(fp.volumes[0]);
+        for (i, t) in base.iter().enumerate() {
+            for (c, &m) in blk.n[(i + 1) * BLOCK..][..len].iter_mut().zip(m) {
+                *c = t.quantile_bits(m);
+            }
+        }
+        let c0 = &blk.n[(k - 1) * BLOCK..][..len];
+        // The baseline's revenue: Gamma constants prepared per count of its
+        // last table (the same numbers as `baseline_revenue`).
+        let lo = base[k - 2].support().0;
+        let mut rng0 = self.streams.revenue[0].clone();
+        for (g, &c) in blk.g0[..len].iter_mut().zip(c0) {
+            *g = match &fp.shapes[(c - lo) as usize] {
+                Some(sh) => deal.scale() * gamma_with(sh, &mut rng0),
+                None => {
+                    let (g, r) = baseline_revenue_by_value(c, &deal, rng0.clone());
+                    rng0 = r;
+                    g
                 }
-                buf.count(s, 0, k, j, fp.volumes[0]);
-                buf.revenue(s, j, g0, 0.0);
+            };
+        }
+        self.streams.revenue[0] = rng0;
+        let g0 = &blk.g0[..len];
+        let add = |dst: &mut [u64], src: &[u64]| {
+            for (d, &x) in dst[..len].iter_mut().zip(src) {
+                *d += x;
+            }
+        };
+        for (s, cp) in fp.couples.iter().enumerate() {
+            let row = s * k * BLOCK;
+            let Some(cp) = cp.as_ref().filter(|_| s > 0) else {
+                // The baseline, and identity levers: the baseline's numbers.
+                for i in 0..k {
+                    add(
+                        &mut out.counts[row + i * BLOCK..],
+                        &blk.n[i * BLOCK..][..len],
+                    );
+                }
+                for (j, &g) in g0.iter().enumerate() {
+                    out.revenue[s * BLOCK + j] += g;
+                    out.uplift[s * BLOCK + j] += 0.0;
+                }
                 continue;
             };
             let ts = fp.tables[s]
                 .as_ref()
                 .expect("a scenario with levers has tables");
-            buf.count(s, 0, k, j, fp.volumes[s]);
-            for (i, t) in ts[..k - 2].iter().enumerate() {
-                buf.count(s, i + 1, k, j, t.quantile(u));
+            for c in &mut out.counts[row..row + len] {
+                *c += fp.volumes[s];
             }
-            let grp = cp.draw(c0, &mut self.streams.counts[s]);
-            buf.count(s, k - 1, k, j, grp.scenario());
-            let rng = &mut self.streams.revenue[s];
-            let (shared, base_only) = split_baseline(&grp, g0, &deal, rng);
+            for (i, t) in ts[..k - 2].iter().enumerate() {
+                let dst = &mut out.counts[row + (i + 1) * BLOCK..][..len];
+                for (d, &m) in dst.iter_mut().zip(m) {
+                    *d += t.quantile_bits(m);
+                }
+            }
+            let mut rc = self.streams.counts[s].clone();
+            let mut rr = self.streams.revenue[s].clone();
             let factor = self.levers[s].deal_factor;
-            let (r, d) = scenario_revenue(grp.own, shared, base_only, &deal, factor, rng);
-            buf.revenue(s, j, r, d);
+            let last = row + (k - 1) * BLOCK;
+            for j in 0..len {
+                let grp = cp.draw(c0[j], &mut rc);
+                out.counts[last + j] += grp.scenario();
+                let (shared, base_only) = split_baseline(&grp, g0[j], &deal, &mut rr);
+                // Own customers with prepared Gamma constants: the same
+                // numbers as `baseline_revenue`'s call.
+                let prepared = match grp.own {
+                    0 => None,
+                    d => d
+                        .checked_sub(fp.diff_lo)
+                        .and_then(|i| fp.diff_shapes.get(i as usize)),
+                };
+                let own = match prepared {
+                    Some(sh) => deal.scale() * gamma_with(sh, &mut rr),
+                    None => baseline_revenue(grp.own, &deal, &mut rr),
+                };
+                let (r, d) = with_own(shared, base_only, own, factor);
+                out.revenue[s * BLOCK + j] += r;
+                out.uplift[s * BLOCK + j] += d;
+            }
+            self.streams.counts[s] = rc;
+            self.streams.revenue[s] = rr;
         }
     }
 
     /// The first `len` trials of the current block into the totals, a
-    /// (scenario, stage) at a time.
-    fn add_block(&self, k: usize, len: usize, out: &mut GenOut) {
+    /// (scenario, stage) at a time: added, or with `PUT` written (as added
+    /// to cleared totals: 0.0 + x, which keeps the bits of every x but −0).
+    fn add_block<const PUT: bool>(&self, k: usize, len: usize, out: &mut GenOut) {
         let b = &self.blk;
         let add = |dst: &mut [u64], src: &[u64]| {
-            for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
-                *d += x;
+            if PUT {
+                dst[..len].copy_from_slice(&src[..len]);
+            } else {
+                for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
+                    *d += x;
+                }
             }
         };
         let addf = |dst: &mut [f64], src: &[f64]| {
             for (d, &x) in dst[..len].iter_mut().zip(&src[..len]) {
-                *d += x;
+                *d = if PUT { 0.0 + x } else { *d + x };
             }
         };
         for (s, lv) in self.levers.iter().enumerate() {
@@ -469,9 +540,13 @@ impl SegEngine {
                     &counts[i * BLOCK..],
                 );
             }
+            let up_out = &mut out.uplift[s * BLOCK..(s + 1) * BLOCK];
             addf(&mut out.revenue[s * BLOCK..(s + 1) * BLOCK], rev);
-            if let Some(up) = up {
-                addf(&mut out.uplift[s * BLOCK..(s + 1) * BLOCK], up);
+            match up {
+                Some(up) => addf(up_out, up),
+                // No uplift: 0 (what cleared totals hold).
+                None if PUT => up_out[..len].fill(0.0),
+                None => {}
             }
         }
     }
@@ -549,15 +624,26 @@ impl SegEngine {
             }
             let rng = &mut self.streams.counts[s];
             for i in 1..k {
-                for (rs, &x) in blk.rs.iter_mut().zip(&blk.drawn[(i - 1) * B..i * B]) {
+                // The scenario's rates, and whether they are the baseline's
+                // in every trial (in the same pass).
+                let r0 = &blk.r0[(i - 1) * B..i * B];
+                let mut same = true;
+                for ((rs, &x), &a) in blk
+                    .rs
+                    .iter_mut()
+                    .zip(&blk.drawn[(i - 1) * B..i * B])
+                    .zip(r0)
+                {
                     *rs = lv.rate(i - 1, x);
+                    same &= *rs == a;
                 }
                 couple_block(
                     &blk.n[(i - 1) * B..i * B],
                     &blk.n[i * B..(i + 1) * B],
                     &mut blk.groups,
-                    &blk.r0[(i - 1) * B..i * B],
+                    r0,
                     &blk.rs,
+                    same,
                     &mut blk.tmp,
                     &mut blk.tmp_p,
                     rng,

@@ -95,31 +95,33 @@ impl CountHist {
     }
 
     /// [`CountHist::add`] of every value of `vs`, in order (the same
-    /// histogram). When the values all fall in the current bins (no bin
-    /// change can happen), they are counted in a tight loop.
+    /// histogram). Values that fall in the current bins are counted in a
+    /// tight loop (one unsigned comparison finds a value's bin in range);
+    /// from the first that does not, one at a time.
     #[inline]
     pub fn add_slice(&mut self, vs: &[u64]) {
-        let (mut lo, mut hi, mut sum) = (u64::MAX, 0u64, 0u128);
-        for &v in vs {
+        let (base, shift) = (self.base, self.shift);
+        let bins = self.counts.len() as u64;
+        let (mut lo, mut hi, mut sum) = (self.min, self.max, 0u128);
+        let mut done = vs.len();
+        for (i, &v) in vs.iter().enumerate() {
+            // Below the first bin wraps to a large number: out of range too.
+            let b = (v >> shift).wrapping_sub(base);
+            if b >= bins {
+                done = i;
+                break;
+            }
+            self.counts[b as usize] += 1;
             lo = lo.min(v);
             hi = hi.max(v);
             sum += v as u128;
         }
-        let first = self.base << self.shift;
-        let end = (self.base + self.counts.len() as u64) << self.shift;
-        if vs.is_empty() || self.counts.is_empty() || lo < first || hi >= end {
-            for &v in vs {
-                self.add(v);
-            }
-            return;
-        }
-        self.n += vs.len() as u64;
+        self.n += done as u64;
         self.sum += sum;
-        self.min = self.min.min(lo);
-        self.max = self.max.max(hi);
-        let (base, shift) = (self.base, self.shift);
-        for &v in vs {
-            self.counts[((v >> shift) - base) as usize] += 1;
+        self.min = lo;
+        self.max = hi;
+        for &v in &vs[done..] {
+            self.add(v);
         }
     }
 

@@ -130,8 +130,13 @@ pub const MAX_SPREAD: f64 = 1e4;
 /// A drawn volume (levers applied) in whole people, within [0, VOLUME_CAP].
 #[inline]
 pub(crate) fn round_volume(v: f64) -> u64 {
-    // Rounding is exact in IEEE arithmetic: the same on every target.
-    v.clamp(0.0, VOLUME_CAP).round() as u64
+    // Rounding is exact in IEEE arithmetic: the same on every target. Half
+    // away from zero as `f64::round` does, inlined (`round` is a library
+    // call on x86_64's baseline): v − ⌊v⌋ is exact, and NaN gives 0 as
+    // `NaN.round() as u64` does.
+    let v = v.clamp(0.0, VOLUME_CAP);
+    let t = v as i64;
+    (t + (v - t as f64 >= 0.5) as i64) as u64
 }
 
 /// A range end: finite, above 0 (its logarithm is taken) and at most
@@ -221,5 +226,43 @@ fn rounded_lognormal_mean(mu: f64, sigma: f64) -> f64 {
             return sum;
         }
         k += 1.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inlined rounding against `f64::round` at the ties and next to
+    /// them, where a `v + 0.5` shortcut would go wrong (0.49999999999999994
+    /// + 0.5 rounds to 1).
+    #[test]
+    fn round_volume_is_f64_round() {
+        let below_half = 0.5 - f64::EPSILON / 4.0;
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            -3.0,
+            below_half,
+            0.5,
+            1.5,
+            2.5,
+            1e15 - 0.5,
+            1e15,
+            2e15,
+            f64::INFINITY,
+            (1u64 << 52) as f64 - 0.5,
+            (1u64 << 52) as f64 + 1.0,
+        ];
+        for i in 0..2000 {
+            let x = i as f64 * 0.25 + 1e6;
+            xs.extend([x, x.next_up(), x.next_down()]);
+        }
+        for x in xs {
+            let want = x.clamp(0.0, VOLUME_CAP).round() as u64;
+            assert_eq!(round_volume(x), want, "{x}");
+        }
+        assert_eq!(round_volume(f64::NAN), 0);
+        assert_eq!(round_volume(below_half), 0);
     }
 }
