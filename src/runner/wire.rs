@@ -1,9 +1,9 @@
 //! The bytes of the page's messages to and from its workers: a small
-//! hand-written codec. A serde format would instantiate serde's derive code
-//! for every message type (the results and all they hold): that was about
-//! 15 KB gzip of the page's `.wasm` with `postcard`, for messages whose shape
-//! never leaves one build of the page (the page and its workers run the same
-//! module, so both sides always agree on it).
+//! hand-written codec. A serde format instantiates serde's derive code for
+//! every message type (the results and all they hold) on top of its own,
+//! for messages whose shape never leaves one build of the page: the page and
+//! its workers run the same module, so both sides always agree on it
+//! (docs/benchmarks.md has the size measured against `postcard`).
 //!
 //! The format: values one after the other, no names, no padding.
 //! - Unsigned integers (`u32`, `u64`, `usize`) as LEB128: ids, counts,
