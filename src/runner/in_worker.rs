@@ -62,9 +62,7 @@ fn now() -> f64 {
 }
 
 fn post(msg: &FromWorker) {
-    if let Ok(v) = to_js(msg) {
-        let _ = scope().post_message(&v);
-    }
+    let _ = scope().post_message(&to_js(msg));
 }
 
 /// Starts the worker's message loop and tells the page it is ready.
@@ -97,7 +95,7 @@ fn schedule() {
 fn on_message(e: MessageEvent) {
     let data = e.data();
     // Only the page talks to this worker; anything unreadable is dropped.
-    let Ok(msg) = from_js::<ToWorker>(data.clone()) else {
+    let Ok(msg) = from_js::<ToWorker>(&data) else {
         return;
     };
     match msg {
@@ -184,9 +182,8 @@ fn run_slice() {
         match m {
             Outgoing::Plain(m) => post(&m),
             Outgoing::Share(id, share) => {
-                let (msg, transfer) = share_to_js(share, |share| {
-                    to_js(&FromWorker::Share { id, share }).unwrap_or(JsValue::NULL)
-                });
+                let (msg, transfer) =
+                    share_to_js(share, |share| to_js(&FromWorker::Share { id, share }));
                 let _ = scope().post_message_with_transfer(&msg, &transfer);
             }
         }

@@ -1,11 +1,12 @@
 //! Running the engine for the page, as messages: the page sends a
 //! [`Request`] (start a job, cancel a job) and gets [`Reply`]s back — progress,
 //! partial results, done, failed — each naming its job. Every message is
-//! plain serialisable data. In the browser [`WorkerRunner`] sends jobs to
-//! Web Workers ([`protocol`] says how a job is shared between several);
-//! [`MainThreadRunner`] runs a job's steps (simulate → sensitivity → goal
-//! seek) on the page's own thread in short slices between timers, where no
-//! worker can start, and natively for tests.
+//! plain data; what crosses to and from a worker has its bytes ([`wire`]).
+//! In the browser [`WorkerRunner`] sends jobs to Web Workers ([`protocol`]
+//! says how a job is shared between several); [`MainThreadRunner`] runs a
+//! job's steps (simulate → sensitivity → goal seek) on the page's own thread
+//! in short slices between timers, where no worker can start, and natively
+//! for tests.
 //!
 //! The page gets its runner from context ([`RunnerHandle`]), so tests can give
 //! it another one.
@@ -16,6 +17,7 @@ mod main_thread;
 pub mod protocol;
 #[cfg(target_arch = "wasm32")]
 pub mod timing;
+pub mod wire;
 #[cfg(target_arch = "wasm32")]
 pub mod workers;
 
@@ -27,47 +29,21 @@ use std::rc::Rc;
 
 use funnelcast_engine::{GoalLever, GoalResult, Model, ModelError, Results};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// Names a job in every message about it; the page never reuses one.
 pub type JobId = u64;
 
 /// What the page asks for: the whole model (plain data) and an optional goal.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     pub id: JobId,
-    #[serde(with = "model_as_json")]
     pub model: Model,
     pub goal: Option<GoalAsk>,
 }
 
-/// The model inside a binary message (the page's messages to its workers) as
-/// its JSON text: its enums are internally tagged (`"kind"`), which compact
-/// binary formats cannot read, and the JSON code is in the page already for
-/// documents. Human-readable formats get the model as it is.
-mod model_as_json {
-    use funnelcast_engine::Model;
-    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(m: &Model, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            return m.serialize(s);
-        }
-        s.serialize_str(&crate::document::model_to_json(m))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Model, D::Error> {
-        if d.is_human_readable() {
-            return Model::deserialize(d);
-        }
-        let text = String::deserialize(d)?;
-        crate::document::model_from_json(&text).map_err(D::Error::custom)
-    }
-}
-
 /// A goal to seek: P(revenue ≥ `target`) ≥ `prob` (a fraction) by moving
 /// `lever`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GoalAsk {
     pub target: f64,
     pub prob: f64,
@@ -82,14 +58,14 @@ impl GoalAsk {
 }
 
 /// Everything a finished job computed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct JobOutput {
     pub results: Results,
     pub goal: Option<GoalResult>,
 }
 
 /// From the page to the runner.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Request {
     /// Start a job; a job still running is given up first (one at a time).
     Start(Job),
@@ -98,7 +74,7 @@ pub enum Request {
 }
 
 /// From the runner to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// Trials simulated so far, while a job takes more than one slice.
     Progress {
@@ -137,7 +113,7 @@ impl Reply {
 }
 
 /// Why a job failed, typed so the page can say it in its language.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RunError {
     /// The model does not validate (the page validates first, so this only
     /// guards the boundary): the problems, each naming its field.
@@ -257,11 +233,12 @@ mod tests {
     }
 
     /// Messages are plain data: they survive a round trip through the
-    /// workers' binary format (and JSON), with a goal on a rate, a model
-    /// with every kind of input, and a failure.
+    /// workers' bytes, with a goal on a rate, a model with every kind of
+    /// input, and a failure. (More in `wire`'s own tests.)
     #[test]
     fn messages_cross_as_data() {
         use crate::runner::protocol::{FromWorker, ToWorker};
+        use crate::runner::wire::{from_bytes, to_bytes};
         let mut j = job(1);
         j.goal.as_mut().unwrap().lever = GoalLever::RatePoints { stage: 2 };
         j.model = crate::presets::apply_preset(
@@ -277,13 +254,7 @@ mod tests {
             to: 1,
             lead: Some(0),
         };
-        let bytes = postcard::to_allocvec(&to).unwrap();
-        assert_eq!(postcard::from_bytes::<ToWorker>(&bytes).unwrap(), to);
-        let text = serde_json::to_string(&Request::Start(j.clone())).unwrap();
-        assert_eq!(
-            serde_json::from_str::<Request>(&text).unwrap(),
-            Request::Start(j.clone())
-        );
+        assert_eq!(from_bytes::<ToWorker>(&to_bytes(&to)).unwrap(), to);
         for reply in [
             Reply::Done {
                 id: 1,
@@ -304,8 +275,7 @@ mod tests {
             },
         ] {
             let from = FromWorker::Reply(reply);
-            let bytes = postcard::to_allocvec(&from).unwrap();
-            assert_eq!(postcard::from_bytes::<FromWorker>(&bytes).unwrap(), from);
+            assert_eq!(from_bytes::<FromWorker>(&to_bytes(&from)).unwrap(), from);
         }
     }
 }

@@ -1,10 +1,9 @@
 //! What crosses between the page and its simulation workers. Plain data:
-//! [`ToWorker`] and [`FromWorker`] cross as compact bytes (`postcard`: about
-//! half the code of `serde-wasm-bindgen` for these messages, measured in
-//! docs/benchmarks.md) in a `Uint8Array` ([`to_js`], [`from_js`]), except a
-//! share's per-trial draws (megabytes at a million trials), which ride
-//! beside the message as `Float64Array`s whose buffers are transferred, not
-//! copied ([`share_to_js`], [`share_from_js`]).
+//! [`ToWorker`] and [`FromWorker`] cross as compact bytes (the page's own
+//! codec, [`super::wire`]) in a `Uint8Array` ([`to_js`], [`from_js`]),
+//! except a share's per-trial draws (megabytes at a million trials), which
+//! ride beside the message as `Float64Array`s whose buffers are transferred,
+//! not copied ([`share_to_js`], [`share_from_js`]).
 //!
 //! A job on one worker: the page sends `Run` for every key block with
 //! `lead: Some(0)`; the worker answers with progress, partial results, then
@@ -16,13 +15,13 @@
 //! runs the sensitivity and the goal seek, and answers `Done`.
 
 use funnelcast_engine::ChunkSummary;
-use serde::{Deserialize, Serialize};
 
 use super::{Job, JobId, Reply};
 
-/// From the page to a worker. (`Share` comes first in both enums: the page
-/// hands a share on as it came, and the binary format numbers variants.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// From the page to a worker. (`Share` comes first in both enums, with the
+/// same fields: the page hands a share on as it came, and the bytes number
+/// variants.)
+#[derive(Clone, Debug, PartialEq)]
 pub enum ToWorker {
     /// Another worker's share of job `id`, for the lead.
     Share { id: JobId, share: ChunkSummary },
@@ -40,7 +39,7 @@ pub enum ToWorker {
 }
 
 /// From a worker to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FromWorker {
     /// A helper's share of job `id`, for the lead.
     Share {
@@ -68,29 +67,26 @@ pub fn split(blocks: u32, workers: u32, min_blocks: u32) -> Vec<(u32, u32)> {
 #[cfg(target_arch = "wasm32")]
 mod js {
     use super::*;
+    use crate::runner::wire::{from_bytes, to_bytes, Wire, WireError};
     use js_sys::{Array, Float64Array, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
 
-    /// A message: its bytes (postcard) under `m`, in a plain object so a
-    /// share's draws can ride beside them.
-    pub fn to_js<T: Serialize>(v: &T) -> Result<JsValue, String> {
-        let bytes = postcard::to_allocvec(v).map_err(|e| e.to_string())?;
+    /// A message: its bytes under `m`, in a plain object so a share's draws
+    /// can ride beside them.
+    pub fn to_js<T: Wire>(v: &T) -> JsValue {
         let msg = js_sys::Object::new();
-        let _ = Reflect::set(
-            &msg,
-            &"m".into(),
-            &js_sys::Uint8Array::from(bytes.as_slice()),
-        );
-        Ok(msg.into())
+        let bytes = js_sys::Uint8Array::from(to_bytes(v).as_slice());
+        let _ = Reflect::set(&msg, &"m".into(), &bytes);
+        msg.into()
     }
 
-    pub fn from_js<T: serde::de::DeserializeOwned>(v: JsValue) -> Result<T, String> {
-        let m = Reflect::get(&v, &"m".into()).map_err(|_| "no message".to_string())?;
-        let bytes = m
-            .dyn_into::<js_sys::Uint8Array>()
-            .map_err(|_| "no bytes".to_string())?
+    pub fn from_js<T: Wire>(v: &JsValue) -> Result<T, WireError> {
+        let bytes = Reflect::get(v, &"m".into())
+            .ok()
+            .and_then(|m| m.dyn_into::<js_sys::Uint8Array>().ok())
+            .ok_or(WireError::NotAMessage)?
             .to_vec();
-        postcard::from_bytes(&bytes).map_err(|e| e.to_string())
+        from_bytes(&bytes)
     }
 
     /// A message holding a share, with its draws as transferred
@@ -167,6 +163,7 @@ mod tests {
     /// messages must have one shape.
     #[test]
     fn a_share_message_is_the_same_both_ways() {
+        use super::super::wire::{from_bytes, to_bytes};
         use crate::format::Lang;
         use crate::presets::initial_doc;
         let plan = initial_doc(Lang::En)
@@ -180,9 +177,9 @@ mod tests {
             share: share.clone(),
         };
         let to = ToWorker::Share { id: 7, share };
-        let bytes = postcard::to_allocvec(&from).unwrap();
-        assert_eq!(postcard::from_bytes::<ToWorker>(&bytes).unwrap(), to);
-        assert_eq!(postcard::to_allocvec(&to).unwrap(), bytes);
+        let bytes = to_bytes(&from);
+        assert_eq!(from_bytes::<ToWorker>(&bytes).unwrap(), to);
+        assert_eq!(to_bytes(&to), bytes);
     }
 
     #[test]

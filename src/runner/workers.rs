@@ -182,13 +182,13 @@ fn reply(pool: &Rc<RefCell<Pool>>, r: Reply) {
 }
 
 fn post(pool: &Pool, slot: usize, msg: &ToWorker) {
-    if let (Some(Some(s)), Ok(v)) = (pool.slots.get(slot), to_js(msg)) {
-        let _ = s.worker.post_message(&v);
+    if let Some(Some(s)) = pool.slots.get(slot) {
+        let _ = s.worker.post_message(&to_js(msg));
     }
 }
 
 fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
-    let Ok(msg) = from_js::<FromWorker>(data.clone()) else {
+    let Ok(msg) = from_js::<FromWorker>(&data) else {
         return;
     };
     match msg {
