@@ -70,7 +70,47 @@ pub struct CountHist {
     max: u64,
 }
 
+/// A [`CountHist`]'s state as plain parts: what a binary message carries
+/// (the page's worker protocol), without serde's code in the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CountHistParts {
+    pub base: u64,
+    pub shift: u32,
+    pub counts: Vec<u32>,
+    pub n: u64,
+    pub sum: u128,
+    pub min: u64,
+    pub max: u64,
+}
+
 impl CountHist {
+    /// Its state, for a message.
+    pub fn to_parts(&self) -> CountHistParts {
+        CountHistParts {
+            base: self.base,
+            shift: self.shift,
+            counts: self.counts.clone(),
+            n: self.n,
+            sum: self.sum,
+            min: self.min,
+            max: self.max,
+        }
+    }
+
+    /// Back from [`CountHist::to_parts`]; `None` for a bin width no
+    /// histogram has (a shift of 64 bits or more).
+    pub fn from_parts(p: CountHistParts) -> Option<Self> {
+        (p.shift < 64).then_some(CountHist {
+            base: p.base,
+            shift: p.shift,
+            counts: p.counts,
+            n: p.n,
+            sum: p.sum,
+            min: p.min,
+            max: p.max,
+        })
+    }
+
     pub fn new() -> Self {
         Self {
             min: u64::MAX,

@@ -22,7 +22,7 @@
 //! serde derive into [`count_hist`]'s few lines of serde format, the one
 //! message type that still does.
 
-use funnelcast_engine::summary::CountHist;
+use funnelcast_engine::summary::{CountHist, CountHistParts};
 use funnelcast_engine::{
     ChunkSummary, Comparison, ExactFigures, ExactLaw, Field, GoalLever, GoalResult, Histogram,
     McError, ModelError, Problem, Results, ScenarioResult, Sensitivity, SensitivityBar,
@@ -503,288 +503,36 @@ wire_struct!(ChunkSummary {
     uplift
 });
 
-impl Wire for CountHist {
+/// A `u128` as its low and high `u64`.
+impl Wire for u128 {
     fn put(&self, out: &mut Vec<u8>) {
-        count_hist::put(self, out);
+        put_varint(*self as u64, out);
+        put_varint((*self >> 64) as u64, out);
     }
     fn take(r: &mut Reader) -> Result<Self, WireError> {
-        count_hist::take(r)
+        let (lo, hi) = (r.varint()?, r.varint()?);
+        Ok(u128::from(lo) | u128::from(hi) << 64)
     }
 }
 
-/// `CountHist` through its serde derive (its fields are private to the
-/// engine), in the format above: only the shapes it is made of (unsigned
-/// integers, a sequence of them, a struct of them); anything else is refused.
-/// A `u128` is its low and high `u64`.
-mod count_hist {
-    use super::{put_varint, Reader, Wire, WireError};
-    use funnelcast_engine::summary::CountHist;
-    use serde::de::{self, DeserializeSeed, Visitor};
-    use serde::ser::{self, Impossible, Serialize};
-    use serde::Deserialize;
+wire_struct!(CountHistParts {
+    base,
+    shift,
+    counts,
+    n,
+    sum,
+    min,
+    max
+});
 
-    pub fn put(h: &CountHist, out: &mut Vec<u8>) {
-        // Only a CountHist of a shape this format lacks fails, and then the
-        // other side refuses the message (tested: it has no such shape).
-        let _ = h.serialize(Ser { out });
+/// Through its parts (its fields are private to the engine); a bin width
+/// no histogram has is refused.
+impl Wire for CountHist {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.to_parts().put(out);
     }
-
-    pub fn take(r: &mut Reader) -> Result<CountHist, WireError> {
-        CountHist::deserialize(De { r })
-    }
-
-    impl ser::Error for WireError {
-        fn custom<T: std::fmt::Display>(_: T) -> Self {
-            WireError::Invalid
-        }
-    }
-
-    impl de::Error for WireError {
-        fn custom<T: std::fmt::Display>(_: T) -> Self {
-            WireError::Invalid
-        }
-    }
-
-    struct Ser<'a> {
-        out: &'a mut Vec<u8>,
-    }
-
-    type No = Impossible<(), WireError>;
-
-    fn refuse() -> Result<(), WireError> {
-        Err(WireError::Invalid)
-    }
-
-    impl ser::Serializer for Ser<'_> {
-        type Ok = ();
-        type Error = WireError;
-        type SerializeSeq = Self;
-        type SerializeTuple = No;
-        type SerializeTupleStruct = No;
-        type SerializeTupleVariant = No;
-        type SerializeMap = No;
-        type SerializeStruct = Self;
-        type SerializeStructVariant = No;
-
-        fn is_human_readable(&self) -> bool {
-            false
-        }
-        fn serialize_u32(self, v: u32) -> Result<(), WireError> {
-            v.put(self.out);
-            Ok(())
-        }
-        fn serialize_u64(self, v: u64) -> Result<(), WireError> {
-            v.put(self.out);
-            Ok(())
-        }
-        fn serialize_u128(self, v: u128) -> Result<(), WireError> {
-            put_varint(v as u64, self.out);
-            put_varint((v >> 64) as u64, self.out);
-            Ok(())
-        }
-        fn serialize_seq(self, len: Option<usize>) -> Result<Self, WireError> {
-            len.ok_or(WireError::Invalid)?.put(self.out);
-            Ok(self)
-        }
-        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, WireError> {
-            Ok(self)
-        }
-
-        fn serialize_bool(self, _: bool) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_i8(self, _: i8) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_i16(self, _: i16) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_i32(self, _: i32) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_i64(self, _: i64) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_u8(self, _: u8) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_u16(self, _: u16) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_f32(self, _: f32) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_f64(self, _: f64) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_char(self, _: char) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_str(self, _: &str) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_bytes(self, _: &[u8]) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_none(self) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_unit(self) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_unit_struct(self, _: &'static str) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_unit_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-        ) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_newtype_struct<T: ?Sized + Serialize>(
-            self,
-            _: &'static str,
-            _: &T,
-        ) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_newtype_variant<T: ?Sized + Serialize>(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: &T,
-        ) -> Result<(), WireError> {
-            refuse()
-        }
-        fn serialize_tuple(self, _: usize) -> Result<No, WireError> {
-            Err(WireError::Invalid)
-        }
-        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<No, WireError> {
-            Err(WireError::Invalid)
-        }
-        fn serialize_tuple_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<No, WireError> {
-            Err(WireError::Invalid)
-        }
-        fn serialize_map(self, _: Option<usize>) -> Result<No, WireError> {
-            Err(WireError::Invalid)
-        }
-        fn serialize_struct_variant(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: usize,
-        ) -> Result<No, WireError> {
-            Err(WireError::Invalid)
-        }
-    }
-
-    impl ser::SerializeSeq for Ser<'_> {
-        type Ok = ();
-        type Error = WireError;
-        fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), WireError> {
-            v.serialize(Ser { out: self.out })
-        }
-        fn end(self) -> Result<(), WireError> {
-            Ok(())
-        }
-    }
-
-    impl ser::SerializeStruct for Ser<'_> {
-        type Ok = ();
-        type Error = WireError;
-        fn serialize_field<T: ?Sized + Serialize>(
-            &mut self,
-            _: &'static str,
-            v: &T,
-        ) -> Result<(), WireError> {
-            v.serialize(Ser { out: self.out })
-        }
-        fn end(self) -> Result<(), WireError> {
-            Ok(())
-        }
-    }
-
-    struct De<'r, 'a> {
-        r: &'r mut Reader<'a>,
-    }
-
-    /// `left` more elements (a sequence's, or a struct's fields).
-    struct Seq<'r, 'a> {
-        r: &'r mut Reader<'a>,
-        left: usize,
-    }
-
-    impl<'de> de::SeqAccess<'de> for Seq<'_, '_> {
-        type Error = WireError;
-        fn next_element_seed<T: DeserializeSeed<'de>>(
-            &mut self,
-            seed: T,
-        ) -> Result<Option<T::Value>, WireError> {
-            if self.left == 0 {
-                return Ok(None);
-            }
-            self.left -= 1;
-            seed.deserialize(De { r: self.r }).map(Some)
-        }
-        fn size_hint(&self) -> Option<usize> {
-            Some(self.left)
-        }
-    }
-
-    impl<'de> de::Deserializer<'de> for De<'_, '_> {
-        type Error = WireError;
-
-        fn is_human_readable(&self) -> bool {
-            false
-        }
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, WireError> {
-            Err(WireError::Invalid)
-        }
-        fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, WireError> {
-            v.visit_u32(u32::take(self.r)?)
-        }
-        fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, WireError> {
-            v.visit_u64(u64::take(self.r)?)
-        }
-        fn deserialize_u128<V: Visitor<'de>>(self, v: V) -> Result<V::Value, WireError> {
-            let lo = u64::take(self.r)?;
-            let hi = u64::take(self.r)?;
-            v.visit_u128(u128::from(lo) | u128::from(hi) << 64)
-        }
-        fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, WireError> {
-            let left = self.r.length()?;
-            v.visit_seq(Seq { r: self.r, left })
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            v: V,
-        ) -> Result<V::Value, WireError> {
-            v.visit_seq(Seq {
-                r: self.r,
-                left: fields.len(),
-            })
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 f32 f64 char str string bytes
-            byte_buf option unit unit_struct newtype_struct tuple tuple_struct
-            map enum identifier ignored_any
-        }
+    fn take(r: &mut Reader) -> Result<Self, WireError> {
+        CountHist::from_parts(CountHistParts::take(r)?).ok_or(WireError::Invalid)
     }
 }
 
