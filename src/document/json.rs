@@ -298,11 +298,19 @@ impl<'a> Val<'a> {
     ///
     /// # Errors
     /// Not an object, or a field twice.
+    #[inline]
     pub fn fields<const N: usize>(
         self,
         names: [&str; N],
     ) -> Result<[Option<Val<'a>>; N], JsonError> {
         let mut found = [None; N];
+        self.fields_into(&names, &mut found)?;
+        Ok(found)
+    }
+
+    /// [`Val::fields`] for any number of names, compiled once (the
+    /// generic one would be compiled once per number of fields).
+    fn fields_into(self, names: &[&str], found: &mut [Option<Val<'a>>]) -> Result<(), JsonError> {
         self.each_entry(|key, v| {
             if let Some(k) = names.iter().position(|n| *n == key) {
                 if found[k].is_some() {
@@ -311,8 +319,7 @@ impl<'a> Val<'a> {
                 found[k] = Some(v);
             }
             Ok(())
-        })?;
-        Ok(found)
+        })
     }
 
     /// Calls `f` with each item of an array, in order.
