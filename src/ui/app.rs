@@ -16,6 +16,7 @@ use crate::ui::input::{whole_in, NumInput, NumKind};
 use crate::ui::results::{GoalSeek, ResultsTable, Status};
 use crate::ui::scenarios::ScenariosEditor;
 use crate::ui::state::{use_state, AppState};
+use crate::ui::words::tr;
 use leptos_i18n::I18nContext;
 
 const LANG_KEY: &str = "funnelcast.lang";
@@ -124,7 +125,7 @@ fn Page() -> impl IntoView {
             <div class="col results-col">
                 <section class="card results-card" aria-labelledby="res-h">
                     <div class="card-head">
-                        <h2 id="res-h">{t!(i18n, results)}</h2>
+                        <h2 id="res-h">{tr(i18n, |i| t_string!(i, results))}</h2>
                         <Status />
                     </div>
                     <crate::ui::progress::RunProgress />
@@ -137,7 +138,7 @@ fn Page() -> impl IntoView {
                 <Explainers />
             </div>
         </main>
-        <footer class="footer">{t!(i18n, footer)}</footer>
+        <footer class="footer">{tr(i18n, |i| t_string!(i, footer))}</footer>
         <crate::ui::results::PhoneBar />
     }
 }
@@ -166,16 +167,17 @@ fn Header() -> impl IntoView {
                 </span>
                 <div>
                     <h1>
-                        {t!(i18n, app_title)}" "<span class="sub">{t!(i18n, app_subtitle)}</span>
+                        {tr(i18n, |i| t_string!(i, app_title))}" "
+                        <span class="sub">{tr(i18n, |i| t_string!(i, app_subtitle))}</span>
                     </h1>
-                    <p class="tagline">{t!(i18n, tagline)}</p>
+                    <p class="tagline">{tr(i18n, |i| t_string!(i, tagline))}</p>
                 </div>
             </div>
             <div class="top-tools">
-                <label class="lbl">{t!(i18n, preset)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, preset))}</label>
                 <select
                     data-testid="preset"
-                    aria-label=move || t_string!(i18n, preset).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, preset))
                     prop:value=move || state.with_doc(|d| d.preset.map_or("custom", PresetId::code))
                     on:change=move |ev| {
                         if let Some(id) = PresetId::from_code(&event_target_value(&ev)) {
@@ -189,7 +191,7 @@ fn Header() -> impl IntoView {
                         disabled=true
                         selected=move || state.with_doc(|d| d.preset.is_none())
                     >
-                        {t!(i18n, preset_custom)}
+                        {tr(i18n, |i| t_string!(i, preset_custom))}
                     </option>
                     {PresetId::ALL
                         .into_iter()
@@ -212,7 +214,7 @@ fn Header() -> impl IntoView {
                     on:click=switch
                     title="中文 / English"
                 >
-                    {t!(i18n, lang_switch)}
+                    {tr(i18n, |i| t_string!(i, lang_switch))}
                 </button>
                 <crate::ui::share::ShareTools />
                 <crate::ui::present::PresentAndPrint />
@@ -240,9 +242,9 @@ fn Settings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card" aria-labelledby="set-h">
-            <h2 id="set-h">{t!(i18n, settings)}</h2>
+            <h2 id="set-h">{tr(i18n, |i| t_string!(i, settings))}</h2>
             <div class="settings-grid">
-                <label class="lbl">{t!(i18n, trials)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, trials))}</label>
                 <NumInput
                     field=Field::Trials
                     label=Signal::derive(move || t_string!(i18n, trials).to_string())
@@ -250,7 +252,7 @@ fn Settings() -> impl IntoView {
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))
                 />
-                <label class="lbl">{t!(i18n, seed)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, seed))}</label>
                 <NumInput
                     field=Field::Seed
                     label=Signal::derive(move || t_string!(i18n, seed).to_string())
@@ -260,10 +262,10 @@ fn Settings() -> impl IntoView {
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
                 />
                 <crate::ui::progress::WorkersSetting />
-                <label class="lbl">{t!(i18n, currency)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, currency))}</label>
                 <select
                     data-testid="currency"
-                    aria-label=move || t_string!(i18n, currency).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, currency))
                     prop:value=move || state.with_doc(|d| d.currency.code())
                     on:change=move |ev| {
                         if let Some(c) = Currency::from_code(&event_target_value(&ev)) {
@@ -285,10 +287,10 @@ fn Settings() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <label class="lbl">{t!(i18n, period)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, period))}</label>
                 <select
                     data-testid="period"
-                    aria-label=move || t_string!(i18n, period).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, period))
                     prop:value=move || {
                         if state.with_doc(|d| d.period) == Period::Quarter {
                             "quarter"
@@ -309,16 +311,16 @@ fn Settings() -> impl IntoView {
                         value="month"
                         selected=move || state.with_doc(|d| d.period == Period::Month)
                     >
-                        {t!(i18n, period_month)}
+                        {tr(i18n, |i| t_string!(i, period_month))}
                     </option>
                     <option
                         value="quarter"
                         selected=move || state.with_doc(|d| d.period == Period::Quarter)
                     >
-                        {t!(i18n, period_quarter)}
+                        {tr(i18n, |i| t_string!(i, period_quarter))}
                     </option>
                 </select>
-                <label class="lbl">{t!(i18n, margin)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, margin))}</label>
                 <NumInput
                     field=Field::Margin
                     kind=NumKind::Percent
@@ -333,7 +335,7 @@ fn Settings() -> impl IntoView {
                     })
                 />
             </div>
-            <p class="fine">{t!(i18n, trials_note)}</p>
+            <p class="fine">{tr(i18n, |i| t_string!(i, trials_note))}</p>
         </section>
     }
 }
@@ -343,16 +345,16 @@ fn Explainers() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card explain" aria-labelledby="exp-h">
-            <h2 id="exp-h">{t!(i18n, explain_title)}</h2>
+            <h2 id="exp-h">{tr(i18n, |i| t_string!(i, explain_title))}</h2>
             <ul>
-                <li>{t!(i18n, explain_rate)}</li>
-                <li>{t!(i18n, explain_bottleneck)}</li>
-                <li>{t!(i18n, explain_pct)}</li>
-                <li>{t!(i18n, explain_mc)}</li>
-                <li>{t!(i18n, explain_plan)}</li>
-                <li>{t!(i18n, explain_crn)}</li>
-                <li>{t!(i18n, explain_pbeat)}</li>
-                <li>{t!(i18n, explain_cohort)}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_rate))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_bottleneck))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_pct))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_mc))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_plan))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_crn))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_pbeat))}</li>
+                <li>{tr(i18n, |i| t_string!(i, explain_cohort))}</li>
             </ul>
         </section>
     }

@@ -17,6 +17,7 @@ use crate::ui::input::{aria_name, Hint};
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
+use crate::ui::words::tr;
 
 /// The width of the charts' coordinate system: narrow on a phone so that
 /// text stays readable when the SVG is scaled to the screen.
@@ -48,7 +49,7 @@ pub fn Charts() -> impl IntoView {
     provide_context(ChartWidth(chart_width()));
     view! {
         <section class="card" aria-labelledby="funnel-chart-h">
-            <h2 id="funnel-chart-h">{t!(i18n, chart_funnel)}</h2>
+            <h2 id="funnel-chart-h">{tr(i18n, |i| t_string!(i, chart_funnel))}</h2>
             <crate::ui::share::ChartExport chart="funnel" svg_testid="funnel-chart" />
             <FunnelChart />
         </section>
@@ -70,7 +71,7 @@ pub fn Charts() -> impl IntoView {
         }>
             <section class="card" aria-labelledby="up-chart-h">
                 <h2 id="up-chart-h">
-                    {t!(i18n, chart_uplift)}" "
+                    {tr(i18n, |i| t_string!(i, chart_uplift))}" "
                     <Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) />
                 </h2>
                 <crate::ui::share::ChartExport chart="uplift" svg_testid="uplift-chart" />
@@ -79,7 +80,7 @@ pub fn Charts() -> impl IntoView {
         </Show>
         <section class="card" aria-labelledby="tornado-h">
             <h2 id="tornado-h">
-                {t!(i18n, chart_tornado)}" "
+                {tr(i18n, |i| t_string!(i, chart_tornado))}" "
                 <Hint text=Signal::derive(move || {
                     t_string!(i18n, explain_bottleneck).to_string()
                 }) />
@@ -702,7 +703,7 @@ fn Tornado() -> impl IntoView {
                     }).collect_view();
                     let swing_name = chart_name(lang, t_string!(i18n, swing_title), &tips);
                     view! {
-                        <h3 class="sub-h">{t!(i18n, swing_title)}</h3>
+                        <h3 class="sub-h">{tr(i18n, |i| t_string!(i, swing_title))}</h3>
                         <div class="legend">
                             <span style="--sc:#D55E00">
                                 <span class="swatch"></span>

@@ -16,6 +16,7 @@ use crate::ui::input::{
     NumInput, NumKind,
 };
 use crate::ui::state::{use_state, AppState, FieldMsg};
+use crate::ui::words::tr;
 
 #[component]
 pub fn StagesEditor() -> impl IntoView {
@@ -25,7 +26,7 @@ pub fn StagesEditor() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="stages-h">
             <div class="card-head">
-                <h2 id="stages-h">{t!(i18n, stages)}</h2>
+                <h2 id="stages-h">{tr(i18n, |i| t_string!(i, stages))}</h2>
                 <button
                     class="btn small"
                     data-testid="add-stage"
@@ -42,7 +43,7 @@ pub fn StagesEditor() -> impl IntoView {
                             });
                     }
                 >
-                    {t!(i18n, add_stage)}
+                    {tr(i18n, |i| t_string!(i, add_stage))}
                 </button>
             </div>
             <LimitNote
@@ -82,7 +83,7 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
                 class="name"
                 data-testid=FieldId::StageName(i).testid()
                 maxlength="60"
-                aria-label=move || t_string!(i18n, stage).to_string()
+                aria-label=tr(i18n, |i| t_string!(i, stage))
                 prop:value=name
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
@@ -93,7 +94,7 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
             <span class="row-tools">
                 <button
                     class="icon"
-                    title=move || t_string!(i18n, move_up).to_string()
+                    title=tr(i18n, |i| t_string!(i, move_up))
                     disabled=i == 0
                     on:click=move |_| {
                         state
@@ -106,7 +107,7 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
                 </button>
                 <button
                     class="icon"
-                    title=move || t_string!(i18n, move_down).to_string()
+                    title=tr(i18n, |i| t_string!(i, move_down))
                     disabled=move || i == last()
                     on:click=move |_| {
                         state
@@ -120,7 +121,7 @@ fn StageRow(i: usize, count: Memo<usize>) -> impl IntoView {
                 <button
                     class="icon danger"
                     data-testid=format!("remove-stage-{i}")
-                    title=move || t_string!(i18n, remove).to_string()
+                    title=tr(i18n, |i| t_string!(i, remove))
                     disabled=move || { last() < 2 }
                     on:click=move |_| {
                         state
@@ -146,7 +147,7 @@ pub fn SegmentsEditor() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="funnel-h">
             <div class="card-head">
-                <h2 id="funnel-h">{t!(i18n, funnel)}</h2>
+                <h2 id="funnel-h">{tr(i18n, |i| t_string!(i, funnel))}</h2>
                 <button
                     class="btn small"
                     data-testid="add-segment"
@@ -163,7 +164,7 @@ pub fn SegmentsEditor() -> impl IntoView {
                             });
                     }
                 >
-                    {t!(i18n, add_segment)}
+                    {tr(i18n, |i| t_string!(i, add_segment))}
                 </button>
             </div>
             <LimitNote
@@ -173,7 +174,7 @@ pub fn SegmentsEditor() -> impl IntoView {
                     t_string!(i18n, limit_segments, max = limits::MAX_SEGMENTS).to_string()
                 })
             />
-            <p class="note">{t!(i18n, cohort_note)}</p>
+            <p class="note">{tr(i18n, |i| t_string!(i, cohort_note))}</p>
             <IndexRows
                 from=0
                 to=segs
@@ -194,7 +195,7 @@ fn TotalRow() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="total-row">
-            <strong>{t!(i18n, total)}</strong>
+            <strong>{tr(i18n, |i| t_string!(i, total))}</strong>
             <span class="total-counts">
                 {move || {
                     let lang = state.lang.get();
@@ -286,7 +287,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         class="name seg-name"
                         data-testid=FieldId::SegmentName(g).testid()
                         maxlength="60"
-                        aria-label=move || t_string!(i18n, segment).to_string()
+                        aria-label=tr(i18n, |i| t_string!(i, segment))
                         prop:value=seg_name
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
@@ -296,7 +297,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                     <button
                         class="icon danger"
                         data-testid=format!("remove-segment-{g}")
-                        title=move || t_string!(i18n, remove).to_string()
+                        title=tr(i18n, |i| t_string!(i, remove))
                         on:click=move |_| {
                             state
                                 .edit(|d| {
@@ -328,7 +329,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                                         state.edit(|d| d.set_volume_end(g, false, v))
                                     })
                                 />
-                                <span class="to">{t!(i18n, range_to)}</span>
+                                <span class="to">{tr(i18n, |i| t_string!(i, range_to))}</span>
                                 <NumInput
                                     field=Field::VolumeHigh(g)
                                     value=vol_high
@@ -361,10 +362,10 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                         prop:value=move || if is_range() { "range" } else { "fixed" }
                     >
                         <option value="fixed" selected=move || !is_range()>
-                            {t!(i18n, mode_fixed)}
+                            {tr(i18n, |i| t_string!(i, mode_fixed))}
                         </option>
                         <option value="range" selected=is_range>
-                            {t!(i18n, mode_range)}
+                            {tr(i18n, |i| t_string!(i, mode_range))}
                         </option>
                     </select>
                 </div>
@@ -383,12 +384,12 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
             <div class="rate-head">
                 <span></span>
                 <span>
-                    {t!(i18n, rate)}" "
+                    {tr(i18n, |i| t_string!(i, rate))}" "
                     <Hint text=Signal::derive(move || t_string!(i18n, explain_rate).to_string()) />
                 </span>
                 <span></span>
                 <span>
-                    {t!(i18n, count)}" "
+                    {tr(i18n, |i| t_string!(i, count))}" "
                     <Hint text=Signal::derive(move || {
                         t_string!(i18n, explain_cohort).to_string()
                     }) />
@@ -401,7 +402,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                 row=Arc::new(move |i| view! { <RateRow g=g i=i many=many /> }.into_any())
             />
             <div class="grid-row deal-row">
-                <label class="lbl">{t!(i18n, deal_value)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, deal_value))}</label>
                 <div class="inputs">
                     <NumInput
                         field=Field::DealValue(g)
@@ -416,7 +417,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                                 })
                         })
                     />
-                    <label class="lbl inline">{t!(i18n, deal_cv)}</label>
+                    <label class="lbl inline">{tr(i18n, |i| t_string!(i, deal_cv))}</label>
                     <NumInput
                         field=Field::DealCv(g)
                         kind=NumKind::Percent
@@ -640,13 +641,13 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 }
             >
                 <option value="fixed" selected=move || mode() == "fixed">
-                    {t!(i18n, mode_fixed)}
+                    {tr(i18n, |i| t_string!(i, mode_fixed))}
                 </option>
                 <option value="evidence" selected=move || mode() == "evidence">
-                    {t!(i18n, mode_evidence)}
+                    {tr(i18n, |i| t_string!(i, mode_evidence))}
                 </option>
                 <option value="range" selected=move || mode() == "range">
-                    {t!(i18n, mode_range)}
+                    {tr(i18n, |i| t_string!(i, mode_range))}
                 </option>
             </select>
             {move || match mode() {
@@ -664,7 +665,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                                     check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                                     on_value=Callback::new(move |v| set_ev(Some(v), None))
                                 />
-                                <span>{t!(i18n, evidence_of)}</span>
+                                <span>{tr(i18n, |i| t_string!(i, evidence_of))}</span>
                                 <NumInput
                                     field=Field::EvidenceN(g, i)
                                     value=ev_n
@@ -675,7 +676,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                                     check=whole_in(0.0, limits::MAX_EVIDENCE_N as f64)
                                     on_value=Callback::new(move |v| set_ev(None, Some(v)))
                                 />
-                                <span>{t!(i18n, evidence_converted)}</span>
+                                <span>{tr(i18n, |i| t_string!(i, evidence_converted))}</span>
                             </div>
                         }
                             .into_any(),
@@ -695,7 +696,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                                     ))
                                     on_value=Callback::new(move |v| set_range(Some(v), None))
                                 />
-                                <span>{t!(i18n, range_to)}</span>
+                                <span>{tr(i18n, |i| t_string!(i, range_to))}</span>
                                 <NumInput
                                     field=Field::RateHigh(g, i)
                                     kind=NumKind::Percent
@@ -793,12 +794,12 @@ fn PasteCounts(g: usize) -> impl IntoView {
     };
     view! {
         <details class="paste">
-            <summary>{t!(i18n, paste_counts)}</summary>
+            <summary>{tr(i18n, |i| t_string!(i, paste_counts))}</summary>
             <textarea
                 rows="5"
                 data-testid=field.testid()
-                aria-label=move || t_string!(i18n, paste_counts).to_string()
-                placeholder=move || t_string!(i18n, paste_placeholder).to_string()
+                aria-label=tr(i18n, |i| t_string!(i, paste_counts))
+                placeholder=tr(i18n, |i| t_string!(i, paste_placeholder))
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     text.set(event_target_value(&ev));
@@ -813,10 +814,10 @@ fn PasteCounts(g: usize) -> impl IntoView {
                     on:change=move |ev| as_evidence.set(event_target_checked(&ev))
                 />
                 " "
-                {t!(i18n, paste_as_evidence)}
+                {tr(i18n, |i| t_string!(i, paste_as_evidence))}
             </label>
             <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>
-                {t!(i18n, paste_apply)}
+                {tr(i18n, |i| t_string!(i, paste_apply))}
             </button>
             {move || {
                 problem

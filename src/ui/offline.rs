@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::ui::words::tr;
 
 /// Set once a new version's worker is installed and waiting.
 #[derive(Clone, Copy)]
@@ -35,9 +36,9 @@ pub fn UpdateOffer() -> impl IntoView {
     view! {
         <Show when=move || ready.0.get()>
             <div class="update-offer" role="status" data-testid="update-ready">
-                <span>{move || t_string!(i18n, update_ready)}</span>
+                <span>{tr(i18n, |i| t_string!(i, update_ready))}</span>
                 <button class="btn small" data-testid="update-reload" on:click=move |_| take_over()>
-                    {move || t_string!(i18n, update_reload)}
+                    {tr(i18n, |i| t_string!(i, update_reload))}
                 </button>
             </div>
         </Show>

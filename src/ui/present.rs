@@ -18,6 +18,7 @@ use crate::i18n::*;
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, AppState};
+use crate::ui::words::tr;
 use funnelcast_engine::RateSpec;
 
 /// What the room sees.
@@ -260,8 +261,8 @@ pub fn PresentAndPrint() -> impl IntoView {
         <button
             class="btn icon"
             data-testid="print"
-            title=move || t_string!(i18n, print)
-            aria-label=move || t_string!(i18n, print)
+            title=tr(i18n, |i| t_string!(i, print))
+            aria-label=tr(i18n, |i| t_string!(i, print))
             on:click=move |_| {
                 if let Some(w) = web_sys::window() {
                     let _ = w.print();
@@ -279,8 +280,8 @@ pub fn PresentAndPrint() -> impl IntoView {
         <button
             class="btn icon"
             data-testid="present"
-            title=move || t_string!(i18n, present)
-            aria-label=move || t_string!(i18n, present)
+            title=tr(i18n, |i| t_string!(i, present))
+            aria-label=tr(i18n, |i| t_string!(i, present))
             on:click=move |_| p.open(state)
         >
             <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
@@ -348,7 +349,7 @@ fn Overlay(p: Presenting) -> impl IntoView {
                 <button
                     class="btn ghost"
                     data-testid="present-prev"
-                    aria-label=move || t_string!(i18n, present_prev).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, present_prev))
                     on:click=move |_| p.go(state, false)
                 >
                     "←"
@@ -356,7 +357,7 @@ fn Overlay(p: Presenting) -> impl IntoView {
                 <button
                     class="btn ghost"
                     data-testid="present-next"
-                    aria-label=move || t_string!(i18n, present_next).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, present_next))
                     on:click=move |_| p.go(state, true)
                 >
                     "→"
@@ -367,10 +368,10 @@ fn Overlay(p: Presenting) -> impl IntoView {
                     aria-pressed=move || (view_now() == View::All).to_string()
                     on:click=move |_| p.view.set(View::All.fit(n.get()))
                 >
-                    {move || t_string!(i18n, present_all)}
+                    {tr(i18n, |i| t_string!(i, present_all))}
                 </button>
                 <button class="btn" data-testid="present-exit" on:click=move |_| p.close()>
-                    {move || t_string!(i18n, present_exit)}
+                    {tr(i18n, |i| t_string!(i, present_exit))}
                 </button>
             </div>
             <Figures view=Signal::derive(view_now) />
@@ -389,7 +390,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
         let v = view.get();
         state.with_shown(|shown| {
             let Some(shown) = shown else {
-                return view! { <p class="present-empty">{move || t_string!(i18n, status_running)}</p> }
+                return view! { <p class="present-empty">{tr(i18n, |i| t_string!(i, status_running))}</p> }
                     .into_any();
             };
             let r = &shown.out.results;
@@ -415,7 +416,9 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                         );
                         view! {
                             <div class="present-fig">
-                                <span class="present-lbl">{move || t_string!(i18n, uplift)}</span>
+                                <span class="present-lbl">
+                                    {tr(i18n, |i| t_string!(i, uplift))}
+                                </span>
                                 <span
                                     class="present-num"
                                     data-testid=format!("present-uplift-{s}")
@@ -426,7 +429,9 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                 <span class="present-sub">{interval}</span>
                             </div>
                             <div class="present-fig">
-                                <span class="present-lbl">{move || t_string!(i18n, p_beat)}</span>
+                                <span class="present-lbl">
+                                    {tr(i18n, |i| t_string!(i, p_beat))}
+                                </span>
                                 <span
                                     class="present-num"
                                     data-testid=format!("present-p-beat-{s}")
@@ -445,8 +450,8 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                             </h3>
                             <div class="present-fig">
                                 <span class="present-lbl">
-                                    {move || t_string!(i18n, revenue)}" · "
-                                    {move || t_string!(i18n, mean)}
+                                    {tr(i18n, |i| t_string!(i, revenue))}" · "
+                                    {tr(i18n, |i| t_string!(i, mean))}
                                 </span>
                                 <span
                                     class="present-num"
@@ -676,7 +681,7 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
     view! {
         <div class="present-rate">
             <label class="present-lbl" for="present-rate-pick">
-                {move || t_string!(i18n, present_rate)}
+                {tr(i18n, |i| t_string!(i, present_rate))}
             </label>
             <select
                 id="present-rate-pick"
@@ -693,7 +698,7 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
                 step="0.1"
                 class="slider"
                 data-testid="present-rate"
-                aria-label=move || t_string!(i18n, present_rate).to_string()
+                aria-label=tr(i18n, |i| t_string!(i, present_rate))
                 // Evidence and ranges are edited in their own boxes: dragging
                 // here would silently replace them with a fixed rate.
                 disabled=move || !fixed()
@@ -717,7 +722,7 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
             <span class="present-state" data-state=move || state.status().as_str()>
                 <span class="dot"></span>
             </span>
-            <span class="present-keys">{move || t_string!(i18n, present_keys)}</span>
+            <span class="present-keys">{tr(i18n, |i| t_string!(i, present_keys))}</span>
         </div>
     }
 }

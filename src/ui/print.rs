@@ -14,6 +14,7 @@ use crate::i18n::*;
 use crate::ui::results::scenario_name;
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
+use crate::ui::words::tr;
 use leptos_i18n::I18nContext;
 
 /// A fraction as a short percentage: 0.25 → "25%", 0.025 → "2.5%".
@@ -202,19 +203,21 @@ pub fn Handout() -> impl IntoView {
                 }
                 view! {
                     <section class="print-sheet" aria-hidden="true">
-                        <h2>{move || t_string!(i18n, print_inputs)}</h2>
+                        <h2>{tr(i18n, |i| t_string!(i, print_inputs))}</h2>
                         <p class="print-settings">{settings.join(" · ")}</p>
                         <div class="print-inputs">
                             <table class="print-table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{move || t_string!(i18n, stage)}</th>
+                                        <th scope="col">{tr(i18n, |i| t_string!(i, stage))}</th>
                                         {head}
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {stage_rows} <tr>
-                                        <th scope="row">{move || t_string!(i18n, deal_value)}</th>
+                                        <th scope="row">
+                                            {tr(i18n, |i| t_string!(i, deal_value))}
+                                        </th>
                                         {deal_cells}
                                     </tr>
                                 </tbody>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::i18n::*;
 use crate::runner::RunError;
 use crate::ui::state::{use_state, SimStatus};
+use crate::ui::words::tr;
 
 /// Shown while a run reports progress (workers report after about 0.1 s, so
 /// short runs never flash a bar).
@@ -31,7 +32,7 @@ pub fn RunProgress() -> impl IntoView {
                                 data-value=format!("{f}")
                                 max="1"
                                 value=format!("{f}")
-                                aria-label=move || t_string!(i18n, progress_label).to_string()
+                                aria-label=tr(i18n, |i| t_string!(i, progress_label))
                             ></progress>
                             <span class="muted">{format!("{pct} %")}</span>
                             <button
@@ -39,7 +40,7 @@ pub fn RunProgress() -> impl IntoView {
                                 data-testid="sim-cancel"
                                 on:click=move |_| state.cancel_run()
                             >
-                                {t!(i18n, cancel_run)}
+                                {tr(i18n, |i| t_string!(i, cancel_run))}
                             </button>
                         </div>
                     }
@@ -47,9 +48,9 @@ pub fn RunProgress() -> impl IntoView {
         }}
         <Show when=move || state.run_cancelled()>
             <div class="notice" data-testid="run-cancelled" role="status">
-                <span>{t!(i18n, run_cancelled)}</span>
+                <span>{tr(i18n, |i| t_string!(i, run_cancelled))}</span>
                 <button class="btn" data-testid="run-again" on:click=move |_| state.run_again()>
-                    {t!(i18n, run_again)}
+                    {tr(i18n, |i| t_string!(i, run_again))}
                 </button>
             </div>
         </Show>
@@ -57,7 +58,7 @@ pub fn RunProgress() -> impl IntoView {
             state.status() == SimStatus::Error && state.run_error() == Some(RunError::Stopped)
         }>
             <div class="error-banner" data-testid="error-banner" role="alert">
-                <span>{t!(i18n, worker_stopped)}</span>
+                <span>{tr(i18n, |i| t_string!(i, worker_stopped))}</span>
                 <button
                     class="btn"
                     data-testid="error-reload"
@@ -69,7 +70,7 @@ pub fn RunProgress() -> impl IntoView {
                         }
                     }
                 >
-                    {t!(i18n, reload)}
+                    {tr(i18n, |i| t_string!(i, reload))}
                 </button>
             </div>
         </Show>
@@ -102,12 +103,12 @@ pub fn WorkersSetting() -> impl IntoView {
     let choices = ["auto", "1", "2", "3", "4"];
     view! {
         <label class="lbl" for="workers">
-            {t!(i18n, workers_label)}
+            {tr(i18n, |i| t_string!(i, workers_label))}
         </label>
         <select
             id="workers"
             data-testid="workers"
-            title=move || t_string!(i18n, workers_hint).to_string()
+            title=tr(i18n, |i| t_string!(i, workers_hint))
             on:change=move |ev| {
                 let v = event_target_value(&ev);
                 let n = v.parse::<u32>().unwrap_or(0);

@@ -9,6 +9,7 @@ use crate::i18n::*;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, SimStatus};
+use crate::ui::words::tr;
 
 /// `data-value`: a plain decimal number, `.` as the point, no grouping.
 pub fn raw(x: f64) -> String {
@@ -201,7 +202,7 @@ pub fn PhoneBar() -> impl IntoView {
             data-state=move || state.status().as_str()
         >
             <span class="dot"></span>
-            <span class="pb-lbl">{t!(i18n, revenue)}</span>
+            <span class="pb-lbl">{tr(i18n, |i| t_string!(i, revenue))}</span>
             {items}
             <span class="pb-go" aria-hidden="true">
                 "↓"
@@ -296,7 +297,7 @@ pub fn ResultsTable() -> impl IntoView {
                                     data-testid=format!("result-exact-{s}")
                                     title=t_string!(i18n, explain_exact).to_string()
                                 >
-                                    {t!(i18n, exact)}
+                                    {tr(i18n, |i| t_string!(i, exact))}
                                 </span>
                             }
                         });
@@ -545,16 +546,22 @@ pub fn ResultsTable() -> impl IntoView {
                             <tr>
                                 // The corner names the row headers' column.
                                 <th scope="col">
-                                    <span class="sr-only">{t!(i18n, a11y_figure)}</span>
+                                    <span class="sr-only">
+                                        {tr(i18n, |i| t_string!(i, a11y_figure))}
+                                    </span>
                                 </th>
                                 {head}
                             </tr>
                         </thead>
                         <tbody>
                             {cust}{rev} <tr class="group">
-                                <th colspan=n + 1>{t!(i18n, uplift)}</th>
+                                <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
                             </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi} <tr class="group">
-                                <th colspan=n + 1>{t!(i18n, stages)}" · "{t!(i18n, mean)}</th>
+                                <th colspan=n
+                                    + 1>
+                                    {tr(i18n, |i| t_string!(i, stages))}" · "
+                                    {tr(i18n, |i| t_string!(i, mean))}
+                                </th>
                             </tr> {stage_rows}
                         </tbody>
                     </table>
@@ -581,7 +588,7 @@ pub fn ResultsTable() -> impl IntoView {
                         on:change=move |ev| show_mc.set(event_target_checked(&ev))
                     />
                     " "
-                    {t!(i18n, show_mc)}
+                    {tr(i18n, |i| t_string!(i, show_mc))}
                 </label>
             }
         })
@@ -602,7 +609,7 @@ pub fn ResultsTable() -> impl IntoView {
                 let target = (r.trials.saturating_mul(4)).min(max_trials(runs));
                 view! {
                     <p class="fine more-trials">
-                        {t!(i18n, more_trials_why)}" "
+                        {tr(i18n, |i| t_string!(i, more_trials_why))}" "
                         <button
                             type="button"
                             data-testid="more-trials"
@@ -625,13 +632,13 @@ pub fn ResultsTable() -> impl IntoView {
             class="table-wrap"
             tabindex="0"
             role="region"
-            aria-label=move || t_string!(i18n, a11y_results_table).to_string()
+            aria-label=tr(i18n, |i| t_string!(i, a11y_results_table))
             data-testid="results-region"
         >
             {table}
         </div>
         <Show when=has_results>
-            <p class="fine">{t!(i18n, mc_error)}</p>
+            <p class="fine">{tr(i18n, |i| t_string!(i, mc_error))}</p>
         </Show>
         {toggle}
         {more}
@@ -653,13 +660,13 @@ pub fn GoalSeek() -> impl IntoView {
     let points = |x: f64| format!("{:.1}", x * 100.0);
     view! {
         <section class="card" aria-labelledby="goal-h">
-            <h2 id="goal-h">{t!(i18n, goal_title)}</h2>
-            <p class="note">{t!(i18n, goal_question)}</p>
+            <h2 id="goal-h">{tr(i18n, |i| t_string!(i, goal_title))}</h2>
+            <p class="note">{tr(i18n, |i| t_string!(i, goal_question))}</p>
             <div class="goal-inputs">
-                <label class="lbl">{t!(i18n, goal_lever)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, goal_lever))}</label>
                 <select
                     data-testid="goal-lever"
-                    aria-label=move || t_string!(i18n, goal_lever).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, goal_lever))
                     // A stage that was removed shows (and runs) as the volume.
                     prop:value=move || lever_value(state.with_doc(|d| d.goal_lever()))
                     on:change=move |ev| {
@@ -675,7 +682,7 @@ pub fn GoalSeek() -> impl IntoView {
                         value="volume"
                         selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume
                     >
-                        {t!(i18n, goal_lever_volume)}
+                        {tr(i18n, |i| t_string!(i, goal_lever_volume))}
                     </option>
                     {move || {
                         (1..state.with_doc(|d| d.stages()))
@@ -700,7 +707,7 @@ pub fn GoalSeek() -> impl IntoView {
                 </select>
             </div>
             <div class="goal-inputs">
-                <label class="lbl">{t!(i18n, goal_target)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, goal_target))}</label>
                 <NumInput
                     field=Field::GoalTarget
                     optional=true
@@ -713,7 +720,7 @@ pub fn GoalSeek() -> impl IntoView {
                         state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v))
                     })
                 />
-                <label class="lbl">{t!(i18n, goal_prob)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, goal_prob))}</label>
                 <NumInput
                     field=Field::GoalProb
                     kind=NumKind::Percent

@@ -12,6 +12,7 @@ use crate::names::Label;
 use crate::presets;
 use crate::ui::input::{aria_name, FieldError, IndexRows, LimitNote, NumInput, NumKind};
 use crate::ui::state::use_state;
+use crate::ui::words::tr;
 
 /// Colours per scenario (0 = baseline), the same in every chart: the
 /// Okabe–Ito palette, which colour-blind people can tell apart.
@@ -35,7 +36,7 @@ pub fn ScenariosEditor() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="scen-h">
             <div class="card-head">
-                <h2 id="scen-h">{t!(i18n, scenarios)}</h2>
+                <h2 id="scen-h">{tr(i18n, |i| t_string!(i, scenarios))}</h2>
             </div>
             <div class="btn-row">
                 <button
@@ -58,7 +59,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                             });
                     }
                 >
-                    {t!(i18n, add_scenario)}
+                    {tr(i18n, |i| t_string!(i, add_scenario))}
                 </button>
                 <button
                     class="btn small ghost"
@@ -72,7 +73,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                             });
                     }
                 >
-                    {t!(i18n, ready_awareness30)}
+                    {tr(i18n, |i| t_string!(i, ready_awareness30))}
                 </button>
                 <button
                     class="btn small ghost"
@@ -86,7 +87,7 @@ pub fn ScenariosEditor() -> impl IntoView {
                             });
                     }
                 >
-                    {t!(i18n, ready_case_a)}
+                    {tr(i18n, |i| t_string!(i, ready_case_a))}
                 </button>
             </div>
             <LimitNote
@@ -142,7 +143,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                     class="name"
                     data-testid=FieldId::ScenarioName(s).testid()
                     maxlength="60"
-                    aria-label=move || t_string!(i18n, a11y_scenario_name).to_string()
+                    aria-label=tr(i18n, |i| t_string!(i, a11y_scenario_name))
                     prop:value=sname
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
@@ -151,7 +152,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                 />
                 <button
                     class="icon"
-                    title=move || t_string!(i18n, duplicate).to_string()
+                    title=tr(i18n, |i| t_string!(i, duplicate))
                     data-testid=format!("duplicate-scenario-{s}")
                     aria-label=move || named(&[t_string!(i18n, duplicate)])
                     on:click=move |_| {
@@ -177,7 +178,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                 <button
                     class="icon danger"
                     data-testid=format!("remove-scenario-{s}")
-                    title=move || t_string!(i18n, remove).to_string()
+                    title=tr(i18n, |i| t_string!(i, remove))
                     aria-label=move || named(&[t_string!(i18n, remove)])
                     on:click=move |_| {
                         state
@@ -192,7 +193,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
             <FieldError field=FieldId::ScenarioName(s) />
             <div class="lever-grid">
                 <Show when=move || { segments.get() > 1 }>
-                    <label class="lbl">{t!(i18n, scope)}</label>
+                    <label class="lbl">{tr(i18n, |i| t_string!(i, scope))}</label>
                     <select
                         data-testid=format!("lever-scope-{s}")
                         aria-label=move || named(&[t_string!(i18n, scope)])
@@ -215,7 +216,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                                 sc.with(|x| x.as_ref().is_none_or(|x| x.scope == Scope::All))
                             }
                         >
-                            {t!(i18n, scope_all)}
+                            {tr(i18n, |i| t_string!(i, scope_all))}
                         </option>
                         {move || {
                             (0..segments.get())
@@ -246,7 +247,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                         }}
                     </select>
                 </Show>
-                <label class="lbl">{t!(i18n, lever_volume)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, lever_volume))}</label>
                 <NumInput
                     field=Field::LeverVolumePct(s)
                     kind=NumKind::Percent
@@ -255,7 +256,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                     value=lever(LeverKind::Volume, 100.0)
                     on_value=set(LeverKind::Volume, 100.0)
                 />
-                <label class="lbl">{t!(i18n, lever_deal)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, lever_deal))}</label>
                 <NumInput
                     field=Field::LeverDealPct(s)
                     kind=NumKind::Percent
@@ -264,7 +265,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                     value=lever(LeverKind::Deal, 100.0)
                     on_value=set(LeverKind::Deal, 100.0)
                 />
-                <label class="lbl">{t!(i18n, lever_cost)}</label>
+                <label class="lbl">{tr(i18n, |i| t_string!(i, lever_cost))}</label>
                 <NumInput
                     field=Field::LeverCost(s)
                     optional=true
@@ -276,7 +277,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                 />
             </div>
             <div class="stage-levers">
-                <div class="sub">{t!(i18n, rate)}</div>
+                <div class="sub">{tr(i18n, |i| t_string!(i, rate))}</div>
                 <div class="stage-lever-grid">
                     {move || {
                         (1..stages.get())
@@ -293,7 +294,9 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                                         value=lever(LeverKind::RatePoints(i), 100.0)
                                         on_value=set(LeverKind::RatePoints(i), 100.0)
                                     />
-                                    <span class="unit">{t!(i18n, lever_rate_pts)}</span>
+                                    <span class="unit">
+                                        {tr(i18n, |i| t_string!(i, lever_rate_pts))}
+                                    </span>
                                     <NumInput
                                         field=Field::LeverRatePct(s, i)
                                         kind=NumKind::Percent
@@ -304,7 +307,9 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                                         value=lever(LeverKind::RateRelative(i), 100.0)
                                         on_value=set(LeverKind::RateRelative(i), 100.0)
                                     />
-                                    <span class="unit">{t!(i18n, lever_rate_pct)}</span>
+                                    <span class="unit">
+                                        {tr(i18n, |i| t_string!(i, lever_rate_pct))}
+                                    </span>
                                 }
                             })
                             .collect_view()

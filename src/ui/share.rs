@@ -14,6 +14,7 @@ use crate::i18n::*;
 use crate::share::address::{self, AddressError};
 use crate::share::{self as sh, qr, web, Boot, SourceError, Sources};
 use crate::ui::state::{use_state, AppState, SimStatus};
+use crate::ui::words::tr;
 
 /// Reads the address and the autosave and picks the document to start with
 /// (address, then storage, then `default`), and the language (the link's,
@@ -367,8 +368,8 @@ pub fn ShareTools() -> impl IntoView {
                 class="btn icon"
                 data-testid="undo"
                 disabled=move || !state.can_undo()
-                title=move || t_string!(i18n, undo_hint)
-                aria-label=move || t_string!(i18n, undo)
+                title=tr(i18n, |i| t_string!(i, undo_hint))
+                aria-label=tr(i18n, |i| t_string!(i, undo))
                 on:click=move |_| {
                     state.undo();
                 }
@@ -379,8 +380,8 @@ pub fn ShareTools() -> impl IntoView {
                 class="btn icon"
                 data-testid="redo"
                 disabled=move || !state.can_redo()
-                title=move || t_string!(i18n, redo_hint)
-                aria-label=move || t_string!(i18n, redo)
+                title=tr(i18n, |i| t_string!(i, redo_hint))
+                aria-label=tr(i18n, |i| t_string!(i, redo))
                 on:click=move |_| {
                     state.redo();
                 }
@@ -391,8 +392,8 @@ pub fn ShareTools() -> impl IntoView {
                 <button
                     class="btn icon"
                     data-testid="back-to-shared"
-                    title=move || t_string!(i18n, back_to_shared)
-                    aria-label=move || t_string!(i18n, back_to_shared)
+                    title=tr(i18n, |i| t_string!(i, back_to_shared))
+                    aria-label=tr(i18n, |i| t_string!(i, back_to_shared))
                     on:click=move |_| {
                         if let Some(d) = share.shared.get_untracked() {
                             state.replace_doc(d);
@@ -405,8 +406,8 @@ pub fn ShareTools() -> impl IntoView {
             <button
                 class="btn icon"
                 data-testid="copy-link"
-                title=move || t_string!(i18n, copy_link)
-                aria-label=move || t_string!(i18n, copy_link)
+                title=tr(i18n, |i| t_string!(i, copy_link))
+                aria-label=tr(i18n, |i| t_string!(i, copy_link))
                 on:click=copy
             >
                 // A chain link, drawn: an emoji may have no font on the machine.
@@ -427,8 +428,8 @@ pub fn ShareTools() -> impl IntoView {
             <button
                 class="btn icon"
                 data-testid="qr-show"
-                title=move || t_string!(i18n, qr_show)
-                aria-label=move || t_string!(i18n, qr_show)
+                title=tr(i18n, |i| t_string!(i, qr_show))
+                aria-label=tr(i18n, |i| t_string!(i, qr_show))
                 on:click=move |_| share.slide.set(true)
             >
                 "▦"
@@ -504,7 +505,7 @@ pub fn ShareNotices() -> impl IntoView {
                                 data-testid="error-dismiss"
                                 on:click=move |_| share.banner.set(None)
                             >
-                                {t!(i18n, dismiss)}
+                                {tr(i18n, |i| t_string!(i, dismiss))}
                             </button>
                         </div>
                     }
@@ -517,7 +518,7 @@ pub fn ShareNotices() -> impl IntoView {
         </Show>
         <Show when=move || share.previous.with(Option::is_some)>
             <div class="notice" data-testid="previous-notice" role="status">
-                <span>{t!(i18n, restore_previous_note)}</span>
+                <span>{tr(i18n, |i| t_string!(i, restore_previous_note))}</span>
                 <button
                     class="btn"
                     data-testid="restore-previous"
@@ -528,20 +529,20 @@ pub fn ShareNotices() -> impl IntoView {
                         }
                     }
                 >
-                    {t!(i18n, restore_previous)}
+                    {tr(i18n, |i| t_string!(i, restore_previous))}
                 </button>
                 <button
                     class="btn"
                     data-testid="previous-dismiss"
                     on:click=move |_| share.previous.set(None)
                 >
-                    {t!(i18n, dismiss)}
+                    {tr(i18n, |i| t_string!(i, dismiss))}
                 </button>
             </div>
         </Show>
         <Show when=move || share.other_tab.with(Option::is_some)>
             <div class="notice warn" data-testid="other-tab" role="alert">
-                <span>{t!(i18n, other_tab)}</span>
+                <span>{tr(i18n, |i| t_string!(i, other_tab))}</span>
                 <button
                     class="btn"
                     data-testid="other-tab-load"
@@ -553,7 +554,7 @@ pub fn ShareNotices() -> impl IntoView {
                         }
                     }
                 >
-                    {t!(i18n, other_tab_load)}
+                    {tr(i18n, |i| t_string!(i, other_tab_load))}
                 </button>
                 <button
                     class="btn"
@@ -563,7 +564,7 @@ pub fn ShareNotices() -> impl IntoView {
                         share.save_now(state);
                     }
                 >
-                    {t!(i18n, other_tab_keep)}
+                    {tr(i18n, |i| t_string!(i, other_tab_keep))}
                 </button>
             </div>
         </Show>
@@ -642,7 +643,7 @@ fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl Into
                     <div class="qr-wrap">
                         <div class="qr" inner_html=svg></div>
                         <Show when=move || lite.get()>
-                            <p class="fine">{t!(i18n, qr_lite_note)}</p>
+                            <p class="fine">{tr(i18n, |i| t_string!(i, qr_lite_note))}</p>
                         </Show>
                     </div>
                 }
@@ -656,7 +657,7 @@ fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl Into
                         data-testid="qr-without-scenarios"
                         on:click=move |_| lite.set(true)
                     >
-                        {t!(i18n, qr_without_scenarios)}
+                        {tr(i18n, |i| t_string!(i, qr_without_scenarios))}
                     </button>
                 </div>
             }
@@ -675,7 +676,7 @@ pub fn QrSlide() -> impl IntoView {
             <div class="qr-slide" data-testid="qr-slide" role="dialog" aria-modal="true">
                 <QrCode link=share.link testid="qr-code-slide" />
                 <button class="btn" data-testid="qr-close" on:click=move |_| share.slide.set(false)>
-                    {t!(i18n, qr_close)}
+                    {tr(i18n, |i| t_string!(i, qr_close))}
                 </button>
             </div>
         </Show>
@@ -732,18 +733,18 @@ pub fn ShareCard() -> impl IntoView {
     };
     view! {
         <section class="card share-card" aria-labelledby="share-h">
-            <h2 id="share-h">{t!(i18n, share_title)}</h2>
-            <p class="fine">{t!(i18n, share_note)}</p>
+            <h2 id="share-h">{tr(i18n, |i| t_string!(i, share_title))}</h2>
+            <p class="fine">{tr(i18n, |i| t_string!(i, share_note))}</p>
             <QrCode link=share.link testid="qr-code" />
             <p class="fine" data-testid="link-length" data-value=model_len>
                 {move || t_string!(i18n, link_length, n = model_len()).to_string()}
             </p>
             <div class="file-tools">
                 <button class="btn" data-testid="export-json" on:click=export_json>
-                    {t!(i18n, export_json)}
+                    {tr(i18n, |i| t_string!(i, export_json))}
                 </button>
                 <label class="btn file">
-                    {t!(i18n, import_json)}
+                    {tr(i18n, |i| t_string!(i, import_json))}
                     <input
                         type="file"
                         accept=".json,application/json"
@@ -757,10 +758,10 @@ pub fn ShareCard() -> impl IntoView {
                     disabled=move || state.with_shown(|s| s.is_none())
                     on:click=export_csv
                 >
-                    {t!(i18n, export_csv)}
+                    {tr(i18n, |i| t_string!(i, export_csv))}
                 </button>
             </div>
-            <p class="fine">{t!(i18n, csv_note)}</p>
+            <p class="fine">{tr(i18n, |i| t_string!(i, csv_note))}</p>
         </section>
     }
 }
@@ -813,7 +814,7 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
                 title=move || t_string!(i18n, export_chart, what = "SVG").to_string()
                 on:click=move |_| export(false)
             >
-                {t!(i18n, export_svg)}
+                {tr(i18n, |i| t_string!(i, export_svg))}
             </button>
             <button
                 class="btn mini"
@@ -821,7 +822,7 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
                 title=move || t_string!(i18n, export_chart, what = "PNG").to_string()
                 on:click=move |_| export(true)
             >
-                {t!(i18n, export_png)}
+                {tr(i18n, |i| t_string!(i, export_png))}
             </button>
         </span>
     }

@@ -12,3 +12,15 @@ pub fn period_word(i18n: I18nContext<Locale>, p: Period) -> String {
         Period::Quarter => t_string!(i18n, period_quarter).to_string(),
     }
 }
+
+/// A text of the page that follows its language: `tr(i18n, |i|
+/// t_string!(i, key))` in a view, as a text node or an attribute. One
+/// function type for every text: each `t!` (or `move || t_string!`) was a
+/// closure of its own, and every closure type instantiates the view code
+/// that builds, updates and tracks it again.
+pub fn tr(
+    i18n: I18nContext<Locale>,
+    text: fn(I18nContext<Locale>) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || text(i18n)
+}
