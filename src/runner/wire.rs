@@ -18,9 +18,8 @@
 //!   left is refused before anything is allocated for it.
 //!
 //! A job's model crosses as its JSON text (the document's own codec). The
-//! engine's `CountHist` keeps its fields private: it crosses through its own
-//! serde derive into [`count_hist`]'s few lines of serde format, the one
-//! message type that still does.
+//! engine's `CountHist` keeps its fields private: it crosses as its plain
+//! parts (`CountHist::to_parts` / `from_parts`).
 
 use funnelcast_engine::summary::{CountHist, CountHistParts};
 use funnelcast_engine::{
@@ -47,7 +46,7 @@ pub enum WireError {
     Model,
     /// Bytes left over after the message.
     Trailing,
-    /// A value its type refuses (a `CountHist` of another shape).
+    /// A value its type refuses (a `CountHist` bin width no histogram has).
     Invalid,
     /// Not a message at all (no bytes under `m`).
     NotAMessage,
@@ -877,7 +876,7 @@ mod tests {
         // A share whose draws are (vectors of draws, then draws).
         let draws = with_len(&[0, 7, 0, 1, 9, 0, 1], &huge);
         assert_eq!(from_bytes::<ToWorker>(&draws), Err(WireError::TooLarge));
-        // A count histogram's bins (through its serde derive).
+        // A count histogram's bins (after its base and shift).
         let bins = with_len(&[0, 0], &huge);
         assert_eq!(from_bytes::<CountHist>(&bins), Err(WireError::TooLarge));
         // A job's model text.
