@@ -58,7 +58,7 @@ impl Lang {
             }
             let q = parts
                 .filter_map(|p| p.trim().strip_prefix("q="))
-                .filter_map(|q| q.trim().parse::<f64>().ok())
+                .filter_map(|q| decimal_to_f64(q.trim()))
                 .find(|q| q.is_finite())
                 .unwrap_or(1.0);
             if best.is_none_or(|(bq, _)| q > bq) {
@@ -275,7 +275,7 @@ fn with_units(a: f64, units: &[(f64, &str)], next: f64, sig: usize) -> String {
     let (unit, name) = units[i];
     let v = a / unit;
     let s = trim_zeros(round_fixed(v, sig_decimals(v, sig)));
-    let reached_next = s.parse::<f64>().is_ok_and(|r| r >= next);
+    let reached_next = decimal_to_f64(&s).is_some_and(|r| r >= next);
     match units.get(i + 1) {
         // `a` is below the next unit yet rounds up to it, so it is exactly one
         // of it at this precision. Saying so directly avoids re-rounding an
@@ -515,6 +515,56 @@ fn parse_normalised(s: &str) -> Result<f64, ParseError> {
     Ok(if negative { -value } else { value })
 }
 
+/// A decimal written as `[+-]digits[.digits][(e|E)[+-]digits]` (digits on
+/// at least one side of the point), correctly rounded to the nearest `f64`;
+/// `None` for anything else ("inf", "NaN", spaces, "0x1", "").
+///
+/// Every decimal the page reads goes through here. In the browser the
+/// rounding is JavaScript's `parseFloat` (correctly rounded, as Rust's): the
+/// standard library's parser would bring its 19 KB table of powers of five
+/// and its slow path into the page's first load (docs/benchmarks.md).
+/// Natively it is Rust's own parser; the browser tests check that both give
+/// the same bits.
+pub fn decimal_to_f64(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut n = digits(&mut i);
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        n += digits(&mut i);
+    }
+    if n == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(js_sys::Number::parse_float(s))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        s.parse().ok()
+    }
+}
+
 /// Digits with optional grouping commas, one '.', and an exponent; no sign;
 /// times 10^`shift` (a unit), added to the exponent so the decimal is
 /// rounded once. Checks the grammar itself so that Rust's parser never sees
@@ -565,7 +615,7 @@ fn parse_plain(s: &str, shift: i32) -> Option<f64> {
     let exp = exp.checked_add(shift)?;
     plain.push('e');
     plain.push_str(&exp.to_string());
-    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+    decimal_to_f64(&plain).filter(|v| v.is_finite())
 }
 
 #[cfg(test)]
@@ -577,6 +627,32 @@ mod tests {
     }
     fn zh(x: f64) -> String {
         format_number(x, Lang::Zh)
+    }
+
+    #[test]
+    fn decimals_are_read_by_their_grammar_only() {
+        for (s, want) in [
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("+1.5", 1.5),
+            ("1.", 1.0),
+            (".5", 0.5),
+            ("2e3", 2000.0),
+            ("2E-3", 0.002),
+            ("1e+2", 100.0),
+            ("0.1", 0.1),
+            ("1e400", f64::INFINITY),
+            ("123456789012345678901234567890", 1.2345678901234568e29),
+        ] {
+            let got = decimal_to_f64(s).unwrap_or_else(|| panic!("{s} refused"));
+            assert_eq!(got.to_bits(), want.to_bits(), "{s}");
+        }
+        for s in [
+            "", "+", "-", ".", "e5", ".e5", "1e", "1e+", "1.2.3", " 1", "1 ", "inf", "NaN",
+            "infinity", "0x10", "1_000", "1,000", "١", "1e5.5", "--1", "+-1",
+        ] {
+            assert_eq!(decimal_to_f64(s), None, "{s:?} was read");
+        }
     }
 
     #[test]

@@ -389,9 +389,10 @@ impl<'a> Val<'a> {
         let t = self
             .number()
             .ok_or_else(|| format!("expected a number, found {}", self.kind()))?;
-        // The grammar was checked on parsing, and it is a subset of Rust's.
-        match t.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
+        // The grammar was checked on parsing, and it is a subset of
+        // `decimal_to_f64`'s.
+        match crate::format::decimal_to_f64(t) {
+            Some(x) if x.is_finite() => Ok(x),
             _ => Err(format!("{t} is out of range")),
         }
     }

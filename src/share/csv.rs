@@ -185,7 +185,7 @@ mod tests {
                 .unwrap()
                 .split(',')
                 .skip(1)
-                .map(|c| c.parse::<f64>().ok())
+                .map(crate::format::decimal_to_f64)
                 .collect::<Vec<_>>()
         };
         assert_eq!(row("revenue_mean")[0], Some(r.scenarios[0].revenue.mean));

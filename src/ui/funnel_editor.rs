@@ -597,7 +597,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                     if p.is_finite() { p.to_string() } else { String::new() }
                 }
                 on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(v) = crate::format::decimal_to_f64(&event_target_value(&ev)) {
                         state.edit_drag((g * 64 + i) as u64, |d| d.set_rate(g, i, v / 100.0));
                     }
                 }

@@ -704,8 +704,8 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
                 disabled=move || !fixed()
                 prop:value=move || pct().to_string()
                 on:input=move |ev| {
-                    if let (Ok(v), Some((g, i))) = (
-                        event_target_value(&ev).parse::<f64>(),
+                    if let (Some(v), Some((g, i))) = (
+                        crate::format::decimal_to_f64(&event_target_value(&ev)),
                         choice.get_untracked(),
                     ) {
                         state.edit(|d| d.set_rate(g, i, v / 100.0));

@@ -1,0 +1,55 @@
+//! The page reads decimals through JavaScript's `parseFloat` in the browser
+//! (src/format.rs, `decimal_to_f64`, to keep the standard library's float
+//! parser out of the first load). Here, in headless Chromium, it must give
+//! the very bits Rust's correctly rounded parser gives, on shortest
+//! round-trip forms, long expansions and hard near-halfway digit strings.
+#![cfg(target_arch = "wasm32")]
+
+use funnelcast::format::decimal_to_f64;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// xorshift64*: a fixed, reproducible stream (no dependency needed).
+struct Stream(u64);
+impl Stream {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn same(s: &str) {
+    let want = s.parse::<f64>().expect("a valid decimal");
+    let got = decimal_to_f64(s).unwrap_or_else(|| panic!("{s} refused"));
+    assert_eq!(got.to_bits(), want.to_bits(), "{s}: {got:e} vs {want:e}");
+}
+
+#[wasm_bindgen_test]
+fn javascript_reads_decimals_to_the_same_bits_as_rust() {
+    let mut r = Stream(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..10_000 {
+        let x = f64::from_bits(r.next());
+        if !x.is_finite() {
+            continue;
+        }
+        same(&format!("{x}"));
+        same(&format!("{x:e}"));
+        same(&format!("{x:.25e}"));
+        same(&format!("{:.3e}", x));
+    }
+    // Random digit strings of 1–40 significant digits: beyond 17 digits the
+    // rounding depends on every digit (the cases a lax parser gets wrong).
+    for _ in 0..10_000 {
+        let n = 1 + (r.next() % 40) as usize;
+        let digits: String = (0..n)
+            .map(|_| char::from(b'0' + (r.next() % 10) as u8))
+            .collect();
+        let exp = (r.next() % 640) as i64 - 330;
+        same(&format!("{digits}e{exp}"));
+        let cut = (r.next() % n as u64) as usize;
+        same(&format!("{}.{}", &digits[..cut], &digits[cut..]));
+    }
+}
