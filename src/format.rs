@@ -567,8 +567,8 @@ pub fn decimal_to_f64(s: &str) -> Option<f64> {
 
 /// Digits with optional grouping commas, one '.', and an exponent; no sign;
 /// times 10^`shift` (a unit), added to the exponent so the decimal is
-/// rounded once. Checks the grammar itself so that Rust's parser never sees
-/// "inf" or "NaN".
+/// rounded once. Checks its own grammar (grouping commas, no sign), then
+/// rounds through [`decimal_to_f64`].
 fn parse_plain(s: &str, shift: i32) -> Option<f64> {
     let (mantissa, exponent) = match s.find(['e', 'E']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),

@@ -2,7 +2,8 @@
 //! (src/format.rs, `decimal_to_f64`, to keep the standard library's float
 //! parser out of the first load). Here, in headless Chromium, it must give
 //! the very bits Rust's correctly rounded parser gives, on shortest
-//! round-trip forms, long expansions and hard near-halfway digit strings.
+//! round-trip forms, long expansions and random digit strings of up to 40
+//! significant digits (where every digit decides the rounding).
 #![cfg(target_arch = "wasm32")]
 
 use funnelcast::format::decimal_to_f64;
