@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use funnelcast_e2e::{cdp, content_type, dist_dir, open, start_driver, Browser, Page};
+use funnelcast_e2e::{cdp, content_type, dist_dir, host, open, start_driver, Browser, Page};
 
 /// Serves dist/ as a static host with compression on would: every file
 /// gzip -9, `Content-Encoding: gzip`.
@@ -32,23 +32,19 @@ fn serve_gzip() -> String {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         files.insert(name, (gz.finish().unwrap(), content_type(&path)));
     }
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    std::thread::spawn(move || {
-        for req in server.incoming_requests() {
-            let path = req.url().split(['?', '#']).next().unwrap_or("/");
-            let name = path.trim_start_matches('/');
-            let name = if name.is_empty() { "index.html" } else { name };
-            let resp = match files.get(name) {
-                Some((body, ct)) => tiny_http::Response::from_data(body.clone())
-                    .with_header(tiny_http::Header::from_bytes("Content-Type", *ct).unwrap())
-                    .with_header(tiny_http::Header::from_bytes("Content-Encoding", "gzip").unwrap())
-                    .boxed(),
-                None => tiny_http::Response::from_string("not found")
-                    .with_status_code(404)
-                    .boxed(),
-            };
-            let _ = req.respond(resp);
+    let port = host::serve(move |path| {
+        let name = path.trim_start_matches('/');
+        let name = if name.is_empty() { "index.html" } else { name };
+        match files.get(name) {
+            Some((body, ct)) => host::Answer {
+                status: 200,
+                headers: vec![
+                    ("Content-Type", ct.to_string()),
+                    ("Content-Encoding", "gzip".into()),
+                ],
+                body: body.clone(),
+            },
+            None => host::Answer::status(404, "not found"),
         }
     });
     format!("http://127.0.0.1:{port}/")

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod host;
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -79,40 +81,18 @@ pub fn serve_dir_at(dist: PathBuf, prefix: &str) -> Served {
         dist.join("index.html").exists(),
         "dist/ has no release build: run `scripts/test.sh` (it builds with trunk first)"
     );
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
     let down = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let while_down = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (d, w) = (down.clone(), while_down.clone());
     let prefix_owned = prefix.to_string();
-    std::thread::spawn(move || {
-        for req in server.incoming_requests() {
-            if d.load(Ordering::SeqCst) {
-                w.fetch_add(1, Ordering::SeqCst);
-                let _ = req.respond(
-                    tiny_http::Response::from_string("offline")
-                        .with_status_code(503)
-                        .boxed(),
-                );
-                continue;
-            }
-            let url = req
-                .url()
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("/")
-                .to_string();
-            let resp = match url.strip_prefix(&prefix_owned) {
-                Some(rel) => file_response(&dist, if rel.is_empty() { "index.html" } else { rel }),
-                None => None,
-            };
-            let resp = resp.unwrap_or_else(|| {
-                tiny_http::Response::from_string("not found")
-                    .with_status_code(404)
-                    .boxed()
-            });
-            let _ = req.respond(resp);
+    let port = host::serve(move |path| {
+        if d.load(Ordering::SeqCst) {
+            w.fetch_add(1, Ordering::SeqCst);
+            return host::Answer::status(503, "offline");
         }
+        path.strip_prefix(&prefix_owned)
+            .and_then(|rel| file_answer(&dist, if rel.is_empty() { "index.html" } else { rel }))
+            .unwrap_or_else(|| host::Answer::status(404, "not found"))
     });
     Served {
         url: format!("http://127.0.0.1:{port}{prefix}"),
@@ -134,20 +114,14 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn file_response(dist: &Path, rel: &str) -> Option<tiny_http::ResponseBox> {
+fn file_answer(dist: &Path, rel: &str) -> Option<host::Answer> {
     // No path escapes from dist/.
     let path = dist.join(rel);
     if rel.contains("..") || !path.is_file() {
         return None;
     }
     let body = std::fs::read(&path).ok()?;
-    Some(
-        tiny_http::Response::from_data(body)
-            .with_header(
-                tiny_http::Header::from_bytes("Content-Type", content_type(&path)).unwrap(),
-            )
-            .boxed(),
-    )
+    Some(host::Answer::ok(content_type(&path), body))
 }
 
 /// A chromedriver process, killed on drop.
