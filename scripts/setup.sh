@@ -61,6 +61,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
+# --- wasm-split-cli, which scripts/wasm-link.mjs runs on the page's module:
+# it cuts the parts behind split points (src/ui/later.rs) into modules of
+# their own. Pinned to the wasm_split_helpers in Cargo.lock (0.2.3, through
+# leptos): the tool and the helpers agree on the names of the split imports.
+WASM_SPLIT_VERSION=0.2.3
+if [ "$(cat "$TOOLS/wasm-split.version" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ] || [ ! -x "$TOOLS/bin/wasm-split-cli" ]; then
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 2 minutes on 2 cores)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --root "$TOOLS"
+  echo "$WASM_SPLIT_VERSION" > "$TOOLS/wasm-split.version"
+fi
+
 # --- wasm-opt from npm binaryen into the git-ignored tools folder.
 if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   log "npm install binaryen@$BINARYEN_VERSION"

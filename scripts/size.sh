@@ -4,14 +4,16 @@
 # icon — raw, gzip -9 and brotli (quality 11, through node's zlib, since
 # node is installed for wasm-opt anyway). sw.js and worker.js are left out:
 # the page registers its service worker and starts its first simulation
-# worker only after its first results.
+# worker only after its first results; so are the split modules
+# (split_*.wasm, chunk_*.wasm: src/ui/later.rs), which the page asks for
+# once its first run has settled or a mode is opened. Their sizes follow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist="${1:-dist}"
 total_raw=0; total_gz=0; total_br=0
 for f in "$dist"/*.html "$dist"/*.js "$dist"/*.wasm "$dist"/*.css "$dist"/*.svg; do
   [ -f "$f" ] || continue
-  case "$(basename "$f")" in sw.js | worker.js) continue ;; esac
+  case "$(basename "$f")" in sw.js | worker.js | split_*.wasm | chunk_*.wasm) continue ;; esac
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   br=$(node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
     console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$f")
@@ -25,3 +27,10 @@ awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN { printf "first l
 if [ "$total_gz" -gt $((350 * 1024)) ]; then
   echo "first load OVER the 350 KB gzip budget" >&2
 fi
+# The split modules, fetched later (not in the first load).
+later=0
+for f in "$dist"/split_*.wasm "$dist"/chunk_*.wasm; do
+  [ -f "$f" ] || continue
+  later=$((later + $(gzip -9 -c "$f" | wc -c)))
+done
+echo "later (split modules, after the first results): $later B gzip"

@@ -20,6 +20,8 @@ leptosfmt --check src tests >/dev/null || { leptosfmt --check src tests | grep -
 step "clippy (native and wasm32)"
 cargo clippy --workspace --all-targets --offline -- -D warnings
 cargo clippy -p funnelcast -p funnelcast-engine --target wasm32-unknown-unknown --offline -- -D warnings
+# The page as it ships: split points on (src/ui/later.rs).
+cargo clippy -p funnelcast --target wasm32-unknown-unknown --features split --offline -- -D warnings
 
 step "native tests (cargo test: engine and page logic)"
 t cargo test --offline

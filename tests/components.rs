@@ -212,6 +212,8 @@ fn click(id: &str) {
 #[wasm_bindgen_test]
 async fn undo_and_redo_walk_the_edits() {
     mount();
+    // The settings (`trials`) come after the first run (src/ui/later.rs).
+    run_done().await;
     settle().await;
     let undo: web_sys::HtmlButtonElement = by_testid("undo").unwrap().dyn_into().unwrap();
     assert!(undo.disabled(), "nothing to undo on a first visit");
@@ -281,12 +283,14 @@ async fn a_damaged_address_gets_the_banner_and_the_default_model() {
 #[wasm_bindgen_test]
 async fn a_chart_exports_as_standalone_svg_with_names_as_text() {
     mount();
+    // The charts come once the first run has settled (src/ui/later.rs).
+    run_done().await;
     settle().await;
     let legend = vec![
         ("Baseline".to_string(), "#0072B2"),
         ("<b>bold</b> & co".to_string(), "#D55E00"),
     ];
-    // The funnel chart is drawn from the document at once (no run needed).
+    // The funnel chart is drawn from the document.
     let svg =
         funnelcast::share::chart_export::standalone_svg("funnel-chart", "My <title>", &legend)
             .expect("the funnel chart is on the page");

@@ -43,6 +43,7 @@ fn serve_gzip() -> String {
                     ("Content-Encoding", "gzip".into()),
                 ],
                 body: body.clone(),
+                delay: None,
             },
             None => host::Answer::status(404, "not found"),
         }
@@ -136,7 +137,12 @@ async fn main() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r["name"].as_str().unwrap_or("").ends_with(".wasm"))
+            // The first load's .wasm, not the split modules asked for after
+            // the first results.
+            .filter(|r| {
+                r["name"].as_str().unwrap_or("").ends_with(".wasm")
+                    && f(&r["start"]) < f(&t["simStart"])
+            })
             .map(|r| f(&r["end"]))
             .fold(f64::NAN, f64::max);
         let (started, s0, s1, done) = (

@@ -24,6 +24,8 @@ pub struct Answer {
     /// Headers besides `Content-Length` (hyper adds it).
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+    /// Held this long before it is sent (a slow file, for a test).
+    pub delay: Option<std::time::Duration>,
 }
 
 impl Answer {
@@ -32,6 +34,7 @@ impl Answer {
             status: 200,
             headers: vec![("Content-Type", content_type.to_string())],
             body,
+            delay: None,
         }
     }
 
@@ -40,6 +43,7 @@ impl Answer {
             status,
             headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
             body: text.as_bytes().to_vec(),
+            delay: None,
         }
     }
 }
@@ -54,6 +58,7 @@ pub fn serve(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> u16 {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_io()
+            .enable_time()
             .build()
             .expect("a runtime for the test host");
         rt.block_on(async move {
@@ -66,7 +71,12 @@ pub fn serve(answer: impl Fn(&str) -> Answer + Send + Sync + 'static) -> u16 {
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                         let a = answer(req.uri().path());
-                        async move { Ok::<_, Infallible>(response(a)) }
+                        async move {
+                            if let Some(d) = a.delay {
+                                tokio::time::sleep(d).await;
+                            }
+                            Ok::<_, Infallible>(response(a))
+                        }
                     });
                     // A browser closing a connection midway is no error here.
                     let _ = hyper::server::conn::http1::Builder::new()

@@ -70,6 +70,22 @@ pub fn serve_dist_at(prefix: &str) -> Served {
     serve_dir_at(dist_dir(), prefix)
 }
 
+/// Serves the release build at `/`, each file whose name starts with
+/// `slow` held for `delay` first (a module on a bad link).
+pub fn serve_dist_slow(slow: &'static str, delay: Duration) -> String {
+    let dist = dist_dir();
+    let port = host::serve(move |path| {
+        let rel = path.trim_start_matches('/');
+        let mut a = file_answer(&dist, if rel.is_empty() { "index.html" } else { rel })
+            .unwrap_or_else(|| host::Answer::status(404, "not found"));
+        if rel.starts_with(slow) {
+            a.delay = Some(delay);
+        }
+        a
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
 /// Serves a copy of a build (a test may change its files while it runs).
 pub fn serve_dir_at(dist: PathBuf, prefix: &str) -> Served {
     use std::sync::atomic::Ordering;
@@ -201,7 +217,7 @@ pub fn start_driver() -> Driver {
                 }
                 break;
             }
-            if t0.elapsed() > Duration::from_secs(20) {
+            if t0.elapsed() > Duration::from_secs(60) {
                 let _ = child.kill();
                 let _ = child.wait();
                 break;
@@ -344,6 +360,10 @@ pub async fn before_every_page(c: &Client, source: &str) -> serde_json::Value {
 }
 
 const WATCH_JS: &str = r#"
+window.__fcErrors = [];
+{ const ce = console.error.bind(console); console.error = (...a) => { window.__fcErrors.push(a.map(String).join(' ')); ce(...a); }; }
+addEventListener('error', (e) => window.__fcErrors.push('error: ' + e.message));
+addEventListener('unhandledrejection', (e) => window.__fcErrors.push('rejection: ' + e.reason));
 window.__fcViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
   window.__fcViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
@@ -373,7 +393,39 @@ impl Page {
         c.goto(url).await.unwrap();
         let p = Page { c };
         p.wait_state("done").await;
+        p.wait_parts().await;
         p
+    }
+
+    /// Waits until the parts of the page that come after the first results
+    /// (split modules, src/ui/later.rs) are in: `<html data-parts="ready">`.
+    pub async fn wait_parts(&self) {
+        let t0 = Instant::now();
+        loop {
+            let v = self
+                .c
+                .execute(
+                    "return document.documentElement.dataset.parts || ''",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if v.as_str() == Some("ready") {
+                return;
+            }
+            if t0.elapsed() > Duration::from_secs(60) {
+                let fetched = self
+                    .c
+                    .execute(
+                        "return ['export-json','goal-target','revenue-chart','add-scenario','trials','handout','paste-apply-0'].map((t) => t + ':' + !!document.querySelector(`[data-testid=\"${t}\"]`)).concat([location.hash.length, document.querySelectorAll('.explain').length]).concat(window.__fcErrors || [])",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                panic!("the deferred parts never arrived (data-parts {v}); fetched {fetched}");
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
     }
 
     pub async fn el(&self, id: &str) -> Element {

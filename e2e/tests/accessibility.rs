@@ -222,6 +222,9 @@ async fn axe_finds_no_serious_violation_in_english() {
     axe_clean(&p, "case B with an explanation bubble (en)").await;
 
     p.click("present").await;
+    p.el("present-mode").await; // its split module arrives on the first open
+
+    p.el("present-mode").await; // its split module arrives on the first open
     axe_clean(&p, "presentation mode, one scenario (en, 1280×720)").await;
     p.screenshot("a11y-present-en").await;
     p.press(Key::Right).await;
@@ -242,6 +245,7 @@ async fn axe_finds_no_serious_violation_in_chinese_and_on_a_phone() {
     p.wait_state("done").await;
     axe_clean(&p, "one scenario, results (zh)").await;
     p.click("present").await;
+    p.el("present-mode").await; // its split module arrives on the first open
     axe_clean(&p, "presentation mode (zh)").await;
     p.screenshot("a11y-present-zh").await;
     p.press(Key::Escape).await;
@@ -260,6 +264,7 @@ async fn axe_finds_no_serious_violation_in_chinese_and_on_a_phone() {
     p.wait_state("done").await;
     axe_clean(&p, "one scenario (en, phone)").await;
     p.click("present").await;
+    p.el("present-mode").await; // its split module arrives on the first open
     axe_clean(&p, "presentation mode (en, phone)").await;
     p.screenshot("a11y-present-phone").await;
     p.press(Key::Escape).await;
@@ -388,6 +393,7 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
         }
         // The presentation chart too.
         p.click("present").await;
+        p.el("present-mode").await; // its split module arrives on the first open
         let present = p.attr("present-chart", "aria-label").await;
         assert_eq!(
             has_cjk(&present),
@@ -743,7 +749,8 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
 
     // Present: Enter opens it with the focus inside; → and ← step.
     p.press(Key::Enter).await;
-    assert!(p.exists("present-mode").await);
+    // The mode is a split module of its own: it arrives on the first open.
+    p.el("present-mode").await;
     assert_eq!(active(&p).await, "present-mode");
     assert_eq!(p.attr("present-mode", "data-view").await, "1");
     p.press(Key::Right).await;

@@ -78,6 +78,10 @@ async fn a_reload_with_the_network_off_shows_results_and_runs() {
         "offline reload: first results {:.0} ms after navigation start",
         ms_to_first_results(&p).await
     );
+    // The split modules (share card, charts, …) come from the cache too.
+    p.wait_parts().await;
+    p.el("export-json").await;
+    p.el("revenue-chart").await;
     assert_eq!(
         p.value("result-revenue-mean-0").await,
         online,
@@ -266,4 +270,45 @@ async fn the_content_security_policy_blocks_what_the_page_does_not_need() {
         "an inline script ran: {ran}"
     );
     assert!(ran["seen"].as_u64().unwrap() >= 2, "violations seen: {ran}");
+}
+
+/// The first load is the main module only: the split modules (share card,
+/// goal seek, charts, scenarios, …: src/ui/later.rs) are fetched after the
+/// first results are on screen, and then the parts they draw are there.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_split_modules_come_after_the_first_results() {
+    let served = serve_dist_at("/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    let t =
+        p.c.execute(
+            "const end = performance.getEntriesByName('funnelcast:sim:end')[0].startTime;
+             return { end, split: performance.getEntriesByType('resource')
+               .filter((e) => /\\/(split|chunk)_[^/]*\\.wasm$/.test(new URL(e.name).pathname))
+               .map((e) => [new URL(e.name).pathname, e.startTime]) };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let end = t["end"].as_f64().unwrap();
+    let split = t["split"].as_array().unwrap();
+    assert!(!split.is_empty(), "no split module was fetched");
+    for s in split {
+        let at = s[1].as_f64().unwrap();
+        assert!(
+            at >= end,
+            "{} fetched at {at:.0} ms, before the first results at {end:.0} ms",
+            s[0]
+        );
+    }
+    for id in [
+        "export-json",
+        "goal-target",
+        "revenue-chart",
+        "add-scenario",
+        "trials",
+    ] {
+        p.el(id).await;
+    }
+    p.assert_clean().await;
 }

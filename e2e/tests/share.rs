@@ -106,6 +106,64 @@ async fn the_address_reproduces_results_in_a_fresh_browser() {
     b.c.clone().close().await.unwrap();
 }
 
+/// The address is current as soon as the first results are shown, before
+/// its compressor (a split module fetched after them, held back here by the
+/// server) has arrived: then it holds the model in stored deflate blocks,
+/// which a fresh browser opens to the same results; once the compressor is
+/// in, the compact form replaces it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_address_holds_the_model_before_its_compressor_arrives() {
+    let slow = funnelcast_e2e::serve_dist_slow("split_address_fragment", Duration::from_secs(6));
+    let base = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    c.goto(&slow).await.unwrap();
+    let a = Page { c };
+    a.wait_state("done").await;
+    let parts =
+        a.c.execute("return document.documentElement.dataset.parts", vec![])
+            .await
+            .unwrap();
+    assert_eq!(
+        parts,
+        json!("loading"),
+        "the compressor is still on its way"
+    );
+    let link = href(&a).await;
+    let fragment = &link[link.find('#').expect("an address with a model")..];
+    assert!(fragment.starts_with("#1."), "{link}");
+    let ids = [
+        "result-customers-mean-0",
+        "result-revenue-mean-0",
+        "result-revenue-p5-0",
+        "result-revenue-p95-0",
+    ];
+    let mut want = vec![];
+    for id in ids {
+        want.push(a.attr(id, "data-value").await);
+    }
+
+    let b = Page::goto(
+        open(&driver, Browser::default()).await,
+        &format!("{base}{fragment}"),
+    )
+    .await;
+    for (id, w) in ids.iter().zip(&want) {
+        assert_eq!(&b.attr(id, "data-value").await, w, "{id}");
+    }
+    assert!(!b.exists("error-banner").await);
+
+    // The compact form follows once the compressor is in.
+    a.wait_parts().await;
+    until("the compact address", || async {
+        let now = href(&a).await;
+        now.contains("#1.") && now.len() < link.len()
+    })
+    .await;
+    a.c.clone().close().await.unwrap();
+    b.c.clone().close().await.unwrap();
+}
+
 /// The committed v1 link (tests/fixtures) opens with its inputs, in its
 /// language, names as text.
 #[tokio::test(flavor = "multi_thread")]

@@ -69,6 +69,44 @@ pub fn encode(doc: &Document) -> String {
     out
 }
 
+/// The same model part as [`encode`], its deflate stream made of stored
+/// (uncompressed) blocks: longer, but written without the compressor, and
+/// read by the same [`decode`]. The page writes it while the compressor, a
+/// module fetched after the first results, is still on its way
+/// (docs/architecture.md, "The first load"), so the address holds the
+/// document as soon as its results are shown.
+pub fn encode_stored(doc: &Document) -> String {
+    let json = document::encode(doc);
+    let packed = stored_deflate(json.as_bytes());
+    let mut out = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
+    out.push_str(PREFIX);
+    URL_SAFE_NO_PAD.encode_string(packed, &mut out);
+    out
+}
+
+/// A raw deflate stream (RFC 1951, 3.2.4) of stored blocks: each is one
+/// byte (BFINAL, BTYPE 00, padding), LEN and its one's complement NLEN
+/// (little-endian), then LEN bytes as they are.
+fn stored_deflate(data: &[u8]) -> Vec<u8> {
+    const MAX_BLOCK: usize = u16::MAX as usize;
+    let blocks = data.len().div_ceil(MAX_BLOCK).max(1);
+    let mut out = Vec::with_capacity(data.len() + blocks * 5);
+    let mut rest = data;
+    loop {
+        let (block, tail) = rest.split_at(rest.len().min(MAX_BLOCK));
+        let last = tail.is_empty();
+        let len = block.len() as u16;
+        out.push(u8::from(last));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+        if last {
+            return out;
+        }
+        rest = tail;
+    }
+}
+
 /// Reads the model part of an address (`1.<payload>`, no `#`).
 ///
 /// # Errors
@@ -135,6 +173,35 @@ mod tests {
                 );
                 assert_eq!(decode(&m), Ok(d));
             }
+        }
+    }
+
+    /// Stored blocks, checked by another reader (miniz's inflate), at the
+    /// block size's edges: empty, one byte, one full block, one byte over,
+    /// and several blocks.
+    #[test]
+    fn stored_deflate_inflates_to_its_input() {
+        for n in [0usize, 1, 65_535, 65_536, 200_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i * 7 + i / 300) as u8).collect();
+            let packed = stored_deflate(&data);
+            assert_eq!(packed.len(), n + 5 * n.div_ceil(65_535).max(1), "n = {n}");
+            let inflated = miniz_oxide::inflate::decompress_to_vec(&packed).expect("inflates");
+            assert!(inflated == data, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn a_stored_address_opens_as_the_same_document_and_is_url_safe() {
+        for id in PresetId::ALL {
+            let d = presets::preset_doc(id, Lang::Zh);
+            let m = encode_stored(&d);
+            assert!(
+                m.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+                "{m}"
+            );
+            assert!(m.len() > encode(&d).len());
+            assert_eq!(decode(&m), Ok(d));
         }
     }
 
@@ -327,7 +394,8 @@ mod tests {
             /// decode ∘ encode = identity, names in any script included.
             #[test]
             fn address_decode_encode_is_identity(d in any_preset_doc()) {
-                prop_assert_eq!(decode(&encode(&d)), Ok(d));
+                prop_assert_eq!(decode(&encode(&d)), Ok(d.clone()));
+                prop_assert_eq!(decode(&encode_stored(&d)), Ok(d));
             }
 
             /// A cut, a changed character or arbitrary text: refused or read,

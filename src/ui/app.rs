@@ -13,8 +13,7 @@ use crate::presets;
 use crate::runner::{MainThreadRunner, RunnerHandle};
 use crate::ui::funnel_editor::{SegmentsEditor, StagesEditor};
 use crate::ui::input::{whole_in, NumInput, NumKind};
-use crate::ui::results::{GoalSeek, ResultsTable, Status};
-use crate::ui::scenarios::ScenariosEditor;
+use crate::ui::results::{ResultsTable, Status};
 use crate::ui::state::{use_state, AppState};
 use crate::ui::words::tr;
 use leptos_i18n::I18nContext;
@@ -119,8 +118,8 @@ fn Page() -> impl IntoView {
             <div class="col editors">
                 <StagesEditor />
                 <SegmentsEditor />
-                <ScenariosEditor />
-                <Settings />
+                {crate::ui::later::after_first_run(crate::ui::later::scenarios)}
+                {crate::ui::later::after_first_run(crate::ui::later::settings)}
             </div>
             <div class="col results-col">
                 <section class="card results-card" aria-labelledby="res-h">
@@ -132,10 +131,10 @@ fn Page() -> impl IntoView {
                     <crate::ui::share::EngineNotice />
                     <ResultsTable />
                 </section>
-                <crate::ui::charts::Charts />
-                <GoalSeek />
-                <crate::ui::share::ShareCard />
-                <Explainers />
+                {crate::ui::later::after_first_run(crate::ui::later::charts)}
+                {crate::ui::later::after_first_run(crate::ui::later::goal_seek)}
+                {crate::ui::later::after_first_run(crate::ui::later::share_card)}
+                {crate::ui::later::after_first_run(crate::ui::later::explainers)}
             </div>
         </main>
         <footer class="footer">{tr(i18n, |i| t_string!(i, footer))}</footer>
@@ -237,7 +236,7 @@ fn preset_label(i18n: I18nContext<Locale>, id: PresetId) -> String {
 }
 
 #[component]
-fn Settings() -> impl IntoView {
+pub fn Settings() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     view! {
@@ -341,7 +340,7 @@ fn Settings() -> impl IntoView {
 }
 
 #[component]
-fn Explainers() -> impl IntoView {
+pub fn Explainers() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card explain" aria-labelledby="exp-h">

@@ -435,7 +435,7 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                     />
                 </div>
             </div>
-            <PasteCounts g=g />
+            {crate::ui::later::after_first_run(move || crate::ui::later::paste_counts(g))}
         </div>
     }
 }
@@ -733,7 +733,7 @@ enum PasteIssue {
 
 /// Planners paste a column of stage counts from a spreadsheet (or a row).
 #[component]
-fn PasteCounts(g: usize) -> impl IntoView {
+pub fn PasteCounts(g: usize) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let field = FieldId::PasteCounts(g);

@@ -4,6 +4,7 @@ pub mod app;
 pub mod charts;
 pub mod funnel_editor;
 pub mod input;
+pub mod later;
 pub mod offline;
 pub mod present;
 pub mod print;

@@ -23,11 +23,15 @@ pub fn UpdateOffer() -> impl IntoView {
     let state = crate::ui::state::use_state();
     let ready = UpdateReady(RwSignal::new(false));
     if !cfg!(debug_assertions) {
-        // After the first results: the worker then fetches the shell once
-        // more to keep it, and must not compete with the first load.
+        // After the first results and the parts that follow them
+        // (ui/later.rs): the worker then fetches the whole build once more
+        // to keep it, and must not compete with either.
         let asked = StoredValue::new(false);
         Effect::new(move |_| {
-            if state.with_shown(|s| s.is_some()) && !asked.get_value() {
+            if state.with_shown(|s| s.is_some())
+                && crate::ui::later::parts_settled()
+                && !asked.get_value()
+            {
                 asked.set_value(true);
                 register(ready);
             }

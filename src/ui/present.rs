@@ -294,12 +294,15 @@ pub fn PresentAndPrint() -> impl IntoView {
         </button>
         // Fixed to the screen or shown only on paper, so where they sit in
         // the page does not matter (print CSS puts the handout under the title).
-        <crate::ui::print::Handout />
+        {crate::ui::later::after_first_run(crate::ui::later::handout)}
         <crate::ui::offline::UpdateOffer />
-        <Show when=move || p.on.get()>
-            <Overlay p=p />
-        </Show>
+        <Show when=move || p.on.get()>{move || Suspend::new(async move { overlay(p).await })}</Show>
     }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn overlay(p: Presenting) -> AnyView {
+    view! { <Overlay p=p /> }.into_any()
 }
 
 #[component]

@@ -63,11 +63,14 @@ pub fn RunProgress() -> impl IntoView {
                     class="btn"
                     data-testid="error-reload"
                     on:click=move |_| {
-                        crate::ui::share::use_share().keep_for_reload(state);
-                        #[cfg(target_arch = "wasm32")]
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.location().reload();
-                        }
+                        let share = crate::ui::share::use_share();
+                        leptos::task::spawn_local(async move {
+                            share.keep_for_reload(state).await;
+                            #[cfg(target_arch = "wasm32")]
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().reload();
+                            }
+                        });
                     }
                 >
                     {tr(i18n, |i| t_string!(i, reload))}

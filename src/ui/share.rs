@@ -76,6 +76,9 @@ pub struct Share {
     hold_address: RwSignal<bool>,
     last_saved: StoredValue<String>,
     writes: StoredValue<VecDeque<f64>>,
+    /// Whether the address's deflate compressor (a split module,
+    /// ui/later.rs) has arrived.
+    compressor_in: StoredValue<bool>,
 }
 
 pub fn use_share() -> Share {
@@ -113,6 +116,7 @@ impl Share {
             hold_address: RwSignal::new(boot.link_error.is_some()),
             last_saved: StoredValue::new(String::new()),
             writes: StoredValue::new(VecDeque::new()),
+            compressor_in: StoredValue::new(false),
         };
         provide_context(share);
         // The planner's own model is kept aside under its own key before a
@@ -137,9 +141,28 @@ impl Share {
             if state.status() != SimStatus::Done || self.hold_address.get() {
                 return;
             }
-            let model = state.with_doc(address::encode);
-            let frag = address::fragment(&model, state.lang.get());
-            self.write_address(frag);
+            let doc = state.with_doc(Document::clone);
+            let lang = state.lang.get();
+            // Opened from a link and not edited yet: the address already
+            // holds this model.
+            let current = crate::share::address::parse_fragment(&web::hash());
+            let kept = gen == 0 && current.model.is_some() && current.lang == Some(lang);
+            if !self.compressor_in.get_value() && !kept {
+                // Until the compressor arrives the address holds the document
+                // in stored deflate blocks (longer, read the same way), so it
+                // is current as soon as the results are (test contract).
+                let model = crate::share::address::encode_stored(&doc);
+                self.write_address(crate::share::address::fragment(&model, lang));
+            }
+            leptos::task::spawn_local(async move {
+                let frag =
+                    crate::ui::later::part(crate::ui::later::address_fragment(doc, lang)).await;
+                self.compressor_in.set_value(true);
+                // A newer edit or language writes its own.
+                if state.generation_untracked() == gen && state.lang.get_untracked() == lang {
+                    self.write_address(frag);
+                }
+            });
         });
     }
 
@@ -272,9 +295,9 @@ impl Share {
     /// model goes into the address and storage now, so the reload opens it
     /// even when its run never finished (the address otherwise follows
     /// finished runs only).
-    pub fn keep_for_reload(self, state: AppState) {
-        let model = state.with_doc_untracked(address::encode);
-        let frag = address::fragment(&model, state.lang.get_untracked());
+    pub async fn keep_for_reload(self, state: AppState) {
+        let doc = state.doc_now();
+        let frag = crate::ui::later::address_fragment(doc, state.lang.get_untracked()).await;
         web::replace_fragment(&frag);
         if state.generation_untracked() > 0 && self.other_tab.get_untracked().is_none() {
             self.save_now(state);
@@ -670,17 +693,26 @@ fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl Into
 #[component]
 pub fn QrSlide() -> impl IntoView {
     let share = use_share();
+    view! {
+        <Show when=move || {
+            share.slide.get()
+        }>{move || Suspend::new(crate::ui::later::qr_slide())}</Show>
+    }
+}
+
+/// The slide's contents (fetched when it is first opened).
+pub fn qr_slide_body() -> AnyView {
+    let share = use_share();
     let i18n = use_i18n();
     view! {
-        <Show when=move || share.slide.get()>
-            <div class="qr-slide" data-testid="qr-slide" role="dialog" aria-modal="true">
-                <QrCode link=share.link testid="qr-code-slide" />
-                <button class="btn" data-testid="qr-close" on:click=move |_| share.slide.set(false)>
-                    {tr(i18n, |i| t_string!(i, qr_close))}
-                </button>
-            </div>
-        </Show>
+        <div class="qr-slide" data-testid="qr-slide" role="dialog" aria-modal="true">
+            <QrCode link=share.link testid="qr-code-slide" />
+            <button class="btn" data-testid="qr-close" on:click=move |_| share.slide.set(false)>
+                {tr(i18n, |i| t_string!(i, qr_close))}
+            </button>
+        </div>
     }
+    .into_any()
 }
 
 /// The share card: the QR code, the link's length, and the files.
