@@ -74,35 +74,11 @@ if (glueCode.includes(`from "${LOADER}"`) || glueCode.includes(`from '${LOADER}'
   const loaderSrc = join(splitDir, "__wasm_split.js");
   if (!existsSync(loaderSrc)) fail(`${loaderSrc} is missing (was the page linked by scripts/wasm-link.mjs?)`);
   let loader = readFileSync(loaderSrc, "utf8");
-  // Fetch a module only when it is instantiated, after the modules it
-  // needs: wasm-split's loader starts every fetch at once, and a body
-  // nobody reads yet holds its HTTP/1.1 connection; six of them (the
-  // browser's limit per host) and the modules they wait for never come.
-  const eager = /const src = fetch\((new URL\("[^"]+", import\.meta\.url\))\);\s*return async \(imports\) => \(?WebAssembly\.instantiateStreaming\(src, imports\)\)?;/g;
-  const modules = (loader.match(/\.wasm"/g) || []).length;
-  let lazy = 0;
-  loader = loader.replace(eager, (_, url) => {
-    lazy += 1;
-    return `return async (imports) => __slot(() => WebAssembly.instantiateStreaming(fetch(${url}), imports));`;
-  });
-  // At most four modules on their way at once: the browser keeps six
-  // connections per host, and the page's other requests need some too.
-  loader += `
-let __active = 0;
-const __waiting = [];
-async function __slot(f) {
-  while (__active >= 4) await new Promise((r) => __waiting.push(r));
-  __active += 1;
-  try {
-    return await f();
-  } finally {
-    __active -= 1;
-    const next = __waiting.shift();
-    if (next) next();
-  }
-}
-`;
-  if (lazy !== modules) fail(`__wasm_split.js: ${lazy} of ${modules} module fetches made lazy (a new wasm-split?)`);
+  // wasm-split's loader as it comes: asked for a split module, it fetches
+  // the module and the chunks it needs side by side and instantiates each
+  // once those it needs are in. (Fetching each only after its chunks, at
+  // most four at a time, was tried: the deferred parts came 0.4 s later on
+  // the budget's slow link, docs/benchmarks.md.)
   const wasmOpt = join(root, ".tools", "node_modules", ".bin", "wasm-opt");
   for (const f of readdirSync(splitDir).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f))) {
     const src = join(splitDir, f);

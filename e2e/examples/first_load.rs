@@ -3,7 +3,8 @@
 //! (`Network.emulateNetworkConditions` latency 150 ms, 200,000 B/s down,
 //! 93,750 B/s up, HTTP cache off), opens the page in a fresh profile and
 //! prints, from the page's own timing entries, each request, the compile
-//! and start of the WebAssembly, the first run of the engine and its render.
+//! and start of the WebAssembly, the first run of the engine and its render,
+//! and when the split modules fetched after the first results are in.
 //! "First results" are results the engine computed during this load.
 //!
 //! A benchmark, not a test: it prints figures and asserts nothing.
@@ -69,6 +70,7 @@ return {
   simStart: mark('funnelcast:sim:start'),
   simEnd: mark('funnelcast:sim:end'),
   renderEnd: render ? render.startTime + render.duration : null,
+  parts: mark('funnelcast:parts'),
 };
 "#;
 
@@ -169,6 +171,10 @@ async fn main() {
             done - s1
         );
         println!("  first results:                           {done:.0} ms (budget 2,500)");
+        println!(
+            "  the deferred parts in (split modules):   {:.0} ms",
+            f(&t["parts"])
+        );
         totals.push(done);
     }
     totals.sort_by(f64::total_cmp);

@@ -63,6 +63,9 @@ impl Drop for OnItsWay {
             mark_parts("ready");
             SETTLED.with(|s| {
                 if !s.get_untracked() {
+                    // When the page is whole (examples/first_load.rs reports it).
+                    #[cfg(target_arch = "wasm32")]
+                    crate::runner::timing::mark("funnelcast:parts");
                     s.set(true);
                 }
             });
