@@ -223,8 +223,6 @@ async fn axe_finds_no_serious_violation_in_english() {
 
     p.click("present").await;
     p.el("present-mode").await; // its split module arrives on the first open
-
-    p.el("present-mode").await; // its split module arrives on the first open
     axe_clean(&p, "presentation mode, one scenario (en, 1280×720)").await;
     p.screenshot("a11y-present-en").await;
     p.press(Key::Right).await;

@@ -57,8 +57,6 @@ async fn presentation_story(lang: &'static str, tag: &str) {
 
     p.click("present").await;
     p.el("present-mode").await; // its split module arrives on the first open
-
-    p.el("present-mode").await; // its split module arrives on the first open
     assert_eq!(view(&p).await, "1", "opens on the first scenario");
     // Large type: the key numbers are at least 48 CSS px at 1280×720.
     for id in [

@@ -6,11 +6,13 @@
 //! (docs/architecture.md, "The first load"). Without the feature (tests, a
 //! plain debug build) the same functions are ordinary `async fn`s.
 //!
-//! What is not needed to see the first results waits for them: the share
-//! card, goal seek, the handout and the explainers are asked for once the
-//! first run has settled (done, refused or failed), so their bytes never
-//! compete with the main module's on a slow link. The presentation mode and
-//! the QR slide are asked for when they are opened.
+//! What is not needed to see the first results waits for them: the parts
+//! below (charts, editors of scenarios and settings, goal seek, the share
+//! card, the handout, the explainers, the paste box, the address's
+//! compressor) are asked for once the first run has settled (done, refused
+//! or failed), so their bytes never compete with the main module's on a
+//! slow link. The presentation mode and the QR slide are asked for when
+//! they are opened.
 
 use std::cell::Cell;
 use std::future::Future;

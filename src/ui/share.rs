@@ -145,14 +145,14 @@ impl Share {
             let lang = state.lang.get();
             // Opened from a link and not edited yet: the address already
             // holds this model.
-            let current = crate::share::address::parse_fragment(&web::hash());
+            let current = address::parse_fragment(&web::hash());
             let kept = gen == 0 && current.model.is_some() && current.lang == Some(lang);
             if !self.compressor_in.get_value() && !kept {
                 // Until the compressor arrives the address holds the document
                 // in stored deflate blocks (longer, read the same way), so it
                 // is current as soon as the results are (test contract).
-                let model = crate::share::address::encode_stored(&doc);
-                self.write_address(crate::share::address::fragment(&model, lang));
+                let model = address::encode_stored(&doc);
+                self.write_address(address::fragment(&model, lang));
             }
             leptos::task::spawn_local(async move {
                 let frag =
