@@ -697,6 +697,58 @@ pub async fn launch(b: Browser) -> (Driver, Page) {
     (driver, page)
 }
 
+/// A link to the heaviest model the limits allow for two runs: 12 stages,
+/// 6 segments, every volume and rate uncertain, and a scenario. A million
+/// trials take about 10 s on one worker here (4 million: 38 s), so a test can
+/// watch a run go on; the presets' longest runs end in under a second.
+pub fn heavy_model_link(page_url: &str) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let stages: Vec<_> = (1..=12)
+        .map(|i| serde_json::json!({ "text": format!("Stage {i}") }))
+        .collect();
+    let segments: Vec<_> = (1..=6)
+        .map(|s| {
+            let rates: Vec<_> = (0..11)
+                .map(|r| {
+                    let mid = 0.5 + 0.03 * ((r + s) % 5) as f64;
+                    serde_json::json!({ "kind": "range", "low": mid - 0.05, "high": mid + 0.05 })
+                })
+                .collect();
+            serde_json::json!({
+                "label": { "text": format!("Segment {s}") },
+                "spec": {
+                    "volume": { "kind": "range", "low": 50000.0, "high": 80000.0 },
+                    "rates": rates,
+                    "deal": { "mean": 1000.0 * s as f64, "cv": 0.5 }
+                }
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "v": 1,
+        "preset": null,
+        "stages": stages,
+        "segments": segments,
+        "scenarios": [{
+            "label": { "key": "awareness30" },
+            "spec": { "scope": "all", "levers": [{ "kind": "volume", "frac": 0.3 }], "cost": null }
+        }],
+        "trials": 20000,
+        "seed": 7,
+        "margin": 0.6,
+        "currency": "USD",
+        "period": "quarter",
+        "goal": { "target": null, "prob": 0.9, "lever": { "kind": "volume" } },
+        "engine": 2
+    });
+    // As docs/document-format.md packs it: raw deflate, URL-safe base64.
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(doc.to_string().as_bytes()).unwrap();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(z.finish().unwrap());
+    format!("{page_url}#1.{payload}&lang=en")
+}
+
 /// The size of every page of a PDF, in points (1/72 in), in file order.
 ///
 /// Chromium's PDF writer (Skia) keeps each page's dictionary as plain text,

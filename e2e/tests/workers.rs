@@ -134,11 +134,16 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
 /// shown); a cancel puts the last complete results back.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() {
-    let (_driver, p) = launch(Browser::default()).await;
+    // A model whose long run lasts seconds: the presets' end in under one,
+    // too soon after their first partial results to act on them.
+    let url = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    let p = Page::goto(c, &heavy_model_link(&url)).await;
     p.select("workers", "1").await;
-    case_b_with_scenarios(&p).await;
     let before = result_values(&p).await;
-    p.type_into("trials", "2500000").await;
+    assert!(before.len() > 10, "{before:?}");
+    p.type_into("trials", "1000000").await;
     let t0 = std::time::Instant::now();
     loop {
         let state = p.state().await;
@@ -157,7 +162,41 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    p.click("sim-cancel").await;
+    // A keyboard user on `sim-cancel` keeps it while reports arrive: the
+    // button is one element for the whole run, not one per report.
+    let focused = || async {
+        p.c.execute(
+            "return document.activeElement && document.activeElement.dataset.testid || ''",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    p.c.execute(
+        "document.querySelector(arguments[0]).focus()",
+        vec![serde_json::json!(tid("sim-cancel"))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(focused().await, "sim-cancel");
+    let seen = p.attr("sim-progress", "data-value").await;
+    let t1 = std::time::Instant::now();
+    while p.attr("sim-progress", "data-value").await == seen {
+        assert!(
+            t1.elapsed() < std::time::Duration::from_secs(30),
+            "no progress report after {seen}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        focused().await,
+        "sim-cancel",
+        "a progress report took the focus"
+    );
+    p.press(fantoccini::key::Key::Enter).await;
     p.el("run-cancelled").await;
     assert_eq!(p.state().await, "pending");
     assert_eq!(result_values(&p).await, before);
@@ -204,13 +243,27 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     on_a_worker().await;
     let kill = || async {
         p.type_into("trials", "2500000").await;
-        p.el("sim-progress").await;
-        p.c.execute(
-            "window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));",
-            vec![],
-        )
-        .await
-        .unwrap();
+        // The moment the bar shows, fail the workers in the same script:
+        // the run cannot end in between, however fast this machine is.
+        let t0 = std::time::Instant::now();
+        loop {
+            let killed = p.c.execute(
+                "if (!document.querySelector('[data-testid=sim-progress]')) return false;
+                 window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));
+                 return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+            if killed == serde_json::json!(true) {
+                break;
+            }
+            assert!(
+                p.state().await != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+                "no progress bar before the run ended"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         p.wait_state("error").await;
         p.el("error-banner").await;
         p.el("error-reload").await;
