@@ -20,13 +20,23 @@ for f in "$dist"/*.html "$dist"/*.js "$dist"/*.wasm "$dist"/*.css "$dist"/*.svg;
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
   printf '%-48s %8d B  %7d B gzip  %7d B brotli\n' "$f" "$raw" "$gz" "$br"
 done
-awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN { printf "first load: %d B raw, %d B gzip (%.1f KB; budget 350 KB), %d B brotli (%.1f KB)\n", r, g, g / 1024, b, b / 1024 }'
+# KB is 1,000 bytes here, KiB 1,024: the budget is read the stricter way.
+awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN { printf "first load: %d B raw, %d B gzip (%.1f KB = %.1f KiB; budget 350 KB), %d B brotli (%.1f KB)\n", r, g, g / 1000, g / 1024, b, b / 1000 }'
 # The first-load budget (everything fetched before the first results): a
 # figure to report, not a test that fails the run (docs/benchmarks.md keeps
 # the history).
-if [ "$total_gz" -gt $((350 * 1024)) ]; then
+if [ "$total_gz" -gt 350000 ]; then
   echo "first load OVER the 350 KB gzip budget" >&2
 fi
+# Rust's float formatting is kept out of the page (src/numtext.rs says why);
+# a build that brings it back says so. The linked modules keep their
+# function names, where core's `flt2dec` shows.
+for f in target/wasm32-unknown-unknown/release/wasm-split/*.wasm; do
+  [ -f "$f" ] || continue
+  if grep -q flt2dec "$f"; then
+    echo "$(basename "$f") has Rust's float formatting again (about 6 KB gzip): look for {} of an f64 or f64::clamp" >&2
+  fi
+done
 # The split modules, fetched later (not in the first load).
 later=0
 for f in "$dist"/split_*.wasm "$dist"/chunk_*.wasm; do

@@ -314,18 +314,37 @@ fn sig_decimals(v: f64, sig: usize) -> usize {
 /// '.' when `decimals > 0`. Half-up matches what people expect when checking a
 /// table by hand (0.125 → "0.13"); `format!("{:.2}")` rounds the binary value
 /// instead and can go either way.
-fn round_fixed(a: f64, decimals: usize) -> String {
+pub fn round_fixed(a: f64, decimals: usize) -> String {
     let scaled = (a * 10f64.powi(decimals as i32)).round();
     if !scaled.is_finite() || scaled >= 1e300 {
-        return format!("{a:.decimals$}");
+        // So large that it is whole (or not finite): its shortest digits.
+        let zeros = "0".repeat(decimals);
+        let point = if decimals > 0 { "." } else { "" };
+        return format!("{}{point}{zeros}", crate::numtext::display(a));
     }
-    let digits = format!("{scaled:.0}");
+    // Whole, below 1e300: below 2^53 its shortest digits are all of it.
+    let digits = crate::numtext::display(scaled);
     if decimals == 0 {
         return digits;
     }
     let padded = format!("{digits:0>width$}", width = decimals + 1);
     let (int, frac) = padded.split_at(padded.len() - decimals);
     format!("{int}.{frac}")
+}
+
+/// `x` with `decimals` decimals, as `format!("{x:.2}")` writes it but rounded
+/// half away from zero like the tables, and never "-0.0": an ASCII '-' for
+/// text that is read back or shown small (progress, points typed elsewhere).
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return crate::numtext::display(x);
+    }
+    let s = round_fixed(x.abs(), decimals);
+    if x < 0.0 && s.chars().any(|c| matches!(c, '1'..='9')) {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 /// "2.50" → "2.5", "3.00" → "3"; integers are left alone.
@@ -840,6 +859,27 @@ mod tests {
         assert_eq!(format_percent(-0.05, Lang::En, 0), "−5%");
         assert_eq!(format_percent(-0.0001, Lang::En, 1), "0.0%");
         assert_eq!(format_percent(0.5, Lang::En, 100), "50.000000000000%");
+    }
+
+    /// `fixed` replaces `format!("{:.N}")` (progress, points): the same text
+    /// except that halves round away from zero, and no "-0".
+    #[test]
+    fn fixed_decimals() {
+        assert_eq!(fixed(2.5, 0), "3", "format! would give 2");
+        assert_eq!(fixed(-2.5, 0), "-3");
+        assert_eq!(fixed(0.125, 2), "0.13");
+        assert_eq!(fixed(37.0, 1), "37.0");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(99.96, 1), "100.0");
+        // Whole beyond 2^53: its shortest digits, padded (format! would
+        // write the binary value's 301 exact digits).
+        assert_eq!(fixed(1e300, 1), format!("1{}.0", "0".repeat(300)));
+        for k in 0..2000 {
+            // Away from exact halves, the same text as format!.
+            let x = (k as f64 - 1000.0) * 0.7531;
+            assert_eq!(fixed(x, 1), format!("{x:.1}").replace("-0.0", "0.0"), "{x}");
+            assert_eq!(fixed(x, 0), format!("{x:.0}").replace("-0", "0"), "{x}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod document;
 pub mod fields;
 pub mod format;
 pub mod names;
+pub mod numtext;
 pub mod presets;
 pub mod runner;
 pub mod share;

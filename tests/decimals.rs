@@ -54,3 +54,43 @@ fn javascript_reads_decimals_to_the_same_bits_as_rust() {
         same(&format!("{}.{}", &digits[..cut], &digits[cut..]));
     }
 }
+
+/// The other way: the page writes numbers through JavaScript's shortest
+/// digits (src/numtext.rs, to keep Rust's float formatting out of the first
+/// load). Here it must write what Rust's `{}` and `{:?}` write, on random bit
+/// patterns of every exponent and on values of the sizes the page shows.
+#[wasm_bindgen_test]
+fn numbers_are_written_as_rust_writes_them() {
+    use funnelcast::numtext::{debug, display};
+    let mut r = Stream(0x2545_f491_4f6c_dd1d);
+    let mut edge = vec![0.0, -0.0, 0.1 + 0.2, 1e-4, 9.999e-5, 1e16, 1e21, 1e22];
+    edge.extend([f64::MAX, f64::MIN_POSITIVE, 5e-324, f64::NAN, f64::INFINITY]);
+    for i in 0..20_000 {
+        let z = r.next();
+        let x = match edge.get(i) {
+            Some(&e) => e,
+            None if i % 2 == 0 => f64::from_bits(z),
+            None => (z % 1_000_000_000_000) as f64 / 10f64.powi((z >> 60) as i32),
+        };
+        same_or_tie(x, &display(x), &format!("{x}"));
+        same_or_tie(x, &debug(x), &format!("{x:?}"));
+    }
+}
+
+/// The page's text is Rust's, or, where `x` lies exactly halfway between
+/// two shortest decimals (1731590483420272.25 between …272.2 and …272.3),
+/// the other one: JavaScript takes the even last digit, Rust rounds up. Both
+/// read back as `x`, with as many digits.
+fn same_or_tie(x: f64, page: &str, rust: &str) {
+    if page == rust {
+        return;
+    }
+    let (p, r) = (page.as_bytes(), rust.as_bytes());
+    let last = p.len().saturating_sub(1);
+    let tie = p.len() == r.len()
+        && p[..last] == r[..last]
+        && (p[last] as i32 - r[last] as i32).abs() == 1
+        && (p[last] - b'0') % 2 == 0
+        && page.parse::<f64>().map(f64::to_bits) == Ok(x.to_bits());
+    assert!(tie, "{x:e}: the page writes {page}, Rust {rust}");
+}

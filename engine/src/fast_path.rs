@@ -156,14 +156,14 @@ fn hyper_by_value(total: u64, succ: u64, draws: u64, rng: &mut Xoshiro256PlusPlu
 /// `None` when it is 1.
 #[inline]
 fn keep_prob(qb: f64, q0: f64) -> Option<f64> {
-    (qb < q0).then(|| (qb / q0).clamp(0.0, 1.0))
+    (qb < q0).then(|| crate::special::clamp(qb / q0, 0.0, 1.0))
 }
 
 /// P(a shared person the baseline lost converts in the scenario): `None`
 /// when it is 0.
 #[inline]
 fn gain_prob(qs: f64, qb: f64, q0: f64) -> Option<f64> {
-    (qs > qb && q0 < 1.0).then(|| ((qs - qb) / (1.0 - q0)).clamp(0.0, 1.0))
+    (qs > qb && q0 < 1.0).then(|| crate::special::clamp((qs - qb) / (1.0 - q0), 0.0, 1.0))
 }
 
 /// A segment's inversion tables and prepared Gamma constants.

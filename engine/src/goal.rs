@@ -89,7 +89,7 @@ pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) ->
     let prob = if prob.is_nan() {
         1.0
     } else {
-        prob.clamp(1e-9, 1.0)
+        crate::special::clamp(prob, 1e-9, 1.0)
     };
     match lever {
         GoalLever::Volume => seek_volume(plan, target, prob),
@@ -234,7 +234,7 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
             false
         }
     };
-    let g = guess.clamp(1e-6, top);
+    let g = crate::special::clamp(guess, 1e-6, top);
     if g > lo && g < hi {
         let up = !probe(g, &mut lo, &mut hi, &mut p_hi);
         let mut step = 1.05f64;

@@ -16,8 +16,8 @@ impl RateOp {
     #[inline]
     pub(crate) fn apply(self, r: f64) -> f64 {
         match self {
-            RateOp::Points(p) => (r + p).clamp(0.0, 1.0),
-            RateOp::Relative(f) => (r * (1.0 + f)).clamp(0.0, 1.0),
+            RateOp::Points(p) => crate::special::clamp(r + p, 0.0, 1.0),
+            RateOp::Relative(f) => crate::special::clamp(r * (1.0 + f), 0.0, 1.0),
         }
     }
 }

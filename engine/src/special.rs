@@ -7,6 +7,21 @@ pub const Z95: f64 = 1.644_853_626_951_472_2;
 /// Standard normal quantile at 0.90 (P10/P90).
 pub const Z90: f64 = 1.281_551_565_544_600_4;
 
+/// `x` limited to `[lo, hi]`, as `f64::clamp` (NaN stays NaN) but without
+/// its panic for `lo > hi` (then `lo` wins): that panic's message formats
+/// floats, and where the bounds are not constants it brought Rust's float
+/// formatting (about 14 KB) into the page.
+#[inline]
+pub fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
+    }
+}
+
 /// ln B(a, b).
 pub fn ln_beta(a: f64, b: f64) -> f64 {
     libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b)
@@ -165,7 +180,7 @@ pub fn gamma_inc(a: f64, x: f64) -> f64 {
 /// The standard normal quantile, to about 5e-4 (Abramowitz & Stegun
 /// 26.2.23): a starting point for Newton's method, never a result.
 pub fn normal_quantile(q: f64) -> f64 {
-    let q = q.clamp(1e-300, 1.0 - 1e-16);
+    let q = clamp(q, 1e-300, 1.0 - 1e-16);
     let (p, sign) = if q < 0.5 { (q, -1.0) } else { (1.0 - q, 1.0) };
     let t = libm::sqrt(-2.0 * libm::log(p));
     let num = 2.515_517 + 0.802_853 * t + 0.010_328 * t * t;

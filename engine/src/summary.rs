@@ -297,7 +297,7 @@ impl CountHist {
                     // Mid-bin for coarse bins.
                     raw as f64 + ((1u64 << self.shift) as f64 - 1.0) / 2.0
                 };
-                return v.clamp(self.min as f64, self.max as f64);
+                return crate::special::clamp(v, self.min as f64, self.max as f64);
             }
         }
         self.max as f64

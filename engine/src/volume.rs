@@ -134,7 +134,7 @@ pub(crate) fn round_volume(v: f64) -> u64 {
     // away from zero as `f64::round` does, inlined (`round` is a library
     // call on x86_64's baseline): v − ⌊v⌋ is exact, and NaN gives 0 as
     // `NaN.round() as u64` does.
-    let v = v.clamp(0.0, VOLUME_CAP);
+    let v = crate::special::clamp(v, 0.0, VOLUME_CAP);
     let t = v as i64;
     (t + (v - t as f64 >= 0.5) as i64) as u64
 }
@@ -259,7 +259,7 @@ mod tests {
             xs.extend([x, x.next_up(), x.next_down()]);
         }
         for x in xs {
-            let want = x.clamp(0.0, VOLUME_CAP).round() as u64;
+            let want = crate::special::clamp(x, 0.0, VOLUME_CAP).round() as u64;
             assert_eq!(round_volume(x), want, "{x}");
         }
         assert_eq!(round_volume(f64::NAN), 0);

@@ -53,7 +53,11 @@ pub fn funnel_bars(counts: &[f64], width: f64, bar_h: f64, gap: f64) -> Vec<Funn
         .iter()
         .map(|&c| {
             if c.is_finite() && c > 0.0 && reference > 0.0 {
-                (width * (c / reference)).clamp(MIN_BAR_W.min(width), width)
+                funnelcast_engine::special::clamp(
+                    width * (c / reference),
+                    MIN_BAR_W.min(width),
+                    width,
+                )
             } else {
                 0.0
             }

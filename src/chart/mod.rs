@@ -41,7 +41,7 @@ pub fn fmt_svg(x: f64) -> String {
     }
     // `Display` for f64 prints the shortest string that reads back as the same
     // value, which for n/100 is the decimal n/100 itself; it never uses exponents.
-    format!("{r}")
+    crate::numtext::display(r)
 }
 
 /// "x,y" for a path command.

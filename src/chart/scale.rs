@@ -51,7 +51,7 @@ impl LinearScale {
         if y.is_nan() {
             lo
         } else {
-            y.clamp(lo, hi)
+            funnelcast_engine::special::clamp(y, lo, hi)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! and indices that `decode` checks): a request that would break one changes
 //! nothing and says so.
 
+use funnelcast_engine::special::clamp;
 use funnelcast_engine::{
     limits, DealSpec, GoalLever, Lever, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
@@ -113,7 +114,7 @@ fn range_around(m: f64) -> Option<(f64, f64)> {
     }
     // sd ≈ half-width / 1.645; Var = m(1 − m)/(κ + 1).
     let sd = 0.2 * m.min(1.0 - m) / 1.645;
-    let kappa = (m * (1.0 - m) / (sd * sd) - 1.0).clamp(2.0, 1e6);
+    let kappa = clamp(m * (1.0 - m) / (sd * sd) - 1.0, 2.0, 1e6);
     let (a, b) = (m * kappa, (1.0 - m) * kappa);
     let round = |x: f64| (x * 1e5).round() / 1e5;
     let candidates = [
@@ -266,14 +267,12 @@ impl Document {
         let (new, note) = match mode {
             "fixed" => (RateSpec::Fixed { value: mean }, None),
             "evidence" => {
-                let n = counts
-                    .get(i - 1)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(0.0)
-                    .round()
-                    .clamp(1.0, limits::MAX_EVIDENCE_N as f64);
-                let k = (n * mean).round().clamp(0.0, n);
+                let n = clamp(
+                    counts.get(i - 1).copied().flatten().unwrap_or(0.0).round(),
+                    1.0,
+                    limits::MAX_EVIDENCE_N as f64,
+                );
+                let k = clamp((n * mean).round(), 0.0, n);
                 let (k, n) = (k as u64, n as u64);
                 let spec = RateSpec::Evidence { k, n };
                 let now = spec.mean().unwrap_or(f64::NAN);
@@ -341,8 +340,8 @@ impl Document {
                 None => {
                     // ±20 % in whole people, within the limits, and always a
                     // valid range (a volume of 2 became 2–2 once).
-                    let low = (mean * 0.8).floor().clamp(1.0, limits::MAX_VOLUME - 1.0);
-                    let high = (mean * 1.2).ceil().clamp(low + 1.0, limits::MAX_VOLUME);
+                    let low = clamp((mean * 0.8).floor(), 1.0, limits::MAX_VOLUME - 1.0);
+                    let high = clamp((mean * 1.2).ceil(), low + 1.0, limits::MAX_VOLUME);
                     let spec = VolumeSpec::Range { low, high };
                     let note = ModeNote::VolumeRange {
                         low,

@@ -472,7 +472,7 @@ impl ToJson for f64 {
         if self.is_finite() {
             // Debug: the shortest text that reads back to these bits, with
             // a ".0" or an exponent (valid JSON either way).
-            let _ = write!(out, "{self:?}");
+            out.push_str(&crate::numtext::debug(*self));
         } else {
             // As serde_json: JSON has no infinities; decoding refuses it.
             out.push_str("null");

@@ -4,6 +4,7 @@
 //! as text nodes, never as markup. PNG: the same SVG drawn on a canvas at 2×
 //! (an `Image` from a `blob:` URL, then `toDataURL`).
 
+use crate::numtext::display;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -107,9 +108,9 @@ pub fn standalone_svg(
     }
     for (k, v) in [
         ("x", "0".to_string()),
-        ("y", TITLE_H.to_string()),
-        ("width", w.to_string()),
-        ("height", h.to_string()),
+        ("y", display(TITLE_H)),
+        ("width", display(w)),
+        ("height", display(h)),
     ] {
         let _ = clone.set_attribute(k, &v);
     }
@@ -140,9 +141,12 @@ pub fn standalone_svg(
         &doc,
         "svg",
         &[
-            ("width", w.to_string()),
-            ("height", total_h.to_string()),
-            ("viewBox", format!("0 0 {w} {total_h}")),
+            ("width", display(w)),
+            ("height", display(total_h)),
+            (
+                "viewBox",
+                format!("0 0 {} {}", display(w), display(total_h)),
+            ),
             ("font-family", font.to_string()),
         ],
     )?;
@@ -180,8 +184,8 @@ pub fn standalone_svg(
             &doc,
             "rect",
             &[
-                ("x", x.to_string()),
-                ("y", (y + 2.0).to_string()),
+                ("x", display(x)),
+                ("y", display(y + 2.0)),
                 ("width", "12".into()),
                 ("height", "12".into()),
                 ("fill", colour.to_string()),
@@ -191,8 +195,8 @@ pub fn standalone_svg(
             &doc,
             "text",
             &[
-                ("x", (x + 16.0).to_string()),
-                ("y", (y + 12.0).to_string()),
+                ("x", display(x + 16.0)),
+                ("y", display(y + 12.0)),
                 ("font-size", "12".into()),
                 ("fill", "#1f2937".into()),
             ],

@@ -47,7 +47,7 @@ pub fn text_cell(s: &str) -> String {
 /// empty cell for a figure that does not exist (e.g. ROI without a cost).
 pub fn number_cell(x: Option<f64>) -> String {
     match x {
-        Some(x) if x.is_finite() => format!("{x}"),
+        Some(x) if x.is_finite() => crate::numtext::display(x),
         _ => String::new(),
     }
 }

@@ -293,7 +293,7 @@ fn FunnelChart() -> impl IntoView {
         view! {
             <svg
                 class="chart funnel-chart"
-                viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                viewBox=format!("0 0 {} {}", fmt_svg(cw), fmt_svg(h))
                 role="img"
                 aria-label=label
                 data-testid="funnel-chart"
@@ -450,7 +450,7 @@ fn overlay(
     view! {
         <svg
             class="chart"
-            viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+            viewBox=format!("0 0 {} {}", fmt_svg(cw), fmt_svg(h))
             role="img"
             aria-label=label
             data-testid=testid
@@ -716,7 +716,7 @@ fn Tornado() -> impl IntoView {
                         </div>
                         <svg
                             class="chart"
-                            viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                            viewBox=format!("0 0 {} {}", fmt_svg(cw), fmt_svg(h))
                             role="img"
                             aria-label=swing_name
                             data-testid="swing-chart"
@@ -736,7 +736,7 @@ fn Tornado() -> impl IntoView {
                         })}
                     <svg
                         class="chart"
-                        viewBox=format!("0 0 {} {}", cw, fmt_svg(h))
+                        viewBox=format!("0 0 {} {}", fmt_svg(cw), fmt_svg(h))
                         role="img"
                         aria-label=tornado_name
                         data-testid="tornado-chart"

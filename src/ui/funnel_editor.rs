@@ -594,7 +594,7 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 disabled=move || !fixed()
                 prop:value=move || {
                     let p = pct.get();
-                    if p.is_finite() { p.to_string() } else { String::new() }
+                    if p.is_finite() { crate::numtext::display(p) } else { String::new() }
                 }
                 on:input=move |ev| {
                     if let Some(v) = crate::format::decimal_to_f64(&event_target_value(&ev)) {

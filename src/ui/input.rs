@@ -21,11 +21,11 @@ pub fn input_text_with(x: f64, decimals: usize) -> String {
     }
     // A huge value (from a link or file; refused beside its field) in
     // exponent form, "1e300", which `parse_number` reads back: written out
-    // it would be 301 digits. Display already writes the shortest digits
-    // that read back as x (padded with zeros): they are moved into exponent
-    // form here, since `{:e}` would add 0.7 KB gzip of formatting code.
+    // it would be 301 digits. `display` writes the shortest digits that read
+    // back as x (padded with zeros): they are moved into exponent form here
+    // (the page has no float formatting of Rust's: src/numtext.rs).
     if x.abs() >= 1e15 {
-        let s = format!("{}", x.abs());
+        let s = crate::numtext::display(x.abs());
         let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
         let all = format!("{int}{frac}");
         let (head, tail) = all.trim_end_matches('0').split_at(1);
@@ -33,10 +33,11 @@ pub fn input_text_with(x: f64, decimals: usize) -> String {
         let dot = if tail.is_empty() { "" } else { "." };
         return format!("{sign}{head}{dot}{tail}e{}", int.len() - 1);
     }
-    let s = format!("{:.*}", decimals, x);
+    // Half away from zero, as the tables round (format.rs).
+    let s = crate::format::round_fixed(x.abs(), decimals);
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
+    if x < 0.0 && s != "0" {
+        format!("-{s}")
     } else {
         s.to_string()
     }

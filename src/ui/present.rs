@@ -606,7 +606,7 @@ fn RangeChart(
     view! {
         <svg
             class="present-chart"
-            viewBox=format!("0 0 {W} {}", fmt_svg(h))
+            viewBox=format!("0 0 {} {}", fmt_svg(W), fmt_svg(h))
             role="img"
             aria-label=label
             data-testid="present-chart"
@@ -705,7 +705,7 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
                 // Evidence and ranges are edited in their own boxes: dragging
                 // here would silently replace them with a fixed rate.
                 disabled=move || !fixed()
-                prop:value=move || pct().to_string()
+                prop:value=move || crate::numtext::display(pct())
                 on:input=move |ev| {
                     if let (Some(v), Some((g, i))) = (
                         crate::format::decimal_to_f64(&event_target_value(&ev)),
@@ -720,7 +720,7 @@ fn RateAtHand(p: Presenting) -> impl IntoView {
                 data-testid="present-rate-value"
                 data-value=move || raw(pct())
             >
-                {move || format!("{:.1}%", pct())}
+                {move || format!("{}%", crate::format::fixed(pct(), 1))}
             </span>
             <span class="present-state" data-state=move || state.status().as_str()>
                 <span class="dot"></span>

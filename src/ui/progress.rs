@@ -24,14 +24,14 @@ pub fn RunProgress() -> impl IntoView {
         {move || {
             fraction()
                 .map(|f| {
-                    let pct = format!("{:.0}", f * 100.0);
+                    let pct = crate::format::fixed(f * 100.0, 0);
                     view! {
                         <div class="run-progress">
                             <progress
                                 data-testid="sim-progress"
-                                data-value=format!("{f}")
+                                data-value=crate::numtext::display(f)
                                 max="1"
-                                value=format!("{f}")
+                                value=crate::numtext::display(f)
                                 aria-label=tr(i18n, |i| t_string!(i, progress_label))
                             ></progress>
                             <span class="muted">{format!("{pct} %")}</span>

@@ -14,7 +14,7 @@ use crate::ui::words::tr;
 /// `data-value`: a plain decimal number, `.` as the point, no grouping.
 pub fn raw(x: f64) -> String {
     if x.is_finite() {
-        format!("{x}")
+        crate::numtext::display(x)
     } else {
         "NaN".into()
     }
@@ -40,7 +40,13 @@ pub fn Status() -> impl IntoView {
                 SimStatus::Pending => t_string!(i18n, status_pending).to_string(),
                 SimStatus::Running => {
                     match state.progress() {
-                        Some(f) => format!("{} {:.0}%", t_string!(i18n, status_running), f * 100.0),
+                        Some(f) => {
+                            format!(
+                                "{} {}%",
+                                t_string!(i18n, status_running),
+                                crate::format::fixed(f * 100.0, 0),
+                            )
+                        }
                         None => t_string!(i18n, status_running).to_string(),
                     }
                 }
@@ -657,7 +663,7 @@ pub fn GoalSeek() -> impl IntoView {
         }
     };
     // Points to one decimal, as typed elsewhere ("3.2").
-    let points = |x: f64| format!("{:.1}", x * 100.0);
+    let points = |x: f64| crate::format::fixed(x * 100.0, 1);
     view! {
         <section class="card" aria-labelledby="goal-h">
             <h2 id="goal-h">{tr(i18n, |i| t_string!(i, goal_title))}</h2>
