@@ -82,10 +82,14 @@ async fn one_or_two_workers_give_the_same_digits() {
 /// a cancel stops it, keeps the results of before and offers to run again.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_long_run_shows_progress_and_can_be_cancelled() {
-    let (_driver, p) = launch(Browser::default()).await;
-    case_b_with_scenarios(&p).await;
+    // A run that lasts seconds, so the one asked for again below is still
+    // going when the test looks for its bar.
+    let url = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    let p = Page::goto(c, &heavy_model_link(&url)).await;
     let before = result_values(&p).await;
-    p.type_into("trials", "2500000").await;
+    p.type_into("trials", "1000000").await;
     // The moment the bar shows, read it and press cancel in the same
     // script: the run cannot end in between, however fast this machine is.
     let t0 = std::time::Instant::now();
