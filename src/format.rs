@@ -314,7 +314,7 @@ fn sig_decimals(v: f64, sig: usize) -> usize {
 /// '.' when `decimals > 0`. Half-up matches what people expect when checking a
 /// table by hand (0.125 → "0.13"); `format!("{:.2}")` rounds the binary value
 /// instead and can go either way.
-pub fn round_fixed(a: f64, decimals: usize) -> String {
+fn round_fixed(a: f64, decimals: usize) -> String {
     let scaled = (a * 10f64.powi(decimals as i32)).round();
     if !scaled.is_finite() || scaled >= 1e300 {
         // So large that it is whole (or not finite): its shortest digits.
@@ -348,7 +348,7 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 }
 
 /// "2.50" → "2.5", "3.00" → "3"; integers are left alone.
-fn trim_zeros(s: String) -> String {
+pub fn trim_zeros(s: String) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

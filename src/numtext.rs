@@ -79,17 +79,37 @@ pub fn debug(x: f64) -> String {
                     out.push_str(".0");
                 }
             } else {
-                out.push_str(&d[..1]);
-                if d.len() > 1 {
-                    out.push('.');
-                    out.push_str(&d[1..]);
-                }
-                out.push('e');
-                out.push_str(&e.to_string());
+                push_exponent(&mut out, &d, e);
             }
         }
         out
     })
+}
+
+/// As Rust's `format!("{x:e}")` (but for the exact ties above): "1e300",
+/// "-1.5e15", "0e0". Short for any `x`, and read back by `parse_number`.
+pub fn exponent(x: f64) -> String {
+    special(x).unwrap_or_else(|| {
+        let mut out = sign(x).to_string();
+        if x == 0.0 {
+            out.push_str("0e0");
+        } else {
+            let (d, e) = shortest(x.abs());
+            push_exponent(&mut out, &d, e);
+        }
+        out
+    })
+}
+
+/// Digits `d` with the first at 10^`e`, as "d.ddde<e>".
+fn push_exponent(out: &mut String, d: &str, e: i32) {
+    out.push_str(&d[..1]);
+    if d.len() > 1 {
+        out.push('.');
+        out.push_str(&d[1..]);
+    }
+    out.push('e');
+    out.push_str(&e.to_string());
 }
 
 fn special(x: f64) -> Option<String> {
@@ -143,7 +163,7 @@ mod tests {
         assert_eq!(split_digits("5e-324"), ("5".into(), -324));
     }
 
-    /// Against Rust's own `{}` and `{:?}` over edge values and a spread of
+    /// Against Rust's own `{}`, `{:?}` and `{:e}` over edge values and a spread of
     /// bit patterns (the same check runs in the browser, where the digits
     /// come from JavaScript: tests/decimals.rs).
     #[test]
@@ -151,6 +171,7 @@ mod tests {
         for x in samples() {
             assert_eq!(display(x), format!("{x}"), "{x:e}");
             assert_eq!(debug(x), format!("{x:?}"), "{x:e}");
+            assert_eq!(exponent(x), format!("{x:e}"), "{x:e}");
         }
     }
 

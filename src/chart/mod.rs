@@ -39,8 +39,9 @@ pub fn fmt_svg(x: f64) -> String {
     if !r.is_finite() || r == 0.0 {
         return "0".to_string();
     }
-    // `Display` for f64 prints the shortest string that reads back as the same
-    // value, which for n/100 is the decimal n/100 itself; it never uses exponents.
+    // The shortest string that reads back as the same value (as Rust's
+    // `Display` writes it), which for n/100 is the decimal n/100 itself; it
+    // never uses exponents.
     crate::numtext::display(r)
 }
 

@@ -21,26 +21,12 @@ pub fn input_text_with(x: f64, decimals: usize) -> String {
     }
     // A huge value (from a link or file; refused beside its field) in
     // exponent form, "1e300", which `parse_number` reads back: written out
-    // it would be 301 digits. `display` writes the shortest digits that read
-    // back as x (padded with zeros): they are moved into exponent form here
-    // (the page has no float formatting of Rust's: src/numtext.rs).
+    // it would be 301 digits.
     if x.abs() >= 1e15 {
-        let s = crate::numtext::display(x.abs());
-        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-        let all = format!("{int}{frac}");
-        let (head, tail) = all.trim_end_matches('0').split_at(1);
-        let sign = if x < 0.0 { "-" } else { "" };
-        let dot = if tail.is_empty() { "" } else { "." };
-        return format!("{sign}{head}{dot}{tail}e{}", int.len() - 1);
+        return crate::numtext::exponent(x);
     }
     // Half away from zero, as the tables round (format.rs).
-    let s = crate::format::round_fixed(x.abs(), decimals);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if x < 0.0 && s != "0" {
-        format!("-{s}")
-    } else {
-        s.to_string()
-    }
+    crate::format::trim_zeros(crate::format::fixed(x, decimals))
 }
 
 /// Whether the text in a box already means `v` at the precision it is shown.
