@@ -21,8 +21,8 @@ pub use ui::app::App;
 /// Shows a panic on the page (the `error-banner`), besides the console, so a
 /// user sees that something broke. The page stops responding after a panic;
 /// the model is autosaved in local storage as it is edited (and is in the
-/// address), so the banner offers a reload (`error-reload`) that restores it.
-/// When storage could not be written, the `autosave-notice` already says so.
+/// address), so the banner offers a reload (`error-reload`) that restores it,
+/// and says whether the last change is saved (`share::save_state`).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -40,17 +40,25 @@ pub fn show_crash_banner(what: &str) {
             let _ = div.set_attribute("data-testid", "error-banner");
             let _ = div.set_attribute("class", "error-banner");
             let _ = div.set_attribute("role", "alert");
-            // The autosave runs as the user edits; if storage refused it,
-            // only the address holds the model, and the banner says so.
-            let saved = !share::SAVE_REFUSED.load(std::sync::atomic::Ordering::Relaxed);
-            let text = if saved {
-                "Something went wrong and the page stopped. Your model is saved in this \
-                 browser: reload to go on. 出现错误，页面已停止。您的模型已保存在此浏览器中，\
-                 重新加载即可继续。"
-            } else {
-                "Something went wrong and the page stopped. This browser refused to save \
-                 the model: copy the address first, it holds the model, then reload. \
-                 出现错误，页面已停止。此浏览器拒绝保存模型：请先复制地址（其中包含模型），再重新加载。"
+            // The banner says only what is true of the model: unchanged
+            // since it opened, saved, or held only by the address.
+            let text = match share::save_state() {
+                share::SaveState::Unchanged => {
+                    "Something went wrong and the page stopped. Nothing was changed since \
+                     the model opened: reload to go on. 出现错误，页面已停止。模型打开后未作更改：\
+                     重新加载即可继续。"
+                }
+                share::SaveState::Saved => {
+                    "Something went wrong and the page stopped. Your model is saved in this \
+                     browser: reload to go on. 出现错误，页面已停止。您的模型已保存在此浏览器中，\
+                     重新加载即可继续。"
+                }
+                share::SaveState::Unsaved => {
+                    "Something went wrong and the page stopped. The last change is not saved \
+                     in this browser: copy the address first, it holds the model as of the \
+                     last results, then reload. 出现错误，页面已停止。最后的更改未保存在此浏览器中：\
+                     请先复制地址（其中包含最近一次结果时的模型），再重新加载。"
+                }
             };
             div.set_text_content(Some(&format!("{text} ({what})")));
             if let Ok(button) = doc.create_element("button") {

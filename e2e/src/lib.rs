@@ -645,6 +645,59 @@ impl Page {
     pub async fn set_window(&self, w: u32, h: u32) {
         self.c.set_window_size(w, h).await.unwrap();
     }
+
+    /// The whole address, fragment included.
+    pub async fn href(&self) -> String {
+        self.c
+            .execute("return location.href", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A key of the page's local storage.
+    pub async fn stored(&self, key: &str) -> Option<String> {
+        self.c
+            .execute(
+                "return localStorage.getItem(arguments[0])",
+                vec![serde_json::json!(key)],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// Loads `url` as a new document in this tab (a fragment change alone
+    /// would not reload); the tab's session storage stays, as in a reload.
+    pub async fn reload_at(&self, url: &str) {
+        self.c.goto("about:blank").await.unwrap();
+        self.c.goto(url).await.unwrap();
+    }
+
+    /// The browser's reload (F5) of the page as it is.
+    pub async fn reload(&self) {
+        self.c.refresh().await.unwrap();
+    }
+}
+
+/// Waits until `f` holds, for at most `secs` seconds; the failure names
+/// what it waited for.
+pub async fn wait_until<F, Fut>(what: &str, secs: u64, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let t0 = Instant::now();
+    while !f().await {
+        assert!(
+            t0.elapsed() < Duration::from_secs(secs),
+            "waited {secs} s, never: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// From now on, a download started by clicking a link is kept in the page
@@ -702,8 +755,6 @@ pub async fn launch(b: Browser) -> (Driver, Page) {
 /// trials take about 10 s on one worker here (4 million: 38 s), so a test can
 /// watch a run go on; the presets' longest runs end in under a second.
 pub fn heavy_model_link(page_url: &str) -> String {
-    use base64::Engine as _;
-    use std::io::Write as _;
     let stages: Vec<_> = (1..=12)
         .map(|i| serde_json::json!({ "text": format!("Stage {i}") }))
         .collect();
@@ -742,11 +793,42 @@ pub fn heavy_model_link(page_url: &str) -> String {
         "goal": { "target": null, "prob": 0.9, "lever": { "kind": "volume" } },
         "engine": 2
     });
-    // As docs/document-format.md packs it: raw deflate, URL-safe base64.
+    link_to(page_url, &doc)
+}
+
+/// A link to `doc` on the page at `page_url`, packed as
+/// docs/document-format.md says: raw deflate, URL-safe base64.
+pub fn link_to(page_url: &str, doc: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(doc.to_string().as_bytes()).unwrap();
     let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(z.finish().unwrap());
+    let page_url = page_url.split('#').next().unwrap_or(page_url);
     format!("{page_url}#1.{payload}&lang=en")
+}
+
+/// The document a link holds (`…#1.<payload>&lang=…`), as JSON: the
+/// payload unpacked as docs/document-format.md says (URL-safe base64, raw
+/// deflate). `None` when the address holds no model or it does not unpack.
+pub fn model_in_link(href: &str) -> Option<serde_json::Value> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let frag = href.split_once('#')?.1;
+    let payload = frag.split('&').next()?.strip_prefix("1.")?;
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let mut json = String::new();
+    flate2::read::DeflateDecoder::new(&packed[..])
+        .read_to_string(&mut json)
+        .ok()?;
+    serde_json::from_str(&json).ok()
+}
+
+/// Segment `g`'s fixed entering volume in a link's or a file's document.
+pub fn volume_of(doc: &serde_json::Value, g: usize) -> Option<f64> {
+    doc["segments"][g]["spec"]["volume"]["value"].as_f64()
 }
 
 /// The size of every page of a PDF, in points (1/72 in), in file order.

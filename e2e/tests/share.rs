@@ -4,29 +4,17 @@
 //! code on the page decodes to the address, JSON and CSV files, and the
 //! chart downloads (docs/test-contract.md).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use funnelcast_e2e::{capture_downloads, download, open, serve_dist, start_driver, Browser, Page};
 use serde_json::json;
 
 async fn href(p: &Page) -> String {
-    p.c.execute("return location.href", vec![])
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string()
+    p.href().await
 }
 
 async fn stored(p: &Page, key: &str) -> Option<String> {
-    p.c.execute(
-        "return localStorage.getItem(arguments[0])",
-        vec![json!(key)],
-    )
-    .await
-    .unwrap()
-    .as_str()
-    .map(str::to_string)
+    p.stored(key).await
 }
 
 /// Clicks a control after scrolling it to the middle of the window (at the
@@ -42,23 +30,17 @@ async fn click_centered(p: &Page, id: &str) {
     e.click().await.unwrap();
 }
 
-/// Loads `url` as a new document (a fragment change alone would not reload).
 async fn reload_at(p: &Page, url: &str) {
-    p.c.goto("about:blank").await.unwrap();
-    p.c.goto(url).await.unwrap();
+    p.reload_at(url).await;
 }
 
 /// Waits until `f` holds, for at most 20 s.
-async fn until<F, Fut>(what: &str, mut f: F)
+async fn until<F, Fut>(what: &str, f: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let t0 = Instant::now();
-    while !f().await {
-        assert!(t0.elapsed() < Duration::from_secs(20), "never: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    funnelcast_e2e::wait_until(what, 20, f).await;
 }
 
 const RESULTS: [&str; 6] = [

@@ -71,6 +71,60 @@ pub fn remove(key: &str) {
     }
 }
 
+fn session_storage() -> Result<web_sys::Storage, StorageRefused> {
+    window()
+        .ok_or(StorageRefused)?
+        .session_storage()
+        .map_err(|_| StorageRefused)?
+        .ok_or(StorageRefused)
+}
+
+/// Local storage as the keeping rules see it (`share::keep`).
+pub struct Local;
+/// This tab's session storage (kept across its reloads).
+pub struct Session;
+
+fn get_in(
+    s: Result<web_sys::Storage, StorageRefused>,
+    key: &str,
+) -> Result<Option<String>, StorageRefused> {
+    s?.get_item(key).map_err(|_| StorageRefused)
+}
+
+fn set_in(
+    s: Result<web_sys::Storage, StorageRefused>,
+    key: &str,
+    value: &str,
+) -> Result<(), StorageRefused> {
+    s?.set_item(key, value).map_err(|_| StorageRefused)
+}
+
+impl super::keep::Store for Local {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageRefused> {
+        get_in(storage(), key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StorageRefused> {
+        set_in(storage(), key, value)
+    }
+    fn remove(&mut self, key: &str) {
+        remove(key);
+    }
+}
+
+impl super::keep::Store for Session {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageRefused> {
+        get_in(session_storage(), key)
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StorageRefused> {
+        set_in(session_storage(), key, value)
+    }
+    fn remove(&mut self, key: &str) {
+        if let Ok(s) = session_storage() {
+            let _ = s.remove_item(key);
+        }
+    }
+}
+
 /// Copies text: the async clipboard API where allowed, else a hidden text
 /// area and `execCommand("copy")` (older browsers, plain HTTP pages).
 pub async fn copy_text(text: &str) -> bool {

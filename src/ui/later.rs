@@ -1,10 +1,15 @@
 //! Parts of the page kept out of the first load.
 //!
-//! In the release page (`--features split`) each function marked
-//! `#[cfg_attr(feature = "split", leptos::lazy)]` is cut out of the main
-//! `.wasm` into a module of its own, fetched the first time it is called
-//! (docs/architecture.md, "The first load"). Without the feature (tests, a
-//! plain debug build) the same functions are ordinary `async fn`s.
+//! In the release page (`--features split`) each function declared with
+//! [`deferred!`] is cut out of the main `.wasm` into a module of its own,
+//! fetched the first time it is called (docs/architecture.md, "The first
+//! load"). Without the feature (tests, a plain debug build) the same
+//! functions are ordinary boxed futures. They are declared here, but for
+//! presentation mode's overlay, declared beside its component in
+//! `present.rs`. A part that does not arrive (a dropped request, or a newer
+//! build that removed the old parts) gives [`PartMissing`], and [`retrying`]
+//! shows a notice with a retry and a reload in its place: the page never
+//! stops for a missing part.
 //!
 //! What is not needed to see the first results waits for them: the parts
 //! below (charts, editors of scenarios and settings, goal seek, the share
@@ -90,7 +95,7 @@ fn mark_parts(v: &str) {
 /// The view `load` gives, once the first run has settled; nothing before.
 pub fn after_first_run<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> impl IntoView
 where
-    Fut: Future<Output = AnyView> + Send + 'static,
+    Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
 {
     let state = use_state();
     let settled = RwSignal::new(false);
@@ -102,11 +107,7 @@ where
             settled.set(true);
         }
     });
-    move || {
-        settled
-            .get()
-            .then(|| Suspend::new(Untracked(Box::pin(part(load())))))
-    }
+    gated(move || settled.get(), load)
 }
 
 /// Polls its future with no reactive observer: a `Suspend` otherwise
@@ -125,54 +126,177 @@ impl<F: Future> Future for Untracked<F> {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn share_card() -> AnyView {
-    view! { <crate::ui::share::ShareCard /> }.into_any()
+/// A part of the page that did not arrive: its request failed (bad Wi-Fi),
+/// or a newer build was published and the old build's parts are gone. The
+/// page offers to try again or to reload, instead of stopping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartMissing;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for PartMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        PartMissing
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn goal_seek() -> AnyView {
-    view! { <crate::ui::results::GoalSeek /> }.into_any()
+/// The future a deferred part's function gives.
+pub type Deferred<T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, PartMissing>> + Send + Sync>>;
+
+/// Declares a part kept out of the first load: in the release page
+/// (`--features split`) its code is cut into a module of its own, fetched
+/// the first time it is called; a failed fetch gives `Err(PartMissing)`
+/// (wasm_split's `fallible`), where Leptos's `#[lazy]` would panic. Without
+/// the feature the body is an ordinary boxed future.
+macro_rules! deferred {
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty $body:block) => {
+        $(#[$m])*
+        #[cfg_attr(
+            feature = "split",
+            leptos::wasm_split::wasm_split(
+                $name,
+                wasm_split_path = ::leptos::wasm_split,
+                fallible,
+                return_wrapper(
+                    let future = _; { future.await } -> Result<$out, $crate::ui::later::PartMissing>
+                )
+            )
+        )]
+        $vis fn $name($($arg: $ty),*) -> $crate::ui::later::Deferred<$out> {
+            Box::pin(leptos::__reexports::send_wrapper::SendWrapper::new(async move {
+                Ok($body)
+            }))
+        }
+    };
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn handout() -> AnyView {
-    view! { <crate::ui::print::Handout /> }.into_any()
+pub(crate) use deferred;
+
+deferred! {
+    pub fn share_card() -> AnyView {
+        view! { <crate::ui::share::ShareCard /> }.into_any()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn explainers() -> AnyView {
-    view! { <crate::ui::app::Explainers /> }.into_any()
+deferred! {
+    pub fn goal_seek() -> AnyView {
+        view! { <crate::ui::results::GoalSeek /> }.into_any()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn qr_slide() -> AnyView {
-    crate::ui::share::qr_slide_body()
+deferred! {
+    pub fn handout() -> AnyView {
+        view! { <crate::ui::print::Handout /> }.into_any()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn charts() -> AnyView {
-    view! { <crate::ui::charts::Charts /> }.into_any()
+deferred! {
+    pub fn explainers() -> AnyView {
+        view! { <crate::ui::app::Explainers /> }.into_any()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn scenarios() -> AnyView {
-    view! { <crate::ui::scenarios::ScenariosEditor /> }.into_any()
+deferred! {
+    pub fn qr_slide() -> AnyView {
+        crate::ui::share::qr_slide_body()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn settings() -> AnyView {
-    view! { <crate::ui::app::Settings /> }.into_any()
+deferred! {
+    pub fn charts() -> AnyView {
+        view! { <crate::ui::charts::Charts /> }.into_any()
+    }
 }
 
-/// The address's fragment for a document: the deflate compressor is only
-/// needed once there are results to keep in the address.
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn address_fragment(doc: Document, lang: Lang) -> String {
-    crate::share::address::fragment(&crate::share::address::encode(&doc), lang)
+deferred! {
+    pub fn scenarios() -> AnyView {
+        view! { <crate::ui::scenarios::ScenariosEditor /> }.into_any()
+    }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-pub async fn paste_counts(g: usize) -> AnyView {
-    view! { <crate::ui::funnel_editor::PasteCounts g=g /> }.into_any()
+deferred! {
+    pub fn settings() -> AnyView {
+        view! { <crate::ui::app::Settings /> }.into_any()
+    }
+}
+
+deferred! {
+    /// The address's fragment for a document: the deflate compressor is only
+    /// needed once there are results to keep in the address.
+    pub fn address_fragment(doc: Document, lang: Lang) -> String {
+        crate::share::address::fragment(&crate::share::address::encode(&doc), lang)
+    }
+}
+
+deferred! {
+    pub fn paste_counts(g: usize) -> AnyView {
+        view! { <crate::ui::funnel_editor::PasteCounts g=g /> }.into_any()
+    }
+}
+
+/// The view `load` gives, fetched when this is first shown; when its part
+/// does not arrive, a notice that says so, with a retry (a failed fetch is
+/// not cached: a retry fetches again) and a reload into the newest build.
+pub fn retrying<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
+{
+    gated(|| true, load)
+}
+
+/// [`retrying`], shown once `gate` holds.
+fn gated<Fut>(
+    gate: impl Fn() -> bool + Send + Sync + 'static,
+    load: impl Fn() -> Fut + Send + Sync + 'static,
+) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    move || {
+        if !gate() {
+            return None;
+        }
+        attempt.track();
+        let fut = part(load());
+        Some(Suspend::new(Untracked(Box::pin(
+            leptos::__reexports::send_wrapper::SendWrapper::new(async move {
+                match fut.await {
+                    Ok(v) => v,
+                    Err(PartMissing) => missing_notice(attempt),
+                }
+            }),
+        ))))
+    }
+}
+
+fn missing_notice(attempt: RwSignal<u32>) -> AnyView {
+    use crate::i18n::*;
+    use crate::ui::words::tr;
+    let i18n = use_i18n();
+    view! {
+        <div class="notice warn" data-testid="part-missing" role="alert">
+            <span>{tr(i18n, |i| t_string!(i, part_missing))}</span>
+            <button
+                class="btn"
+                data-testid="part-retry"
+                on:click=move |_| attempt.update(|n| *n += 1)
+            >
+                {tr(i18n, |i| t_string!(i, part_retry))}
+            </button>
+            <button
+                class="btn"
+                data-testid="part-reload"
+                on:click=move |_| {
+                    #[cfg(target_arch = "wasm32")]
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().reload();
+                    }
+                }
+            >
+                {tr(i18n, |i| t_string!(i, reload))}
+            </button>
+        </div>
+    }
+    .into_any()
 }

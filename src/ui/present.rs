@@ -296,13 +296,14 @@ pub fn PresentAndPrint() -> impl IntoView {
         // the page does not matter (print CSS puts the handout under the title).
         {crate::ui::later::after_first_run(crate::ui::later::handout)}
         <crate::ui::offline::UpdateOffer />
-        <Show when=move || p.on.get()>{move || Suspend::new(async move { overlay(p).await })}</Show>
+        <Show when=move || p.on.get()>{crate::ui::later::retrying(move || overlay(p))}</Show>
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn overlay(p: Presenting) -> AnyView {
-    view! { <Overlay p=p /> }.into_any()
+crate::ui::later::deferred! {
+    fn overlay(p: Presenting) -> AnyView {
+        view! { <Overlay p=p /> }.into_any()
+    }
 }
 
 #[component]

@@ -166,7 +166,7 @@ fn RunAnnouncement() -> impl IntoView {
 /// On a phone the results sit below every editor. This bar stays at the
 /// bottom of the screen there (CSS shows it only when the columns stack): the
 /// run's state and each scenario's mean revenue, in its colour, so a
-/// participant who drags a rate sees the outcome move; a tap jumps to the
+/// participant who drags a rate sees the outcome move; a tap scrolls to the
 /// results. It repeats numbers of the table, whose cells keep the contract's
 /// test ids; the bar has only its own `phone-bar`.
 #[component]
@@ -201,11 +201,23 @@ pub fn PhoneBar() -> impl IntoView {
         })
     };
     view! {
-        <a
+        // A button that scrolls in code, not a link to `#res-h`: a fragment
+        // written over the document in the address loses the model on the
+        // phone's next reload.
+        <button
+            type="button"
             class="phonebar"
-            href="#res-h"
             data-testid="phone-bar"
             data-state=move || state.status().as_str()
+            on:click=move |_| {
+                #[cfg(target_arch = "wasm32")]
+                if let Some(h) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("res-h"))
+                {
+                    h.scroll_into_view();
+                }
+            }
         >
             <span class="dot"></span>
             <span class="pb-lbl">{tr(i18n, |i| t_string!(i, revenue))}</span>
@@ -213,7 +225,7 @@ pub fn PhoneBar() -> impl IntoView {
             <span class="pb-go" aria-hidden="true">
                 "↓"
             </span>
-        </a>
+        </button>
     }
 }
 

@@ -1,7 +1,8 @@
 //! Sharing on the page: the start-up choice of document, the address and the
 //! autosave kept current, undo/redo, copy-link, the QR code and its slide,
 //! files (JSON, CSV, chart downloads), and the banners and notices that say
-//! what happened. The logic is in `crate::share`; this is its wiring.
+//! what happened. The rules of what is kept where are in
+//! `crate::share::keep`; this is their wiring.
 
 use std::collections::VecDeque;
 
@@ -12,30 +13,28 @@ use crate::document::{self, DecodeError, Document};
 use crate::format::Lang;
 use crate::i18n::*;
 use crate::share::address::{self, AddressError};
-use crate::share::{self as sh, qr, web, Boot, SourceError, Sources};
+use crate::share::keep::{self, Keeper, Start, Unreadable};
+use crate::share::{self as sh, qr, web, SourceError};
 use crate::ui::state::{use_state, AppState, SimStatus};
 use crate::ui::words::tr;
 
-/// Reads the address and the autosave and picks the document to start with
-/// (address, then storage, then `default`), and the language (the link's,
-/// then `saved`, then `browser`).
+/// Reads the address, this tab's last state and the autosave, and picks
+/// the document to start with (`share::keep::start`), and the language
+/// (the link's, then `saved`, then `browser`).
 pub fn boot_page(
     saved: Option<Lang>,
     browser: Lang,
     default: impl FnOnce(Lang) -> Document,
-) -> (Boot, Lang) {
+) -> (Start, Lang) {
     let frag = address::parse_fragment(&web::hash());
     let lang = sh::boot_lang(frag.lang, saved, browser);
-    let stored = match web::load(sh::DOC_KEY) {
-        Ok(Some(text)) => Some(sh::read_stored(&text)),
-        Ok(None) => None,
-        Err(web::StorageRefused) => Some(Err(SourceError::StorageUnavailable)),
-    };
-    let sources = Sources {
-        address: frag.model.as_deref().map(address::decode),
-        stored,
-    };
-    (sh::boot(sources, || default(lang)), lang)
+    let start = keep::start(
+        &mut web::Local,
+        &web::Session,
+        frag.model.as_deref(),
+        || default(lang),
+    );
+    (start, lang)
 }
 
 /// What the page says about a source it could not use.
@@ -52,7 +51,8 @@ enum Saving {
     Idle,
     Saved,
     Failed,
-    /// Storage held garbage at start; the default was used.
+    /// Storage held text this build cannot read (kept aside: the
+    /// `unreadable-notice`); the default was used.
     Unreadable,
     Unavailable,
 }
@@ -61,13 +61,19 @@ enum Saving {
 pub struct Share {
     banner: RwSignal<Option<Banner>>,
     saving: RwSignal<Saving>,
-    previous: RwSignal<Option<Document>>,
+    /// Where the model on screen comes from, the own model it offers back,
+    /// and whether this tab may save (`share::keep`).
+    keeper: RwSignal<Keeper>,
+    /// The notice offering the own model back was dismissed (the share
+    /// card still offers it).
+    own_dismissed: RwSignal<bool>,
+    /// Saved text this build could not read, kept aside.
+    unreadable: RwSignal<Option<Unreadable>>,
     /// The document the link opened, for "back to the shared version".
     shared: RwSignal<Option<Document>>,
     engine_changed: RwSignal<Option<u32>>,
-    /// Another tab's saved text, while this tab holds off saving.
-    other_tab: RwSignal<Option<String>>,
-    /// The address as last written (what copy-link and the QR code give).
+    /// The address as last written, or about to be (what copy-link and the
+    /// QR code give).
     link: RwSignal<String>,
     copied: RwSignal<Option<bool>>,
     slide: RwSignal<bool>,
@@ -76,6 +82,9 @@ pub struct Share {
     hold_address: RwSignal<bool>,
     last_saved: StoredValue<String>,
     writes: StoredValue<VecDeque<f64>>,
+    /// The newest address waiting for the browsers' write budget (only the
+    /// newest is ever written).
+    pending: StoredValue<Option<(String, Document)>>,
     /// Whether the address's deflate compressor (a split module,
     /// ui/later.rs) has arrived.
     compressor_in: StoredValue<bool>,
@@ -94,36 +103,30 @@ const SAVE_DEBOUNCE_MS: u64 = 400;
 
 impl Share {
     /// Sets up sharing for the page's state, from what [`boot_page`] found.
-    pub fn provide(boot: &Boot, state: AppState) -> Share {
-        if boot.storage_error == Some(SourceError::StorageUnavailable) {
-            sh::SAVE_REFUSED.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        let saving = match &boot.storage_error {
+    pub fn provide(start: &Start, state: AppState) -> Share {
+        let saving = match &start.storage_error {
             Some(SourceError::StorageUnavailable) => Saving::Unavailable,
             Some(_) => Saving::Unreadable,
             None => Saving::Idle,
         };
         let share = Share {
-            banner: RwSignal::new(boot.link_error.clone().map(Banner::Link)),
+            banner: RwSignal::new(start.link_error.clone().map(Banner::Link)),
             saving: RwSignal::new(saving),
-            previous: RwSignal::new(boot.previous.clone()),
-            shared: RwSignal::new(boot.from_link.then(|| boot.doc.clone())),
-            engine_changed: RwSignal::new(boot.engine_changed),
-            other_tab: RwSignal::new(None),
+            keeper: RwSignal::new(Keeper::new(start)),
+            own_dismissed: RwSignal::new(false),
+            unreadable: RwSignal::new(start.unreadable),
+            shared: RwSignal::new(start.shared.clone()),
+            engine_changed: RwSignal::new(start.engine_changed),
             link: RwSignal::new(String::new()),
             copied: RwSignal::new(None),
             slide: RwSignal::new(false),
-            hold_address: RwSignal::new(boot.link_error.is_some()),
+            hold_address: RwSignal::new(start.link_error.is_some()),
             last_saved: StoredValue::new(String::new()),
             writes: StoredValue::new(VecDeque::new()),
+            pending: StoredValue::new(None),
             compressor_in: StoredValue::new(false),
         };
         provide_context(share);
-        // The planner's own model is kept aside under its own key before a
-        // link's model can ever be autosaved over it.
-        if let Some(p) = &boot.previous {
-            let _ = web::save(sh::PREVIOUS_KEY, &document::encode(p));
-        }
         share.keep_address(state);
         share.autosave(state);
         share.listen(state);
@@ -143,52 +146,75 @@ impl Share {
             }
             let doc = state.with_doc(Document::clone);
             let lang = state.lang.get();
-            // Opened from a link and not edited yet: the address already
-            // holds this model.
-            let current = address::parse_fragment(&web::hash());
-            let kept = gen == 0 && current.model.is_some() && current.lang == Some(lang);
-            if !self.compressor_in.get_value() && !kept {
+            if !self.compressor_in.get_value() {
                 // Until the compressor arrives the address holds the document
                 // in stored deflate blocks (longer, read the same way), so it
-                // is current as soon as the results are (test contract).
-                let model = address::encode_stored(&doc);
-                self.write_address(address::fragment(&model, lang));
+                // is current as soon as the results are (test contract). A
+                // link opened and not edited keeps its own text.
+                let current = address::parse_fragment(&web::hash());
+                let model = keep::address_to_write(&doc, current.model.as_deref())
+                    .or(current.model)
+                    .unwrap_or_default();
+                self.write_address(address::fragment(&model, lang), doc.clone());
             }
             leptos::task::spawn_local(async move {
-                let frag =
-                    crate::ui::later::part(crate::ui::later::address_fragment(doc, lang)).await;
+                let later = crate::ui::later::address_fragment(doc.clone(), lang);
+                // Without the compressor the stored form stays in the address.
+                let Ok(frag) = crate::ui::later::part(later).await else {
+                    return;
+                };
                 self.compressor_in.set_value(true);
                 // A newer edit or language writes its own.
                 if state.generation_untracked() == gen && state.lang.get_untracked() == lang {
-                    self.write_address(frag);
+                    self.write_address(frag, doc);
                 }
             });
         });
     }
 
-    fn write_address(self, frag: String) {
+    /// Writes `frag` into the address, within the browsers' budget: over
+    /// it, the newest fragment waits and is written when there is room (a
+    /// long drag's last state, never an older one).
+    fn write_address(self, frag: String, doc: Document) {
+        let base = web::href();
+        let base = base.split('#').next().unwrap_or_default().to_string();
         if web::hash() == frag {
-            self.link.set(web::href());
+            self.pending.set_value(None);
+            self.link.set(format!("{base}{frag}"));
             return;
         }
+        // Copy-link and the QR code give the newest model at once.
+        self.link.set(format!("{base}{frag}"));
         let now = js_sys::Date::now();
         let full = self
             .writes
             .with_value(|w| w.iter().filter(|t| now - **t < WRITE_WINDOW_MS).count() >= MAX_WRITES);
         if full {
-            // Over the browsers' budget: try again when it has room.
-            set_timeout(
-                move || self.write_address(frag),
-                std::time::Duration::from_secs(2),
-            );
+            let waiting = self.pending.with_value(Option::is_some);
+            self.pending.set_value(Some((frag, doc)));
+            if !waiting {
+                set_timeout(
+                    move || {
+                        if let Some((f, d)) = self.pending.get_value() {
+                            self.pending.set_value(None);
+                            self.write_address(f, d);
+                        }
+                    },
+                    std::time::Duration::from_secs(2),
+                );
+            }
             return;
         }
+        self.pending.set_value(None);
         self.writes.update_value(|w| {
             w.retain(|t| now - *t < WRITE_WINDOW_MS);
             w.push_back(now);
         });
         web::replace_fragment(&frag);
-        self.link.set(web::href());
+        if let Some(model) = address::parse_fragment(&frag).model {
+            self.keeper
+                .update_untracked(|k| k.wrote_address(&mut web::Session, &model, &doc));
+        }
     }
 
     /// Saves the document as it is edited (never on the first run: opening a
@@ -199,6 +225,8 @@ impl Share {
             if first.is_none() {
                 return;
             }
+            // Unsaved until the pause ends and the save is taken.
+            sh::set_save_state(sh::SaveState::Unsaved);
             set_timeout(
                 move || {
                     if state.generation_untracked() == gen {
@@ -209,13 +237,16 @@ impl Share {
             );
         });
         // A reload or a closed tab within the debounce (the crash banner's
-        // reload, say) still finds the last edit saved.
+        // reload, say) still finds the last edit saved, and the tab's state
+        // is recorded for its reload.
+        // Opening a page and leaving it writes nothing.
         let flush = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-            if state.generation_untracked() > 0 {
-                let text = document::encode(&state.doc_now());
-                if self.last_saved.with_value(|l| *l != text) {
-                    self.save_now(state);
-                }
+            let doc = state.doc_now();
+            let edited = state.generation_untracked() > 0
+                && self.last_saved.with_value(|l| *l != document::encode(&doc));
+            if edited {
+                self.keeper
+                    .update_untracked(|k| k.leave(&mut web::Local, &mut web::Session, &doc));
             }
         });
         if let Some(w) = web_sys::window() {
@@ -226,20 +257,27 @@ impl Share {
     }
 
     fn save_now(self, state: AppState) {
-        if self.other_tab.get_untracked().is_some() {
-            return;
+        let doc = state.doc_now();
+        let mut res = Ok(false);
+        self.keeper
+            .update_untracked(|k| res = k.save(&mut web::Local, &mut web::Session, &doc));
+        match res {
+            Ok(true) => {
+                sh::set_save_state(sh::SaveState::Saved);
+                self.last_saved.set_value(document::encode(&doc));
+                self.saving.set(Saving::Saved);
+            }
+            // Held: another tab's model or unreadable text waits for the
+            // user's word; the notices say so.
+            Ok(false) => {}
+            Err(_) => {
+                self.saving.set(Saving::Failed);
+            }
         }
-        let text = document::encode(&state.doc_now());
-        let ok = web::save(sh::DOC_KEY, &text).is_ok();
-        sh::SAVE_REFUSED.store(!ok, std::sync::atomic::Ordering::Relaxed);
-        if ok {
-            self.last_saved.set_value(text);
-        }
-        self.saving
-            .set(if ok { Saving::Saved } else { Saving::Failed });
     }
 
-    /// Keys (undo, redo, Esc) and other tabs' saves.
+    /// Keys (undo, redo, Esc), other tabs' saves, and links opened in this
+    /// tab while it is open (pasted into the address bar, or back/forward).
     fn listen(self, state: AppState) {
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             let key = ev.key();
@@ -271,49 +309,133 @@ impl Share {
             }
         });
         let storage = window_event_listener(leptos::ev::storage, move |ev| {
-            if ev.key().as_deref() != Some(sh::DOC_KEY) {
+            if ev.key().as_deref() != Some(keep::DOC_KEY) {
                 return;
             }
             let Some(text) = ev.new_value() else { return };
             if self.last_saved.with_value(|l| *l == text) {
                 return;
             }
-            let same = sh::read_stored(&text).is_ok_and(|d| d == state.doc_now());
+            let same =
+                document::decode(&text).is_ok_and(|d| keep::same_model(&d, &state.doc_now()));
             if !same {
-                self.other_tab.set(Some(text));
+                self.keeper.update(|k| k.other_tab = true);
             }
         });
+        let hash = window_event_listener(leptos::ev::hashchange, move |_| self.open_address(state));
+        let pop = window_event_listener(leptos::ev::popstate, move |_| self.open_address(state));
         on_cleanup(move || {
             keys.remove();
             storage.remove();
+            hash.remove();
+            pop.remove();
         });
     }
 
-    /// Opens a document from a file's text: the same decoder and errors as a
-    /// link; nothing changes when it fails.
+    /// The address changed under the page (a link pasted into the address
+    /// bar, back or forward): its model opens, and the one on screen stays
+    /// restorable (undo, and the own model's notice).
+    fn open_address(self, state: AppState) {
+        let frag = address::parse_fragment(&web::hash());
+        let current = state.doc_now();
+        let opened = frag.model.as_deref().map(|m| (m, address::decode(m)));
+        match opened {
+            Some((model, Ok(d))) => {
+                if keep::same_model(&d, &current) {
+                    return;
+                }
+                self.keeper.update(|k| {
+                    k.open(
+                        &mut web::Local,
+                        &mut web::Session,
+                        &current,
+                        &d,
+                        Some(model),
+                    )
+                });
+                self.own_dismissed.set(false);
+                self.banner.set(None);
+                self.engine_changed
+                    .set((d.engine != document::ENGINE_NUMBERS).then_some(d.engine));
+                let mut d = d;
+                d.engine = document::ENGINE_NUMBERS;
+                self.shared.set(Some(d.clone()));
+                state.replace_doc(d);
+            }
+            // A fragment that looks like a link but does not open: say so
+            // and keep the model (the address follows it again).
+            Some((model, Err(e))) if looks_like_link(model) => {
+                self.banner.set(Some(Banner::Link(e)));
+                self.put_address_back(state);
+            }
+            // Anything else (an old in-page anchor, an empty fragment): the
+            // address holds the model again.
+            _ => self.put_address_back(state),
+        }
+    }
+
+    fn put_address_back(self, state: AppState) {
+        let doc = state.doc_now();
+        let model = address::encode_stored(&doc);
+        self.write_address(address::fragment(&model, state.lang.get_untracked()), doc);
+    }
+
     /// Before a reload the page asks for (the crash banner's): the current
     /// model goes into the address and storage now, so the reload opens it
     /// even when its run never finished (the address otherwise follows
     /// finished runs only).
     pub async fn keep_for_reload(self, state: AppState) {
         let doc = state.doc_now();
-        let frag = crate::ui::later::address_fragment(doc, state.lang.get_untracked()).await;
+        let lang = state.lang.get_untracked();
+        let frag = match crate::ui::later::address_fragment(doc.clone(), lang).await {
+            Ok(f) => f,
+            Err(_) => address::fragment(&address::encode_stored(&doc), lang),
+        };
         web::replace_fragment(&frag);
-        if state.generation_untracked() > 0 && self.other_tab.get_untracked().is_none() {
-            self.save_now(state);
+        if let Some(model) = address::parse_fragment(&frag).model {
+            self.keeper
+                .update_untracked(|k| k.wrote_address(&mut web::Session, &model, &doc));
         }
+        self.save_now(state);
     }
 
+    /// Opens a document from a file's text: the same decoder and errors as a
+    /// link; nothing changes when it fails. The model it replaces stays
+    /// restorable.
     pub fn open_text(self, state: AppState, text: &str) {
         match document::decode(text) {
             Ok(mut d) => {
                 d.engine = document::ENGINE_NUMBERS;
+                let current = state.doc_now();
+                self.keeper
+                    .update(|k| k.open(&mut web::Local, &mut web::Session, &current, &d, None));
+                self.own_dismissed.set(false);
                 self.banner.set(None);
                 state.replace_doc(d);
             }
             Err(e) => self.banner.set(Some(Banner::File(SourceError::File(e)))),
         }
     }
+
+    /// `restore-previous`: the user's own model back on screen (one undo
+    /// step).
+    fn restore_own(self, state: AppState) {
+        let mut own = None;
+        let current = state.doc_now();
+        self.keeper
+            .update(|k| own = k.restore_own(&mut web::Local, &mut web::Session, &current));
+        if let Some(own) = own {
+            state.replace_doc(own);
+        }
+    }
+}
+
+/// A fragment written as a link (`<packing digits>.…`), not an in-page
+/// anchor.
+fn looks_like_link(model: &str) -> bool {
+    model
+        .split_once('.')
+        .is_some_and(|(p, _)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn lang_of(i18n: I18nContext<Locale>) -> Lang {
@@ -539,41 +661,87 @@ pub fn ShareNotices() -> impl IntoView {
                 <span>{move || saving_text(i18n, share.saving.get())}</span>
             </div>
         </Show>
-        <Show when=move || share.previous.with(Option::is_some)>
+        <Show when=move || {
+            share.keeper.with(|k| k.own.is_some()) && !share.own_dismissed.get()
+        }>
             <div class="notice" data-testid="previous-notice" role="status">
                 <span>{tr(i18n, |i| t_string!(i, restore_previous_note))}</span>
                 <button
                     class="btn"
                     data-testid="restore-previous"
-                    on:click=move |_| {
-                        if let Some(p) = share.previous.get_untracked() {
-                            share.previous.set(None);
-                            state.replace_doc(p);
-                        }
-                    }
+                    on:click=move |_| share.restore_own(state)
                 >
                     {tr(i18n, |i| t_string!(i, restore_previous))}
                 </button>
                 <button
                     class="btn"
                     data-testid="previous-dismiss"
-                    on:click=move |_| share.previous.set(None)
+                    title=tr(i18n, |i| t_string!(i, previous_dismiss_hint))
+                    on:click=move |_| share.own_dismissed.set(true)
                 >
                     {tr(i18n, |i| t_string!(i, dismiss))}
                 </button>
+                <button
+                    class="btn"
+                    data-testid="previous-drop"
+                    on:click=move |_| share.keeper.update(|k| k.drop_own(&mut web::Local))
+                >
+                    {tr(i18n, |i| t_string!(i, previous_drop))}
+                </button>
             </div>
         </Show>
-        <Show when=move || share.other_tab.with(Option::is_some)>
+        <Show when=move || share.unreadable.with(Option::is_some)>
+            <div class="notice warn" data-testid="unreadable-notice" role="status">
+                <span>
+                    {move || {
+                        if share.unreadable.get() == Some(Unreadable::Held) {
+                            t_string!(i18n, unreadable_held).to_string()
+                        } else {
+                            t_string!(i18n, unreadable_kept).to_string()
+                        }
+                    }}
+                </span>
+                <button
+                    class="btn"
+                    data-testid="unreadable-download"
+                    on:click=move |_| {
+                        if let Some(text) = keep::unreadable_text(&web::Local) {
+                            web::download(
+                                "funnelcast-unreadable.json",
+                                "application/json",
+                                &[text.as_bytes()],
+                            );
+                        }
+                    }
+                >
+                    {tr(i18n, |i| t_string!(i, unreadable_download))}
+                </button>
+                <button
+                    class="btn"
+                    data-testid="unreadable-drop"
+                    on:click=move |_| share.drop_unreadable(state)
+                >
+                    {tr(i18n, |i| t_string!(i, unreadable_drop))}
+                </button>
+            </div>
+        </Show>
+        <Show when=move || share.keeper.with(|k| k.other_tab)>
             <div class="notice warn" data-testid="other-tab" role="alert">
                 <span>{tr(i18n, |i| t_string!(i, other_tab))}</span>
                 <button
                     class="btn"
                     data-testid="other-tab-load"
                     on:click=move |_| {
-                        if let Some(text) = share.other_tab.get_untracked() {
-                            share.other_tab.set(None);
-                            share.last_saved.set_value(text.clone());
-                            share.open_text(state, &text);
+                        let current = state.doc_now();
+                        let mut theirs = None;
+                        share
+                            .keeper
+                            .update(|k| {
+                                theirs = k.load_theirs(&mut web::Local, &mut web::Session, &current)
+                            });
+                        if let Some(d) = theirs {
+                            share.last_saved.set_value(document::encode(&d));
+                            state.replace_doc(d);
                         }
                     }
                 >
@@ -583,7 +751,7 @@ pub fn ShareNotices() -> impl IntoView {
                     class="btn"
                     data-testid="other-tab-keep"
                     on:click=move |_| {
-                        share.other_tab.set(None);
+                        share.keeper.update(|k| k.other_tab = false);
                         share.save_now(state);
                     }
                 >
@@ -591,6 +759,21 @@ pub fn ShareNotices() -> impl IntoView {
                 </button>
             </div>
         </Show>
+    }
+}
+
+impl Share {
+    /// `unreadable-drop`: the kept text goes; text still waiting in the
+    /// autosave (saving held) takes its place, and saving goes on.
+    fn drop_unreadable(self, state: AppState) {
+        let held = self.unreadable.get_untracked() == Some(Unreadable::Held);
+        let next = keep::drop_unreadable(&mut web::Local, held);
+        self.unreadable.set(next);
+        let still_held = next == Some(Unreadable::Held);
+        self.keeper.update(|k| k.unreadable_held = still_held);
+        if held && !still_held {
+            self.save_now(state);
+        }
     }
 }
 
@@ -696,7 +879,7 @@ pub fn QrSlide() -> impl IntoView {
     view! {
         <Show when=move || {
             share.slide.get()
-        }>{move || Suspend::new(crate::ui::later::qr_slide())}</Show>
+        }>{crate::ui::later::retrying(crate::ui::later::qr_slide)}</Show>
     }
 }
 
@@ -771,6 +954,21 @@ pub fn ShareCard() -> impl IntoView {
             <p class="fine" data-testid="link-length" data-value=model_len>
                 {move || t_string!(i18n, link_length, n = model_len()).to_string()}
             </p>
+            // The own model stays reachable once its notice is dismissed.
+            <Show when=move || {
+                share.own_dismissed.get() && share.keeper.with(|k| k.own.is_some())
+            }>
+                <p class="fine own-kept">
+                    {tr(i18n, |i| t_string!(i, own_kept_card))} " "
+                    <button
+                        class="btn mini"
+                        data-testid="restore-previous"
+                        on:click=move |_| share.restore_own(state)
+                    >
+                        {tr(i18n, |i| t_string!(i, restore_previous))}
+                    </button>
+                </p>
+            </Show>
             <div class="file-tools">
                 <button class="btn" data-testid="export-json" on:click=export_json>
                     {tr(i18n, |i| t_string!(i, export_json))}
