@@ -33,6 +33,11 @@ use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, Ru
 pub use crate::share::history::Group;
 use crate::share::history::History;
 
+// Natively only: the tests drive the effects on their own executor and
+// fire the native timers by hand.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SimStatus {
     /// The inputs changed and their run has not started (set at once by any
