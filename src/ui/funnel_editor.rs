@@ -598,7 +598,8 @@ fn RateRow(g: usize, i: usize, many: Memo<bool>) -> impl IntoView {
                 }
                 on:input=move |ev| {
                     if let Some(v) = crate::format::decimal_to_f64(&event_target_value(&ev)) {
-                        state.edit_drag((g * 64 + i) as u64, |d| d.set_rate(g, i, v / 100.0));
+                        let rate = FieldId::Model(Field::Rate(g, i));
+                        state.edit_drag(rate, |d| d.set_rate(g, i, v / 100.0));
                     }
                 }
             />

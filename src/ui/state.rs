@@ -3,14 +3,19 @@
 //! - the [`Document`] is written only through [`AppState::edit`] (or
 //!   [`AppState::edit_drag`] for a slider's live edits), which also counts the
 //!   edit (the inputs' generation) and records the document before it for
-//!   undo ([`AppState::undo`], [`AppState::redo`]);
+//!   undo ([`AppState::undo`], [`AppState::redo`]), grouped by [`Group`];
+//! - what a run depends on is a memo of the document ([`RunInputs`]: the
+//!   model and the goal, not labels, currency or period); a memo notifies
+//!   only when its value changes, so a label's edit never reaches the runner;
 //! - field messages are keyed by typed [`FieldId`]s: those found where a value
 //!   is typed (owned by their input) and those the engine or the document's
-//!   own checks find (derived from the document);
-//! - the last results are kept together with the document snapshot they were
-//!   computed from, so they always show the labels they were computed with;
-//! - the run status is never set by hand: it is a memo of the inputs'
-//!   generation, the job in flight and the shown results' generation.
+//!   own checks find (derived from the document); one memo says whether any
+//!   is shown;
+//! - the last results are kept together with the inputs and the document
+//!   snapshot they were computed from; while their inputs are the current
+//!   ones they are shown with the current labels;
+//! - the run status is never set by hand: it is a memo comparing the current
+//!   inputs with those of the results shown and of the job in flight.
 //!
 //! Runs go through the [`RunnerHandle`] from context, as messages.
 
@@ -20,12 +25,18 @@ use std::rc::Rc;
 use funnelcast_engine::Problem;
 use leptos::prelude::*;
 
-use crate::document::Document;
+use crate::document::{Document, RunInputs};
 use crate::fields::FieldId;
 use crate::format::{Lang, ParseError};
 use crate::names::MAX_NAME_CHARS;
 use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, RunnerHandle};
+pub use crate::share::history::Group;
 use crate::share::history::History;
+
+// Natively only: the tests drive the effects on their own executor and
+// fire the native timers by hand.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SimStatus {
@@ -63,11 +74,15 @@ pub enum FieldMsg {
     Own,
 }
 
-/// Results on screen and the document they were computed from.
+/// Results and the run they came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shown {
-    /// The inputs' generation they belong to.
-    pub gen: u64,
+    /// What the run computed from: the results belong to the current inputs
+    /// exactly when these are equal to them.
+    pub inputs: RunInputs,
+    /// The document the results are shown with: its labels, currency and
+    /// period. From [`AppState::with_shown`], the current document while
+    /// `inputs` are the current ones, else the one the run started from.
     pub doc: Document,
     pub out: JobOutput,
     /// The results of a run's first trials, while it goes on: the charts
@@ -81,7 +96,9 @@ pub struct Shown {
 #[derive(Clone, Debug, PartialEq)]
 struct InFlight {
     id: JobId,
-    gen: u64,
+    /// What it runs; the document it started from gives its results'
+    /// labels.
+    inputs: RunInputs,
     doc: Document,
     /// Share of trials done, once the runner says.
     progress: Option<f64>,
@@ -90,10 +107,11 @@ struct InFlight {
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Run {
     job: Option<InFlight>,
-    /// The last failure and the generation it belongs to.
-    failed: Option<(u64, RunError)>,
-    /// The generation whose run the user cancelled.
-    cancelled: Option<u64>,
+    /// The last failure and the inputs it ran.
+    failed: Option<(RunInputs, RunError)>,
+    /// The inputs whose run the user cancelled: not run again by itself
+    /// until the inputs change (or [`AppState::run_again`]).
+    cancelled: Option<RunInputs>,
     next_id: JobId,
 }
 
@@ -101,15 +119,26 @@ struct Run {
 pub struct AppState {
     doc: RwSignal<Document>,
     pub lang: Signal<Lang>,
-    /// Bumped by every edit of the document.
+    /// Bumped by every edit of the document, labels included (the address
+    /// and the autosave follow it; runs follow `inputs`).
     edits: RwSignal<u64>,
+    /// What a run depends on. As a memo it notifies only when it changes.
+    inputs: Memo<RunInputs>,
     /// Messages found where a value is typed (not a number, not whole, …),
     /// owned by their input: it clears them when it goes or is rewritten.
     typed: RwSignal<HashMap<FieldId, FieldMsg>>,
     /// Messages the engine's validation and the document's checks find.
     checked: Memo<HashMap<FieldId, Problem>>,
+    /// No message anywhere: the inputs may run. The one place this is
+    /// decided (the status, the effect that starts runs and `start` read it).
+    valid: Memo<bool>,
     run: RwSignal<Run>,
+    /// The last results, as they arrived.
     shown: RwSignal<Option<Shown>>,
+    /// `shown` as the page shows it: with the current labels while its
+    /// inputs are the current ones (a renamed stage is renamed in the
+    /// results at once, and no run is needed for it).
+    on_screen: Memo<Option<Shown>>,
     /// While partial results are shown: the last complete ones, shown again
     /// when their run is cancelled or fails (a cancelled run leaves no
     /// half-finished figures behind).
@@ -117,12 +146,14 @@ pub struct AppState {
     status: Memo<SimStatus>,
     runner: RunnerHandle,
     history: RwSignal<History>,
-    /// While a value typed into a box is applied: the box's key, so the
-    /// keystrokes of one number are one undo step.
-    typing: StoredValue<Option<u64>>,
-    /// The last edit was a slider's live step: runs are throttled, not
-    /// debounced (see [`AppState::drive`]).
-    live: StoredValue<bool>,
+    /// While [`AppState::typing`] applies a typed value: its group. The value
+    /// reaches the document through a callback the box's owner wrote, which
+    /// calls plain [`AppState::edit`]; this is how that edit learns its box.
+    typing: StoredValue<Option<Group>>,
+    /// Counts the debounce's timers: a timer starts a run only if it is the
+    /// latest (every change of the inputs or their validity restarts the
+    /// pause, and an invalid field voids it).
+    debounce: StoredValue<u64>,
 }
 
 pub fn use_state() -> AppState {
@@ -136,44 +167,60 @@ impl AppState {
     /// Creates the state, connects it to the runner and provides it as context.
     pub fn provide(doc: Document, lang: Signal<Lang>, runner: RunnerHandle) -> AppState {
         let doc = RwSignal::new(doc);
+        let inputs = Memo::new(move |_| doc.with(Document::run_inputs));
         let checked = Memo::new(move |_| doc.with(check));
         let typed = RwSignal::new(HashMap::new());
-        let edits = RwSignal::new(0u64);
+        let valid =
+            Memo::new(move |_| typed.with(HashMap::is_empty) && checked.with(HashMap::is_empty));
         let run = RwSignal::new(Run::default());
         let shown = RwSignal::new(None::<Shown>);
+        let on_screen = Memo::new(move |_| {
+            shown.with(|s| {
+                s.as_ref().map(|s| {
+                    let mut s = s.clone();
+                    if inputs.with(|i| *i == s.inputs) {
+                        s.doc = doc.get();
+                    }
+                    s
+                })
+            })
+        });
         let status = Memo::new(move |_| {
-            let bad = !typed.with(HashMap::is_empty) || !checked.with(HashMap::is_empty);
-            if bad {
+            if !valid.get() {
                 return SimStatus::Invalid;
             }
-            let gen = edits.get();
-            if shown.with(|s| s.as_ref().is_some_and(|s| s.gen == gen && !s.partial)) {
-                return SimStatus::Done;
-            }
-            run.with(|r| {
-                if r.failed.as_ref().is_some_and(|(g, _)| *g == gen) {
-                    SimStatus::Error
-                } else if r.job.as_ref().is_some_and(|j| j.gen == gen) {
-                    SimStatus::Running
-                } else {
-                    SimStatus::Pending
+            inputs.with(|now| {
+                if shown.with(|s| s.as_ref().is_some_and(|s| !s.partial && s.inputs == *now)) {
+                    return SimStatus::Done;
                 }
+                run.with(|r| {
+                    if r.job.as_ref().is_some_and(|j| j.inputs == *now) {
+                        SimStatus::Running
+                    } else if r.failed.as_ref().is_some_and(|(i, _)| i == now) {
+                        SimStatus::Error
+                    } else {
+                        SimStatus::Pending
+                    }
+                })
             })
         });
         let state = AppState {
             doc,
             lang,
-            edits,
+            edits: RwSignal::new(0),
+            inputs,
             typed,
             checked,
+            valid,
             run,
             shown,
+            on_screen,
             complete: StoredValue::new(None),
             status,
             runner,
             history: RwSignal::new(History::default()),
             typing: StoredValue::new(None),
-            live: StoredValue::new(false),
+            debounce: StoredValue::new(0),
         };
         provide_context(state);
         runner.connect(Rc::new(move |reply| state.on_reply(reply)));
@@ -186,11 +233,6 @@ impl AppState {
     /// Reads the document (tracked).
     pub fn with_doc<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
         self.doc.with(f)
-    }
-
-    /// Reads the document, untracked.
-    pub fn with_doc_untracked<R>(&self, f: impl FnOnce(&Document) -> R) -> R {
-        self.doc.with_untracked(f)
     }
 
     /// A copy of the document, untracked (for an event handler).
@@ -209,9 +251,10 @@ impl AppState {
 
     /// The user cancelled the run of the current inputs.
     pub fn run_cancelled(&self) -> bool {
-        let gen = self.edits.get();
-        self.run
-            .with(|r| r.cancelled == Some(gen) && r.job.is_none())
+        self.inputs.with(|now| {
+            self.run
+                .with(|r| r.job.is_none() && r.cancelled.as_ref() == Some(now))
+        })
     }
 
     pub fn run_error(&self) -> Option<RunError> {
@@ -220,7 +263,7 @@ impl AppState {
 
     /// Reads the results on screen and their document (tracked).
     pub fn with_shown<R>(&self, f: impl FnOnce(Option<&Shown>) -> R) -> R {
-        self.shown.with(|s| f(s.as_ref()))
+        self.on_screen.with(|s| f(s.as_ref()))
     }
 
     /// The message beside a field, if any: a typed one first.
@@ -235,38 +278,36 @@ impl AppState {
 
     // --- Writers -----------------------------------------------------------
 
-    /// Applies an edit to the document; results are pending from now on.
-    /// One undo step.
+    /// Applies an edit to the document; results are pending from now on if
+    /// it changed what a run depends on. One undo step (or part of the
+    /// typed number being applied, see [`AppState::typing`]).
     pub fn edit(&self, f: impl FnOnce(&mut Document)) {
-        self.edit_as(None, f);
+        self.edit_in(self.typing.get_value(), f);
     }
 
-    /// A live edit (a slider's `input` events): edits with the same `key`
-    /// in a row are one undo step, so one undo takes a whole drag back.
-    pub fn edit_drag(&self, key: u64, f: impl FnOnce(&mut Document)) {
-        self.edit_as(Some(key), f);
+    /// A live edit (a slider's `input` events on `field`): edits of one
+    /// drag are one undo step, and runs are throttled instead of debounced
+    /// (see [`AppState::drive`]).
+    pub fn edit_drag(&self, field: FieldId, f: impl FnOnce(&mut Document)) {
+        self.edit_in(Some(Group::Drag(field)), f);
     }
 
-    /// Runs `apply` (which edits the document) as typing into the box
-    /// `field`: the keystrokes of one value, close together, are one undo step.
+    /// Runs `apply` (which edits the document through [`AppState::edit`])
+    /// as typing into the box `field`: the keystrokes of one value, close
+    /// together, are one undo step.
     pub fn typing(&self, field: FieldId, apply: impl FnOnce()) {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        field.hash(&mut h);
-        // The top bit set: never a slider's key.
-        self.typing.set_value(Some(h.finish() | 1 << 63));
+        let outer = self.typing.get_value();
+        self.typing.set_value(Some(Group::Typing(field)));
         apply();
-        self.typing.set_value(None);
+        self.typing.set_value(outer);
     }
 
-    fn edit_as(&self, drag: Option<u64>, f: impl FnOnce(&mut Document)) {
-        self.live.set_value(drag.is_some());
-        let drag = drag.or(self.typing.get_value());
+    fn edit_in(&self, group: Option<Group>, f: impl FnOnce(&mut Document)) {
         let before = self.doc.get_untracked();
         self.doc.update(f);
         if self.doc.with_untracked(|d| *d != before) {
             let now = now_ms();
-            self.history.update(|h| h.record(&before, drag, now));
+            self.history.update(|h| h.record(&before, group, now));
         }
         self.edits.update(|g| *g += 1);
     }
@@ -306,13 +347,20 @@ impl AppState {
         self.history.with(History::can_redo)
     }
 
-    /// The inputs' generation (tracked): bumped by every edit.
+    /// The edits' generation (tracked): bumped by every edit, labels
+    /// included.
     pub fn generation(&self) -> u64 {
         self.edits.get()
     }
 
     pub fn generation_untracked(&self) -> u64 {
         self.edits.get_untracked()
+    }
+
+    /// What a run of the current document depends on (tracked): changes
+    /// only when the model or the goal does.
+    pub fn run_inputs(&self) -> RunInputs {
+        self.inputs.get()
     }
 
     pub fn set_typed_error(&self, field: FieldId, e: FieldMsg) {
@@ -332,17 +380,21 @@ impl AppState {
     // --- Runs --------------------------------------------------------------
 
     /// Gives up the run in flight (`sim-cancel`): the results shown stay,
-    /// marked as older than the inputs, until the next edit or
+    /// marked as older than the inputs, until the inputs change or
     /// [`AppState::run_again`].
     pub fn cancel_run(&self) {
         let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
             return;
         };
-        self.runner.send(Request::Cancel(job.id));
-        self.run.update(|r| {
-            r.job = None;
-            r.cancelled = Some(job.gen);
-        });
+        self.drop_job(job.id);
+        self.run.update(|r| r.cancelled = Some(job.inputs));
+    }
+
+    /// Tells the runner to give up job `id`, forgets it and puts the last
+    /// complete results back in place of its partial ones.
+    fn drop_job(&self, id: JobId) {
+        self.runner.send(Request::Cancel(id));
+        self.run.update(|r| r.job = None);
         self.drop_partial();
     }
 
@@ -361,14 +413,14 @@ impl AppState {
 
     /// Runs the current inputs again after a cancel.
     pub fn run_again(&self) {
-        let gen = self.edits.get_untracked();
         self.run.update(|r| r.cancelled = None);
-        self.start(gen);
+        self.start();
     }
 
-    /// After every edit (and whenever the fields turn good): a stale job is
-    /// cancelled; with every field good, a run starts after a short pause —
-    /// unless only labels or view settings changed, which need none.
+    /// Whenever the inputs or their validity change (never for labels or
+    /// view settings, which the inputs' memo leaves out): a job for other
+    /// inputs is cancelled; with every field good, a run starts after a
+    /// short pause, unless the results shown are already these inputs'.
     ///
     /// A slider's live steps are throttled instead: a step starts a run at
     /// once when none is in flight; while one is, it goes on, its results
@@ -376,83 +428,77 @@ impl AppState {
     /// `on_reply`). So a drag shows results as fast as runs finish, where
     /// cancelling every 16 ms would show none until the drag stops.
     fn drive(self) {
-        Effect::new(move |_| {
-            let gen = self.edits.get();
-            let good = self.typed.with(HashMap::is_empty) && self.checked.with(HashMap::is_empty);
-            let live = self.live.get_value();
-            if let Some(stale) = self
+        Effect::new(move |before: Option<RunInputs>| {
+            let valid = self.valid.get();
+            let now = self.inputs.get();
+            // Whatever the debounce was waiting for is void now.
+            let ticket = self.debounce.get_value() + 1;
+            self.debounce.set_value(ticket);
+            let moved = before.as_ref().is_some_and(|b| *b != now);
+            if moved && self.run.with_untracked(|r| r.cancelled.is_some()) {
+                // New inputs: a cancel was about the old ones.
+                self.run.update(|r| r.cancelled = None);
+            }
+            // The document is being dragged: the edit that changed the
+            // inputs was a slider's, as the undo history records it.
+            let dragging = self
+                .history
+                .with_untracked(|h| matches!(h.last_group(), Some(Group::Drag(_))));
+            let stale = self
                 .run
-                .with_untracked(|r| r.job.as_ref().filter(|j| j.gen != gen).map(|j| j.id))
-            {
-                if live && good {
-                    return;
+                .with_untracked(|r| r.job.as_ref().filter(|j| j.inputs != now).map(|j| j.id));
+            if let Some(stale) = stale {
+                if dragging && valid {
+                    return now;
                 }
-                self.runner.send(Request::Cancel(stale));
-                self.run.update(|r| r.job = None);
-                self.drop_partial();
+                self.drop_job(stale);
             }
-            if !good || self.run.with_untracked(|r| r.job.is_some()) {
-                return;
-            }
-            let doc = self.doc.get_untracked();
-            let same_run = self.shown.with_untracked(|s| {
-                s.as_ref().is_some_and(|s| {
-                    !s.partial && s.gen != gen && s.doc.run_inputs() == doc.run_inputs()
-                })
-            });
-            if same_run {
-                self.shown.update(|s| {
-                    if let Some(s) = s {
-                        s.gen = gen;
-                        s.doc = doc;
-                    }
-                });
-                return;
-            }
-            if self
+            let idle = self
+                .run
+                .with_untracked(|r| r.job.is_none() && r.cancelled.as_ref() != Some(&now));
+            let current = self
                 .shown
-                .with_untracked(|s| s.as_ref().is_some_and(|s| s.gen == gen))
-            {
-                return;
+                .with_untracked(|s| s.as_ref().is_some_and(|s| s.inputs == now));
+            if !valid || !idle || current {
+                return now;
+            }
+            if dragging {
+                self.start();
+                return now;
             }
             // The first results wait for nothing: no one is typing yet, and
             // on a slow link every millisecond before them counts.
             let first = self.shown.with_untracked(Option::is_none);
-            if live {
-                self.start(gen);
-                return;
-            }
-            set_timeout(
-                move || {
-                    if self.edits.get_untracked() == gen {
-                        self.start(gen);
-                    }
-                },
-                std::time::Duration::from_millis(if first { 0 } else { DEBOUNCE_MS }),
-            );
+            after(if first { 0 } else { DEBOUNCE_MS }, move || {
+                if self.debounce.get_value() == ticket {
+                    self.start();
+                }
+            });
+            now
         });
     }
 
-    fn start(self, gen: u64) {
-        let good = self.typed.with_untracked(HashMap::is_empty)
-            && self.checked.with_untracked(HashMap::is_empty);
-        if !good || self.run.with_untracked(|r| r.job.is_some()) {
+    /// Starts a job for the current inputs, if they are valid and no job is
+    /// in flight.
+    fn start(self) {
+        if !self.valid.get_untracked() || self.run.with_untracked(|r| r.job.is_some()) {
             return;
         }
         let doc = self.doc.get_untracked();
-        let model = doc.model();
+        let inputs = self.inputs.get_untracked();
         let goal = doc.goal.target.map(|target| GoalAsk {
             target,
             prob: doc.goal.prob,
             lever: doc.goal_lever(),
         });
+        let model = inputs.model.clone();
         let mut id = 0;
         self.run.update(|r| {
             r.next_id += 1;
             id = r.next_id;
             r.job = Some(InFlight {
                 id,
-                gen,
+                inputs,
                 doc,
                 progress: None,
             });
@@ -460,6 +506,14 @@ impl AppState {
         #[cfg(target_arch = "wasm32")]
         crate::runner::timing::mark("funnelcast:sim:start");
         self.runner.send(Request::Start(Job { id, model, goal }));
+    }
+
+    /// After a job ends: if the inputs moved on while it ran (a drag), the
+    /// latest ones run now.
+    fn run_latest(self, ran: &RunInputs) {
+        if self.inputs.with_untracked(|now| now != ran) {
+            self.start();
+        }
     }
 
     fn on_reply(self, reply: Reply) {
@@ -493,7 +547,7 @@ impl AppState {
                     self.complete.set_value(Some(prev));
                 }
                 self.shown.set(Some(Shown {
-                    gen: job.gen,
+                    inputs: job.inputs,
                     doc: job.doc,
                     out: JobOutput { results, goal },
                     partial: true,
@@ -514,7 +568,7 @@ impl AppState {
                         "funnelcast:sim",
                         "funnelcast:sim:start",
                         "funnelcast:sim:end",
-                        &timing::Detail::of(&job.doc.model()),
+                        &timing::Detail::of(&job.inputs.model),
                     );
                 }
                 self.run.update(|r| {
@@ -523,7 +577,7 @@ impl AppState {
                 });
                 self.complete.set_value(None);
                 self.shown.set(Some(Shown {
-                    gen: job.gen,
+                    inputs: job.inputs.clone(),
                     doc: job.doc,
                     out: output,
                     partial: false,
@@ -531,29 +585,40 @@ impl AppState {
                 }));
                 #[cfg(target_arch = "wasm32")]
                 crate::runner::timing::measure_render();
-                // A drag moved on while this ran: its latest inputs now.
-                let now = self.edits.get_untracked();
-                if job.gen != now {
-                    self.start(now);
-                }
+                self.run_latest(&job.inputs);
             }
             Reply::Failed { error, .. } => {
-                let mut failed_gen = None;
+                let Some(job) = self.run.with_untracked(|r| r.job.clone()) else {
+                    return;
+                };
                 self.run.update(|r| {
-                    if let Some(j) = r.job.take() {
-                        failed_gen = Some(j.gen);
-                        r.failed = Some((j.gen, error));
-                    }
+                    r.job = None;
+                    r.failed = Some((job.inputs.clone(), error));
                 });
                 self.drop_partial();
-                // A drag moved on while this ran: its latest inputs now.
-                let now = self.edits.get_untracked();
-                if failed_gen.is_some_and(|g| g != now) {
-                    self.start(now);
-                }
+                self.run_latest(&job.inputs);
             }
         }
     }
+}
+
+/// Runs `f` after `ms` milliseconds: a browser timer on the page; natively
+/// (the tests) a queue of this thread that a test fires by hand, so the
+/// test decides when time passes.
+fn after(ms: u64, f: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    set_timeout(f, std::time::Duration::from_millis(ms));
+    #[cfg(not(target_arch = "wasm32"))]
+    TIMERS.with(|t| t.borrow_mut().push((ms, Box::new(f))));
+}
+
+/// A timer's delay and what it runs.
+#[cfg(not(target_arch = "wasm32"))]
+type Timer = (u64, Box<dyn FnOnce()>);
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    static TIMERS: std::cell::RefCell<Vec<Timer>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Milliseconds, for coalescing a drag's edits (any clock will do).
