@@ -182,6 +182,7 @@ mod tests {
                 d.set_lever(1, LeverKind::RateRelative(2), x)
             }),
             (Field::LeverCost(1), -1.0, |d, x| d.set_cost(1, Some(x))),
+            (Field::GoalProb, 2.0, |d, x| d.goal.prob = x),
         ];
         let base = {
             let mut d = presets::initial_doc(Lang::En);

@@ -2,6 +2,7 @@
 //! reaches a revenue target with a chosen probability.
 
 use crate::engine::Engine;
+use crate::error::{check_finite_in, Field, ModelError, Problem};
 use crate::lever::RateOp;
 use crate::plan::Plan;
 use crate::results::{GoalLever, GoalResult};
@@ -14,6 +15,38 @@ pub const GOAL_TRIALS: u32 = 20_000;
 pub const GOAL_TRIALS_GENERAL: u32 = 10_000;
 /// Largest volume change searched: ×(1 + 1000).
 pub const GOAL_MAX_FRAC: f64 = 1000.0;
+
+/// The goal probabilities a goal seek answers honestly: 1 % to 99.9 %. The
+/// probability is estimated on [`GOAL_TRIALS_GENERAL`] (or more) trials, so
+/// at 99.9 % the answer rests on the 10 worst of 10 000 trials, and beyond it
+/// on fewer and fewer, up to "every trial sampled" at 100 %, a certainty no
+/// sample gives; at the low end the page keeps its box's 1 %. Probabilities
+/// of 0 % or below, 100 % or above are no goal at all. [`goal_seek_lever`]
+/// still clamps what it is given; [`check_goal_prob`] says so beside the
+/// field first.
+pub const GOAL_PROB_MIN: f64 = 0.01;
+/// See [`GOAL_PROB_MIN`].
+pub const GOAL_PROB_MAX: f64 = 0.999;
+
+/// A goal probability (a fraction) within [`GOAL_PROB_MIN`, `GOAL_PROB_MAX`],
+/// as the [`Field::GoalProb`](crate::Field::GoalProb) error it is otherwise.
+/// Compared in percent, the unit the page types it in: a box's 99.9 becomes
+/// 99.9 / 100 = 0.9990000000000001, just above 0.999, and must still pass.
+///
+/// # Errors
+/// NaN or infinite; outside the bounds (given as fractions).
+pub fn check_goal_prob(prob: f64) -> Result<(), ModelError> {
+    let field = |problem| ModelError::new(Field::GoalProb, problem);
+    check_finite_in(prob * 100.0, GOAL_PROB_MIN * 100.0, GOAL_PROB_MAX * 100.0).map_err(|p| {
+        field(match p {
+            Problem::OutOfRange { .. } => Problem::OutOfRange {
+                min: GOAL_PROB_MIN,
+                max: GOAL_PROB_MAX,
+            },
+            p => p,
+        })
+    })
+}
 
 /// Smallest x ∈ [−1, 1000] such that, with every segment's volume ×(1 + x) on
 /// top of the baseline, P(total revenue ≥ `target`) ≥ `prob`.

@@ -49,7 +49,7 @@ pub mod workloads;
 
 pub use deal::DealValue;
 pub use error::{Arg, ArgError, Field, ModelError, Problem};
-pub use goal::{goal_seek, goal_seek_lever};
+pub use goal::{check_goal_prob, goal_seek, goal_seek_lever, GOAL_PROB_MAX, GOAL_PROB_MIN};
 pub use model::{
     limits, DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };

@@ -8,7 +8,7 @@
 use super::json::{self, FromJson, Val, Value};
 use funnelcast_engine::{limits, GoalLever, Lever, Model, Scope};
 
-use super::{Document, FORMAT_VERSION};
+use super::{Document, LeverKind, FORMAT_VERSION, MAX_SEED};
 
 /// Longest text `decode` reads. A document at every limit (12 stages, 6
 /// segments, 8 scenarios, 60-character names) is about 20 KB.
@@ -56,6 +56,12 @@ pub enum Inconsistency {
     },
     /// Scenario `s` (≥ 1) has more levers than it could distinctly hold.
     LeverCount {
+        scenario: usize,
+    },
+    /// Scenario `s` (≥ 1) gives one lever twice (a kind twice, or a rate
+    /// lever of one kind twice at one stage): its box would show one amount
+    /// while the engine applies both.
+    RepeatedLever {
         scenario: usize,
     },
     /// The goal seeks on the rate into a stage that does not exist.
@@ -169,8 +175,37 @@ pub fn decode(text: &str) -> Result<Document, DecodeError> {
         _ => json::from_text(&json::to_text(&migrate(text, FORMAT_VERSION, MIGRATIONS)?))
             .map_err(DecodeError::Malformed)?,
     };
+    // A JSON number the reader takes whole, but which the page's number box
+    // (an f64) would show rounded and refuse when typed back.
+    if doc.seed > MAX_SEED {
+        return Err(DecodeError::Malformed(format!(
+            "`seed` {} is above {MAX_SEED} (2^53 - 1)",
+            doc.seed
+        )));
+    }
     check(&doc).map_err(DecodeError::Inconsistent)?;
     Ok(doc)
+}
+
+/// A file's or a link's bytes as the text [`decode`] reads: the same
+/// decision for both, so the same bytes are refused for the same reason.
+/// Bytes that are not UTF-8 are refused (read with U+FFFD in their place, a
+/// name would silently change); a leading byte order mark is dropped, as
+/// the browser's own reading of a file did (RFC 8259 lets a reader ignore it).
+///
+/// # Errors
+/// [`DecodeError::Malformed`] when the bytes are not UTF-8.
+pub fn text_from_bytes(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        DecodeError::Malformed(format!(
+            "not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// The invariants of [`Document`].
@@ -203,11 +238,19 @@ fn check(d: &Document) -> Result<(), Inconsistency> {
         if sc.spec.levers.len() > 2 * k + 2 {
             return Err(LeverCount { scenario: s });
         }
-        for lever in &sc.spec.levers {
+        for (a, lever) in sc.spec.levers.iter().enumerate() {
             if let Lever::RatePoints { stage, .. } | Lever::RateRelative { stage, .. } = *lever {
                 if stage == 0 || stage >= k {
                     return Err(LeverStage { scenario: s });
                 }
+            }
+            // Quadratic, on at most 2k + 2 levers (the count is checked above).
+            let kind = LeverKind::of(lever);
+            if sc.spec.levers[a + 1..]
+                .iter()
+                .any(|b| LeverKind::of(b) == kind)
+            {
+                return Err(RepeatedLever { scenario: s });
             }
         }
     }
@@ -297,6 +340,69 @@ mod tests {
         }
     }
 
+    /// A lever kind given twice would be shown once (the editor finds the
+    /// first) and applied twice (the engine folds them all): refused.
+    #[test]
+    fn a_lever_given_twice_is_refused() {
+        let mut d = presets::initial_doc(Lang::En);
+        let (label, spec) = presets::awareness30();
+        d.add_scenario(label, spec);
+        let with = |levers: &str| {
+            let text = encode(&d);
+            assert!(text.contains(r#""levers":[{"kind":"volume","frac":0.3}]"#));
+            text.replacen(
+                "\"levers\":[{\"kind\":\"volume\",\"frac\":0.3}]",
+                &format!("\"levers\":{levers}"),
+                1,
+            )
+        };
+        let twice = [
+            r#"[{"kind":"volume","frac":0.1},{"kind":"volume","frac":1.0}]"#,
+            r#"[{"kind":"deal","frac":0.1},{"kind":"volume","frac":0.2},{"kind":"deal","frac":0.1}]"#,
+            r#"[{"kind":"rate_points","stage":2,"points":0.01},{"kind":"rate_points","stage":2,"points":0.05}]"#,
+            r#"[{"kind":"rate_relative","stage":4,"frac":0.1},{"kind":"rate_relative","stage":4,"frac":0.1}]"#,
+        ];
+        for levers in twice {
+            assert_eq!(
+                decode(&with(levers)),
+                Err(DecodeError::Inconsistent(Inconsistency::RepeatedLever {
+                    scenario: 1
+                })),
+                "{levers}"
+            );
+        }
+        // Different stages, or points and a relative change at one stage,
+        // are distinct levers, each with its own box.
+        let distinct = [
+            r#"[{"kind":"volume","frac":0.1},{"kind":"deal","frac":1.0}]"#,
+            r#"[{"kind":"rate_points","stage":2,"points":0.01},{"kind":"rate_points","stage":3,"points":0.05}]"#,
+            r#"[{"kind":"rate_points","stage":2,"points":0.01},{"kind":"rate_relative","stage":2,"frac":0.05}]"#,
+        ];
+        for levers in distinct {
+            let back = decode(&with(levers)).unwrap();
+            assert_eq!(back.scenarios[0].spec.levers.len(), 2, "{levers}");
+        }
+    }
+
+    /// The page holds a seed in a number box (an f64): above 2^53 it would
+    /// be shown rounded and could not be typed back.
+    #[test]
+    fn a_seed_above_2_pow_53_is_refused() {
+        let mut d = presets::initial_doc(Lang::En);
+        for seed in [u64::MAX, 1 << 53, (1 << 53) + 1] {
+            d.seed = seed;
+            assert!(
+                matches!(decode(&encode(&d)), Err(DecodeError::Malformed(_))),
+                "{seed}: {:?}",
+                decode(&encode(&d)).map(|d| d.seed)
+            );
+        }
+        for seed in [0, 42, (1 << 53) - 1] {
+            d.seed = seed;
+            assert_eq!(decode(&encode(&d)).map(|d| d.seed), Ok(seed));
+        }
+    }
+
     /// A made-up version 2 that moves `trials` and `seed` into `run`: its
     /// migration step runs on the committed v1 fixture, and a v2 reader gets
     /// the v1 values. (The real chain, [`MIGRATIONS`], is empty today.)
@@ -358,6 +464,37 @@ mod tests {
         ));
         // Today's chain reads the v1 fixture as it is.
         assert_eq!(decode(v1).unwrap().trials, 5000);
+    }
+
+    /// Bytes that are not UTF-8 are refused by name, whatever brought them
+    /// (address.rs and share/web.rs both read through this).
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused() {
+        let text = encode(&presets::initial_doc(Lang::En));
+        assert_eq!(text_from_bytes(text.clone().into_bytes()), Ok(text.clone()));
+        // A byte order mark (a text editor's) is dropped, as browsers do.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(text_from_bytes(bom), Ok(text.clone()));
+        let mut bad = text.clone().into_bytes();
+        let at = text.find("\"stages\"").unwrap();
+        for junk in [
+            &[0xFFu8][..],
+            &[0xC3, 0x28],
+            &[0xED, 0xA0, 0x80],
+            &[0xE2, 0x82],
+        ] {
+            bad.splice(at..at, junk.iter().copied());
+            assert!(
+                matches!(text_from_bytes(bad.clone()), Err(DecodeError::Malformed(_))),
+                "{junk:?}"
+            );
+            bad = text.clone().into_bytes();
+        }
+        // Cut inside a character.
+        let zh = encode(&presets::initial_doc(Lang::Zh)).replace("month", "月份");
+        let cut = zh.find("月").unwrap() + 1;
+        assert!(text_from_bytes(zh.as_bytes()[..cut].to_vec()).is_err());
     }
 
     /// The example in docs/document-format.md opens, and its parts are the
@@ -492,13 +629,23 @@ mod tests {
                 proptest::collection::vec(lever(stages), 0..=4),
                 proptest::option::of(finite()),
             )
-                .prop_map(|(label, scope, levers, cost)| Scenario {
-                    label,
-                    spec: ScenarioSpec {
-                        scope,
-                        levers,
-                        cost,
-                    },
+                .prop_map(|(label, scope, mut levers, cost)| {
+                    // One lever of a kind, as the decoder requires.
+                    let mut seen = vec![];
+                    levers.retain(|l| {
+                        let k = LeverKind::of(l);
+                        let new = !seen.contains(&k);
+                        seen.push(k);
+                        new
+                    });
+                    Scenario {
+                        label,
+                        spec: ScenarioSpec {
+                            scope,
+                            levers,
+                            cost,
+                        },
+                    }
                 })
         }
 
@@ -512,7 +659,7 @@ mod tests {
                         proptest::collection::vec(label(), k),
                         proptest::collection::vec(segment(k), nseg),
                         proptest::collection::vec(scenario(k, nseg), 0..limits::MAX_SCENARIOS),
-                        (any::<u32>(), any::<u64>(), proptest::option::of(finite())),
+                        (any::<u32>(), 0..=MAX_SEED, proptest::option::of(finite())),
                         (
                             proptest::sample::select(Currency::ALL.to_vec()),
                             prop_oneof![Just(Period::Month), Just(Period::Quarter)],

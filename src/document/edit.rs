@@ -21,14 +21,27 @@ pub enum LeverKind {
 }
 
 impl LeverKind {
+    /// The box a lever is shown in. A scenario holds at most one lever of
+    /// each kind (the decoder refuses more): the box shows one amount, so a
+    /// second lever of its kind would act unseen.
+    pub fn of(lever: &Lever) -> LeverKind {
+        match *lever {
+            Lever::Volume { .. } => LeverKind::Volume,
+            Lever::Deal { .. } => LeverKind::Deal,
+            Lever::RatePoints { stage, .. } => LeverKind::RatePoints(stage),
+            Lever::RateRelative { stage, .. } => LeverKind::RateRelative(stage),
+        }
+    }
+
     fn matches(self, lever: &Lever) -> bool {
-        match (self, lever) {
-            (LeverKind::Volume, Lever::Volume { .. }) | (LeverKind::Deal, Lever::Deal { .. }) => {
-                true
-            }
-            (LeverKind::RatePoints(i), Lever::RatePoints { stage, .. }) => *stage == i,
-            (LeverKind::RateRelative(i), Lever::RateRelative { stage, .. }) => *stage == i,
-            _ => false,
+        LeverKind::of(lever) == self
+    }
+
+    /// The stage a rate lever moves, if it is one.
+    fn stage(self) -> Option<usize> {
+        match self {
+            LeverKind::RatePoints(i) | LeverKind::RateRelative(i) => Some(i),
+            LeverKind::Volume | LeverKind::Deal => None,
         }
     }
 
@@ -537,7 +550,13 @@ impl Document {
     }
 
     /// Sets one lever; 0 removes it, so a scenario lists only what it changes.
+    /// A rate lever on a stage that does not exist changes nothing (the
+    /// decoder would refuse the document).
     pub fn set_lever(&mut self, s: usize, kind: LeverKind, value: f64) {
+        let stages = self.stages();
+        if kind.stage().is_some_and(|i| i == 0 || i >= stages) {
+            return;
+        }
         let Some(sc) = self.scenario_mut(s) else {
             return;
         };
@@ -885,6 +904,59 @@ mod tests {
         d.add_scenario(label, spec);
         d.set_lever(1, LeverKind::Volume, 0.0);
         assert!(d.scenarios[0].spec.levers.is_empty());
+    }
+
+    /// The decoder refuses a scenario with a lever kind twice, so no edit
+    /// may make one: setting a lever again replaces it, removing or moving
+    /// stages keeps one lever per stage, a copy or a preset keeps them apart.
+    #[test]
+    fn no_edit_gives_a_scenario_a_lever_twice() {
+        use LeverKind::*;
+        fn assert_distinct(d: &Document, after: &str) {
+            for sc in &d.scenarios {
+                let l = &sc.spec.levers;
+                for (a, x) in l.iter().enumerate() {
+                    let kind = [Volume, Deal]
+                        .into_iter()
+                        .chain((0..20).flat_map(|i| [RatePoints(i), RateRelative(i)]))
+                        .find(|k| k.matches(x))
+                        .unwrap();
+                    assert!(
+                        !l[a + 1..].iter().any(|y| kind.matches(y)),
+                        "{after}: {l:?}"
+                    );
+                }
+            }
+            let back = super::super::decode(&super::super::encode(d));
+            assert!(back.is_ok(), "{after}: {back:?}");
+        }
+        let mut d = initial_doc(Lang::En);
+        while d.add_stage(Label::Text("s".into())) {}
+        let (label, spec) = presets::case_a(d.stages());
+        d.add_scenario(label, spec);
+        for round in 0..6 {
+            // Stages 0 and k do not take a rate lever: those edits change nothing.
+            for i in 0..d.stages() + 1 {
+                for kind in [Volume, Deal, RatePoints(i), RateRelative(i)] {
+                    d.set_lever(1, kind, 0.01);
+                    d.set_lever(1, kind, 0.02);
+                }
+            }
+            assert_distinct(&d, "set twice");
+            assert!(d.duplicate_scenario(1, "copy".into()));
+            assert_distinct(&d, "copied");
+            // The entry, a middle stage and the last, in turn.
+            let i = [0, 3, d.stages() - 1][round % 3];
+            assert!(d.remove_stage(i));
+            assert_distinct(&d, "a stage removed");
+            assert!(d.move_stage_down(1));
+            assert!(d.add_stage(Label::Text("t".into())));
+            assert_distinct(&d, "stages moved and added");
+            d.remove_scenario(2);
+        }
+        for id in PresetId::ALL {
+            assert_distinct(&presets::apply_preset(&d, id, Lang::En), "a preset");
+        }
     }
 
     #[test]

@@ -16,8 +16,8 @@ mod edit;
 pub mod json;
 
 pub use codec::{
-    decode, encode, migrate, model_from_json, model_to_json, DecodeError, Migration,
-    MAX_ENCODED_BYTES, MIGRATIONS,
+    decode, encode, migrate, model_from_json, model_to_json, text_from_bytes, DecodeError,
+    Inconsistency, Migration, MAX_ENCODED_BYTES, MIGRATIONS,
 };
 pub use edit::{CountsProblem, LeverKind, ModeNote};
 
@@ -32,6 +32,12 @@ use crate::names::Label;
 /// The format version written by this build. Decoding refuses newer ones
 /// (with a message) rather than guessing.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The largest seed, 2^53 - 1: the page shows and reads the seed in a
+/// number box (an f64, a JavaScript number), which holds every whole number
+/// up to it exactly. The decoder refuses a larger one and the box refuses
+/// to set one, so a seed is always shown as the digits it runs with.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// The version of the engine's numbers: bump it whenever a change of the
 /// engine changes any digit a seed gives (its goldens in
@@ -218,9 +224,19 @@ impl Document {
         }
     }
 
-    /// The engine's check of every value, as for typed input.
+    /// The engine's check of every value, as for typed input: the model's,
+    /// then the goal's probability (not part of the model, but as much a
+    /// field a link or a file may hold out of range).
     pub fn plan(&self) -> Result<Plan, Vec<ModelError>> {
-        self.model().validate()
+        let plan = self.model().validate();
+        match (plan, funnelcast_engine::check_goal_prob(self.goal.prob)) {
+            (plan, Ok(())) => plan,
+            (Ok(_), Err(e)) => Err(vec![e]),
+            (Err(mut errs), Err(e)) => {
+                errs.push(e);
+                Err(errs)
+            }
+        }
     }
 
     /// The goal-seek lever in effect: a rate lever on a stage that is gone
@@ -348,5 +364,28 @@ mod tests {
         d.segments[0].spec.rates[1] = RateSpec::Fixed { value: 1.5 };
         let c = d.expected_counts(0);
         assert!(c[1].is_some() && c[2].is_none() && c[4].is_none(), "{c:?}");
+    }
+
+    /// A goal probability from a link or a file is checked like typed
+    /// input: out of range, it gets a message beside `goal-prob` and no run
+    /// starts (the goal seek would otherwise clamp it silently).
+    #[test]
+    fn an_out_of_range_goal_probability_is_a_field_error() {
+        use funnelcast_engine::{Field, Problem};
+        let mut d = initial_doc(Lang::En);
+        for prob in [2.0, 1.0, 0.0, -0.5, 0.9995, 0.005] {
+            d.goal.prob = prob;
+            let errs = d.plan().err().unwrap_or_default();
+            assert!(
+                errs.iter().any(|e| e.field == Field::GoalProb
+                    && matches!(e.problem, Problem::OutOfRange { .. })),
+                "{prob}: {errs:?}"
+            );
+        }
+        // What the box accepts (1 to 99.9, divided by 100) is accepted here.
+        for typed in [1.0, 50.0, 90.0, 99.9] {
+            d.goal.prob = typed / 100.0;
+            assert!(d.plan().is_ok(), "{typed}: {:?}", d.plan().err());
+        }
     }
 }

@@ -209,8 +209,11 @@ pub fn click_link(name: &str, url: &str) -> bool {
     true
 }
 
-/// The text of the first file of an `<input type=file>` (UTF-8). A file
-/// over `max` bytes is refused before it is read.
+/// The text of the first file of an `<input type=file>`. A file over `max`
+/// bytes is refused before it is read. Its bytes are read as they are and
+/// made text by `document::text_from_bytes`, as a link's are: the browser's
+/// `text()` would put U+FFFD in place of bytes that are not UTF-8 and open
+/// what a link with the same bytes refuses.
 pub async fn read_file(
     input: &web_sys::HtmlInputElement,
     max: usize,
@@ -227,9 +230,9 @@ pub async fn read_file(
             bytes: file.size() as usize,
         }));
     }
-    wasm_bindgen_futures::JsFuture::from(file.text())
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or_else(unreadable)
+        .map_err(|_| unreadable())?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    crate::document::text_from_bytes(bytes).map_err(SourceError::File)
 }

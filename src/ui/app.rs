@@ -256,8 +256,9 @@ pub fn Settings() -> impl IntoView {
                     field=Field::Seed
                     label=Signal::derive(move || t_string!(i18n, seed).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.seed as f64))
-                    // Seeds up to 2^53 survive the round trip through a number box.
-                    check=whole_in(0.0, 9_007_199_254_740_991.0)
+                    // Seeds up to 2^53 - 1 survive the round trip through a
+                    // number box; the decoder refuses larger ones too.
+                    check=whole_in(0.0, crate::document::MAX_SEED as f64)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
                 />
                 <crate::ui::progress::WorkersSetting />

@@ -257,15 +257,18 @@ pub fn error_id(field: FieldId) -> String {
 
 /// A check for `NumInput`: whole numbers in `[min, max]`.
 pub fn whole_in(min: f64, max: f64) -> Callback<f64, Option<Problem>> {
-    Callback::new(move |x: f64| {
-        if x.fract() != 0.0 {
-            Some(Problem::NotWhole)
-        } else if !(min..=max).contains(&x) {
-            Some(Problem::OutOfRange { min, max })
-        } else {
-            None
-        }
-    })
+    Callback::new(move |x: f64| whole_problem(x, min, max))
+}
+
+/// [`whole_in`]'s decision, as plain code (tested natively).
+pub fn whole_problem(x: f64, min: f64, max: f64) -> Option<Problem> {
+    if x.fract() != 0.0 {
+        Some(Problem::NotWhole)
+    } else if !(min..=max).contains(&x) {
+        Some(Problem::OutOfRange { min, max })
+    } else {
+        None
+    }
 }
 
 /// A check for `NumInput`: numbers in `[min, max]`.
@@ -325,6 +328,33 @@ pub fn LimitNote(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The seed box sets only seeds the decoder reads back: a seed of 2^64
+    /// (shown as "1.8446744073709552e19") or 2^53 gets a message beside the
+    /// field, 2^53 - 1 is set exactly.
+    #[test]
+    fn the_seed_box_refuses_seeds_above_2_pow_53() {
+        use crate::document::MAX_SEED;
+        let max = MAX_SEED as f64;
+        assert_eq!(max as u64, MAX_SEED, "held exactly");
+        for typed in [
+            "1.8446744073709552e19",
+            "18446744073709551615",
+            "9007199254740992",
+        ] {
+            let x = parse_number(typed).unwrap();
+            assert_eq!(
+                whole_problem(x, 0.0, max),
+                Some(Problem::OutOfRange { min: 0.0, max }),
+                "{typed}"
+            );
+        }
+        let x = parse_number("9007199254740991").unwrap();
+        assert_eq!(whole_problem(x, 0.0, max), None);
+        assert_eq!(x as u64, MAX_SEED);
+        // Shown in exponent form (as every number from 1e15), read back whole.
+        assert_eq!(parse_number(&input_text_with(x, 6)), Ok(x));
+    }
 
     /// A huge value in a box reads back as itself and is short: a link with
     /// a cost of 1e300 showed 301 digits.

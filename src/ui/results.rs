@@ -745,7 +745,12 @@ pub fn GoalSeek() -> impl IntoView {
                     class="short"
                     label=Signal::derive(move || t_string!(i18n, goal_prob).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.goal.prob * 100.0))
-                    check=within(1.0, 99.9)
+                    // The engine's bounds, in percent: what the box sets, the
+                    // document's check accepts, and the reverse.
+                    check=within(
+                        funnelcast_engine::GOAL_PROB_MIN * 100.0,
+                        funnelcast_engine::GOAL_PROB_MAX * 100.0,
+                    )
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))
                 />
             </div>
