@@ -614,19 +614,7 @@ macro_rules! by_code {
 by_code!(PresetId, "preset", PresetId::code, PresetId::from_code);
 by_code!(NameKey, "name key", NameKey::code, NameKey::from_code);
 by_code!(Currency, "currency", Currency::code, Currency::from_code);
-by_code!(
-    Period,
-    "period",
-    |p| match p {
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-    },
-    |s: &str| match s {
-        "month" => Some(Period::Month),
-        "quarter" => Some(Period::Quarter),
-        _ => None,
-    }
-);
+by_code!(Period, "period", Period::code, Period::from_code);
 
 // --- The document's types -----------------------------------------------------
 

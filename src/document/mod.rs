@@ -54,6 +54,22 @@ pub enum Period {
     Quarter,
 }
 
+impl Period {
+    pub const ALL: [Period; 2] = [Period::Month, Period::Quarter];
+
+    /// The `period` option value and the document's JSON ("month", "quarter").
+    pub fn code(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
 /// The presets of the `preset` select, in display order; serialised as the
 /// option values of the page's test contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -303,6 +319,22 @@ mod tests {
     use super::*;
     use crate::presets::initial_doc;
     use funnelcast_engine::RateSpec;
+
+    /// The codes are the select's option values and the JSON's words; serde's
+    /// derived names (the reference the hand-written JSON is tested against)
+    /// must be the same.
+    #[test]
+    fn period_codes_read_back_and_match_serde() {
+        for p in Period::ALL {
+            assert_eq!(Period::from_code(p.code()), Some(p));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.code())
+            );
+        }
+        assert_eq!(Period::from_code("year"), None);
+        assert_ne!(Period::Month.code(), Period::Quarter.code());
+    }
 
     #[test]
     fn the_model_has_no_labels_and_the_language_changes_nothing() {

@@ -290,30 +290,22 @@ pub fn Settings() -> impl IntoView {
                 <select
                     data-testid="period"
                     aria-label=tr(i18n, |i| t_string!(i, period))
-                    prop:value=move || {
-                        if state.with_doc(|d| d.period) == Period::Quarter {
-                            "quarter"
-                        } else {
-                            "month"
-                        }
-                    }
+                    prop:value=move || state.with_doc(|d| d.period).code()
                     on:change=move |ev| {
-                        let p = if event_target_value(&ev) == "quarter" {
-                            Period::Quarter
-                        } else {
-                            Period::Month
-                        };
+                        // As before: anything but a known code is a month.
+                        let code = event_target_value(&ev);
+                        let p = Period::from_code(&code).unwrap_or(Period::Month);
                         state.edit(|d| d.period = p);
                     }
                 >
                     <option
-                        value="month"
+                        value=Period::Month.code()
                         selected=move || state.with_doc(|d| d.period == Period::Month)
                     >
                         {tr(i18n, |i| t_string!(i, period_month))}
                     </option>
                     <option
-                        value="quarter"
+                        value=Period::Quarter.code()
                         selected=move || state.with_doc(|d| d.period == Period::Quarter)
                     >
                         {tr(i18n, |i| t_string!(i, period_quarter))}
