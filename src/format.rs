@@ -188,7 +188,7 @@ pub fn format_money(x: f64, currency: Currency, lang: Lang) -> String {
 
 /// A fraction as a percentage with a fixed number of decimals: 0.25 → "25.0%"
 /// with 1 decimal. The same in both languages.
-pub fn format_percent(frac: f64, _lang: Lang, decimals: usize) -> String {
+pub fn format_percent(frac: f64, decimals: usize) -> String {
     // More than 12 decimals of a percentage is noise from the binary fraction.
     let decimals = decimals.min(12);
     signed(frac * 100.0, |a| format!("{}%", round_fixed(a, decimals)))
@@ -749,7 +749,7 @@ mod tests {
                 assert_eq!(format_compact(x, lang), "—");
                 assert_eq!(format_count(x, lang), "—");
                 assert_eq!(format_money(x, Currency::Usd, lang), "—");
-                assert_eq!(format_percent(x, lang, 1), "—");
+                assert_eq!(format_percent(x, 1), "—");
             }
         }
     }
@@ -852,13 +852,12 @@ mod tests {
 
     #[test]
     fn percent() {
-        assert_eq!(format_percent(0.25, Lang::En, 1), "25.0%");
-        assert_eq!(format_percent(0.25, Lang::Zh, 1), "25.0%");
-        assert_eq!(format_percent(0.1234, Lang::En, 2), "12.34%");
-        assert_eq!(format_percent(1.0, Lang::En, 0), "100%");
-        assert_eq!(format_percent(-0.05, Lang::En, 0), "−5%");
-        assert_eq!(format_percent(-0.0001, Lang::En, 1), "0.0%");
-        assert_eq!(format_percent(0.5, Lang::En, 100), "50.000000000000%");
+        assert_eq!(format_percent(0.25, 1), "25.0%");
+        assert_eq!(format_percent(0.1234, 2), "12.34%");
+        assert_eq!(format_percent(1.0, 0), "100%");
+        assert_eq!(format_percent(-0.05, 0), "−5%");
+        assert_eq!(format_percent(-0.0001, 1), "0.0%");
+        assert_eq!(format_percent(0.5, 100), "50.000000000000%");
     }
 
     /// `fixed` replaces `format!("{:.N}")` (progress, points): the same text

@@ -1,8 +1,6 @@
 //! Funnelcast, the page: a Leptos (CSR) app over the `funnelcast-engine` crate.
 //! `main.rs` only mounts [`App`]; everything lives here so tests can mount it.
 
-#![allow(clippy::too_many_arguments)]
-
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod chart;

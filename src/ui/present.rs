@@ -440,7 +440,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     data-testid=format!("present-p-beat-{s}")
                                     data-value=raw(c.p_beat)
                                 >
-                                    {format_percent(c.p_beat, lang, 0)}
+                                    {format_percent(c.p_beat, 0)}
                                 </span>
                             </div>
                         }

@@ -142,7 +142,7 @@ fn RunAnnouncement() -> impl IntoView {
                         name = name,
                         mean = mean,
                         uplift = format_money(f64::from_bits(uplift), cur, lang),
-                        pbeat = format_percent(f64::from_bits(pbeat), lang, 1)
+                        pbeat = format_percent(f64::from_bits(pbeat), 1)
                     )
                     .to_string(),
                     None => t_string!(i18n, a11y_run_item, name = name, mean = mean).to_string(),
@@ -458,9 +458,9 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-beat-{s}"),
                             c.p_beat,
-                            format_percent(c.p_beat, lang, 1),
+                            format_percent(c.p_beat, 1),
                             Some(c.p_beat_err),
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -473,9 +473,9 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-more-{s}"),
                             c.p_more,
-                            format_percent(c.p_more, lang, 1),
+                            format_percent(c.p_more, 1),
                             Some(c.p_more_err),
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -485,9 +485,9 @@ pub fn ResultsTable() -> impl IntoView {
                     Some(c) => est_cell(
                         format!("result-p-equal-{s}"),
                         c.p_equal,
-                        format_percent(c.p_equal, lang, 1),
+                        format_percent(c.p_equal, 1),
                         Some(c.p_equal_err),
-                        &|e| format_percent(e, lang, 1),
+                        &|e| format_percent(e, 1),
                     )
                     .into_any(),
                     None => dash(),
@@ -516,9 +516,9 @@ pub fn ResultsTable() -> impl IntoView {
                         est_cell(
                             format!("result-roi-{s}"),
                             v,
-                            format_percent(v, lang, 0),
+                            format_percent(v, 0),
                             err,
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any()
                     }
@@ -745,18 +745,18 @@ pub fn GoalSeek() -> impl IntoView {
                         let stage_name = move |i: usize| move || {
                             d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
                         };
-                        let prob = format_percent(g.achieved, l, 1);
-                        let se = format_percent(g.achieved_se, l, 1);
+                        let prob = format_percent(g.achieved, 1);
+                        let se = format_percent(g.achieved_se, 1);
                         let text = match (g.lever, g.change) {
                             (GoalLever::Volume, Some(x)) if x >= 0.0 => {
                                 t_string!(
-                                    i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = prob, se = se
+                                    i18n, goal_answer_up, pct = format_percent(x, 1), prob = prob, se = se
                                 )
                                     .to_string()
                             }
                             (GoalLever::Volume, Some(x)) => {
                                 t_string!(
-                                    i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = prob
+                                    i18n, goal_answer_down, pct = format_percent(-x, 1), prob = prob
                                 )
                                     .to_string()
                             }
