@@ -740,7 +740,7 @@ pub fn heavy_model_link(page_url: &str) -> String {
         "currency": "USD",
         "period": "quarter",
         "goal": { "target": null, "prob": 0.9, "lever": { "kind": "volume" } },
-        "engine": 2
+        "engine": funnelcast_engine::NUMBERS
     });
     // As docs/document-format.md packs it: raw deflate, URL-safe base64.
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());

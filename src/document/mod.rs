@@ -33,12 +33,11 @@ use crate::names::Label;
 /// (with a message) rather than guessing.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The version of the engine's numbers: bump it whenever a change of the
-/// engine changes any digit a seed gives (its goldens in
-/// engine/tests/golden.rs change). A document records the one that computed
-/// it, so a kept link opened after the numbers changed says so beside the
-/// results instead of silently showing other digits.
-pub const ENGINE_NUMBERS: u32 = 2;
+/// The version of the engine's numbers ([`funnelcast_engine::NUMBERS`], kept
+/// by the engine, whose goldens tell when it must change). A document records
+/// the one that computed it, so a kept link opened after the numbers changed
+/// says so beside the results instead of silently showing other digits.
+pub const ENGINE_NUMBERS: u32 = funnelcast_engine::NUMBERS;
 
 /// Documents written before the field existed were all computed by the
 /// first numbers.
