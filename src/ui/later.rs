@@ -145,6 +145,12 @@ pub async fn explainers() -> AnyView {
     view! { <crate::ui::app::Explainers /> }.into_any()
 }
 
+/// Presentation mode, asked for when it is first opened.
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub async fn presentation(p: crate::ui::present::Presenting) -> AnyView {
+    view! { <crate::ui::present::Overlay p=p /> }.into_any()
+}
+
 #[cfg_attr(feature = "split", leptos::lazy)]
 pub async fn qr_slide() -> AnyView {
     crate::ui::share::qr_slide_body()

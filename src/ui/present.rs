@@ -296,17 +296,14 @@ pub fn PresentAndPrint() -> impl IntoView {
         // the page does not matter (print CSS puts the handout under the title).
         {crate::ui::later::after_first_run(crate::ui::later::handout)}
         <crate::ui::offline::UpdateOffer />
-        <Show when=move || p.on.get()>{move || Suspend::new(async move { overlay(p).await })}</Show>
+        <Show when=move || p.on.get()>{move || Suspend::new(async move { crate::ui::later::presentation(p).await })}</Show>
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn overlay(p: Presenting) -> AnyView {
-    view! { <Overlay p=p /> }.into_any()
-}
-
+/// The overlay itself; its module is fetched the first time it is opened
+/// (`ui::later::presentation`).
 #[component]
-fn Overlay(p: Presenting) -> impl IntoView {
+pub fn Overlay(p: Presenting) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let n = Memo::new(move |_| columns(state));
