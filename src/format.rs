@@ -534,6 +534,35 @@ fn parse_normalised(s: &str) -> Result<f64, ParseError> {
     Ok(if negative { -value } else { value })
 }
 
+/// The integer types [`parse_whole`] reads. Sealed, so no float type can
+/// join them: a decimal goes through [`decimal_to_f64`].
+pub trait Whole: core::str::FromStr + sealed::Sealed {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for u32 {}
+    impl Sealed for u64 {}
+    impl Sealed for usize {}
+    impl Sealed for i32 {}
+}
+
+impl Whole for u32 {}
+impl Whole for u64 {}
+impl Whole for usize {}
+impl Whole for i32 {}
+
+/// `s.parse::<T>()` for an integer type `T`: the only `str::parse` in the
+/// page. clippy.toml disallows `str::parse` because `parse::<f64>` would
+/// bring the standard library's float parser into the page; it cannot tell
+/// the two apart, this signature can.
+///
+/// # Errors
+/// As `str::parse`: not an integer of `T`'s range.
+#[allow(clippy::disallowed_methods)] // The one place: `Whole` is integers only.
+pub fn parse_whole<T: Whole>(s: &str) -> Result<T, T::Err> {
+    s.parse()
+}
+
 /// A decimal written as `[+-]digits[.digits][(e|E)[+-]digits]` (digits on
 /// at least one side of the point), correctly rounded to the nearest `f64`;
 /// `None` for anything else ("inf", "NaN", spaces, "0x1", "").
@@ -580,8 +609,16 @@ pub fn decimal_to_f64(s: &str) -> Option<f64> {
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        s.parse().ok()
+        native_parse(s)
     }
+}
+
+/// The standard library's parser, natively only (tests and tools), where its
+/// size does not matter: never compiled into the page.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::disallowed_methods)]
+fn native_parse(s: &str) -> Option<f64> {
+    s.parse().ok()
 }
 
 /// Digits with optional grouping commas, one '.', and an exponent; no sign;
@@ -628,7 +665,7 @@ fn parse_plain(s: &str, shift: i32) -> Option<f64> {
     }
     // An exponent too long for an i32 is out of any range anyway.
     let exp = match exponent {
-        Some(e) => e.parse::<i32>().ok()?,
+        Some(e) => parse_whole::<i32>(e).ok()?,
         None => 0,
     };
     let exp = exp.checked_add(shift)?;
@@ -848,6 +885,16 @@ mod tests {
         assert_eq!(m(-0.001, Currency::Usd, Lang::En), "$0");
         assert_eq!(m(0.0, Currency::Cny, Lang::Zh), "¥0");
         assert_eq!(m(320000000.0, Currency::Usd, Lang::Zh), "$3.2亿");
+    }
+
+    #[test]
+    fn whole_numbers_parse_as_str_parse_does() {
+        assert_eq!(parse_whole::<u32>("42"), Ok(42));
+        assert_eq!(parse_whole::<i32>("-7"), Ok(-7));
+        assert!(parse_whole::<u32>("-1").is_err());
+        assert!(parse_whole::<usize>("1.5").is_err());
+        assert!(parse_whole::<u64>("").is_err());
+        assert!(parse_whole::<u32>("4294967296").is_err(), "out of range");
     }
 
     #[test]

@@ -371,8 +371,7 @@ impl<'a> Val<'a> {
         match self.number() {
             // serde_json reads "-0" as the integer 0, which fits: so do we.
             Some("-0") => Ok(0),
-            Some(t) if t.bytes().all(|c| c.is_ascii_digit()) => t
-                .parse()
+            Some(t) if t.bytes().all(|c| c.is_ascii_digit()) => crate::format::parse_whole(t)
                 .map_err(|_| format!("{t} is out of range for an unsigned integer")),
             _ => Err(format!(
                 "expected an unsigned integer, found {}",
@@ -1029,7 +1028,7 @@ impl Value {
     /// A whole number, if the value is one.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
-            Value::Num(t) => t.parse().ok(),
+            Value::Num(t) => crate::format::parse_whole(t).ok(),
             _ => None,
         }
     }

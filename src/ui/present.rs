@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::chart::{fmt_svg, LinearScale};
 use crate::document::Document;
-use crate::format::{format_compact, format_percent, Currency, Lang};
+use crate::format::{format_compact, format_percent, parse_whole, Currency, Lang};
 use crate::i18n::*;
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
@@ -138,7 +138,7 @@ fn choice_code((g, i): (usize, usize)) -> String {
 
 fn parse_choice(s: &str) -> Option<(usize, usize)> {
     let (g, i) = s.split_once('-')?;
-    Some((g.parse().ok()?, i.parse().ok()?))
+    Some((parse_whole(g).ok()?, parse_whole(i).ok()?))
 }
 
 /// The presentation state: whether it is on and what the room sees.

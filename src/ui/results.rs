@@ -679,7 +679,7 @@ pub fn GoalSeek() -> impl IntoView {
                         let v = event_target_value(&ev);
                         let lever = v
                             .strip_prefix("rate-")
-                            .and_then(|i| i.parse().ok())
+                            .and_then(|i| crate::format::parse_whole(i).ok())
                             .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
                         state.edit(|d| d.set_goal_lever(lever));
                     }
