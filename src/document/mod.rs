@@ -19,7 +19,7 @@ pub use codec::{
     decode, encode, migrate, model_from_json, model_to_json, DecodeError, Migration,
     MAX_ENCODED_BYTES, MIGRATIONS,
 };
-pub use edit::{CountsProblem, LeverKind, ModeNote};
+pub use edit::{goal_lever_code, CountsProblem, LeverKind, ModeNote};
 
 use funnelcast_engine::{
     GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,

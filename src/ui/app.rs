@@ -249,7 +249,7 @@ pub fn Settings() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, trials).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.trials as f64))
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_trials(v)))
                 />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, seed))}</label>
                 <NumInput
@@ -258,7 +258,7 @@ pub fn Settings() -> impl IntoView {
                     value=Signal::derive(move || state.with_doc(|d| d.seed as f64))
                     // Seeds up to 2^53 survive the round trip through a number box.
                     check=whole_in(0.0, 9_007_199_254_740_991.0)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_seed(v)))
                 />
                 <crate::ui::progress::WorkersSetting />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, currency))}</label>
@@ -322,7 +322,7 @@ pub fn Settings() -> impl IntoView {
                         state.with_doc(|d| d.margin.map(|m| m * 100.0).unwrap_or(f64::NAN))
                     })
                     on_value=Callback::new(move |v: f64| {
-                        state.edit(|d| d.margin = (!v.is_nan()).then_some(v / 100.0))
+                        state.edit(|d| d.set_margin_percent(v))
                     })
                 />
             </div>

@@ -4,6 +4,7 @@
 use funnelcast_engine::{ExactLaw, Field, GoalLever, Summary};
 use leptos::prelude::*;
 
+use crate::document::goal_lever_code;
 use crate::format::{format_compact, format_count, format_money, format_percent};
 use crate::i18n::*;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
@@ -214,15 +215,6 @@ pub fn PhoneBar() -> impl IntoView {
                 "↓"
             </span>
         </a>
-    }
-}
-
-/// The goal-seek lever as the `goal-lever` option value: `volume` or
-/// `rate-{i}`.
-fn lever_value(l: GoalLever) -> String {
-    match l {
-        GoalLever::Volume => "volume".into(),
-        GoalLever::RatePoints { stage } => format!("rate-{stage}"),
     }
 }
 
@@ -620,7 +612,7 @@ pub fn ResultsTable() -> impl IntoView {
                             type="button"
                             data-testid="more-trials"
                             data-value=target
-                            on:click=move |_| state.edit(|d| d.trials = target)
+                            on:click=move |_| state.edit(|d| d.set_trials(f64::from(target)))
                         >
                             {t_string!(i18n, more_trials, n = format_count(target as f64, lang))
                                 .to_string()}
@@ -674,18 +666,14 @@ pub fn GoalSeek() -> impl IntoView {
                     data-testid="goal-lever"
                     aria-label=tr(i18n, |i| t_string!(i, goal_lever))
                     // A stage that was removed shows (and runs) as the volume.
-                    prop:value=move || lever_value(state.with_doc(|d| d.goal_lever()))
+                    prop:value=move || goal_lever_code(state.with_doc(|d| d.goal_lever()))
                     on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        let lever = v
-                            .strip_prefix("rate-")
-                            .and_then(|i| crate::format::parse_whole(i).ok())
-                            .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
-                        state.edit(|d| d.set_goal_lever(lever));
+                        let code = event_target_value(&ev);
+                        state.edit(|d| d.set_goal_lever_code(&code));
                     }
                 >
                     <option
-                        value="volume"
+                        value=goal_lever_code(GoalLever::Volume)
                         selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume
                     >
                         {tr(i18n, |i| t_string!(i, goal_lever_volume))}
@@ -696,7 +684,7 @@ pub fn GoalSeek() -> impl IntoView {
                                 let name = stage_name(i);
                                 view! {
                                     <option
-                                        value=format!("rate-{i}")
+                                        value=goal_lever_code(GoalLever::RatePoints { stage: i })
                                         selected=move || {
                                             state.with_doc(|d| d.goal_lever())
                                                 == GoalLever::RatePoints { stage: i }
@@ -723,7 +711,7 @@ pub fn GoalSeek() -> impl IntoView {
                     })
                     check=within(0.0, 1e15)
                     on_value=Callback::new(move |v: f64| {
-                        state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v))
+                        state.edit(|d| d.set_goal_target(v))
                     })
                 />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, goal_prob))}</label>
@@ -734,7 +722,7 @@ pub fn GoalSeek() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, goal_prob).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.goal.prob * 100.0))
                     check=within(1.0, 99.9)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_goal_prob_percent(v)))
                 />
             </div>
             {move || {
@@ -788,7 +776,7 @@ pub fn GoalSeek() -> impl IntoView {
                                 class="goal-answer"
                                 data-testid="goal-result"
                                 data-value=raw(v)
-                                data-lever=lever_value(g.lever)
+                                data-lever=goal_lever_code(g.lever)
                             >
                                 {text}
                             </p>
