@@ -16,7 +16,7 @@
 //! run (`simulate`, with the private per-trial engine, fast-path tables,
 //! scenario coupling, exact stage laws and random streams); the summaries
 //! and answers (`summary`, `results`, `sensitivity`, `goal`). The feature
-//! `workloads` adds the benchmark workloads w1–w4 and the test hook
+//! `workloads` adds the benchmark workloads w1–w5 and the test hook
 //! `simulate::for_each_trial`.
 
 pub mod beta;

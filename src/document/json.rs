@@ -13,9 +13,11 @@
 //! memory than the document it describes. As with serde's derived code:
 //! unknown fields are ignored, a known field twice is refused, a missing
 //! `Option` field is `None`, and integers must be written as integers.
-//! Numbers are read with the standard library's correctly rounded parser
-//! and written in the shortest form that reads back to the same bits, so a
-//! link gives the same digits everywhere.
+//! Numbers are read by `format::decimal_to_f64` (in the browser, JavaScript's
+//! correctly rounded `parseFloat`; natively, the standard library's parser:
+//! the same bits, tests/decimals.rs) and written by `numtext::debug` in the
+//! shortest form that reads back to the same bits, so a link gives the same
+//! digits everywhere.
 
 use core::fmt::Write as _;
 
