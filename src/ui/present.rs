@@ -15,6 +15,7 @@ use crate::chart::{fmt_svg, LinearScale};
 use crate::document::Document;
 use crate::format::{format_compact, format_percent, parse_whole, Currency, Lang};
 use crate::i18n::*;
+use crate::ui::later;
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, AppState};
@@ -296,7 +297,7 @@ pub fn PresentAndPrint() -> impl IntoView {
         // the page does not matter (print CSS puts the handout under the title).
         {crate::ui::later::after_first_run(crate::ui::later::handout)}
         <crate::ui::offline::UpdateOffer />
-        <Show when=move || p.on.get()>{move || Suspend::new(async move { crate::ui::later::presentation(p).await })}</Show>
+        <Show when=move || p.on.get()>{move || Suspend::new(later::presentation(p))}</Show>
     }
 }
 
