@@ -32,7 +32,10 @@ fn shortest(a: f64) -> (String, i32) {
 /// zeros and the power of ten of the first digit.
 fn split_digits(text: &str) -> (String, i32) {
     let (mantissa, exp) = match text.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i32>().unwrap_or(0)),
+        Some((m, e)) => (
+            m,
+            crate::format::parse_whole::<i32>(e.trim_start_matches('+')).unwrap_or(0),
+        ),
         None => (text, 0),
     };
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));

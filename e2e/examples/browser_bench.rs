@@ -65,7 +65,7 @@ fn document(model: &Model) -> String {
         "trials": model.trials, "seed": model.seed, "margin": model.margin,
         "currency": "USD", "period": "month",
         "goal": { "target": null, "prob": 0.9, "lever": { "kind": "volume" } },
-        "engine": 2
+        "engine": funnelcast_engine::NUMBERS
     })
     .to_string()
 }

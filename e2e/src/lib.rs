@@ -791,7 +791,7 @@ pub fn heavy_model_link(page_url: &str) -> String {
         "currency": "USD",
         "period": "quarter",
         "goal": { "target": null, "prob": 0.9, "lever": { "kind": "volume" } },
-        "engine": 2
+        "engine": funnelcast_engine::NUMBERS
     });
     link_to(page_url, &doc)
 }

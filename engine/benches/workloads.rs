@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the shared workloads w1–w4 (docs/benchmarks.md), 100 000
+//! Criterion benchmarks of the shared workloads w1–w5 (docs/benchmarks.md), 100 000
 //! trials each, single-threaded, summaries included.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,7 +9,7 @@ use std::hint::black_box;
 fn workloads(c: &mut Criterion) {
     let mut group = c.benchmark_group("simulate_100k");
     group.sample_size(10);
-    for name in ["w1", "w2", "w3", "w4"] {
+    for name in ["w1", "w2", "w3", "w4", "w5"] {
         let plan = workloads::by_name(name)
             .expect("known workload")
             .validate()

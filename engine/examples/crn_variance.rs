@@ -5,6 +5,10 @@
 //!
 //!     cargo run --release --example crn_variance -- --trials 200000
 
+// A native tool reading its command line (whole numbers), never in the page:
+// clippy.toml's rule against `str::parse` guards the page's WebAssembly.
+#![allow(clippy::disallowed_methods)]
+
 use funnelcast_engine::simulate::for_each_trial;
 use funnelcast_engine::{workloads, Lever, Model, ScenarioSpec, Scope, VolumeSpec};
 

@@ -16,7 +16,7 @@
 //! run (`simulate`, with the private per-trial engine, fast-path tables,
 //! scenario coupling, exact stage laws and random streams); the summaries
 //! and answers (`summary`, `results`, `sensitivity`, `goal`). The feature
-//! `workloads` adds the benchmark workloads w1–w4 and the test hook
+//! `workloads` adds the benchmark workloads w1–w5 and the test hook
 //! `simulate::for_each_trial`.
 
 pub mod beta;
@@ -58,3 +58,11 @@ pub use rate::Rate;
 pub use results::*;
 pub use simulate::{simulate, ChunkSummary, Simulation};
 pub use volume::Volume;
+
+/// The version of the engine's numbers: bump it whenever a change of the
+/// engine changes any digit a seed gives (its goldens in tests/golden.rs
+/// change). The page records it in every document (`engine`), so a kept link
+/// opened after the numbers changed says so beside the results instead of
+/// silently showing other digits; the end-to-end tests write it into the
+/// links they build.
+pub const NUMBERS: u32 = 2;

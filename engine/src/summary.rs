@@ -8,7 +8,10 @@ use crate::results::{Histogram, McError, StageSummary, Summary};
 use serde::{Deserialize, Serialize};
 
 /// 0-based rank of the q-quantile among n > 0 values: the smallest x with
-/// F_n(x) ≥ q is the ⌈nq⌉-th smallest (the first for q = 0).
+/// F_n(x) ≥ q is the ⌈nq⌉-th smallest (the first for q = 0). Every quantile
+/// the engine reports is this sample value itself, never an interpolation
+/// between two neighbours (numpy's `method="inverted_cdf"`, not its linear
+/// default).
 pub fn rank(n: usize, q: f64) -> usize {
     (libm::ceil(q * n as f64) as usize).clamp(1, n) - 1
 }
@@ -574,7 +577,9 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 /// Levels a float summary needs, sorted: min, P0.5, P5, P10, P50, P90, P95, P99.5, max.
 pub const LEVELS: [f64; 9] = [0.0, 0.005, 0.05, 0.10, 0.5, 0.9, 0.95, 0.995, 1.0];
 
-/// Summary of `xs` (reordered in place) and its P0.5/P99.5 (for histogram ranges).
+/// Summary of `xs` (reordered in place) and its P0.5/P99.5 (for histogram
+/// ranges). Its percentiles are inverse-CDF order statistics ([`rank`]): the
+/// smallest value x with F_n(x) ≥ q, no interpolation.
 pub fn summarize(xs: &mut [f64]) -> (Summary, f64, f64) {
     let mut sc = Scan::new();
     sc.add_slice(xs);
@@ -751,21 +756,47 @@ mod tests {
             })
             .collect();
         xs.push(1e300);
+        // n = 20,002: with n − 1 = 20,000 every level times n − 1 would be a
+        // whole rank, where linear interpolation and the inverse CDF agree.
+        xs.push(0.25);
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
-        let ranks: Vec<usize> = vec![0, 1, 99, 100, 1000, 4000, 4001, 10_000, 19_999, 20_000];
+        let ranks: Vec<usize> = vec![0, 1, 99, 100, 1000, 4000, 4001, 10_000, 19_999, 20_001];
         assert_eq!(
             order_stats(&mut xs.clone(), &ranks),
             ranks.iter().map(|&r| sorted[r]).collect::<Vec<_>>()
         );
+        // The rule (`rank`): the q-quantile is the smallest sample value x
+        // with F_n(x) ≥ q, i.e. at least ⌈nq⌉ values are ≤ x and fewer than
+        // that are < x. Checked by counting, not through `rank`.
+        let n = sorted.len() as f64;
         let levels = LEVELS;
         let q = quantiles(&mut xs, &levels);
+        assert_eq!(
+            (levels[0], q[0]),
+            (0.0, sorted[0]),
+            "level 0 is the minimum"
+        );
+        let mut interpolation_differs = false;
         for (&l, &v) in levels.iter().zip(&q) {
-            let h = (sorted.len() - 1) as f64 * l;
+            let at_most = sorted.iter().filter(|&&x| x <= v).count() as f64;
+            let below = sorted.iter().filter(|&&x| x < v).count() as f64;
+            assert!(at_most >= l * n, "level {l}: F({v}) < {l}");
+            assert!(
+                l == 0.0 || below < l * n,
+                "level {l}: a smaller value has F ≥ {l}"
+            );
+            // Linear interpolation (numpy's default) gives other values here.
+            let h = (n - 1.0) * l;
             let lo = h.floor() as usize;
             let hi = (lo + 1).min(sorted.len() - 1);
-            assert_eq!(v, sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]));
+            let linear = sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]);
+            interpolation_differs |= linear != v;
         }
+        assert!(
+            interpolation_differs,
+            "at this n the two rules must differ, or the test cannot tell them apart"
+        );
     }
 
     #[test]

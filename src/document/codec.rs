@@ -19,8 +19,8 @@ pub const MAX_ENCODED_BYTES: usize = 256 * 1024;
 pub enum DecodeError {
     /// Longer than [`MAX_ENCODED_BYTES`].
     TooLong { bytes: usize },
-    /// Not JSON, or not shaped like a document (serde's words, for the
-    /// console; the page says it in its own).
+    /// Not JSON, or not shaped like a document: the hand-written reader's
+    /// words (`document::json`), for the console; the page says it in its own.
     Malformed(String),
     /// Written by a newer version of the page.
     NewerVersion { found: u32 },

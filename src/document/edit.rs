@@ -598,8 +598,55 @@ impl Document {
         };
     }
 
+    /// The trials box (whole numbers in the engine's range, checked by the
+    /// box) or the "more trials" button's count. `as` saturates, so even an
+    /// unchecked value stays a `u32`.
+    pub fn set_trials(&mut self, value: f64) {
+        self.trials = value as u32;
+    }
+
+    /// The seed box (whole numbers up to 2^53, checked by the box).
+    pub fn set_seed(&mut self, value: f64) {
+        self.seed = value as u64;
+    }
+
+    /// The margin box, in percent; an empty box (NaN) clears the margin, so
+    /// ROI is on revenue again.
+    pub fn set_margin_percent(&mut self, percent: f64) {
+        self.margin = (!percent.is_nan()).then_some(percent / 100.0);
+    }
+
+    /// The goal's revenue target; an empty box (NaN) withdraws the question.
+    pub fn set_goal_target(&mut self, value: f64) {
+        self.goal.target = (!value.is_nan()).then_some(value);
+    }
+
+    /// The probability the goal must be reached with, typed in percent.
+    pub fn set_goal_prob_percent(&mut self, percent: f64) {
+        self.goal.prob = percent / 100.0;
+    }
+
+    /// The goal lever from its option value ([`goal_lever_code`]); anything
+    /// else, and a stage that does not exist, is the volume.
+    pub fn set_goal_lever_code(&mut self, code: &str) {
+        let lever = code
+            .strip_prefix("rate-")
+            .and_then(|i| crate::format::parse_whole(i).ok())
+            .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
+        self.set_goal_lever(lever);
+    }
+
     fn scenario_mut(&mut self, s: usize) -> Option<&mut Scenario> {
         self.scenarios.get_mut(s.checked_sub(1)?)
+    }
+}
+
+/// The goal lever's option value in the `goal-lever` select and its
+/// `data-lever`: "volume" or "rate-<stage>".
+pub fn goal_lever_code(lever: GoalLever) -> String {
+    match lever {
+        GoalLever::Volume => "volume".into(),
+        GoalLever::RatePoints { stage } => format!("rate-{stage}"),
     }
 }
 
@@ -992,5 +1039,54 @@ mod tests {
         while d.remove_stage(0) {}
         assert_eq!(d.stages(), limits::MIN_STAGES);
         assert!(super::super::decode(&super::super::encode(&d)).is_ok());
+    }
+
+    #[test]
+    fn settings_boxes_convert_their_units() {
+        let mut d = initial_doc(Lang::En);
+        d.set_trials(40_000.0);
+        assert_eq!(d.trials, 40_000);
+        d.set_trials(1e12);
+        assert_eq!(d.trials, u32::MAX, "saturates, never wraps");
+        d.set_seed(9_007_199_254_740_991.0);
+        assert_eq!(d.seed, (1 << 53) - 1);
+        d.set_margin_percent(35.0);
+        assert_eq!(d.margin, Some(0.35));
+        d.set_margin_percent(f64::NAN);
+        assert_eq!(d.margin, None, "an empty box clears the margin");
+        d.set_goal_target(250_000.0);
+        assert_eq!(d.goal.target, Some(250_000.0));
+        d.set_goal_target(f64::NAN);
+        assert_eq!(d.goal.target, None);
+        d.set_goal_prob_percent(95.0);
+        assert_eq!(d.goal.prob, 0.95);
+    }
+
+    #[test]
+    fn goal_lever_codes_read_back() {
+        let mut d = initial_doc(Lang::En);
+        assert!(d.stages() > 2);
+        for lever in [GoalLever::Volume, GoalLever::RatePoints { stage: 2 }] {
+            d.set_goal_lever_code(&goal_lever_code(lever));
+            assert_eq!(d.goal_lever(), lever);
+        }
+        assert_eq!(
+            goal_lever_code(GoalLever::RatePoints { stage: 3 }),
+            "rate-3"
+        );
+        d.set_goal_lever_code("rate-1");
+        assert_eq!(d.goal_lever(), GoalLever::RatePoints { stage: 1 });
+        // A stage that does not exist, a rate into the first stage and
+        // anything unknown: the volume.
+        for code in [
+            format!("rate-{}", d.stages()),
+            "rate-0".into(),
+            "rate-x".into(),
+            "x".into(),
+        ] {
+            d.set_goal_lever_code("rate-1");
+            d.set_goal_lever_code(&code);
+            assert_eq!(d.goal_lever(), GoalLever::Volume, "{code}");
+        }
     }
 }

@@ -13,9 +13,11 @@
 //! memory than the document it describes. As with serde's derived code:
 //! unknown fields are ignored, a known field twice is refused, a missing
 //! `Option` field is `None`, and integers must be written as integers.
-//! Numbers are read with the standard library's correctly rounded parser
-//! and written in the shortest form that reads back to the same bits, so a
-//! link gives the same digits everywhere.
+//! Numbers are read by `format::decimal_to_f64` (in the browser, JavaScript's
+//! correctly rounded `parseFloat`; natively, the standard library's parser:
+//! the same bits, tests/decimals.rs) and written by `numtext::debug` in the
+//! shortest form that reads back to the same bits, so a link gives the same
+//! digits everywhere.
 
 use core::fmt::Write as _;
 
@@ -371,8 +373,7 @@ impl<'a> Val<'a> {
         match self.number() {
             // serde_json reads "-0" as the integer 0, which fits: so do we.
             Some("-0") => Ok(0),
-            Some(t) if t.bytes().all(|c| c.is_ascii_digit()) => t
-                .parse()
+            Some(t) if t.bytes().all(|c| c.is_ascii_digit()) => crate::format::parse_whole(t)
                 .map_err(|_| format!("{t} is out of range for an unsigned integer")),
             _ => Err(format!(
                 "expected an unsigned integer, found {}",
@@ -614,19 +615,7 @@ macro_rules! by_code {
 by_code!(PresetId, "preset", PresetId::code, PresetId::from_code);
 by_code!(NameKey, "name key", NameKey::code, NameKey::from_code);
 by_code!(Currency, "currency", Currency::code, Currency::from_code);
-by_code!(
-    Period,
-    "period",
-    |p| match p {
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-    },
-    |s: &str| match s {
-        "month" => Some(Period::Month),
-        "quarter" => Some(Period::Quarter),
-        _ => None,
-    }
-);
+by_code!(Period, "period", Period::code, Period::from_code);
 
 // --- The document's types -----------------------------------------------------
 
@@ -1041,7 +1030,7 @@ impl Value {
     /// A whole number, if the value is one.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
-            Value::Num(t) => t.parse().ok(),
+            Value::Num(t) => crate::format::parse_whole(t).ok(),
             _ => None,
         }
     }

@@ -19,7 +19,7 @@ pub use codec::{
     decode, encode, migrate, model_from_json, model_to_json, text_from_bytes, DecodeError,
     Inconsistency, Migration, MAX_ENCODED_BYTES, MIGRATIONS,
 };
-pub use edit::{CountsProblem, LeverKind, ModeNote};
+pub use edit::{goal_lever_code, CountsProblem, LeverKind, ModeNote};
 
 use funnelcast_engine::{
     GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,
@@ -39,12 +39,11 @@ pub const FORMAT_VERSION: u32 = 1;
 /// to set one, so a seed is always shown as the digits it runs with.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
-/// The version of the engine's numbers: bump it whenever a change of the
-/// engine changes any digit a seed gives (its goldens in
-/// engine/tests/golden.rs change). A document records the one that computed
-/// it, so a kept link opened after the numbers changed says so beside the
-/// results instead of silently showing other digits.
-pub const ENGINE_NUMBERS: u32 = 2;
+/// The version of the engine's numbers ([`funnelcast_engine::NUMBERS`], kept
+/// by the engine, whose goldens tell when it must change). A document records
+/// the one that computed it, so a kept link opened after the numbers changed
+/// says so beside the results instead of silently showing other digits.
+pub const ENGINE_NUMBERS: u32 = funnelcast_engine::NUMBERS;
 
 /// Documents written before the field existed were all computed by the
 /// first numbers.
@@ -58,6 +57,22 @@ fn first_numbers() -> u32 {
 pub enum Period {
     Month,
     Quarter,
+}
+
+impl Period {
+    pub const ALL: [Period; 2] = [Period::Month, Period::Quarter];
+
+    /// The `period` option value and the document's JSON ("month", "quarter").
+    pub fn code(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.code() == code)
+    }
 }
 
 /// The presets of the `preset` select, in display order; serialised as the
@@ -319,6 +334,22 @@ mod tests {
     use super::*;
     use crate::presets::initial_doc;
     use funnelcast_engine::RateSpec;
+
+    /// The codes are the select's option values and the JSON's words; serde's
+    /// derived names (the reference the hand-written JSON is tested against)
+    /// must be the same.
+    #[test]
+    fn period_codes_read_back_and_match_serde() {
+        for p in Period::ALL {
+            assert_eq!(Period::from_code(p.code()), Some(p));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.code())
+            );
+        }
+        assert_eq!(Period::from_code("year"), None);
+        assert_ne!(Period::Month.code(), Period::Quarter.code());
+    }
 
     #[test]
     fn the_model_has_no_labels_and_the_language_changes_nothing() {

@@ -156,12 +156,6 @@ impl RunnerHandle {
     }
 }
 
-/// The runner from context, or a main-thread one.
-pub fn use_runner() -> RunnerHandle {
-    use_context::<RunnerHandle>()
-        .unwrap_or_else(|| RunnerHandle::provide(Rc::new(MainThreadRunner::default())))
-}
-
 /// Runs a whole job at once (tests, and the native build of the page).
 pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
     let plan = job.model.validate().map_err(RunError::Invalid)?;

@@ -77,8 +77,15 @@ struct Slot {
 /// A job on its workers: the slot of each share, its progress.
 struct Running {
     id: JobId,
-    /// (slot, trials done, trials) per share; the first is the lead.
-    shares: Vec<(usize, u32, u32)>,
+    /// One per share; the first is the lead.
+    shares: Vec<Share>,
+}
+
+/// One worker's share of a job, and how far it has got.
+struct Share {
+    slot: usize,
+    trials_done: u32,
+    trials: u32,
 }
 
 #[derive(Default)]
@@ -206,7 +213,7 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                 .running
                 .as_ref()
                 .filter(|r| r.id == id)
-                .map(|r| r.shares[0].0)
+                .map(|r| r.shares[0].slot)
             else {
                 return;
             };
@@ -230,12 +237,12 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                         trials,
                         ..
                     } => {
-                        if let Some(s) = run.shares.iter_mut().find(|s| s.0 == slot) {
-                            s.1 = trials_done;
-                            s.2 = trials;
+                        if let Some(s) = run.shares.iter_mut().find(|s| s.slot == slot) {
+                            s.trials_done = trials_done;
+                            s.trials = trials;
                         }
-                        let done = run.shares.iter().map(|s| s.1).sum();
-                        let total = run.shares.iter().map(|s| s.2).sum();
+                        let done = run.shares.iter().map(|s| s.trials_done).sum();
+                        let total = run.shares.iter().map(|s| s.trials).sum();
                         Reply::Progress {
                             id,
                             trials_done: done,
@@ -248,7 +255,7 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                             Reply::Failed { .. } => run
                                 .shares
                                 .iter()
-                                .map(|s| s.0)
+                                .map(|s| s.slot)
                                 .filter(|&s| s != slot)
                                 .collect(),
                             _ => Vec::new(),
@@ -290,9 +297,11 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
             // Workers do not start here: jobs run on the page from now on.
             p.no_workers = true;
         }
-        let run = p.running.take_if(|r| r.shares.iter().any(|s| s.0 == slot));
+        let run = p
+            .running
+            .take_if(|r| r.shares.iter().any(|s| s.slot == slot));
         if let Some(run) = &run {
-            for &(s, ..) in &run.shares {
+            for &Share { slot: s, .. } in &run.shares {
                 post(&p, s, &ToWorker::Cancel(run.id));
             }
         }
@@ -357,7 +366,11 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
             lead: (j == 0).then_some(helpers),
         };
         post(&p, slot, &msg);
-        shares.push((slot, 0, 0));
+        shares.push(Share {
+            slot,
+            trials_done: 0,
+            trials: 0,
+        });
     }
     p.running = Some(Running { id, shares });
 }
@@ -400,7 +413,7 @@ impl Runner for WorkerRunner {
                     let mut p = self.pool.borrow_mut();
                     // One job at a time: the one in flight is given up.
                     if let Some(run) = p.running.take() {
-                        for &(s, ..) in &run.shares {
+                        for &Share { slot: s, .. } in &run.shares {
                             post(&p, s, &ToWorker::Cancel(run.id));
                         }
                         super::timing::mark("funnelcast:sim:dropped");
@@ -421,7 +434,7 @@ impl Runner for WorkerRunner {
                     return;
                 }
                 if let Some(run) = p.running.take_if(|r| r.id == id) {
-                    for &(s, ..) in &run.shares {
+                    for &Share { slot: s, .. } in &run.shares {
                         post(&p, s, &ToWorker::Cancel(id));
                     }
                     super::timing::mark("funnelcast:sim:dropped");

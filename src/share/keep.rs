@@ -376,7 +376,7 @@ fn read_stamp(store: &impl Store, key: &str) -> u64 {
         .get(key)
         .ok()
         .flatten()
-        .and_then(|t| t.parse().ok())
+        .and_then(|t| crate::format::parse_whole(&t).ok())
         .unwrap_or(0)
 }
 

@@ -249,7 +249,7 @@ pub fn Settings() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, trials).to_string())
                     value=Signal::derive(move || state.with_doc(|d| d.trials as f64))
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.trials = v as u32))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_trials(v)))
                 />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, seed))}</label>
                 <NumInput
@@ -259,7 +259,7 @@ pub fn Settings() -> impl IntoView {
                     // Seeds up to 2^53 - 1 survive the round trip through a
                     // number box; the decoder refuses larger ones too.
                     check=whole_in(0.0, crate::document::MAX_SEED as f64)
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.seed = v as u64))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_seed(v)))
                 />
                 <crate::ui::progress::WorkersSetting />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, currency))}</label>
@@ -291,30 +291,21 @@ pub fn Settings() -> impl IntoView {
                 <select
                     data-testid="period"
                     aria-label=tr(i18n, |i| t_string!(i, period))
-                    prop:value=move || {
-                        if state.with_doc(|d| d.period) == Period::Quarter {
-                            "quarter"
-                        } else {
-                            "month"
-                        }
-                    }
+                    prop:value=move || state.with_doc(|d| d.period).code()
                     on:change=move |ev| {
-                        let p = if event_target_value(&ev) == "quarter" {
-                            Period::Quarter
-                        } else {
-                            Period::Month
-                        };
+                        let code = event_target_value(&ev);
+                        let p = Period::from_code(&code).unwrap_or(Period::Month);
                         state.edit(|d| d.period = p);
                     }
                 >
                     <option
-                        value="month"
+                        value=Period::Month.code()
                         selected=move || state.with_doc(|d| d.period == Period::Month)
                     >
                         {tr(i18n, |i| t_string!(i, period_month))}
                     </option>
                     <option
-                        value="quarter"
+                        value=Period::Quarter.code()
                         selected=move || state.with_doc(|d| d.period == Period::Quarter)
                     >
                         {tr(i18n, |i| t_string!(i, period_quarter))}
@@ -331,7 +322,7 @@ pub fn Settings() -> impl IntoView {
                         state.with_doc(|d| d.margin.map(|m| m * 100.0).unwrap_or(f64::NAN))
                     })
                     on_value=Callback::new(move |v: f64| {
-                        state.edit(|d| d.margin = (!v.is_nan()).then_some(v / 100.0))
+                        state.edit(|d| d.set_margin_percent(v))
                     })
                 />
             </div>

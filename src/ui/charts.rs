@@ -198,7 +198,7 @@ fn FunnelChart() -> impl IntoView {
                     Some(r) => format!(
                         "{name} {} ({})",
                         format_count(*c, lang),
-                        format_percent(r, lang, 1)
+                        format_percent(r, 1)
                     ),
                     None => format!("{name} {}", format_count(*c, lang)),
                 }
@@ -216,9 +216,9 @@ fn FunnelChart() -> impl IntoView {
                     cv.rate.map(|r| {
                         format!(
                             "↓ {} · {} {}",
-                            format_percent(r, lang, 1),
+                            format_percent(r, 1),
                             drop,
-                            format_percent(1.0 - r, lang, 1)
+                            format_percent(1.0 - r, 1)
                         )
                     })
                 });

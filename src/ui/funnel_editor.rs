@@ -457,8 +457,8 @@ fn mode_note(
             note_evidence_rate,
             k = format_count(k as f64, lang),
             n = format_count(n as f64, lang),
-            now = format_percent(now, lang, 2),
-            was = format_percent(was, lang, 2)
+            now = format_percent(now, 2),
+            was = format_percent(was, 2)
         )
         .to_string(),
         ModeNote::VolumeRange {

@@ -4,9 +4,8 @@
 //! [`deferred!`] is cut out of the main `.wasm` into a module of its own,
 //! fetched the first time it is called (docs/architecture.md, "The first
 //! load"). Without the feature (tests, a plain debug build) the same
-//! functions are ordinary boxed futures. They are declared here, but for
-//! presentation mode's overlay, declared beside its component in
-//! `present.rs`. A part that does not arrive (a dropped request, or a newer
+//! functions are ordinary boxed futures. Every split point is declared
+//! here. A part that does not arrive (a dropped request, or a newer
 //! build that removed the old parts) gives [`PartMissing`], and [`retrying`]
 //! shows a notice with a retry and a reload in its place: the page never
 //! stops for a missing part.
@@ -170,8 +169,6 @@ macro_rules! deferred {
     };
 }
 
-pub(crate) use deferred;
-
 deferred! {
     pub fn share_card() -> AnyView {
         view! { <crate::ui::share::ShareCard /> }.into_any()
@@ -187,6 +184,13 @@ deferred! {
 deferred! {
     pub fn handout() -> AnyView {
         view! { <crate::ui::print::Handout /> }.into_any()
+    }
+}
+
+deferred! {
+    /// Presentation mode, asked for when it is first opened.
+    pub fn presentation(p: crate::ui::present::Presenting) -> AnyView {
+        view! { <crate::ui::present::Overlay p=p /> }.into_any()
     }
 }
 

@@ -13,8 +13,9 @@ use leptos::prelude::*;
 
 use crate::chart::{fmt_svg, LinearScale};
 use crate::document::Document;
-use crate::format::{format_compact, format_percent, Currency, Lang};
+use crate::format::{format_compact, format_percent, parse_whole, Currency, Lang};
 use crate::i18n::*;
+use crate::ui::later;
 use crate::ui::results::{raw, scenario_name};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, AppState};
@@ -138,7 +139,7 @@ fn choice_code((g, i): (usize, usize)) -> String {
 
 fn parse_choice(s: &str) -> Option<(usize, usize)> {
     let (g, i) = s.split_once('-')?;
-    Some((g.parse().ok()?, i.parse().ok()?))
+    Some((parse_whole(g).ok()?, parse_whole(i).ok()?))
 }
 
 /// The presentation state: whether it is on and what the room sees.
@@ -294,20 +295,16 @@ pub fn PresentAndPrint() -> impl IntoView {
         </button>
         // Fixed to the screen or shown only on paper, so where they sit in
         // the page does not matter (print CSS puts the handout under the title).
-        {crate::ui::later::after_first_run(crate::ui::later::handout)}
+        {later::after_first_run(later::handout)}
         <crate::ui::offline::UpdateOffer />
-        <Show when=move || p.on.get()>{crate::ui::later::retrying(move || overlay(p))}</Show>
+        <Show when=move || { p.on.get() }>{later::retrying(move || later::presentation(p))}</Show>
     }
 }
 
-crate::ui::later::deferred! {
-    fn overlay(p: Presenting) -> AnyView {
-        view! { <Overlay p=p /> }.into_any()
-    }
-}
-
+/// The overlay itself; its module is fetched the first time it is opened
+/// (`ui::later::presentation`).
 #[component]
-fn Overlay(p: Presenting) -> impl IntoView {
+pub fn Overlay(p: Presenting) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let n = Memo::new(move |_| columns(state));
@@ -441,7 +438,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     data-testid=format!("present-p-beat-{s}")
                                     data-value=raw(c.p_beat)
                                 >
-                                    {format_percent(c.p_beat, lang, 0)}
+                                    {format_percent(c.p_beat, 0)}
                                 </span>
                             </div>
                         }

@@ -89,7 +89,7 @@ const WORKERS_KEY: &str = "funnelcast.workers";
 pub fn load_workers_setting() {
     #[cfg(target_arch = "wasm32")]
     if let Ok(Some(v)) = crate::share::web::load(WORKERS_KEY) {
-        if let Ok(n) = v.parse::<u32>() {
+        if let Ok(n) = crate::format::parse_whole::<u32>(&v) {
             crate::runner::workers::set_workers(n);
         }
     }
@@ -114,7 +114,7 @@ pub fn WorkersSetting() -> impl IntoView {
             title=tr(i18n, |i| t_string!(i, workers_hint))
             on:change=move |ev| {
                 let v = event_target_value(&ev);
-                let n = v.parse::<u32>().unwrap_or(0);
+                let n = crate::format::parse_whole::<u32>(&v).unwrap_or(0);
                 #[cfg(target_arch = "wasm32")]
                 {
                     crate::runner::workers::set_workers(n);
@@ -126,7 +126,7 @@ pub fn WorkersSetting() -> impl IntoView {
             {choices
                 .into_iter()
                 .map(|c| {
-                    let selected = c.parse::<u32>().unwrap_or(0) == current;
+                    let selected = crate::format::parse_whole::<u32>(c).unwrap_or(0) == current;
                     view! {
                         <option value=c selected=selected>
                             {move || {

@@ -4,6 +4,7 @@
 use funnelcast_engine::{ExactLaw, Field, GoalLever, Summary};
 use leptos::prelude::*;
 
+use crate::document::goal_lever_code;
 use crate::format::{format_compact, format_count, format_money, format_percent};
 use crate::i18n::*;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
@@ -142,7 +143,7 @@ fn RunAnnouncement() -> impl IntoView {
                         name = name,
                         mean = mean,
                         uplift = format_money(f64::from_bits(uplift), cur, lang),
-                        pbeat = format_percent(f64::from_bits(pbeat), lang, 1)
+                        pbeat = format_percent(f64::from_bits(pbeat), 1)
                     )
                     .to_string(),
                     None => t_string!(i18n, a11y_run_item, name = name, mean = mean).to_string(),
@@ -226,15 +227,6 @@ pub fn PhoneBar() -> impl IntoView {
                 "↓"
             </span>
         </button>
-    }
-}
-
-/// The goal-seek lever as the `goal-lever` option value: `volume` or
-/// `rate-{i}`.
-fn lever_value(l: GoalLever) -> String {
-    match l {
-        GoalLever::Volume => "volume".into(),
-        GoalLever::RatePoints { stage } => format!("rate-{stage}"),
     }
 }
 
@@ -470,9 +462,9 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-beat-{s}"),
                             c.p_beat,
-                            format_percent(c.p_beat, lang, 1),
+                            format_percent(c.p_beat, 1),
                             Some(c.p_beat_err),
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -485,9 +477,9 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-more-{s}"),
                             c.p_more,
-                            format_percent(c.p_more, lang, 1),
+                            format_percent(c.p_more, 1),
                             Some(c.p_more_err),
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any(),
                         None => dash(),
@@ -497,9 +489,9 @@ pub fn ResultsTable() -> impl IntoView {
                     Some(c) => est_cell(
                         format!("result-p-equal-{s}"),
                         c.p_equal,
-                        format_percent(c.p_equal, lang, 1),
+                        format_percent(c.p_equal, 1),
                         Some(c.p_equal_err),
-                        &|e| format_percent(e, lang, 1),
+                        &|e| format_percent(e, 1),
                     )
                     .into_any(),
                     None => dash(),
@@ -528,9 +520,9 @@ pub fn ResultsTable() -> impl IntoView {
                         est_cell(
                             format!("result-roi-{s}"),
                             v,
-                            format_percent(v, lang, 0),
+                            format_percent(v, 0),
                             err,
-                            &|e| format_percent(e, lang, 1),
+                            &|e| format_percent(e, 1),
                         )
                         .into_any()
                     }
@@ -632,7 +624,7 @@ pub fn ResultsTable() -> impl IntoView {
                             type="button"
                             data-testid="more-trials"
                             data-value=target
-                            on:click=move |_| state.edit(|d| d.trials = target)
+                            on:click=move |_| state.edit(|d| d.set_trials(f64::from(target)))
                         >
                             {t_string!(i18n, more_trials, n = format_count(target as f64, lang))
                                 .to_string()}
@@ -686,18 +678,14 @@ pub fn GoalSeek() -> impl IntoView {
                     data-testid="goal-lever"
                     aria-label=tr(i18n, |i| t_string!(i, goal_lever))
                     // A stage that was removed shows (and runs) as the volume.
-                    prop:value=move || lever_value(state.with_doc(|d| d.goal_lever()))
+                    prop:value=move || goal_lever_code(state.with_doc(|d| d.goal_lever()))
                     on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        let lever = v
-                            .strip_prefix("rate-")
-                            .and_then(|i| i.parse().ok())
-                            .map_or(GoalLever::Volume, |stage| GoalLever::RatePoints { stage });
-                        state.edit(|d| d.set_goal_lever(lever));
+                        let code = event_target_value(&ev);
+                        state.edit(|d| d.set_goal_lever_code(&code));
                     }
                 >
                     <option
-                        value="volume"
+                        value=goal_lever_code(GoalLever::Volume)
                         selected=move || state.with_doc(|d| d.goal_lever()) == GoalLever::Volume
                     >
                         {tr(i18n, |i| t_string!(i, goal_lever_volume))}
@@ -708,7 +696,7 @@ pub fn GoalSeek() -> impl IntoView {
                                 let name = stage_name(i);
                                 view! {
                                     <option
-                                        value=format!("rate-{i}")
+                                        value=goal_lever_code(GoalLever::RatePoints { stage: i })
                                         selected=move || {
                                             state.with_doc(|d| d.goal_lever())
                                                 == GoalLever::RatePoints { stage: i }
@@ -734,9 +722,7 @@ pub fn GoalSeek() -> impl IntoView {
                         state.with_doc(|d| d.goal.target).unwrap_or(f64::NAN)
                     })
                     check=within(0.0, 1e15)
-                    on_value=Callback::new(move |v: f64| {
-                        state.edit(|d| d.goal.target = (!v.is_nan()).then_some(v))
-                    })
+                    on_value=Callback::new(move |v: f64| { state.edit(|d| d.set_goal_target(v)) })
                 />
                 <label class="lbl">{tr(i18n, |i| t_string!(i, goal_prob))}</label>
                 <NumInput
@@ -751,7 +737,7 @@ pub fn GoalSeek() -> impl IntoView {
                         funnelcast_engine::GOAL_PROB_MIN * 100.0,
                         funnelcast_engine::GOAL_PROB_MAX * 100.0,
                     )
-                    on_value=Callback::new(move |v: f64| state.edit(|d| d.goal.prob = v / 100.0))
+                    on_value=Callback::new(move |v: f64| state.edit(|d| d.set_goal_prob_percent(v)))
                 />
             </div>
             {move || {
@@ -762,18 +748,18 @@ pub fn GoalSeek() -> impl IntoView {
                         let stage_name = move |i: usize| move || {
                             d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
                         };
-                        let prob = format_percent(g.achieved, l, 1);
-                        let se = format_percent(g.achieved_se, l, 1);
+                        let prob = format_percent(g.achieved, 1);
+                        let se = format_percent(g.achieved_se, 1);
                         let text = match (g.lever, g.change) {
                             (GoalLever::Volume, Some(x)) if x >= 0.0 => {
                                 t_string!(
-                                    i18n, goal_answer_up, pct = format_percent(x, l, 1), prob = prob, se = se
+                                    i18n, goal_answer_up, pct = format_percent(x, 1), prob = prob, se = se
                                 )
                                     .to_string()
                             }
                             (GoalLever::Volume, Some(x)) => {
                                 t_string!(
-                                    i18n, goal_answer_down, pct = format_percent(-x, l, 1), prob = prob
+                                    i18n, goal_answer_down, pct = format_percent(-x, 1), prob = prob
                                 )
                                     .to_string()
                             }
@@ -805,7 +791,7 @@ pub fn GoalSeek() -> impl IntoView {
                                 class="goal-answer"
                                 data-testid="goal-result"
                                 data-value=raw(v)
-                                data-lever=lever_value(g.lever)
+                                data-lever=goal_lever_code(g.lever)
                             >
                                 {text}
                             </p>

@@ -203,8 +203,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                         }
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            let scope = v
-                                .parse::<usize>()
+                            let scope = crate::format::parse_whole::<usize>(&v)
                                 .map(Scope::Segment)
                                 .unwrap_or(Scope::All);
                             state.edit(|d| d.set_scope(s, scope));

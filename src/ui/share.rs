@@ -661,9 +661,7 @@ pub fn ShareNotices() -> impl IntoView {
                 <span>{move || saving_text(i18n, share.saving.get())}</span>
             </div>
         </Show>
-        <Show when=move || {
-            share.keeper.with(|k| k.own.is_some()) && !share.own_dismissed.get()
-        }>
+        <Show when=move || { share.keeper.with(|k| k.own.is_some()) && !share.own_dismissed.get() }>
             <div class="notice" data-testid="previous-notice" role="status">
                 <span>{tr(i18n, |i| t_string!(i, restore_previous_note))}</span>
                 <button
