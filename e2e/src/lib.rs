@@ -672,14 +672,19 @@ impl Page {
 
     /// Loads `url` as a new document in this tab (a fragment change alone
     /// would not reload); the tab's session storage stays, as in a reload.
+    /// Returns once the first run has settled and the parts after it (the
+    /// notices among them) are in.
     pub async fn reload_at(&self, url: &str) {
         self.c.goto("about:blank").await.unwrap();
         self.c.goto(url).await.unwrap();
+        self.wait_parts().await;
     }
 
-    /// The browser's reload (F5) of the page as it is.
+    /// The browser's reload (F5) of the page as it is; returns as
+    /// [`Page::reload_at`] does.
     pub async fn reload(&self) {
         self.c.refresh().await.unwrap();
+        self.wait_parts().await;
     }
 }
 

@@ -154,7 +154,8 @@ async fn the_own_model_survives_a_link_its_edits_a_reload_and_another_tab() {
     p.c.clone().close().await.unwrap();
 }
 
-/// 3. F5 while a run is still going after an autosaved edit shows that edit,
+/// 3. F5 while a run is still going after an autosaved edit (the heavy
+/// model's average deal) shows that edit,
 /// not the older model the address held; so does a reload after an edit
 /// that left another field invalid.
 #[tokio::test(flavor = "multi_thread")]
@@ -165,12 +166,12 @@ async fn a_reload_during_a_run_or_with_a_bad_field_shows_the_last_edit() {
     let p = Page::goto(c, &funnelcast_e2e::heavy_model_link(&url)).await;
     p.type_into("trials", "1000000").await;
     p.wait_state("running").await;
-    p.type_into("volume-0", "7777").await;
+    p.type_into("deal-value-0", "7777").await;
     wait_saved(&p, "7777").await;
     assert_ne!(p.state().await, "done", "the run ended before the reload");
     p.reload().await;
     p.wait_state("done").await;
-    assert_eq!(shown_number(&p, "volume-0").await, 7777.0);
+    assert_eq!(shown_number(&p, "deal-value-0").await, 7777.0);
     assert!(
         !p.exists("previous-notice").await,
         "its own model offered as someone else's"
@@ -179,13 +180,13 @@ async fn a_reload_during_a_run_or_with_a_bad_field_shows_the_last_edit() {
     // A field left invalid after the last good edit.
     p.type_into("trials", "20000").await;
     p.wait_state("done").await;
-    p.type_into("volume-0", "8888").await;
+    p.type_into("deal-value-0", "8888").await;
     p.type_into("deal-cv-0", "abc").await;
     p.wait_state("invalid").await;
     wait_saved(&p, "8888").await;
     p.reload().await;
     p.wait_state("done").await;
-    assert_eq!(shown_number(&p, "volume-0").await, 8888.0);
+    assert_eq!(shown_number(&p, "deal-value-0").await, 8888.0);
     p.c.clone().close().await.unwrap();
 }
 
@@ -304,5 +305,104 @@ async fn a_fragment_changed_under_the_open_page_opens_its_model() {
     })
     .await;
     assert!(!p.exists("error-banner").await);
+    p.c.clone().close().await.unwrap();
+}
+
+/// 9. A part of the page that does not arrive (its request dropped, as on
+/// bad Wi-Fi, or gone with an old build) gives a notice with a retry and a
+/// reload instead of stopping the page; the page goes on, and the retry
+/// fetches it once the network is back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_part_that_does_not_arrive_offers_a_retry_and_the_page_goes_on() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    funnelcast_e2e::cdp(&c, "Network.enable", json!({})).await;
+    funnelcast_e2e::cdp(
+        &c,
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_presentation*"] }),
+    )
+    .await;
+    let p = Page::goto(c, &url).await;
+    p.click("present").await;
+    p.el("part-missing").await;
+    assert!(!p.exists("error-reload").await, "the page stopped");
+    p.screenshot("part-missing").await;
+    // A retry while the network still fails says so again, and nothing
+    // breaks.
+    p.click("part-retry").await;
+    p.el("part-missing").await;
+    // Esc leaves presentation mode as ever; the page goes on.
+    p.press(Key::Escape).await;
+    set_volume(&p, "15000").await;
+    assert!(!p.exists("error-reload").await);
+
+    // The network back, the part arrives.
+    funnelcast_e2e::cdp(&p.c, "Network.setBlockedURLs", json!({ "urls": [] })).await;
+    p.click("present").await;
+    p.el("present-exit").await;
+    assert!(!p.exists("part-missing").await);
+    p.c.clone().close().await.unwrap();
+}
+
+/// 11. The first run of a heavy link goes to a worker, started at once,
+/// rather than to the page's own thread (where it blocked typing for tens
+/// of seconds); the default page's first results still come from the
+/// page's thread, which needs no worker to start.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_heavy_link_runs_first_on_a_worker_and_the_default_page_on_its_own_thread() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &url).await;
+    assert_eq!(p.attr("sim-status", "data-workers").await, "0");
+    p.reload_at(&funnelcast_e2e::heavy_model_link(&url)).await;
+    p.wait_state("done").await;
+    assert_eq!(
+        p.attr("sim-status", "data-workers").await,
+        "1",
+        "the heavy link's first run was on the page's thread"
+    );
+    p.c.clone().close().await.unwrap();
+}
+
+/// 7 and 8. A link whose scenario repeats a lever (shown as +10 % while
+/// computed as +120 %) or whose seed is above 2^53 (shown as 1.8e19 and
+/// refused when typed back) is refused with a message and the model kept;
+/// a goal probability of 200 % from a link gets a message beside
+/// `goal-prob`.
+#[tokio::test(flavor = "multi_thread")]
+async fn links_with_hidden_or_unshowable_values_are_refused_or_flagged() {
+    let (_driver, p) = launch(Browser::default()).await;
+    set_volume(&p, "13131").await;
+    let base = model_in_link(&p.href().await).expect("the address holds a model");
+    let mut repeated = base.clone();
+    repeated["scenarios"] = json!([{
+        "label": { "text": "twice" },
+        "spec": { "scope": "all", "levers": [
+            { "kind": "volume", "frac": 0.1 },
+            { "kind": "volume", "frac": 1.0 }
+        ], "cost": null }
+    }]);
+    let mut big_seed = base.clone();
+    big_seed["seed"] = json!(18_446_744_073_709_551_615u64);
+    for bad in [repeated, big_seed] {
+        p.reload_at(&link_to(&p.href().await, &bad)).await;
+        p.el("error-banner").await;
+        assert_eq!(
+            shown_number(&p, "volume-0").await,
+            13131.0,
+            "the model was not kept"
+        );
+    }
+    let mut goal = base;
+    goal["goal"]["prob"] = json!(2.0);
+    p.reload_at(&link_to(&p.href().await, &goal)).await;
+    p.wait_state("invalid").await;
+    let errs = p.field_errors().await;
+    assert!(
+        errs.iter().any(|(f, _)| f == "goal-prob"),
+        "no message beside goal-prob: {errs:?}"
+    );
     p.c.clone().close().await.unwrap();
 }

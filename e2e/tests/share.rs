@@ -297,6 +297,9 @@ async fn undo_redo_and_back_to_the_shared_version() {
     p.select("preset", "classic5").await;
     p.wait_state("done").await;
     let link = href(&p).await;
+    // Opened as a link someone sent (in this tab the same address is its
+    // own, and a reload of it shows the tab's last state).
+    p.c.execute("sessionStorage.clear()", vec![]).await.unwrap();
     reload_at(&p, &link).await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("rate-0-2").await, "32");

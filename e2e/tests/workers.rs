@@ -296,3 +296,60 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     p.wait_state("done").await;
     p.c.close().await.unwrap();
 }
+
+/// A worker that dies without an error event (it closed itself, or was
+/// killed) is found by its silence: between runs or in the middle of one,
+/// the job runs again on a new worker, and the page never stays `running`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_that_goes_silent_is_replaced_and_its_run_completes() {
+    let url = serve_dist();
+    let driver = start_driver();
+    let c = open(&driver, Browser::default()).await;
+    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
+    let p = Page::goto(c, &url).await;
+    p.select("workers", "1").await;
+    case_b_with_scenarios(&p).await;
+    for _ in 0..20 {
+        if p.attr("sim-status", "data-workers").await == "1" {
+            break;
+        }
+        rerun(&p).await;
+    }
+    assert_eq!(p.attr("sim-status", "data-workers").await, "1");
+
+    // Between runs: the worker goes without a word; the next run finds out.
+    p.c.execute("window.__fcWorkers.forEach(w => w.terminate());", vec![])
+        .await
+        .unwrap();
+    p.type_into("trials", "30000").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("error-banner").await);
+
+    // In the middle of a run.
+    p.type_into("trials", "2500000").await;
+    let t0 = std::time::Instant::now();
+    loop {
+        let gone =
+            p.c.execute(
+                "if (!document.querySelector('[data-testid=sim-progress]')) return false;
+                 window.__fcWorkers.forEach(w => w.terminate());
+                 return true;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if gone == serde_json::json!(true) {
+            break;
+        }
+        assert!(
+            p.state().await != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+            "no progress bar before the run ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    p.wait_state("done").await;
+    assert!(!p.exists("error-banner").await);
+    assert_eq!(p.attr("sim-status", "data-workers").await, "1");
+    p.assert_clean().await;
+    p.c.close().await.unwrap();
+}

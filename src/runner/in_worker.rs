@@ -144,6 +144,7 @@ fn on_message(e: MessageEvent) {
                 schedule();
             }
         }
+        ToWorker::Ping => post(&FromWorker::Pong),
         ToWorker::Cancel(id) => ACTIVE.with(|a| {
             let mut a = a.borrow_mut();
             if a.as_ref().is_some_and(|a| a.id == id) {

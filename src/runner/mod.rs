@@ -164,8 +164,80 @@ pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
     Ok(JobOutput { results, goal })
 }
 
+/// The most work the page's own thread takes on while no worker is ready
+/// (the first results, before the first worker has started): a job
+/// estimated above it waits for a worker, started at once, so a heavy link
+/// never blocks the page for seconds.
+pub const PAGE_THREAD_BUDGET_NS: f64 = 50e6;
+
+/// A rough estimate of a job's work, in nanoseconds on machines like the
+/// benchmarks' (docs/benchmarks.md: w1 about 40 ns a trial, w2 about 700):
+/// per trial, run and segment, 10 ns a stage when the segment's inputs are
+/// fixed and 150 when some are uncertain (Beta and lognormal draws); a goal
+/// seek adds about 30 evaluations of up to 20,000 trials of the baseline.
+pub fn estimated_ns(job: &Job) -> f64 {
+    use funnelcast_engine::{RateSpec, VolumeSpec};
+    let m = &job.model;
+    let per_trial: f64 = m
+        .segments
+        .iter()
+        .map(|g| {
+            let uncertain = !matches!(g.volume, VolumeSpec::Fixed { .. })
+                || g.rates.iter().any(|r| !matches!(r, RateSpec::Fixed { .. }));
+            m.stages as f64 * if uncertain { 150.0 } else { 10.0 }
+        })
+        .sum();
+    let runs = m.scenarios.len() as f64 + 1.0;
+    let goal = if job.goal.is_some() {
+        30.0 * f64::from(m.trials.min(20_000))
+    } else {
+        0.0
+    };
+    (f64::from(m.trials) * runs + goal) * per_trial
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_first_page_runs_on_its_own_thread_and_a_heavy_link_waits_for_a_worker() {
+        use crate::document::PresetId;
+        use crate::format::Lang;
+        let job = |d: crate::document::Document| super::Job {
+            id: 1,
+            model: d.model(),
+            goal: None,
+        };
+        // The page as it first opens.
+        let first = job(crate::presets::initial_doc(Lang::En));
+        assert!(super::estimated_ns(&first) < super::PAGE_THREAD_BUDGET_NS);
+        // The reliability issue's heavy link: 1M trials × 8 runs, 6
+        // segments × 12 stages, every input uncertain.
+        let mut heavy = crate::presets::preset_doc(PresetId::CaseB, Lang::En);
+        heavy.trials = 1_000_000;
+        let mut m = heavy.model();
+        m.stages = 12;
+        for g in &mut m.segments {
+            g.rates = vec![funnelcast_engine::RateSpec::Evidence { k: 30, n: 100 }; 11];
+        }
+        m.segments = vec![m.segments[0].clone(); 6];
+        m.scenarios = vec![
+            m.scenarios.first().cloned().unwrap_or_else(|| {
+                funnelcast_engine::ScenarioSpec {
+                    scope: funnelcast_engine::Scope::All,
+                    levers: vec![],
+                    cost: None,
+                }
+            });
+            7
+        ];
+        let heavy = super::Job {
+            id: 2,
+            model: m,
+            goal: None,
+        };
+        assert!(super::estimated_ns(&heavy) > 100.0 * super::PAGE_THREAD_BUDGET_NS);
+    }
+
     use super::*;
     use crate::format::Lang;
     use crate::presets::initial_doc;

@@ -36,6 +36,9 @@ pub enum ToWorker {
     },
     /// Give up job `id` (nothing more is sent about it).
     Cancel(JobId),
+    /// Are you there? (answered with [`FromWorker::Pong`] between slices:
+    /// a worker that closed itself sends no error, only silence).
+    Ping,
 }
 
 /// From a worker to the page.
@@ -49,6 +52,8 @@ pub enum FromWorker {
     /// The worker has started and takes jobs.
     Ready,
     Reply(Reply),
+    /// The answer to [`ToWorker::Ping`].
+    Pong,
 }
 
 /// The key blocks of each of `workers` workers for a run of `blocks` key

@@ -312,11 +312,13 @@ wire_enum!(ToWorker {
     0 => Share { id, share },
     1 => Run { job, from, to, lead },
     2 => Cancel(id),
+    3 => Ping,
 });
 wire_enum!(FromWorker {
     0 => Share { id, share },
     1 => Ready,
     2 => Reply(reply),
+    3 => Pong,
 });
 wire_enum!(Reply {
     0 => Progress { id, trials_done, trials },
@@ -663,10 +665,12 @@ mod tests {
                 lead: None,
             },
             ToWorker::Cancel(4),
+            ToWorker::Ping,
         ];
         let from = vec![
             FromWorker::Share { id: 9, share },
             FromWorker::Ready,
+            FromWorker::Pong,
             FromWorker::Reply(Reply::Progress {
                 id: 3,
                 trials_done: 5,

@@ -70,6 +70,8 @@ fn wanted() -> u32 {
 struct Slot {
     worker: Worker,
     ready: bool,
+    /// When the worker was last heard from (any message, a `Pong` too).
+    heard: f64,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -79,6 +81,11 @@ struct Running {
     id: JobId,
     /// One per share; the first is the lead.
     shares: Vec<Share>,
+    /// The job itself, to run again on a new worker if one goes silent.
+    job: Job,
+    /// When it was sent, and when any of its workers was last heard from.
+    started: f64,
+    last_heard: f64,
 }
 
 /// One worker's share of a job, and how far it has got.
@@ -102,7 +109,27 @@ struct Pool {
     local_job: Option<JobId>,
     /// Set once workers turned out not to start here.
     no_workers: bool,
+    /// The liveness check's interval while a job is on the workers.
+    watchdog: Option<i32>,
+    /// A job waiting for a worker's `Ready`: too heavy for the page's
+    /// thread before the first worker is up, or run again after its worker
+    /// went silent.
+    rerun: Option<Job>,
+    /// The job already run again once: a second silence fails it.
+    rerun_id: Option<JobId>,
 }
+
+/// A worker is dead when it stays silent longer than this plus twice the
+/// time its job had run when it was last heard from: a worker that closed
+/// itself (`self.close()`) or was killed sends no error event, only
+/// silence. A live worker answers a `Ping` between its slices (20 ms), but
+/// the sensitivity and the goal seek are one slice each, about a tenth of
+/// the draws' time for the sensitivity and a few seconds at most for the
+/// goal seek (at most 20,000 trials an evaluation), hence the job-scaled
+/// part.
+const SILENCE_MS: f64 = 6_000.0;
+/// How often the page pings the workers of a running job.
+const PING_MS: i32 = 1_000;
 
 pub struct WorkerRunner {
     pool: Rc<RefCell<Pool>>,
@@ -174,6 +201,7 @@ fn spawn(pool: &Rc<RefCell<Pool>>, i: usize) -> bool {
     p.slots[i] = Some(Slot {
         worker,
         ready: false,
+        heard: js_sys::Date::now(),
         _on_message: on_message,
         _on_error: on_error,
     });
@@ -198,11 +226,32 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
     let Ok(msg) = from_js::<FromWorker>(&data) else {
         return;
     };
+    {
+        let now = js_sys::Date::now();
+        let mut p = pool.borrow_mut();
+        if let Some(Some(s)) = p.slots.get_mut(slot) {
+            s.heard = now;
+        }
+        if let Some(run) = p
+            .running
+            .as_mut()
+            .filter(|r| r.shares.iter().any(|s| s.slot == slot))
+        {
+            run.last_heard = now;
+        }
+    }
     match msg {
+        FromWorker::Pong => {}
         FromWorker::Ready => {
-            let mut p = pool.borrow_mut();
-            if let Some(Some(s)) = p.slots.get_mut(slot) {
-                s.ready = true;
+            let rerun = {
+                let mut p = pool.borrow_mut();
+                if let Some(Some(s)) = p.slots.get_mut(slot) {
+                    s.ready = true;
+                }
+                p.rerun.take()
+            };
+            if let Some(job) = rerun {
+                dispatch(pool, job);
             }
         }
         FromWorker::Share { id, .. } => {
@@ -279,6 +328,7 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
 /// emptied (the next job starts a new worker).
 fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
     web_sys::console::error_1(&format!("simulation worker {slot}: {message}").into());
+    let mut waiting = None;
     let failed = {
         let mut p = pool.borrow_mut();
         let was_ready = p
@@ -286,16 +336,12 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
             .get(slot)
             .and_then(|s| s.as_ref())
             .is_some_and(|s| s.ready);
-        if let Some(s) = p.slots.get_mut(slot).and_then(Option::take) {
-            // Its handlers go with the slot: unhook them first, so a late
-            // event finds none rather than a dropped closure.
-            s.worker.set_onmessage(None);
-            s.worker.set_onerror(None);
-            s.worker.terminate();
-        }
+        drop_slot(&mut p, slot);
         if !was_ready && slot == 0 {
-            // Workers do not start here: jobs run on the page from now on.
+            // Workers do not start here: jobs run on the page from now on,
+            // the one waiting for this worker too.
             p.no_workers = true;
+            waiting = p.rerun.take();
         }
         let run = p
             .running
@@ -307,6 +353,9 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
         }
         run.map(|r| r.id)
     };
+    if let Some(job) = waiting {
+        dispatch(pool, job);
+    }
     if let Some(id) = failed {
         reply(
             pool,
@@ -347,6 +396,22 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
         .map(|(i, _)| i)
         .collect();
     if ready.is_empty() {
+        if !p.no_workers && super::estimated_ns(&job) > super::PAGE_THREAD_BUDGET_NS {
+            // Too heavy for the page's thread: it waits for the first worker,
+            // started now (its `Ready` sends it on).
+            p.rerun = Some(job);
+            let missing = p.slots.first().is_none_or(Option::is_none);
+            drop(p);
+            if missing && !spawn(pool, 0) {
+                let mut p = pool.borrow_mut();
+                p.no_workers = true;
+                if let Some(job) = p.rerun.take() {
+                    drop(p);
+                    dispatch(pool, job);
+                }
+            }
+            return;
+        }
         p.local_job = Some(job.id);
         let local = p.local.clone();
         drop(p);
@@ -372,7 +437,115 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
             trials: 0,
         });
     }
-    p.running = Some(Running { id, shares });
+    let now = js_sys::Date::now();
+    p.running = Some(Running {
+        id,
+        shares,
+        job,
+        started: now,
+        last_heard: now,
+    });
+    let watching = p.watchdog.is_some();
+    drop(p);
+    if !watching {
+        watch(pool);
+    }
+}
+
+/// While a job is on the workers, pings them every [`PING_MS`] and treats
+/// one that stays silent past its deadline as dead ([`silent`]).
+fn watch(pool: &Rc<RefCell<Pool>>) {
+    let weak = Rc::downgrade(pool);
+    let tick = Closure::<dyn FnMut()>::new(move || {
+        let Some(pool) = weak.upgrade() else { return };
+        let now = js_sys::Date::now();
+        let dead = {
+            let mut p = pool.borrow_mut();
+            let Some(run) = p.running.as_ref() else {
+                // Nothing to watch: the interval stops until the next job.
+                if let (Some(id), Some(w)) = (p.watchdog.take(), web_sys::window()) {
+                    w.clear_interval_with_handle(id);
+                }
+                return;
+            };
+            let allowed = SILENCE_MS + 2.0 * (run.last_heard - run.started).max(0.0);
+            let slots: Vec<usize> = run.shares.iter().map(|s| s.slot).collect();
+            let mut dead = None;
+            for slot in slots {
+                post(&p, slot, &ToWorker::Ping);
+                let heard = p
+                    .slots
+                    .get(slot)
+                    .and_then(Option::as_ref)
+                    .map_or(0.0, |s| s.heard);
+                if now - heard > allowed {
+                    dead = Some(slot);
+                }
+            }
+            dead
+        };
+        if let Some(slot) = dead {
+            silent(&pool, slot);
+        }
+    });
+    let id = web_sys::window().and_then(|w| {
+        w.set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            PING_MS,
+        )
+        .ok()
+    });
+    tick.forget();
+    pool.borrow_mut().watchdog = id;
+}
+
+/// A worker went silent (closed or killed without an error event): it is
+/// dropped, and its job runs again once on a new worker; a second silence
+/// fails the job, as a worker's error does.
+fn silent(pool: &Rc<RefCell<Pool>>, slot: usize) {
+    web_sys::console::error_1(&format!("simulation worker {slot} went silent").into());
+    let again = {
+        let mut p = pool.borrow_mut();
+        drop_slot(&mut p, slot);
+        let run = p.running.take();
+        let Some(run) = run else { return };
+        for s in &run.shares {
+            post(&p, s.slot, &ToWorker::Cancel(run.id));
+        }
+        let first = p.rerun_id != Some(run.id);
+        if first {
+            p.rerun_id = Some(run.id);
+        }
+        first.then_some(run.job).ok_or(run.id)
+    };
+    match again {
+        Ok(job) => {
+            // A new worker in the dead one's place; the job goes to it when
+            // it says it is ready.
+            pool.borrow_mut().rerun = Some(job.clone());
+            if !spawn(pool, slot) {
+                pool.borrow_mut().rerun = None;
+                dispatch(pool, job);
+            }
+        }
+        Err(id) => reply(
+            pool,
+            Reply::Failed {
+                id,
+                error: RunError::Stopped,
+            },
+        ),
+    }
+}
+
+/// Empties a worker's slot: its handlers first (a late event finds none
+/// rather than a dropped closure), then the worker.
+fn drop_slot(p: &mut Pool, slot: usize) {
+    if let Some(s) = p.slots.get_mut(slot).and_then(Option::take) {
+        s.worker.set_onmessage(None);
+        s.worker.set_onerror(None);
+        s.worker.terminate();
+    }
 }
 
 impl Runner for WorkerRunner {
@@ -411,7 +584,9 @@ impl Runner for WorkerRunner {
             Request::Start(job) => {
                 let local_job = {
                     let mut p = self.pool.borrow_mut();
-                    // One job at a time: the one in flight is given up.
+                    // One job at a time: the one in flight (or waiting to
+                    // run again) is given up.
+                    p.rerun = None;
                     if let Some(run) = p.running.take() {
                         for &Share { slot: s, .. } in &run.shares {
                             post(&p, s, &ToWorker::Cancel(run.id));
@@ -427,6 +602,7 @@ impl Runner for WorkerRunner {
             }
             Request::Cancel(id) => {
                 let mut p = self.pool.borrow_mut();
+                p.rerun.take_if(|j| j.id == id);
                 if p.local_job == Some(id) {
                     p.local_job = None;
                     drop(p);

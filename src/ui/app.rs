@@ -112,7 +112,7 @@ fn Page() -> impl IntoView {
     });
     view! {
         <Header />
-        <crate::ui::share::ShareNotices />
+        {crate::ui::later::after_first_run(crate::ui::later::share_notices)}
         <crate::ui::share::QrSlide />
         <main class="layout">
             <div class="col editors">
@@ -215,7 +215,10 @@ fn Header() -> impl IntoView {
                 >
                     {tr(i18n, |i| t_string!(i, lang_switch))}
                 </button>
-                <crate::ui::share::ShareTools />
+                // Its place is kept while it is on its way: nothing moves.
+                <span class="share-slot">
+                    {crate::ui::later::after_first_run(crate::ui::later::share_tools)}
+                </span>
                 <crate::ui::present::PresentAndPrint />
             </div>
         </header>

@@ -96,9 +96,14 @@ pub fn after_first_run<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> i
 where
     Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
 {
+    gated(Some(first_run_settled()), boxed(load))
+}
+
+/// A latch set once the first run has settled (done, refused or failed): a
+/// later run (status back to pending) keeps what is loaded.
+fn first_run_settled() -> RwSignal<bool> {
     let state = use_state();
     let settled = RwSignal::new(false);
-    // A latch: a later run (status back to pending) keeps what is loaded.
     Effect::new(move |_| {
         if !settled.get_untracked()
             && !matches!(state.status(), SimStatus::Pending | SimStatus::Running)
@@ -106,7 +111,7 @@ where
             settled.set(true);
         }
     });
-    gated(move || settled.get(), load)
+    settled
 }
 
 /// Polls its future with no reactive observer: a `Suspend` otherwise
@@ -172,6 +177,24 @@ macro_rules! deferred {
 deferred! {
     pub fn share_card() -> AnyView {
         view! { <crate::ui::share::ShareCard /> }.into_any()
+    }
+}
+
+deferred! {
+    /// The notices about the model's sources (a link that did not open,
+    /// the own model kept, unreadable saves, another tab's change): said
+    /// just after the first results, which they never delay.
+    pub fn share_notices() -> AnyView {
+        view! { <crate::ui::share::ShareNotices /> }.into_any()
+    }
+}
+
+deferred! {
+    /// The header's undo, redo, copy-link and QR buttons: every one acts on
+    /// results already shown (the keys for undo and redo work from the
+    /// start).
+    pub fn share_tools() -> AnyView {
+        view! { <crate::ui::share::ShareTools /> }.into_any()
     }
 }
 
@@ -245,20 +268,27 @@ pub fn retrying<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> impl Int
 where
     Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
 {
-    gated(|| true, load)
+    gated(None, boxed(load))
 }
 
-/// [`retrying`], shown once `gate` holds.
-fn gated<Fut>(
-    gate: impl Fn() -> bool + Send + Sync + 'static,
-    load: impl Fn() -> Fut + Send + Sync + 'static,
-) -> impl IntoView
+/// A part's loader behind one type, so the view code below is built once,
+/// not once per part.
+type Loader = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<AnyView, PartMissing>>>> + Send + Sync,
+>;
+
+fn boxed<Fut>(load: impl Fn() -> Fut + Send + Sync + 'static) -> Loader
 where
     Fut: Future<Output = Result<AnyView, PartMissing>> + 'static,
 {
+    std::sync::Arc::new(move || Box::pin(load()))
+}
+
+/// [`retrying`], shown once `gate` (when given) holds.
+fn gated(gate: Option<RwSignal<bool>>, load: Loader) -> AnyView {
     let attempt = RwSignal::new(0u32);
-    move || {
-        if !gate() {
+    (move || {
+        if gate.is_some_and(|g| !g.get()) {
             return None;
         }
         attempt.track();
@@ -271,7 +301,8 @@ where
                 }
             }),
         ))))
-    }
+    })
+    .into_any()
 }
 
 fn missing_notice(attempt: RwSignal<u32>) -> AnyView {
@@ -279,7 +310,7 @@ fn missing_notice(attempt: RwSignal<u32>) -> AnyView {
     use crate::ui::words::tr;
     let i18n = use_i18n();
     view! {
-        <div class="notice warn" data-testid="part-missing" role="alert">
+        <div class="notice warn part-missing" data-testid="part-missing" role="alert">
             <span>{tr(i18n, |i| t_string!(i, part_missing))}</span>
             <button
                 class="btn"
