@@ -23,19 +23,36 @@ self.addEventListener("install", (event) => {
   );
 });
 
+// The pages that said hello to this worker since it started: they run this
+// build. An older build's cache stays while any other page is open (a tab
+// still on the old build asks for its own parts, by their old names, after
+// another tab took the update), and goes once every open page is on this
+// build. Forgotten when the browser stops the worker: old caches then wait
+// for the next hellos, never go early.
+const current = new Set();
+
+const dropOldCaches = () =>
+  caches
+    .keys()
+    .then((keys) =>
+      Promise.all(keys.filter((k) => k.startsWith("funnelcast-") && k !== CACHE).map((k) => caches.delete(k))),
+    );
+
+const dropOldCachesIfUnused = () =>
+  self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((open) => {
+    if (open.every((c) => current.has(c.id))) return dropOldCaches();
+  });
+
 self.addEventListener("activate", (event) => {
-  // Caches of older builds go once this one is in charge.
-  event.waitUntil(
-    caches
-      .keys()
-      .then((keys) =>
-        Promise.all(keys.filter((k) => k.startsWith("funnelcast-") && k !== CACHE).map((k) => caches.delete(k))),
-      ),
-  );
+  event.waitUntil(dropOldCachesIfUnused());
 });
 
 self.addEventListener("message", (event) => {
   if (event.data === "funnelcast:take-over") self.skipWaiting();
+  if (event.data === "funnelcast:hello" && event.source) {
+    current.add(event.source.id);
+    event.waitUntil(dropOldCachesIfUnused());
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -50,10 +67,13 @@ self.addEventListener("fetch", (event) => {
   if (req.mode === "navigate" && !key) return;
   // Cache first: a shell file's name holds its hash (index.html and this
   // worker excepted, and the browser checks this worker on every visit).
+  // This build's cache first, then an older build's still kept (a tab on
+  // the old build fetching one of its parts), then the network.
   event.respondWith(
     caches
       .open(CACHE)
       .then((cache) => cache.match(key || req, { ignoreSearch: true }))
+      .then((hit) => hit || (key ? undefined : caches.match(req, { ignoreSearch: true })))
       .then((hit) => hit || fetch(req)),
   );
 });

@@ -312,3 +312,99 @@ async fn the_split_modules_come_after_the_first_results() {
     }
     p.assert_clean().await;
 }
+
+/// The reliability issue's second tab: one tab takes an update whose build
+/// no longer has the old build's parts; another tab, still on the old
+/// build, opens presentation mode (a part it had not fetched yet). Its part
+/// comes from the old build's cache, kept while a page of that build is
+/// open; it is told a new version is there; the old cache goes once every
+/// open page runs the new build.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update() {
+    let dir = std::env::temp_dir().join(format!("funnelcast-e2e-deploy2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(dist_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let served = serve_dir_at(dir.clone(), "/");
+    let driver = start_driver();
+    let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
+    let old = wait_for_worker(&p).await;
+    // Both tabs controlled by the old build's worker.
+    p.c.refresh().await.unwrap();
+    p.wait_parts().await;
+    let tab_a = p.c.window().await.unwrap();
+    let tab_b = p.c.new_window(true).await.unwrap().handle;
+    p.c.switch_to_window(tab_b.clone()).await.unwrap();
+    p.c.goto(&served.url).await.unwrap();
+    p.wait_parts().await;
+
+    // A new build is published without the old presentation part.
+    let part = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n.starts_with("split_presentation-"))
+        .expect("a presentation part in the build");
+    std::fs::remove_file(dir.join(&part)).unwrap();
+    let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+    let sw = sw
+        .replacen("const VERSION = \"", "const VERSION = \"next-", 1)
+        .replace(&format!("\"{part}\","), "")
+        .replace(&format!(",\"{part}\""), "");
+    assert!(
+        !sw.contains(&part),
+        "the new worker's list still names {part}"
+    );
+    std::fs::write(dir.join("sw.js"), sw).unwrap();
+
+    // Tab A sees it and takes it.
+    p.c.switch_to_window(tab_a.clone()).await.unwrap();
+    p.c.refresh().await.unwrap();
+    p.wait_parts().await;
+    p.el("update-ready").await;
+    p.click("update-reload").await;
+    funnelcast_e2e::wait_until("tab A on the new build", 30, || async {
+        p.c.execute_async(
+            "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|k| k.as_array().cloned())
+        .is_some_and(|k| {
+            k.iter()
+                .any(|k| k.as_str().is_some_and(|k| k.contains("next-")))
+        })
+    })
+    .await;
+
+    // Tab B, still on the old build: told, and its part still comes.
+    p.c.switch_to_window(tab_b).await.unwrap();
+    p.el("update-ready").await;
+    p.click("present").await;
+    p.el("present-exit").await;
+    assert!(!p.exists("part-missing").await);
+    assert!(!p.exists("error-reload").await);
+    p.click("present-exit").await;
+
+    // Once tab B reloads onto the new build, the old cache goes.
+    p.c.refresh().await.unwrap();
+    p.wait_parts().await;
+    funnelcast_e2e::wait_until("the old cache dropped", 30, || async {
+        p.c.execute_async(
+            "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|k| k.as_array().cloned())
+        .is_some_and(|k| !k.iter().any(|k| k.as_str() == Some(old.as_str())))
+    })
+    .await;
+    p.c.clone().close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

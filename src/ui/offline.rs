@@ -71,6 +71,18 @@ fn register(ready: UpdateReady) {
             return; // no worker: the page works as before, online
         };
         let reg: ServiceWorkerRegistration = reg.unchecked_into();
+        // This page runs the controlling worker's build: it may drop older
+        // builds' caches once no page uses them (sw.js).
+        if let Some(c) = container().and_then(|c| c.controller()) {
+            let _ = c.post_message(&"funnelcast:hello".into());
+        }
+        // Another tab took the update: this one still runs the old build
+        // (its parts stay cached), and offers the new one.
+        if let Some(c) = container() {
+            let on_change = Closure::<dyn FnMut()>::new(move || ready.0.set(true));
+            c.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+            on_change.forget();
+        }
         // A first visit installs with nothing to replace: nothing to offer.
         let offer = move || {
             if container().is_some_and(|c| c.controller().is_some()) {
