@@ -486,6 +486,20 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     let banner = p.el("error-banner").await.text().await.unwrap();
     assert!(banner.contains("file could not be opened"), "{banner}");
     assert_eq!(p.input_value("preset").await, "case-b");
+    click_centered(&p, "error-dismiss").await;
+    // A model with bytes that are not UTF-8 is refused, as a link with the
+    // same bytes is (it opened with replacement characters before).
+    let mut bytes = json_text.clone().into_bytes();
+    let at = json_text.find("<script>").expect("the typed name");
+    bytes[at] = 0xff;
+    std::fs::write(&file, &bytes).unwrap();
+    input.send_keys(&file.display().to_string()).await.unwrap();
+    let banner = p.el("error-banner").await.text().await.unwrap();
+    assert!(banner.contains("file could not be opened"), "{banner}");
+    assert_eq!(
+        p.input_value("scenario-name-2").await,
+        "<script>alert(1)</script>"
+    );
     let _ = std::fs::remove_file(&file);
     click_centered(&p, "error-dismiss").await;
 

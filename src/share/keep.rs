@@ -1025,14 +1025,14 @@ mod tests {
         }
     }
 
-    /// The reliability issue's state-machine test: 1,000 generated
+    /// The reliability issue's state-machine test: 2,000 generated
     /// sequences of links, edits, drags, reloads, tabs, restores, drops and
     /// other tabs' saves; after every step the user's own latest model is
     /// reachable and a finished tab's address holds what it shows.
     #[test]
     fn no_sequence_loses_the_own_model_or_leaves_a_stale_address() {
         let mut g = Gen(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..1_000 {
+        for _ in 0..2_000 {
             let mut w = World {
                 local: MemStore::default(),
                 tabs: vec![],
