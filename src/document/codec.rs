@@ -107,7 +107,7 @@ pub type Migration = fn(Value) -> Result<Value, String>;
 
 /// `MIGRATIONS[i]` turns version i + 1 into version i + 2. Empty while
 /// version 1 is the only format (adding the `engine` field needed no step:
-/// it has a serde default).
+/// its declaration in `json` gives the value its absence means).
 pub const MIGRATIONS: &[Migration] = &[];
 
 /// Brings a document of any older version up to `current` through `steps`
