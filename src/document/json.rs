@@ -13,6 +13,10 @@
 //! memory than the document it describes. As with serde's derived code:
 //! unknown fields are ignored, a known field twice is refused, a missing
 //! `Option` field is `None`, and integers must be written as integers.
+//! A struct's fields are declared once (`json_struct!`), and all of that
+//! follows from the declaration; the enums tagged by `"kind"` are written
+//! by hand (each kind reads its own subset of the fields, which a list of
+//! fields would not say more briefly).
 //! Numbers are read by `format::decimal_to_f64` (in the browser, JavaScript's
 //! correctly rounded `parseFloat`; natively, the standard library's parser:
 //! the same bits, tests/decimals.rs) and written by `numtext::debug` in the
@@ -51,6 +55,20 @@ pub trait FromJson: Sized {
     /// # Errors
     /// A value of another shape.
     fn read(v: Val<'_>) -> Result<Self, JsonError>;
+
+    /// The value of a field that is absent: an error, except for an
+    /// `Option` (`None`), as serde's derived code reads them.
+    ///
+    /// # Errors
+    /// The field is required.
+    fn missing(name: &str) -> Result<Self, JsonError> {
+        Err(missing_field(name))
+    }
+}
+
+/// Not generic, so the message is compiled once for all types.
+fn missing_field(name: &str) -> JsonError {
+    format!("missing field `{name}`")
 }
 
 /// `value` as JSON text.
@@ -411,15 +429,26 @@ impl<'a> Val<'a> {
     }
 }
 
-/// A field that must be there.
-fn req<T: FromJson>(v: Option<Val<'_>>, name: &str) -> Result<T, JsonError> {
-    let v = v.ok_or_else(|| format!("missing field `{name}`"))?;
-    T::read(v).map_err(|e| format!("{name}: {e}"))
+/// A field's value, or [`FromJson::missing`]'s when it is absent.
+fn field<T: FromJson>(v: Option<Val<'_>>, name: &str) -> Result<T, JsonError> {
+    match v {
+        Some(v) => T::read(v).map_err(|e| format!("{name}: {e}")),
+        None => T::missing(name),
+    }
+}
+
+/// A field added after documents without it were written: `default` (what
+/// those documents meant) when it is absent.
+fn field_or<T: FromJson>(v: Option<Val<'_>>, name: &str, default: T) -> Result<T, JsonError> {
+    match v {
+        Some(_) => field(v, name),
+        None => Ok(default),
+    }
 }
 
 /// The `kind` of an internally tagged enum.
 fn kind(v: Option<Val<'_>>) -> Result<String, JsonError> {
-    req::<String>(v, "kind")
+    field::<String>(v, "kind")
 }
 
 fn unknown(what: &str, found: &str) -> JsonError {
@@ -464,6 +493,55 @@ macro_rules! object {
         )+
         out.push('}');
     }};
+}
+
+/// A struct's JSON form, declared once: its fields in the order they are
+/// written, each `name` (its key is its name; absent, it is an error, or
+/// `None` for an `Option`) or `name = default` (absent, it is `default`:
+/// for a field added after documents without it were written, the value
+/// those documents meant). Writing and reading follow from the one list,
+/// and the rest from the shared code both use: unknown fields ignored and a
+/// known field twice refused ([`Val::fields`]), integers only as integers
+/// (the field types' own `FromJson`).
+///
+/// Adding a field is then one line here beside the struct's own: reading
+/// builds the struct with every field named, so one left out of the list
+/// does not compile. The code is what was written by hand before, field by
+/// field: a few pushes to write, one call of the shared non-generic field
+/// loop and one small call per field to read.
+macro_rules! json_struct {
+    ($ty:ty { $($name:ident $(= $default:expr)?),+ $(,)? }) => {
+        impl ToJson for $ty {
+            fn write(&self, out: &mut String) {
+                let mut sep = '{';
+                $(
+                    out.push(sep);
+                    out.push_str(concat!("\"", stringify!($name), "\":"));
+                    ToJson::write(&self.$name, out);
+                    #[allow(unused_assignments)]
+                    {
+                        sep = ',';
+                    }
+                )+
+                out.push('}');
+            }
+        }
+
+        impl FromJson for $ty {
+            fn read(v: Val<'_>) -> Result<Self, JsonError> {
+                let [$($name),+] = v.fields([$(stringify!($name)),+])?;
+                Ok(Self {
+                    $($name: json_struct!(@read $name $(= $default)?),)+
+                })
+            }
+        }
+    };
+    (@read $name:ident) => {
+        field($name, stringify!($name))?
+    };
+    (@read $name:ident = $default:expr) => {
+        field_or($name, stringify!($name), $default)?
+    };
 }
 
 // --- Primitives ---------------------------------------------------------------
@@ -560,13 +638,9 @@ impl<T: FromJson> FromJson for Option<T> {
             T::read(v).map(Some)
         }
     }
-}
 
-/// A field that may be absent or null.
-fn opt<T: FromJson>(v: Option<Val<'_>>, name: &str) -> Result<Option<T>, JsonError> {
-    match v {
-        None => Ok(None),
-        v => req(v, name),
+    fn missing(_: &str) -> Result<Self, JsonError> {
+        Ok(None)
     }
 }
 
@@ -660,11 +734,11 @@ impl FromJson for VolumeSpec {
         let [k, value, low, high] = v.fields(["kind", "value", "low", "high"])?;
         match kind(k)?.as_str() {
             "fixed" => Ok(VolumeSpec::Fixed {
-                value: req(value, "value")?,
+                value: field(value, "value")?,
             }),
             "range" => Ok(VolumeSpec::Range {
-                low: req(low, "low")?,
-                high: req(high, "high")?,
+                low: field(low, "low")?,
+                high: field(high, "high")?,
             }),
             other => Err(unknown("volume kind", other)),
         }
@@ -690,53 +764,28 @@ impl FromJson for RateSpec {
         let [kd, value, k, n, low, high] = v.fields(["kind", "value", "k", "n", "low", "high"])?;
         match kind(kd)?.as_str() {
             "fixed" => Ok(RateSpec::Fixed {
-                value: req(value, "value")?,
+                value: field(value, "value")?,
             }),
             "evidence" => Ok(RateSpec::Evidence {
-                k: req(k, "k")?,
-                n: req(n, "n")?,
+                k: field(k, "k")?,
+                n: field(n, "n")?,
             }),
             "range" => Ok(RateSpec::Range {
-                low: req(low, "low")?,
-                high: req(high, "high")?,
+                low: field(low, "low")?,
+                high: field(high, "high")?,
             }),
             other => Err(unknown("rate kind", other)),
         }
     }
 }
 
-impl ToJson for DealSpec {
-    fn write(&self, out: &mut String) {
-        object!(out; "mean" => &self.mean, "cv" => &self.cv);
-    }
-}
+json_struct!(DealSpec { mean, cv });
 
-impl FromJson for DealSpec {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [mean, cv] = v.fields(["mean", "cv"])?;
-        Ok(DealSpec {
-            mean: req(mean, "mean")?,
-            cv: req(cv, "cv")?,
-        })
-    }
-}
-
-impl ToJson for SegmentSpec {
-    fn write(&self, out: &mut String) {
-        object!(out; "volume" => &self.volume, "rates" => &self.rates, "deal" => &self.deal);
-    }
-}
-
-impl FromJson for SegmentSpec {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [volume, rates, deal] = v.fields(["volume", "rates", "deal"])?;
-        Ok(SegmentSpec {
-            volume: req(volume, "volume")?,
-            rates: req(rates, "rates")?,
-            deal: req(deal, "deal")?,
-        })
-    }
-}
+json_struct!(SegmentSpec {
+    volume,
+    rates,
+    deal
+});
 
 /// `"all"` or `{"segment": g}`.
 impl ToJson for Scope {
@@ -757,7 +806,7 @@ impl FromJson for Scope {
             };
         }
         let [g] = v.fields(["segment"])?;
-        Ok(Scope::Segment(req(g, "segment")?))
+        Ok(Scope::Segment(field(g, "segment")?))
     }
 }
 
@@ -781,40 +830,29 @@ impl FromJson for Lever {
         let [k, frac, stage, points] = v.fields(["kind", "frac", "stage", "points"])?;
         match kind(k)?.as_str() {
             "volume" => Ok(Lever::Volume {
-                frac: req(frac, "frac")?,
+                frac: field(frac, "frac")?,
             }),
             "rate_points" => Ok(Lever::RatePoints {
-                stage: req(stage, "stage")?,
-                points: req(points, "points")?,
+                stage: field(stage, "stage")?,
+                points: field(points, "points")?,
             }),
             "rate_relative" => Ok(Lever::RateRelative {
-                stage: req(stage, "stage")?,
-                frac: req(frac, "frac")?,
+                stage: field(stage, "stage")?,
+                frac: field(frac, "frac")?,
             }),
             "deal" => Ok(Lever::Deal {
-                frac: req(frac, "frac")?,
+                frac: field(frac, "frac")?,
             }),
             other => Err(unknown("lever kind", other)),
         }
     }
 }
 
-impl ToJson for ScenarioSpec {
-    fn write(&self, out: &mut String) {
-        object!(out; "scope" => &self.scope, "levers" => &self.levers, "cost" => &self.cost);
-    }
-}
-
-impl FromJson for ScenarioSpec {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [scope, levers, cost] = v.fields(["scope", "levers", "cost"])?;
-        Ok(ScenarioSpec {
-            scope: req(scope, "scope")?,
-            levers: req(levers, "levers")?,
-            cost: opt(cost, "cost")?,
-        })
-    }
-}
+json_struct!(ScenarioSpec {
+    scope,
+    levers,
+    cost
+});
 
 impl ToJson for GoalLever {
     fn write(&self, out: &mut String) {
@@ -833,153 +871,46 @@ impl FromJson for GoalLever {
         match kind(k)?.as_str() {
             "volume" => Ok(GoalLever::Volume),
             "rate_points" => Ok(GoalLever::RatePoints {
-                stage: req(stage, "stage")?,
+                stage: field(stage, "stage")?,
             }),
             other => Err(unknown("goal lever", other)),
         }
     }
 }
 
-impl ToJson for Model {
-    fn write(&self, out: &mut String) {
-        object!(out;
-            "stages" => &self.stages,
-            "segments" => &self.segments,
-            "scenarios" => &self.scenarios,
-            "margin" => &self.margin,
-            "trials" => &self.trials,
-            "seed" => &self.seed,
-        );
-    }
-}
+json_struct!(Model {
+    stages,
+    segments,
+    scenarios,
+    margin,
+    trials,
+    seed,
+});
 
-impl FromJson for Model {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [stages, segments, scenarios, margin, trials, seed] = v.fields([
-            "stages",
-            "segments",
-            "scenarios",
-            "margin",
-            "trials",
-            "seed",
-        ])?;
-        Ok(Model {
-            stages: req(stages, "stages")?,
-            segments: req(segments, "segments")?,
-            scenarios: req(scenarios, "scenarios")?,
-            margin: opt(margin, "margin")?,
-            trials: req(trials, "trials")?,
-            seed: req(seed, "seed")?,
-        })
-    }
-}
+json_struct!(Segment { label, spec });
 
-impl ToJson for Segment {
-    fn write(&self, out: &mut String) {
-        object!(out; "label" => &self.label, "spec" => &self.spec);
-    }
-}
+json_struct!(Scenario { label, spec });
 
-impl FromJson for Segment {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [label, spec] = v.fields(["label", "spec"])?;
-        Ok(Segment {
-            label: req(label, "label")?,
-            spec: req(spec, "spec")?,
-        })
-    }
-}
+json_struct!(Goal {
+    target,
+    prob,
+    lever,
+});
 
-impl ToJson for Scenario {
-    fn write(&self, out: &mut String) {
-        object!(out; "label" => &self.label, "spec" => &self.spec);
-    }
-}
-
-impl FromJson for Scenario {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [label, spec] = v.fields(["label", "spec"])?;
-        Ok(Scenario {
-            label: req(label, "label")?,
-            spec: req(spec, "spec")?,
-        })
-    }
-}
-
-impl ToJson for Goal {
-    fn write(&self, out: &mut String) {
-        object!(out; "target" => &self.target, "prob" => &self.prob, "lever" => &self.lever);
-    }
-}
-
-impl FromJson for Goal {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [target, prob, lever] = v.fields(["target", "prob", "lever"])?;
-        Ok(Goal {
-            target: opt(target, "target")?,
-            prob: req(prob, "prob")?,
-            lever: req(lever, "lever")?,
-        })
-    }
-}
-
-impl ToJson for Document {
-    fn write(&self, out: &mut String) {
-        object!(out;
-            "v" => &self.v,
-            "preset" => &self.preset,
-            "stages" => &self.stages,
-            "segments" => &self.segments,
-            "scenarios" => &self.scenarios,
-            "trials" => &self.trials,
-            "seed" => &self.seed,
-            "margin" => &self.margin,
-            "currency" => &self.currency,
-            "period" => &self.period,
-            "goal" => &self.goal,
-            "engine" => &self.engine,
-        );
-    }
-}
-
-impl FromJson for Document {
-    fn read(v: Val<'_>) -> Result<Self, JsonError> {
-        let [ver, preset, stages, segments, scenarios, trials, seed, margin, currency, period, goal, engine] =
-            v.fields([
-                "v",
-                "preset",
-                "stages",
-                "segments",
-                "scenarios",
-                "trials",
-                "seed",
-                "margin",
-                "currency",
-                "period",
-                "goal",
-                "engine",
-            ])?;
-        Ok(Document {
-            v: req(ver, "v")?,
-            preset: opt(preset, "preset")?,
-            stages: req(stages, "stages")?,
-            segments: req(segments, "segments")?,
-            scenarios: req(scenarios, "scenarios")?,
-            trials: req(trials, "trials")?,
-            seed: req(seed, "seed")?,
-            margin: opt(margin, "margin")?,
-            currency: req(currency, "currency")?,
-            period: req(period, "period")?,
-            goal: req(goal, "goal")?,
-            // Documents from before the field was added were computed by
-            // the first engine numbers.
-            engine: match engine {
-                None => 1,
-                e => req(e, "engine")?,
-            },
-        })
-    }
-}
+json_struct!(Document {
+    v,
+    preset,
+    stages,
+    segments,
+    scenarios,
+    trials,
+    seed,
+    margin,
+    currency,
+    period,
+    goal,
+    engine = super::first_numbers(),
+});
 
 // --- A tree, for migration steps -----------------------------------------------
 
@@ -1284,6 +1215,111 @@ mod tests {
             let theirs = serde_json::from_str::<ScenarioSpec>(text);
             assert_eq!(ours.as_ref().ok(), theirs.as_ref().ok(), "{text}");
         }
+    }
+
+    /// A struct as it was, and as it is after a field was added the way a
+    /// document field is: one line in its declaration (and the struct's own
+    /// field). Old texts still read, new ones read in the old build.
+    #[derive(Debug, PartialEq)]
+    struct Before {
+        name: String,
+        count: u32,
+        note: Option<f64>,
+    }
+
+    json_struct!(Before { name, count, note });
+
+    #[derive(Debug, PartialEq)]
+    struct After {
+        name: String,
+        count: u32,
+        note: Option<f64>,
+        /// The added optional field: absent is `None`.
+        share: Option<f64>,
+        /// An added field whose absence means something: 3.
+        steps: u32,
+    }
+
+    json_struct!(After {
+        name,
+        count,
+        note,
+        share,
+        steps = 3,
+    });
+
+    #[test]
+    fn a_field_added_to_a_declaration_reads_old_and_new_texts() {
+        let after = After {
+            name: "a\"b".into(),
+            count: 7,
+            note: None,
+            share: Some(0.25),
+            steps: 5,
+        };
+        let text = to_text(&after);
+        assert_eq!(
+            text,
+            r#"{"name":"a\"b","count":7,"note":null,"share":0.25,"steps":5}"#
+        );
+        assert_eq!(from_text::<After>(&text), Ok(after));
+        // A text from before the field: the option is None, the other its
+        // default; `note` may be absent too.
+        assert_eq!(
+            from_text::<After>(r#"{"name":"x","count":1}"#),
+            Ok(After {
+                name: "x".into(),
+                count: 1,
+                note: None,
+                share: None,
+                steps: 3,
+            })
+        );
+        // The old build reads the new text: unknown fields are ignored.
+        assert_eq!(
+            from_text::<Before>(&to_text(&After {
+                name: "x".into(),
+                count: 1,
+                note: Some(1.5),
+                share: Some(0.5),
+                steps: 4,
+            })),
+            Ok(Before {
+                name: "x".into(),
+                count: 1,
+                note: Some(1.5),
+            })
+        );
+        // A known field twice is refused, the added ones as the others.
+        for twice in [
+            r#"{"name":"x","count":1,"share":0.5,"share":0.5}"#,
+            r#"{"name":"x","count":1,"steps":1,"steps":1}"#,
+            r#"{"name":"x","name":"y","count":1}"#,
+        ] {
+            assert!(from_text::<After>(twice).is_err(), "{twice}");
+        }
+        // Required fields stay required; integers only as integers; a null
+        // in a field that is not an Option is refused, not defaulted.
+        for bad in [
+            r#"{"name":"x"}"#,
+            r#"{"name":"x","count":1.0}"#,
+            r#"{"name":"x","count":1,"steps":2.5}"#,
+            r#"{"name":"x","count":1,"steps":null}"#,
+            r#"{"name":"x","count":1,"share":"0.5"}"#,
+            r#"["x",1]"#,
+        ] {
+            assert!(from_text::<After>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            from_text::<After>(r#"{"count":2,"share":null,"name":"y","extra":{"z":[1]}}"#),
+            Ok(After {
+                name: "y".into(),
+                count: 2,
+                note: None,
+                share: None,
+                steps: 3,
+            })
+        );
     }
 
     /// A model as a worker gets it: serde_json reads our text, we read its.
