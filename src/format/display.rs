@@ -40,6 +40,18 @@ pub fn format_compact(x: f64, lang: Lang) -> String {
     signed(x, |a| magnitude(a, lang, Style::Compact))
 }
 
+/// Money on a chart axis or a projected slide: the currency symbol before
+/// [`format_compact`], the sign before both ("$375k", "¥37.5万", "−$1.2M").
+/// No sign when the digits are all zero, as everywhere here.
+pub fn format_money_compact(x: f64, currency: Currency, lang: Lang) -> String {
+    let body = format_compact(x.abs(), lang);
+    if body == "0" || !x.is_finite() || x >= 0.0 {
+        format!("{}{body}", currency.symbol())
+    } else {
+        format!("{MINUS}{}{body}", currency.symbol())
+    }
+}
+
 /// A people count, e.g. a mean number of customers: one decimal below 100,
 /// none from 100 on, trailing zeros dropped ("12.3", "7", "1,235"; "1.5万").
 pub fn format_count(x: f64, lang: Lang) -> String {
@@ -375,6 +387,24 @@ mod tests {
         assert_eq!(c(320000000.0), "3.2亿");
         assert_eq!(c(0.125), "0.125");
         assert_eq!(c(-50000.0), "−5万");
+    }
+
+    #[test]
+    fn compact_money() {
+        for (x, currency, lang, want) in [
+            (375_000.0, Currency::Usd, Lang::En, "$375k"),
+            (1_234_567.0, Currency::Usd, Lang::En, "$1.23M"),
+            (-1_200_000.0, Currency::Eur, Lang::En, "−€1.2M"),
+            (950.0, Currency::Gbp, Lang::En, "£950"),
+            (375_000.0, Currency::Cny, Lang::Zh, "¥37.5万"),
+            (-3.2e8, Currency::Cny, Lang::Zh, "−¥3.2亿"),
+            (0.0, Currency::Usd, Lang::En, "$0"),
+            (-0.0, Currency::Usd, Lang::En, "$0"),
+            (f64::NAN, Currency::Usd, Lang::En, "$—"),
+            (f64::NEG_INFINITY, Currency::Cny, Lang::Zh, "¥—"),
+        ] {
+            assert_eq!(format_money_compact(x, currency, lang), want, "{x}");
+        }
     }
 
     #[test]

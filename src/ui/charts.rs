@@ -11,7 +11,9 @@ use funnelcast_engine::{Histogram, SensitivityInput};
 use leptos::prelude::*;
 
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
-use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
+use crate::format::{
+    format_count, format_money, format_money_compact, format_percent, Currency, Lang,
+};
 use crate::i18n::*;
 use crate::names::scenario_name;
 use crate::ui::input::{aria_name, Hint};
@@ -493,10 +495,7 @@ fn RevenueChart() -> impl IntoView {
                         name: scenario_name(i18n, &shown.doc, s, lang),
                     })
                     .collect();
-                let fmt = move |v: f64| {
-                    let c = format_compact(v, lang);
-                    format!("{}{}", cur.symbol(), c)
-                };
+                let fmt = move |v: f64| format_money_compact(v, cur, lang);
                 // In words, the figures of the results table: the exact
                 // law's where there is one, else the simulated ones.
                 let items: Vec<String> = r
@@ -551,11 +550,7 @@ fn UpliftChart() -> impl IntoView {
                         })
                     })
                     .collect();
-                let fmt = move |v: f64| {
-                    let c = format_compact(v.abs(), lang);
-                    let sign = if v < 0.0 { "−" } else { "" };
-                    format!("{sign}{}{c}", cur.symbol())
-                };
+                let fmt = move |v: f64| format_money_compact(v, cur, lang);
                 let items: Vec<String> = series
                     .iter()
                     .map(|se| {

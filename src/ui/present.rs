@@ -13,7 +13,9 @@ use leptos::prelude::*;
 
 use crate::chart::{fmt_svg, LinearScale};
 use crate::document::Document;
-use crate::format::{format_compact, format_percent, parse_whole, Currency, Lang};
+use crate::format::{
+    format_compact, format_money_compact, format_percent, parse_whole, Currency, Lang,
+};
 use crate::i18n::*;
 use crate::names::scenario_name;
 use crate::ui::later;
@@ -93,19 +95,9 @@ pub fn range_scale(rows: &[RangeRow], x0: f64, x1: f64) -> LinearScale {
     LinearScale::new(lo - span * 0.08, hi + span * 0.08, x0, x1)
 }
 
-/// Money in few characters for the projector: "$375k", "¥37.5万", "−$1.2M".
-fn money_short(x: f64, cur: Currency, lang: Lang) -> String {
-    let body = format_compact(x.abs(), lang);
-    if body == "0" || !x.is_finite() || x >= 0.0 {
-        format!("{}{body}", cur.symbol())
-    } else {
-        format!("−{}{body}", cur.symbol())
-    }
-}
-
 /// An uplift with its sign, also when positive: "+$112k".
 fn signed_money_short(x: f64, cur: Currency, lang: Lang) -> String {
-    let s = money_short(x, cur, lang);
+    let s = format_money_compact(x, cur, lang);
     if x > 0.0 && format_compact(x, lang) != "0" {
         format!("+{s}")
     } else {
@@ -460,11 +452,11 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     data-testid=format!("present-revenue-{s}")
                                     data-value=raw(rev.mean)
                                 >
-                                    {money_short(rev.mean, cur, lang)}
+                                    {format_money_compact(rev.mean, cur, lang)}
                                 </span>
                                 <span class="present-sub">
-                                    "P5–P95: "{money_short(rev.p5, cur, lang)}" … "
-                                    {money_short(rev.p95, cur, lang)}
+                                    "P5–P95: "{format_money_compact(rev.p5, cur, lang)}" … "
+                                    {format_money_compact(rev.p95, cur, lang)}
                                 </span>
                             </div>
                             {vs}
@@ -480,7 +472,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     crate::ui::charts::dist_item(
                         lang,
                         &scenario_name(i18n, &shown.doc, s, lang),
-                        [f.p5, f.p50, f.p95].map(|x| money_short(x, cur, lang)),
+                        [f.p5, f.p50, f.p95].map(|x| format_money_compact(x, cur, lang)),
                     )
                 })
                 .collect();
@@ -597,7 +589,7 @@ fn RangeChart(
         .map(|t| {
             view! {
                 <text class="present-tick" x=fmt_svg(x.map(t)) y=fmt_svg(axis_y + 18.0)>
-                    {money_short(t, cur, lang)}
+                    {format_money_compact(t, cur, lang)}
                 </text>
             }
         })
@@ -959,7 +951,7 @@ mod tests {
     #[test]
     fn short_money_keeps_its_sign() {
         let c = Currency::Usd;
-        assert_eq!(money_short(375_000.0, c, Lang::En), "$375k");
+        assert_eq!(format_money_compact(375_000.0, c, Lang::En), "$375k");
         assert_eq!(signed_money_short(112_500.0, c, Lang::En), "+$113k");
         assert_eq!(signed_money_short(-3_200.0, c, Lang::En), "−$3.2k");
         assert_eq!(signed_money_short(0.0, c, Lang::En), "$0");
