@@ -3,7 +3,8 @@
 //! same document reads "考虑" in Chinese and "Consideration" in English until
 //! the user types a name of their own, which is then kept as [`Label::Text`].
 //!
-//! This module is a leaf: the document and the presets both use it.
+//! The document and the presets both use this module; it uses neither, but
+//! for [`scenario_name`], which reads a run's document to name a scenario.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +108,23 @@ impl Label {
 impl From<NameKey> for Label {
     fn from(k: NameKey) -> Self {
         Label::Key(k)
+    }
+}
+
+/// Scenario s's name in the run's document: the baseline in the page's
+/// words, the others by their labels.
+pub fn scenario_name(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    d: &crate::document::Document,
+    s: usize,
+    lang: Lang,
+) -> String {
+    if s == 0 {
+        crate::i18n::t_string!(i18n, baseline).to_string()
+    } else {
+        d.scenario(s)
+            .map(|x| x.label.text(lang))
+            .unwrap_or_default()
     }
 }
 

@@ -1,5 +1,5 @@
 //! The page reads decimals through JavaScript's `parseFloat` in the browser
-//! (src/format.rs, `decimal_to_f64`, to keep the standard library's float
+//! (src/format/decimal.rs, `decimal_to_f64`, to keep the standard library's float
 //! parser out of the first load). Here, in headless Chromium, it must give
 //! the very bits Rust's correctly rounded parser gives, on shortest
 //! round-trip forms, long expansions and random digit strings of up to 40

@@ -2,7 +2,7 @@
 //! (c customers bring one Gamma(c·α, θ) draw, never c draws).
 
 use crate::error::{check_finite_in, Arg, ArgError};
-use crate::model::limits;
+use crate::limits;
 
 /// The value of one deal: Gamma with this mean and coefficient of variation.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -10,8 +10,8 @@
 //! [`goal_seek`] answers "how much volume for a 90 % chance of the target".
 //! engine/README.md explains the model and the statistics.
 //!
-//! Modules, one concept each: the model and its validation (`model`,
-//! `error`, `volume`, `rate`, `deal`, `plan`); the samplers (`rng`,
+//! Modules, one concept each: the model and its validation (`limits`,
+//! `model`, `error`, `volume`, `rate`, `deal`, `plan`); the samplers (`rng`,
 //! `normal`, `gamma`, `beta`, `binomial`, `hypergeometric`, `special`); the
 //! run (`simulate`, with the private per-trial engine, fast-path tables,
 //! scenario coupling, exact stage laws and random streams); the summaries
@@ -31,6 +31,7 @@ pub mod gamma;
 pub mod goal;
 pub mod hypergeometric;
 mod lever;
+pub mod limits;
 pub mod model;
 pub mod normal;
 pub mod plan;
@@ -50,9 +51,7 @@ pub mod workloads;
 pub use deal::DealValue;
 pub use error::{Arg, ArgError, Field, ModelError, Problem};
 pub use goal::{check_goal_prob, goal_seek, goal_seek_lever, GOAL_PROB_MAX, GOAL_PROB_MIN};
-pub use model::{
-    limits, DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
-};
+pub use model::{DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec};
 pub use plan::Plan;
 pub use rate::Rate;
 pub use results::*;

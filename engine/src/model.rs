@@ -10,28 +10,9 @@ use crate::rate::Rate;
 use crate::volume::Volume;
 use serde::{Deserialize, Serialize};
 
-/// Limits that keep a run's memory and time bounded; each is refused with a
-/// clear error when exceeded.
-pub mod limits {
-    pub const MAX_STAGES: usize = 12;
-    pub const MIN_STAGES: usize = 2;
-    pub const MAX_SEGMENTS: usize = 6;
-    /// Scenarios including the baseline.
-    pub const MAX_SCENARIOS: usize = 8;
-    pub const MIN_TRIALS: u32 = 100;
-    pub const MAX_TRIALS: u32 = 5_000_000;
-    /// Trials × scenarios (the baseline included): every scenario keeps one
-    /// revenue per trial for its quantiles, and every scenario but the
-    /// baseline one uplift per trial (computed from the draws), so about 16
-    /// bytes a trial and scenario: this keeps a run under about 130 MB.
-    pub const MAX_TRIAL_SCENARIOS: u64 = 8_000_000;
-    /// People entering a segment per period.
-    pub const MAX_VOLUME: f64 = 1e9;
-    pub const MAX_DEAL_VALUE: f64 = 1e12;
-    /// Coefficient of variation of one deal's value (10 = 1000 %).
-    pub const MAX_DEAL_CV: f64 = 10.0;
-    pub const MAX_EVIDENCE_N: u64 = 1_000_000_000;
-}
+/// The limits' old path: they live in [`crate::limits`] so that `volume`,
+/// `rate` and `deal` need not import the model they are part of.
+pub use crate::limits;
 
 /// The entering volume of a segment (people per period).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -162,11 +143,30 @@ impl SegmentSpec {
     /// assert_eq!(seg.expected_counts(), vec![Some(1_000.0), Some(500.0), None]);
     /// ```
     pub fn expected_counts(&self) -> Vec<Option<f64>> {
-        crate::plan::expected_counts(
+        expected_counts(
             self.volume.to_volume().ok(),
             self.rates.iter().map(|r| r.to_rate().ok()),
         )
     }
+}
+
+/// The funnel's expected counts from its constructed pieces: E[N₀] = E[V],
+/// E[Nᵢ] = E[Nᵢ₋₁]·E[rᵢ] (binomial thinning by rates independent of the
+/// volume), with the means of the laws the engine samples; `None` from the
+/// first piece that did not construct onwards. The one computation behind
+/// [`crate::Plan::expected_counts`] and [`SegmentSpec::expected_counts`], so
+/// the page and the engine cannot disagree.
+pub(crate) fn expected_counts(
+    volume: Option<Volume>,
+    rates: impl IntoIterator<Item = Option<Rate>>,
+) -> Vec<Option<f64>> {
+    let mut n = volume.map(|v| v.mean());
+    let mut out = vec![n];
+    for r in rates {
+        n = n.zip(r).map(|(n, r)| n * r.mean());
+        out.push(n);
+    }
+    out
 }
 
 /// Which segments a lever acts on.

@@ -7,7 +7,8 @@
 use crate::deal::DealValue;
 use crate::error::{check_finite_in, Arg, Field, ModelError, Problem};
 use crate::lever::SegmentLevers;
-use crate::model::{limits, Model, RateSpec, Scope, VolumeSpec};
+use crate::limits;
+use crate::model::{expected_counts, Model, RateSpec, Scope, VolumeSpec};
 use crate::rate::Rate;
 use crate::volume::Volume;
 
@@ -116,25 +117,6 @@ impl Plan {
         self.force_general = true;
         self
     }
-}
-
-/// The funnel's expected counts from its constructed pieces: E[N₀] = E[V],
-/// E[Nᵢ] = E[Nᵢ₋₁]·E[rᵢ] (binomial thinning by rates independent of the
-/// volume), with the means of the laws the engine samples; `None` from the
-/// first piece that did not construct onwards. The one computation behind
-/// [`Plan::expected_counts`] and [`crate::SegmentSpec::expected_counts`], so
-/// the page and the engine cannot disagree.
-pub(crate) fn expected_counts(
-    volume: Option<Volume>,
-    rates: impl IntoIterator<Item = Option<Rate>>,
-) -> Vec<Option<f64>> {
-    let mut n = volume.map(|v| v.mean());
-    let mut out = vec![n];
-    for r in rates {
-        n = n.zip(r).map(|(n, r)| n * r.mean());
-        out.push(n);
-    }
-    out
 }
 
 impl Model {

@@ -2,7 +2,7 @@
 //! Beta fitted to a 90 % range (the fit lives here with it).
 
 use crate::error::{check_finite_in, Arg, ArgError, Problem};
-use crate::model::limits;
+use crate::limits;
 use crate::special::{beta_inc, beta_quantile};
 
 /// A conversion rate, ready to sample.

@@ -2,7 +2,7 @@
 //! lognormal fitted to a 90 % range.
 
 use crate::error::{check_finite_in, Arg, ArgError, Problem};
-use crate::model::limits;
+use crate::limits;
 use crate::special::{Z90, Z95};
 
 /// The entering volume of a segment, ready to sample.

@@ -9,6 +9,7 @@
 mod funnel;
 mod hist;
 mod label;
+mod range;
 mod scale;
 mod ticks;
 mod tornado;
@@ -18,6 +19,7 @@ pub use funnel::{
 };
 pub use hist::{band, max_density, Bins};
 pub use label::fit_label;
+pub use range::{range_scale, RangeRow};
 pub use scale::LinearScale;
 pub use ticks::{nice_step, nice_ticks};
 pub use tornado::{swing_bars, swing_scale, tornado_bars, tornado_scale, SwingBar, TornadoBar};

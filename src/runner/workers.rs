@@ -28,13 +28,13 @@ use super::protocol::{from_js, share_buffers, split, to_js, FromWorker, ToWorker
 use super::{Job, JobId, MainThreadRunner, Reply, Request, RunError, Runner};
 
 /// More workers than this stop paying off (the summaries are assembled by
-/// one of them) and cost memory: each holds its share of the draws.
+/// one of them) and cost memory: each holds its portion of the draws.
 pub const MAX_WORKERS: u32 = 4;
-/// A worker's share is at least this many key blocks (of 4,096 trials):
+/// A worker's portion is at least this many key blocks (of 4,096 trials):
 /// shorter runs are quicker on one worker than with a hand-over.
 const MIN_BLOCKS: u32 = 16;
 /// A run of more draws (trials × runs) than this is not shared: the lead
-/// holds every draw to merge them, and each helper keeps its share's memory
+/// holds every draw to merge them, and each helper keeps its portion's memory
 /// (WebAssembly memory does not shrink), so sharing the largest w4 run the
 /// limits allow (2M trials × 4 runs) took the tab from 443 to 602 MB
 /// (docs/benchmarks.md); at this size and below it stays well under 500 MB.
@@ -76,11 +76,11 @@ struct Slot {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-/// A job on its workers: the slot of each share, its progress.
+/// A job on its workers: the slot of each portion, its progress.
 struct Running {
     id: JobId,
-    /// One per share; the first is the lead.
-    shares: Vec<Share>,
+    /// One per portion; the first is the lead.
+    portions: Vec<Portion>,
     /// The job itself, to run again on a new worker if one goes silent.
     job: Job,
     /// When it was sent, and when any of its workers was last heard from.
@@ -88,8 +88,8 @@ struct Running {
     last_heard: f64,
 }
 
-/// One worker's share of a job, and how far it has got.
-struct Share {
+/// One worker's portion of a job, and how far it has got.
+struct Portion {
     slot: usize,
     trials_done: u32,
     trials: u32,
@@ -235,7 +235,7 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
         if let Some(run) = p
             .running
             .as_mut()
-            .filter(|r| r.shares.iter().any(|s| s.slot == slot))
+            .filter(|r| r.portions.iter().any(|s| s.slot == slot))
         {
             run.last_heard = now;
         }
@@ -262,7 +262,7 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                 .running
                 .as_ref()
                 .filter(|r| r.id == id)
-                .map(|r| r.shares[0].slot)
+                .map(|r| r.portions[0].slot)
             else {
                 return;
             };
@@ -286,12 +286,12 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                         trials,
                         ..
                     } => {
-                        if let Some(s) = run.shares.iter_mut().find(|s| s.slot == slot) {
+                        if let Some(s) = run.portions.iter_mut().find(|s| s.slot == slot) {
                             s.trials_done = trials_done;
                             s.trials = trials;
                         }
-                        let done = run.shares.iter().map(|s| s.trials_done).sum();
-                        let total = run.shares.iter().map(|s| s.trials).sum();
+                        let done = run.portions.iter().map(|s| s.trials_done).sum();
+                        let total = run.portions.iter().map(|s| s.trials).sum();
                         Reply::Progress {
                             id,
                             trials_done: done,
@@ -299,10 +299,10 @@ fn on_message(pool: &Rc<RefCell<Pool>>, slot: usize, data: JsValue) {
                         }
                     }
                     Reply::Done { .. } | Reply::Failed { .. } => {
-                        // A failed share fails the job: the others stop.
+                        // A failed portion fails the job: the others stop.
                         let others: Vec<usize> = match r {
                             Reply::Failed { .. } => run
-                                .shares
+                                .portions
                                 .iter()
                                 .map(|s| s.slot)
                                 .filter(|&s| s != slot)
@@ -345,9 +345,9 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
         }
         let run = p
             .running
-            .take_if(|r| r.shares.iter().any(|s| s.slot == slot));
+            .take_if(|r| r.portions.iter().any(|s| s.slot == slot));
         if let Some(run) = &run {
-            for &Share { slot: s, .. } in &run.shares {
+            for &Portion { slot: s, .. } in &run.portions {
                 post(&p, s, &ToWorker::Cancel(run.id));
             }
         }
@@ -421,7 +421,7 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
     let parts = split(blocks, ready.len() as u32, MIN_BLOCKS);
     let id = job.id;
     let helpers = parts.len() as u32 - 1;
-    let mut shares = Vec::with_capacity(parts.len());
+    let mut portions = Vec::with_capacity(parts.len());
     for (j, &(from, to)) in parts.iter().enumerate() {
         let slot = ready[j];
         let msg = ToWorker::Run {
@@ -431,7 +431,7 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
             lead: (j == 0).then_some(helpers),
         };
         post(&p, slot, &msg);
-        shares.push(Share {
+        portions.push(Portion {
             slot,
             trials_done: 0,
             trials: 0,
@@ -440,7 +440,7 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
     let now = js_sys::Date::now();
     p.running = Some(Running {
         id,
-        shares,
+        portions,
         job,
         started: now,
         last_heard: now,
@@ -469,7 +469,7 @@ fn watch(pool: &Rc<RefCell<Pool>>) {
                 return;
             };
             let allowed = SILENCE_MS + 2.0 * (run.last_heard - run.started).max(0.0);
-            let slots: Vec<usize> = run.shares.iter().map(|s| s.slot).collect();
+            let slots: Vec<usize> = run.portions.iter().map(|s| s.slot).collect();
             let mut dead = None;
             for slot in slots {
                 post(&p, slot, &ToWorker::Ping);
@@ -509,7 +509,7 @@ fn silent(pool: &Rc<RefCell<Pool>>, slot: usize) {
         drop_slot(&mut p, slot);
         let run = p.running.take();
         let Some(run) = run else { return };
-        for s in &run.shares {
+        for s in &run.portions {
             post(&p, s.slot, &ToWorker::Cancel(run.id));
         }
         let first = p.rerun_id != Some(run.id);
@@ -588,7 +588,7 @@ impl Runner for WorkerRunner {
                     // run again) is given up.
                     p.rerun = None;
                     if let Some(run) = p.running.take() {
-                        for &Share { slot: s, .. } in &run.shares {
+                        for &Portion { slot: s, .. } in &run.portions {
                             post(&p, s, &ToWorker::Cancel(run.id));
                         }
                         super::timing::mark("funnelcast:sim:dropped");
@@ -610,7 +610,7 @@ impl Runner for WorkerRunner {
                     return;
                 }
                 if let Some(run) = p.running.take_if(|r| r.id == id) {
-                    for &Share { slot: s, .. } in &run.shares {
+                    for &Portion { slot: s, .. } in &run.portions {
                         post(&p, s, &ToWorker::Cancel(id));
                     }
                     super::timing::mark("funnelcast:sim:dropped");

@@ -11,10 +11,13 @@ use funnelcast_engine::{Histogram, SensitivityInput};
 use leptos::prelude::*;
 
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
-use crate::format::{format_compact, format_count, format_money, format_percent, Currency, Lang};
+use crate::format::{
+    format_count, format_money, format_money_compact, format_percent, Currency, Lang,
+};
 use crate::i18n::*;
+use crate::names::scenario_name;
 use crate::ui::input::{aria_name, Hint};
-use crate::ui::results::{raw, scenario_name};
+use crate::ui::results::raw;
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
 use crate::ui::words::tr;
@@ -64,7 +67,7 @@ pub fn Charts() -> impl IntoView {
                 <crate::ui::share::ChartExport chart="revenue" svg_testid="revenue-chart" />
             </div>
             <Legend />
-            <RevenueChart />
+            <DistChart dist=Dist::Revenue />
         </section>
         <Show when=move || {
             state.with_shown(|s| s.is_some_and(|s| s.out.results.scenarios.len() > 1))
@@ -75,7 +78,7 @@ pub fn Charts() -> impl IntoView {
                     <Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) />
                 </h2>
                 <crate::ui::share::ChartExport chart="uplift" svg_testid="uplift-chart" />
-                <UpliftChart />
+                <DistChart dist=Dist::Uplift />
             </section>
         </Show>
         <section class="card" aria-labelledby="tornado-h">
@@ -468,64 +471,18 @@ fn overlay(
     .into_any()
 }
 
-#[component]
-fn RevenueChart() -> impl IntoView {
-    let state = use_state();
-    let i18n = use_i18n();
-    let width = use_width();
-    move || {
-        let cw = width.get();
-        let lang = state.lang.get();
-        state.with_shown(|shown| {
-            shown.map(|shown| {
-                let (r, cur) = (&shown.out.results, shown.doc.currency);
-                let series: Vec<Series> = r
-                    .scenarios
-                    .iter()
-                    .enumerate()
-                    .map(|(s, sc)| Series {
-                        s,
-                        hist: &sc.revenue_hist,
-                        p5: sc.revenue.p5,
-                        p50: sc.revenue.p50,
-                        p95: sc.revenue.p95,
-                        name: scenario_name(i18n, &shown.doc, s, lang),
-                    })
-                    .collect();
-                let fmt = move |v: f64| {
-                    let c = format_compact(v, lang);
-                    format!("{}{}", cur.symbol(), c)
-                };
-                // In words, the figures of the results table: the exact
-                // law's where there is one, else the simulated ones.
-                let items: Vec<String> = r
-                    .scenarios
-                    .iter()
-                    .zip(&series)
-                    .map(|(sc, se)| {
-                        let q = sc
-                            .exact
-                            .map_or([sc.revenue.p5, sc.revenue.p50, sc.revenue.p95], |e| {
-                                [e.revenue.p5, e.revenue.p50, e.revenue.p95]
-                            });
-                        dist_item(lang, &se.name, q.map(|x| money(x, cur, lang)))
-                    })
-                    .collect();
-                let title = t_string!(
-                    i18n,
-                    chart_revenue,
-                    period = crate::ui::words::period_word(i18n, shown.doc.period)
-                )
-                .to_string();
-                let label = chart_name(lang, &title, &items);
-                overlay(cw, &series, &fmt, false, "revenue-chart", label)
-            })
-        })
-    }
+/// Which distribution a [`DistChart`] draws: each scenario's revenue, or
+/// each non-baseline scenario's uplift over the baseline.
+#[derive(Clone, Copy, PartialEq)]
+enum Dist {
+    Revenue,
+    Uplift,
 }
 
+/// The revenue or uplift histograms, overlaid: the two differ only in
+/// their figures, title and test id, so they are one component.
 #[component]
-fn UpliftChart() -> impl IntoView {
+fn DistChart(dist: Dist) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let width = use_width();
@@ -540,33 +497,53 @@ fn UpliftChart() -> impl IntoView {
                     .iter()
                     .enumerate()
                     .filter_map(|(s, sc)| {
-                        sc.vs_baseline.as_ref().map(|c| Series {
+                        let (hist, q) = match dist {
+                            Dist::Revenue => (&sc.revenue_hist, &sc.revenue),
+                            Dist::Uplift => {
+                                let c = sc.vs_baseline.as_ref()?;
+                                (&c.uplift_hist, &c.uplift)
+                            }
+                        };
+                        Some(Series {
                             s,
-                            hist: &c.uplift_hist,
-                            p5: c.uplift.p5,
-                            p50: c.uplift.p50,
-                            p95: c.uplift.p95,
+                            hist,
+                            p5: q.p5,
+                            p50: q.p50,
+                            p95: q.p95,
                             name: scenario_name(i18n, &shown.doc, s, lang),
                         })
                     })
                     .collect();
-                let fmt = move |v: f64| {
-                    let c = format_compact(v.abs(), lang);
-                    let sign = if v < 0.0 { "−" } else { "" };
-                    format!("{sign}{}{c}", cur.symbol())
-                };
+                let fmt = move |v: f64| format_money_compact(v, cur, lang);
+                // In words, the figures of the results table: for revenue the
+                // exact law's where there is one, else the simulated ones.
                 let items: Vec<String> = series
                     .iter()
                     .map(|se| {
-                        dist_item(
-                            lang,
-                            &se.name,
-                            [se.p5, se.p50, se.p95].map(|x| money(x, cur, lang)),
-                        )
+                        let simulated = [se.p5, se.p50, se.p95];
+                        let q = match (dist, r.scenarios[se.s].exact) {
+                            (Dist::Revenue, Some(e)) => {
+                                [e.revenue.p5, e.revenue.p50, e.revenue.p95]
+                            }
+                            _ => simulated,
+                        };
+                        dist_item(lang, &se.name, q.map(|x| money(x, cur, lang)))
                     })
                     .collect();
-                let label = chart_name(lang, t_string!(i18n, chart_uplift), &items);
-                overlay(cw, &series, &fmt, true, "uplift-chart", label)
+                let (title, testid) = match dist {
+                    Dist::Revenue => (
+                        t_string!(
+                            i18n,
+                            chart_revenue,
+                            period = crate::ui::words::period_word(i18n, shown.doc.period)
+                        )
+                        .to_string(),
+                        "revenue-chart",
+                    ),
+                    Dist::Uplift => (t_string!(i18n, chart_uplift).to_string(), "uplift-chart"),
+                };
+                let label = chart_name(lang, &title, &items);
+                overlay(cw, &series, &fmt, dist == Dist::Uplift, testid, label)
             })
         })
     }

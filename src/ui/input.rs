@@ -25,7 +25,7 @@ pub fn input_text_with(x: f64, decimals: usize) -> String {
     if x.abs() >= 1e15 {
         return crate::numtext::exponent(x);
     }
-    // Half away from zero, as the tables round (format.rs).
+    // Half away from zero, as the tables round (format/display.rs).
     crate::format::trim_zeros(crate::format::fixed(x, decimals))
 }
 

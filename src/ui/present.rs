@@ -11,12 +11,15 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::chart::{fmt_svg, LinearScale};
+use crate::chart::{fmt_svg, range_scale, RangeRow};
 use crate::document::Document;
-use crate::format::{format_compact, format_percent, parse_whole, Currency, Lang};
+use crate::format::{
+    format_compact, format_money_compact, format_percent, parse_whole, Currency, Lang,
+};
 use crate::i18n::*;
+use crate::names::scenario_name;
 use crate::ui::later;
-use crate::ui::results::{raw, scenario_name};
+use crate::ui::results::raw;
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, AppState};
 use crate::ui::words::tr;
@@ -70,41 +73,9 @@ impl View {
     }
 }
 
-/// One row of the range chart: a scenario's revenue P5–P95, P50 and mean.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RangeRow {
-    pub p5: f64,
-    pub p50: f64,
-    pub p95: f64,
-    pub mean: f64,
-}
-
-/// The x scale of the range chart: every row's P5..P95 inside `x0..x1` with
-/// a little room. The axis does not start at zero: the marks are ranges,
-/// not bars, and the room needs to see how the ranges differ.
-pub fn range_scale(rows: &[RangeRow], x0: f64, x1: f64) -> LinearScale {
-    let lo = rows.iter().map(|r| r.p5).fold(f64::INFINITY, f64::min);
-    let hi = rows.iter().map(|r| r.p95).fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() || !hi.is_finite() {
-        return LinearScale::new(0.0, 1.0, x0, x1);
-    }
-    let span = (hi - lo).max(hi.abs() * 1e-9).max(1e-9);
-    LinearScale::new(lo - span * 0.08, hi + span * 0.08, x0, x1)
-}
-
-/// Money in few characters for the projector: "$375k", "¥37.5万", "−$1.2M".
-fn money_short(x: f64, cur: Currency, lang: Lang) -> String {
-    let body = format_compact(x.abs(), lang);
-    if body == "0" || !x.is_finite() || x >= 0.0 {
-        format!("{}{body}", cur.symbol())
-    } else {
-        format!("−{}{body}", cur.symbol())
-    }
-}
-
 /// An uplift with its sign, also when positive: "+$112k".
 fn signed_money_short(x: f64, cur: Currency, lang: Lang) -> String {
-    let s = money_short(x, cur, lang);
+    let s = format_money_compact(x, cur, lang);
     if x > 0.0 && format_compact(x, lang) != "0" {
         format!("+{s}")
     } else {
@@ -459,11 +430,11 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     data-testid=format!("present-revenue-{s}")
                                     data-value=raw(rev.mean)
                                 >
-                                    {money_short(rev.mean, cur, lang)}
+                                    {format_money_compact(rev.mean, cur, lang)}
                                 </span>
                                 <span class="present-sub">
-                                    "P5–P95: "{money_short(rev.p5, cur, lang)}" … "
-                                    {money_short(rev.p95, cur, lang)}
+                                    "P5–P95: "{format_money_compact(rev.p5, cur, lang)}" … "
+                                    {format_money_compact(rev.p95, cur, lang)}
                                 </span>
                             </div>
                             {vs}
@@ -479,7 +450,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     crate::ui::charts::dist_item(
                         lang,
                         &scenario_name(i18n, &shown.doc, s, lang),
-                        [f.p5, f.p50, f.p95].map(|x| money_short(x, cur, lang)),
+                        [f.p5, f.p50, f.p95].map(|x| format_money_compact(x, cur, lang)),
                     )
                 })
                 .collect();
@@ -596,7 +567,7 @@ fn RangeChart(
         .map(|t| {
             view! {
                 <text class="present-tick" x=fmt_svg(x.map(t)) y=fmt_svg(axis_y + 18.0)>
-                    {money_short(t, cur, lang)}
+                    {format_money_compact(t, cur, lang)}
                 </text>
             }
         })
@@ -908,57 +879,9 @@ mod tests {
     }
 
     #[test]
-    fn range_scale_holds_every_band_with_room() {
-        let rows = [
-            RangeRow {
-                p5: 200.0,
-                p50: 370.0,
-                p95: 560.0,
-                mean: 375.0,
-            },
-            RangeRow {
-                p5: 260.0,
-                p50: 480.0,
-                p95: 720.0,
-                mean: 487.5,
-            },
-        ];
-        let x = range_scale(&rows, 20.0, 980.0);
-        for r in rows {
-            assert!(x.map(r.p5) > 20.0 && x.map(r.p95) < 980.0);
-        }
-        // The ranges take most of the width: 520 of 520·1.16.
-        assert!((x.d1 - x.d0 - 520.0 * 1.16).abs() < 1e-6);
-        // Far from zero: the axis starts just below the lowest P5.
-        let far = [RangeRow {
-            p5: 1_000_000.0,
-            p50: 1_010_000.0,
-            p95: 1_020_000.0,
-            mean: 1_010_000.0,
-        }];
-        let x = range_scale(&far, 0.0, 100.0);
-        assert!(x.d0 > 990_000.0 && x.d0 < 1_000_000.0, "{}", x.d0);
-        assert!(x.d1 > 1_020_000.0);
-    }
-
-    #[test]
-    fn range_scale_survives_a_point_and_nothing() {
-        let point = [RangeRow {
-            p5: 5.0,
-            p50: 5.0,
-            p95: 5.0,
-            mean: 5.0,
-        }];
-        let x = range_scale(&point, 0.0, 100.0);
-        assert!(x.map(5.0).is_finite() && (0.0..=100.0).contains(&x.map(5.0)));
-        let x = range_scale(&[], 0.0, 100.0);
-        assert!(x.map(0.5).is_finite());
-    }
-
-    #[test]
     fn short_money_keeps_its_sign() {
         let c = Currency::Usd;
-        assert_eq!(money_short(375_000.0, c, Lang::En), "$375k");
+        assert_eq!(format_money_compact(375_000.0, c, Lang::En), "$375k");
         assert_eq!(signed_money_short(112_500.0, c, Lang::En), "+$113k");
         assert_eq!(signed_money_short(-3_200.0, c, Lang::En), "−$3.2k");
         assert_eq!(signed_money_short(0.0, c, Lang::En), "$0");

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::document::Document;
 use crate::format::{format_count, format_money, format_number, Lang};
 use crate::i18n::*;
-use crate::ui::results::scenario_name;
+use crate::names::scenario_name;
 use crate::ui::scenarios::colour;
 use crate::ui::state::use_state;
 use crate::ui::words::tr;

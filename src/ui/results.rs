@@ -802,19 +802,5 @@ pub fn GoalSeek() -> impl IntoView {
     }
 }
 
-/// Scenario s's name in the run's document: the baseline in the page's
-/// words, the others by their labels.
-pub fn scenario_name(
-    i18n: leptos_i18n::I18nContext<Locale>,
-    d: &crate::document::Document,
-    s: usize,
-    lang: crate::format::Lang,
-) -> String {
-    if s == 0 {
-        t_string!(i18n, baseline).to_string()
-    } else {
-        d.scenario(s)
-            .map(|x| x.label.text(lang))
-            .unwrap_or_default()
-    }
-}
+// Where it was first written; src/ui/share.rs still names it by this path.
+pub use crate::names::scenario_name;
