@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::document::goal_lever_code;
 use crate::format::{format_compact, format_count, format_money, format_percent};
 use crate::i18n::*;
+use crate::names::scenario_name;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
 use crate::ui::scenarios::colour;
 use crate::ui::state::{use_state, SimStatus};
@@ -801,6 +802,3 @@ pub fn GoalSeek() -> impl IntoView {
         </section>
     }
 }
-
-// Where it was first written; src/ui/share.rs still names it by this path.
-pub use crate::names::scenario_name;

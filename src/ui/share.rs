@@ -1008,7 +1008,7 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
                 (0..s.out.results.scenarios.len())
                     .map(|k| {
                         (
-                            crate::ui::results::scenario_name(i18n, &s.doc, k, lang),
+                            crate::names::scenario_name(i18n, &s.doc, k, lang),
                             crate::ui::scenarios::colour(k),
                         )
                     })
