@@ -272,7 +272,9 @@ pub fn save(
                 doc: there,
                 edited: read_stamp(local, EDITED_KEY),
             };
-            if origin == Origin::Shared || there.edited >= edited {
+            // Strictly newer: a tab's own successive saves (equal times when
+            // unknown) replace each other.
+            if origin == Origin::Shared || there.edited > edited {
                 keep_own(local, &there.doc, there.edited)?;
                 moved = Some(there);
             }
@@ -734,6 +736,27 @@ mod tests {
         let b = link(&doc(5));
         let s = start(&mut local, &tab, Some(&b), || doc(0));
         assert_eq!(s.doc.seed, 5);
+    }
+
+    /// Successive saves of one tab's own model keep nothing aside and offer
+    /// nothing back, whether or not their edit times are known (a tab that
+    /// never says when it edited saves with time 0).
+    #[test]
+    fn successive_own_saves_offer_nothing_back() {
+        for times in [[0, 0, 0], [5, 6, 7]] {
+            let mut local = MemStore::default();
+            let mut tab = MemStore::default();
+            let s = start(&mut local, &tab, None, || doc(1));
+            let mut k = Keeper::new(&s);
+            for (n, t) in times.into_iter().enumerate() {
+                k.edited_at(t);
+                k.save(&mut local, &mut tab, &doc(10 + n as u64)).unwrap();
+            }
+            assert_eq!(k.own, None, "{times:?}");
+            assert_eq!(read_doc(&local, OWN_KEY), None, "{times:?}");
+            let s = start(&mut local, &MemStore::default(), None, || doc(1));
+            assert_eq!((s.doc.seed, s.own), (12, None), "{times:?}");
+        }
     }
 
     /// The fifth defect: a save this build cannot read.

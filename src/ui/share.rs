@@ -225,8 +225,12 @@ impl Share {
             if first.is_none() {
                 return;
             }
-            // Unsaved until the pause ends and the save is taken.
+            // Unsaved until the pause ends and the save is taken. The edit's
+            // time goes with the save: of two versions of the own model,
+            // the one edited last is kept (share::keep).
             sh::set_save_state(sh::SaveState::Unsaved);
+            let now = js_sys::Date::now() as u64;
+            self.keeper.update_untracked(|k| k.edited_at(now));
             set_timeout(
                 move || {
                     if state.generation_untracked() == gen {
