@@ -14,6 +14,7 @@ pub mod chart;
 pub mod document;
 pub mod fields;
 pub mod format;
+pub mod history;
 pub mod names;
 pub mod numtext;
 pub mod presets;

@@ -1,5 +1,4 @@
-//! The model leaves the tab: the address (`address`), undo and redo
-//! (`history`), the QR code (`qr`), the comparison as CSV (`csv`), and what
+//! The model leaves the tab: the address (`address`), the QR code (`qr`), the comparison as CSV (`csv`), and what
 //! the browser keeps of it, with the choice of the document to start with
 //! (`keep`). `web` is the
 //! browser's side of it all (storage, the address bar, clipboard, files);
@@ -8,7 +7,6 @@
 pub mod address;
 pub mod chart_export;
 pub mod csv;
-pub mod history;
 pub mod keep;
 pub mod qr;
 pub mod web;

@@ -70,7 +70,7 @@ fn Page() -> impl IntoView {
     // Load order: the address wins over the autosave, the autosave over the
     // default; the language of a link over the saved one over the browser's.
     let (saved, browser) = saved_and_browser_lang();
-    let (boot, start) = crate::ui::share::boot_page(saved, browser, presets::initial_doc);
+    let (boot, start) = crate::ui::sharing::boot_page(saved, browser, presets::initial_doc);
     i18n.set_locale(to_locale(start));
     // leptos_i18n's provider sets the browser's language in an effect of its
     // own after this; this effect, created later, runs after it and keeps the
@@ -98,7 +98,8 @@ fn Page() -> impl IntoView {
         RunnerHandle::provide(Rc::new(MainThreadRunner::default()))
     });
     let state = AppState::provide(boot.doc.clone(), lang, runner);
-    crate::ui::share::Share::provide(&boot, state);
+    crate::ui::sharing::Sharing::provide(&boot, state);
+    crate::ui::undo_keys::use_undo_keys(state);
     // The <html lang> follows, for screen readers and font choice.
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
@@ -113,7 +114,7 @@ fn Page() -> impl IntoView {
     view! {
         <Header />
         {crate::ui::later::after_first_run(crate::ui::later::share_notices)}
-        <crate::ui::share::QrSlide />
+        <crate::ui::sharing::QrSlide />
         <main class="layout">
             <div class="col editors">
                 <StagesEditor />
@@ -128,7 +129,7 @@ fn Page() -> impl IntoView {
                         <Status />
                     </div>
                     <crate::ui::progress::RunProgress />
-                    <crate::ui::share::EngineNotice />
+                    <crate::ui::sharing::EngineNotice />
                     <ResultsTable />
                 </section>
                 {crate::ui::later::after_first_run(crate::ui::later::charts)}

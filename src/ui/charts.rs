@@ -53,7 +53,7 @@ pub fn Charts() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="funnel-chart-h">
             <h2 id="funnel-chart-h">{tr(i18n, |i| t_string!(i, chart_funnel))}</h2>
-            <crate::ui::share::ChartExport chart="funnel" svg_testid="funnel-chart" />
+            <crate::ui::sharing::ChartExport chart="funnel" svg_testid="funnel-chart" />
             <FunnelChart />
         </section>
         <section class="card" aria-labelledby="rev-chart-h">
@@ -64,7 +64,7 @@ pub fn Charts() -> impl IntoView {
                         format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))
                     }) />
                 </h2>
-                <crate::ui::share::ChartExport chart="revenue" svg_testid="revenue-chart" />
+                <crate::ui::sharing::ChartExport chart="revenue" svg_testid="revenue-chart" />
             </div>
             <Legend />
             <DistChart dist=Dist::Revenue />
@@ -77,7 +77,7 @@ pub fn Charts() -> impl IntoView {
                     {tr(i18n, |i| t_string!(i, chart_uplift))}" "
                     <Hint text=Signal::derive(move || t_string!(i18n, explain_crn).to_string()) />
                 </h2>
-                <crate::ui::share::ChartExport chart="uplift" svg_testid="uplift-chart" />
+                <crate::ui::sharing::ChartExport chart="uplift" svg_testid="uplift-chart" />
                 <DistChart dist=Dist::Uplift />
             </section>
         </Show>
@@ -88,7 +88,7 @@ pub fn Charts() -> impl IntoView {
                     t_string!(i18n, explain_bottleneck).to_string()
                 }) />
             </h2>
-            <crate::ui::share::ChartExport chart="tornado" svg_testid="tornado-chart" />
+            <crate::ui::sharing::ChartExport chart="tornado" svg_testid="tornado-chart" />
             <Tornado />
         </section>
     }

@@ -176,7 +176,7 @@ macro_rules! deferred {
 
 deferred! {
     pub fn share_card() -> AnyView {
-        view! { <crate::ui::share::ShareCard /> }.into_any()
+        view! { <crate::ui::sharing::ShareCard /> }.into_any()
     }
 }
 
@@ -185,7 +185,7 @@ deferred! {
     /// the own model kept, unreadable saves, another tab's change): said
     /// just after the first results, which they never delay.
     pub fn share_notices() -> AnyView {
-        view! { <crate::ui::share::ShareNotices /> }.into_any()
+        view! { <crate::ui::sharing::ShareNotices /> }.into_any()
     }
 }
 
@@ -194,7 +194,7 @@ deferred! {
     /// results already shown (the keys for undo and redo work from the
     /// start).
     pub fn share_tools() -> AnyView {
-        view! { <crate::ui::share::ShareTools /> }.into_any()
+        view! { <crate::ui::sharing::ShareTools /> }.into_any()
     }
 }
 
@@ -225,7 +225,7 @@ deferred! {
 
 deferred! {
     pub fn qr_slide() -> AnyView {
-        crate::ui::share::qr_slide_body()
+        crate::ui::sharing::qr_slide_body()
     }
 }
 

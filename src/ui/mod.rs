@@ -11,6 +11,7 @@ pub mod print;
 pub mod progress;
 pub mod results;
 pub mod scenarios;
-pub mod share;
+pub mod sharing;
 pub mod state;
+pub mod undo_keys;
 pub mod words;

@@ -63,7 +63,7 @@ pub fn RunProgress() -> impl IntoView {
                     class="btn"
                     data-testid="error-reload"
                     on:click=move |_| {
-                        let share = crate::ui::share::use_share();
+                        let share = crate::ui::sharing::use_sharing();
                         leptos::task::spawn_local(async move {
                             share.keep_for_reload(state).await;
                             #[cfg(target_arch = "wasm32")]

@@ -28,10 +28,10 @@ use leptos::prelude::*;
 use crate::document::{Document, RunInputs};
 use crate::fields::FieldId;
 use crate::format::{Lang, ParseError};
+pub use crate::history::Group;
+use crate::history::History;
 use crate::names::MAX_NAME_CHARS;
 use crate::runner::{GoalAsk, Job, JobId, JobOutput, Reply, Request, RunError, RunnerHandle};
-pub use crate::share::history::Group;
-use crate::share::history::History;
 
 // Natively only: the tests drive the effects on their own executor and
 // fire the native timers by hand.

@@ -1,0 +1,276 @@
+//! The share card (the QR code and the files), the QR slide for the room,
+//! and the chart downloads.
+
+use leptos::prelude::*;
+
+use super::{lang_of, use_sharing, Banner};
+use crate::document;
+use crate::i18n::*;
+use crate::share::{self as sh, address, qr, web};
+use crate::ui::state::use_state;
+use crate::ui::words::tr;
+
+/// The QR code of `link` (or `qr-too-long`), sized by CSS.
+#[component]
+fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_state();
+    let lite = RwSignal::new(false);
+    // The link of the model without scenarios, to shorten a long one.
+    let lite_link = move || {
+        let mut d = state.doc_now();
+        d.scenarios.clear();
+        let href = link.get();
+        let base = href.split('#').next().unwrap_or_default().to_string();
+        format!(
+            "{base}{}",
+            address::fragment(&address::encode(&d), state.lang.get())
+        )
+    };
+    move || {
+        let href = link.get();
+        if href.is_empty() {
+            return None;
+        }
+        let shown = if lite.get() {
+            lite_link()
+        } else {
+            href.clone()
+        };
+        Some(match qr::qr(&shown) {
+            Ok(q) => {
+                // The SVG is made here from the link's bits (no user text
+                // reaches it as markup); the test contract's attributes go
+                // on the <svg> itself. The link is a URL: no `"` or `<` in it,
+                // escaped anyway.
+                let attr = shown
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;");
+                // Its accessible name, a translation (escaped all the same).
+                let name = t_string!(i18n, a11y_qr)
+                    .to_string()
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;");
+                let svg = q.svg.replacen(
+                    "<svg ",
+                    &format!(
+                        "<svg data-testid=\"{testid}\" data-version=\"{}\" data-ecc=\"{}\" data-link=\"{attr}\" role=\"img\" aria-label=\"{name}\" ",
+                        q.version,
+                        q.ecc,
+                    ),
+                    1,
+                );
+                view! {
+                    <div class="qr-wrap">
+                        <div class="qr" inner_html=svg></div>
+                        <Show when=move || lite.get()>
+                            <p class="fine">{tr(i18n, |i| t_string!(i, qr_lite_note))}</p>
+                        </Show>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(too) => view! {
+                <div class="notice warn" data-testid="qr-too-long" data-value=too.bytes>
+                    <p>{t!(i18n, qr_too_long, n = too.bytes)}</p>
+                    <button
+                        class="btn"
+                        data-testid="qr-without-scenarios"
+                        on:click=move |_| lite.set(true)
+                    >
+                        {tr(i18n, |i| t_string!(i, qr_without_scenarios))}
+                    </button>
+                </div>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// The full-screen QR slide for the room (Esc closes).
+#[component]
+pub fn QrSlide() -> impl IntoView {
+    let share = use_sharing();
+    view! {
+        <Show when=move || {
+            share.slide.get()
+        }>{crate::ui::later::retrying(crate::ui::later::qr_slide)}</Show>
+    }
+}
+
+/// The slide's contents (fetched when it is first opened).
+pub fn qr_slide_body() -> AnyView {
+    let share = use_sharing();
+    let i18n = use_i18n();
+    view! {
+        <div class="qr-slide" data-testid="qr-slide" role="dialog" aria-modal="true">
+            <QrCode link=share.link testid="qr-code-slide" />
+            <button class="btn" data-testid="qr-close" on:click=move |_| share.slide.set(false)>
+                {tr(i18n, |i| t_string!(i, qr_close))}
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// The share card: the QR code, the link's length, and the files.
+#[component]
+pub fn ShareCard() -> impl IntoView {
+    let state = use_state();
+    let share = use_sharing();
+    let i18n = use_i18n();
+    let export_json = move |_| {
+        let text = document::encode(&state.doc_now());
+        web::download(
+            "funnelcast-model.json",
+            "application/json",
+            &[text.as_bytes()],
+        );
+    };
+    let export_csv = move |_| {
+        let lang = lang_of(i18n);
+        let baseline = t_string!(i18n, baseline).to_string();
+        let text = state.with_shown(|s| {
+            s.map(|s| sh::csv::comparison_csv(&s.doc, &s.out.results, lang, &baseline))
+        });
+        if let Some(text) = text {
+            web::download(
+                "funnelcast-comparison.csv",
+                "text/csv;charset=utf-8",
+                &[text.as_bytes()],
+            );
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match web::read_file(&input, document::MAX_ENCODED_BYTES).await {
+                Ok(text) => share.open_text(state, &text),
+                Err(e) => share.banner.set(Some(Banner::File(e))),
+            }
+            // The same file can be chosen again.
+            input.set_value("");
+        });
+    };
+    let model_len = move || {
+        let l = share.link.get();
+        l.find('#').map_or(0, |i| l.len() - i - 1)
+    };
+    view! {
+        <section class="card share-card" aria-labelledby="share-h">
+            <h2 id="share-h">{tr(i18n, |i| t_string!(i, share_title))}</h2>
+            <p class="fine">{tr(i18n, |i| t_string!(i, share_note))}</p>
+            <QrCode link=share.link testid="qr-code" />
+            <p class="fine" data-testid="link-length" data-value=model_len>
+                {move || t_string!(i18n, link_length, n = model_len()).to_string()}
+            </p>
+            // The own model stays reachable once its notice is dismissed.
+            <Show when=move || {
+                share.own_dismissed.get() && share.keeper.with(|k| k.own.is_some())
+            }>
+                <p class="fine own-kept">
+                    {tr(i18n, |i| t_string!(i, own_kept_card))} " "
+                    <button
+                        class="btn mini"
+                        data-testid="restore-previous"
+                        on:click=move |_| share.restore_own(state)
+                    >
+                        {tr(i18n, |i| t_string!(i, restore_previous))}
+                    </button>
+                </p>
+            </Show>
+            <div class="file-tools">
+                <button class="btn" data-testid="export-json" on:click=export_json>
+                    {tr(i18n, |i| t_string!(i, export_json))}
+                </button>
+                <label class="btn file">
+                    {tr(i18n, |i| t_string!(i, import_json))}
+                    <input
+                        type="file"
+                        accept=".json,application/json"
+                        data-testid="import-json"
+                        on:change=import
+                    />
+                </label>
+                <button
+                    class="btn"
+                    data-testid="export-csv"
+                    disabled=move || state.with_shown(|s| s.is_none())
+                    on:click=export_csv
+                >
+                    {tr(i18n, |i| t_string!(i, export_csv))}
+                </button>
+            </div>
+            <p class="fine">{tr(i18n, |i| t_string!(i, csv_note))}</p>
+        </section>
+    }
+}
+
+/// The download buttons beside a chart's title: `export-svg-{chart}` and
+/// `export-png-{chart}`. `svg_testid` is the chart's `<svg>`, `title` its
+/// heading's text.
+#[component]
+pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let export = move |png: bool| {
+        let lang = lang_of(i18n);
+        let legend: Vec<(String, &'static str)> = state.with_shown(|s| {
+            s.map(|s| {
+                (0..s.out.results.scenarios.len())
+                    .map(|k| {
+                        (
+                            crate::names::scenario_name(i18n, &s.doc, k, lang),
+                            crate::ui::scenarios::colour(k),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        });
+        let legend = if chart == "revenue" || chart == "uplift" {
+            legend
+        } else {
+            vec![]
+        };
+        let title = crate::share::chart_export::heading_of(svg_testid).unwrap_or_default();
+        if let Some(svg) = crate::share::chart_export::standalone_svg(svg_testid, &title, &legend) {
+            if png {
+                crate::share::chart_export::download_png(svg, &format!("funnelcast-{chart}.png"));
+            } else {
+                web::download(
+                    &format!("funnelcast-{chart}.svg"),
+                    "image/svg+xml",
+                    &[svg.text.as_bytes()],
+                );
+            }
+        }
+    };
+    view! {
+        <span class="chart-export">
+            <button
+                class="btn mini"
+                data-testid=format!("export-svg-{chart}")
+                title=move || t_string!(i18n, export_chart, what = "SVG").to_string()
+                on:click=move |_| export(false)
+            >
+                {tr(i18n, |i| t_string!(i, export_svg))}
+            </button>
+            <button
+                class="btn mini"
+                data-testid=format!("export-png-{chart}")
+                title=move || t_string!(i18n, export_chart, what = "PNG").to_string()
+                on:click=move |_| export(true)
+            >
+                {tr(i18n, |i| t_string!(i, export_png))}
+            </button>
+        </span>
+    }
+}
