@@ -3,8 +3,6 @@
 //! available" instead of a silent switch, and a Content-Security-Policy
 //! that is really in force (docs/test-contract.md).
 
-use std::time::{Duration, Instant};
-
 use funnelcast_e2e::{
     cdp, dist_dir, open, serve_dir_at, serve_dist_at, start_driver, Browser, Page,
 };
@@ -162,19 +160,12 @@ async fn a_new_version_is_offered_not_switched_to() {
     // The user says when: the page reloads under the new version, and the
     // old version's cache is gone.
     p.click("update-reload").await;
-    let t0 = Instant::now();
-    loop {
+    funnelcast_e2e::wait_until("one cache left, the new version's", 20, || async {
         let keys = caches(&p).await;
         let keys = keys.as_array().cloned().unwrap_or_default();
-        if keys.len() == 1 && keys[0] != serde_json::json!(first) {
-            break;
-        }
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "caches now {keys:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        keys.len() == 1 && keys[0] != serde_json::json!(first)
+    })
+    .await;
     p.wait_state("done").await;
     assert!(!p.exists("update-ready").await, "nothing more to offer");
     p.assert_clean().await;

@@ -473,11 +473,14 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
     // Poll, and the moment progress shows, edit the trials in the same
     // script: the edit lands between two slices of the running run, however
     // fast this machine is.
-    let t0 = std::time::Instant::now();
-    let (text, dropped_before) = loop {
-        let st =
-            p.c.execute(
-                "const e = document.querySelector('[data-testid=sim-status]');
+    let seen = std::cell::RefCell::new(None);
+    funnelcast_e2e::wait_until(
+        "progress shown, the trials edited as it shows",
+        30,
+        || async {
+            let st =
+                p.c.execute(
+                    "const e = document.querySelector('[data-testid=sim-status]');
                  const t = e.textContent, s = e.dataset.state;
                  if (s === 'running' && t.includes('%')) {
                      const i = document.querySelector('[data-testid=trials]');
@@ -485,20 +488,21 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
                      i.dispatchEvent(new Event('input', { bubbles: true }));
                  }
                  return [s, t, performance.getEntriesByName('funnelcast:sim:dropped').length];",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let (state, t) = (st[0].as_str().unwrap(), st[1].as_str().unwrap().to_string());
-        if state == "running" && t.contains('%') {
-            break (t, st[2].as_u64().unwrap());
-        }
-        assert!(
-            state != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
-            "no progress shown; status {t:?} ({state})"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (state, t) = (st[0].as_str().unwrap(), st[1].as_str().unwrap().to_string());
+            if state == "running" && t.contains('%') {
+                *seen.borrow_mut() = Some((t, st[2].as_u64().unwrap()));
+                return true;
+            }
+            assert!(state != "done", "no progress shown; status {t:?} ({state})");
+            false
+        },
+    )
+    .await;
+    let (text, dropped_before) = seen.into_inner().unwrap();
     eprintln!("status during a long run: {text:?}");
 
     p.wait_state("done").await;

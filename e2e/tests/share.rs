@@ -642,7 +642,12 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     p.el("other-tab").await;
     p.select("preset", "b2b").await;
     wait_done_in_second_tab(&p).await;
-    tokio::time::sleep(Duration::from_millis(800)).await; // past the autosave's pause
+    // Past the autosave's pause. A fixed sleep on purpose: a held save
+    // changes nothing the page shows (no `autosave-notice` state, no mark,
+    // storage untouched; the `other-tab` notice is already up), so no wait
+    // on a shown state could tell "held" from "not tried yet", and waiting
+    // for storage to stay as it is would pass at once.
+    tokio::time::sleep(Duration::from_millis(800)).await;
     assert!(
         stored(&p, "funnelcast.doc")
             .await

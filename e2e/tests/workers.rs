@@ -92,8 +92,8 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
     p.type_into("trials", "1000000").await;
     // The moment the bar shows, read it and press cancel in the same
     // script: the run cannot end in between, however fast this machine is.
-    let t0 = std::time::Instant::now();
-    let fraction = loop {
+    let fraction = std::cell::Cell::new(None);
+    wait_until("the progress bar, cancel pressed as it shows", 30, || async {
         let r =
             p.c.execute(
                 "const b = document.querySelector('[data-testid=sim-progress]');
@@ -106,15 +106,14 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
             .await
             .unwrap();
         if r[0] == "shown" {
-            break r[1].as_str().unwrap().parse::<f64>().unwrap();
+            fraction.set(Some(r[1].as_str().unwrap().parse::<f64>().unwrap()));
+            return true;
         }
-        assert!(
-            r[0] != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
-            "no progress bar; status {}",
-            r[0]
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+        assert!(r[0] != "done", "no progress bar; status {}", r[0]);
+        false
+    })
+    .await;
+    let fraction = fraction.get().unwrap();
     assert!(fraction > 0.0 && fraction < 1.0, "{fraction}");
     p.el("run-cancelled").await;
     assert!(!p.exists("sim-progress").await);
@@ -148,11 +147,10 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     let before = result_values(&p).await;
     assert!(before.len() > 10, "{before:?}");
     p.type_into("trials", "1000000").await;
-    let t0 = std::time::Instant::now();
-    loop {
+    wait_until("partial results while the run goes on", 30, || async {
         let state = p.state().await;
         assert!(
-            state != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+            state != "done",
             "no partial results before the run ended ({state})"
         );
         if state == "running" && p.exists("sim-progress").await {
@@ -161,11 +159,12 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
                 // Partial: the same cells, other figures, the run going on.
                 assert_eq!(now.len(), before.len());
                 assert_eq!(p.state().await, "running");
-                break;
+                return true;
             }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        false
+    })
+    .await;
     // A keyboard user on `sim-cancel` keeps it while reports arrive: the
     // button is one element for the whole run, not one per report.
     let focused = || async {
@@ -187,14 +186,10 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     .unwrap();
     assert_eq!(focused().await, "sim-cancel");
     let seen = p.attr("sim-progress", "data-value").await;
-    let t1 = std::time::Instant::now();
-    while p.attr("sim-progress", "data-value").await == seen {
-        assert!(
-            t1.elapsed() < std::time::Duration::from_secs(30),
-            "no progress report after {seen}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_until(&format!("a progress report after {seen}"), 30, || async {
+        p.attr("sim-progress", "data-value").await != seen
+    })
+    .await;
     assert_eq!(
         focused().await,
         "sim-cancel",
@@ -249,8 +244,7 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
         p.type_into("trials", "2500000").await;
         // The moment the bar shows, fail the workers in the same script:
         // the run cannot end in between, however fast this machine is.
-        let t0 = std::time::Instant::now();
-        loop {
+        wait_until("the progress bar, the workers failed as it shows", 30, || async {
             let killed = p.c.execute(
                 "if (!document.querySelector('[data-testid=sim-progress]')) return false;
                  window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));
@@ -260,14 +254,15 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
             .await
             .unwrap();
             if killed == serde_json::json!(true) {
-                break;
+                return true;
             }
             assert!(
-                p.state().await != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
+                p.state().await != "done",
                 "no progress bar before the run ended"
             );
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+            false
+        })
+        .await;
         p.wait_state("error").await;
         p.el("error-banner").await;
         p.el("error-reload").await;
@@ -283,14 +278,12 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     // The reload the banner offers brings the model back from autosave.
     kill().await;
     p.click("error-reload").await;
-    let t0 = std::time::Instant::now();
-    while p.input_value("trials").await.replace(',', "") != "2500000" {
-        assert!(
-            t0.elapsed() < std::time::Duration::from_secs(30),
-            "not restored"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    wait_until(
+        "the trials restored from autosave (2500000)",
+        30,
+        || async { p.input_value("trials").await.replace(',', "") == "2500000" },
+    )
+    .await;
     assert!(!p.exists("error-banner").await);
     p.type_into("trials", "30000").await;
     p.wait_state("done").await;
@@ -327,26 +320,30 @@ async fn a_worker_that_goes_silent_is_replaced_and_its_run_completes() {
 
     // In the middle of a run.
     p.type_into("trials", "2500000").await;
-    let t0 = std::time::Instant::now();
-    loop {
-        let gone =
-            p.c.execute(
-                "if (!document.querySelector('[data-testid=sim-progress]')) return false;
+    wait_until(
+        "the progress bar, the workers ended as it shows",
+        30,
+        || async {
+            let gone =
+                p.c.execute(
+                    "if (!document.querySelector('[data-testid=sim-progress]')) return false;
                  window.__fcWorkers.forEach(w => w.terminate());
                  return true;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if gone == serde_json::json!(true) {
-            break;
-        }
-        assert!(
-            p.state().await != "done" && t0.elapsed() < std::time::Duration::from_secs(30),
-            "no progress bar before the run ended"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if gone == serde_json::json!(true) {
+                return true;
+            }
+            assert!(
+                p.state().await != "done",
+                "no progress bar before the run ended"
+            );
+            false
+        },
+    )
+    .await;
     p.wait_state("done").await;
     assert!(!p.exists("error-banner").await);
     assert_eq!(p.attr("sim-status", "data-workers").await, "1");

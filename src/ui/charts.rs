@@ -7,10 +7,11 @@
 //! shows in words and figures, in the page's language (the figures as the
 //! results table prints them), so a screen reader user gets the chart.
 
-use funnelcast_engine::{Histogram, SensitivityInput};
+use funnelcast_engine::{Field, Histogram, SensitivityInput};
 use leptos::prelude::*;
 
 use crate::chart::{self, fmt_svg, Bins, LinearScale};
+use crate::fields::FieldId;
 use crate::format::{
     format_count, format_money, format_money_compact, format_percent, Currency, Lang,
 };
@@ -569,9 +570,9 @@ fn Tornado() -> impl IntoView {
                     SensitivityInput::Deal => t_string!(i18n, tornado_deal).to_string(),
                 };
                 let lever_id = |input: &SensitivityInput| match *input {
-                    SensitivityInput::Rate { stage } => format!("rate-0-{stage}"),
-                    SensitivityInput::Volume => "volume-0".to_string(),
-                    SensitivityInput::Deal => "deal-value-0".to_string(),
+                    SensitivityInput::Rate { stage } => FieldId::Model(Field::Rate(0, stage)).testid(),
+                    SensitivityInput::Volume => FieldId::Model(Field::Volume(0)).testid(),
+                    SensitivityInput::Deal => FieldId::Model(Field::DealValue(0)).testid(),
                 };
                 let values: Vec<(usize, f64)> = sens.bars.iter().enumerate().map(|(k, b)| (k, b.gain)).collect();
                 let label_w = if cw < 500.0 { 130.0 } else { 190.0 };

@@ -195,7 +195,7 @@ fn ScenarioCard(s: usize, stages: Memo<usize>, segments: Memo<usize>) -> impl In
                 <Show when=move || { segments.get() > 1 }>
                     <label class="lbl">{tr(i18n, |i| t_string!(i, scope))}</label>
                     <select
-                        data-testid=format!("lever-scope-{s}")
+                        data-testid=FieldId::Model(Field::LeverScope(s)).testid()
                         aria-label=move || named(&[t_string!(i18n, scope)])
                         prop:value=move || match sc.get().map(|x| x.scope) {
                             Some(Scope::Segment(g)) => g.to_string(),
