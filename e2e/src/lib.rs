@@ -680,6 +680,22 @@ impl Page {
         self.wait_parts().await;
     }
 
+    /// Waits for `done` without the CSP check of [`Page::wait_state`], whose
+    /// watcher runs in the first tab of a session only (a second tab's).
+    pub async fn wait_done_unwatched(&self) {
+        wait_until("done", 60, || async {
+            self.c
+                .execute(
+                    "const e = document.querySelector('[data-testid=sim-status]'); return e && e.dataset.state",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                == serde_json::json!("done")
+        })
+        .await;
+    }
+
     /// The browser's reload (F5) of the page as it is; returns as
     /// [`Page::reload_at`] does.
     pub async fn reload(&self) {

@@ -29,6 +29,32 @@ async fn wait_for_worker(p: &Page) -> String {
     caches[0].as_str().unwrap().to_string()
 }
 
+/// The names of the page's caches (none while the page reloads).
+async fn cache_names(p: &Page) -> Vec<String> {
+    p.c.execute_async(
+        "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
+        vec![],
+    )
+    .await
+    .ok()
+    .and_then(|k| serde_json::from_value(k).ok())
+    .unwrap_or_default()
+}
+
+/// A copy of the build that a test can "deploy" over, named `name`.
+fn deploy_copy(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("funnelcast-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(dist_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
 async fn set_offline(p: &Page, offline: bool) {
     cdp(&p.c, "Network.enable", serde_json::json!({})).await;
     cdp(
@@ -103,16 +129,7 @@ async fn a_reload_with_the_network_off_shows_results_and_runs() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_version_is_offered_not_switched_to() {
-    // A copy of the build that the test can "deploy" over.
-    let dir = std::env::temp_dir().join(format!("funnelcast-e2e-deploy-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(dist_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    let dir = deploy_copy("deploy");
     let served = serve_dir_at(dir.clone(), "/");
     let driver = start_driver();
     let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
@@ -312,15 +329,7 @@ async fn the_split_modules_come_after_the_first_results() {
 /// open page runs the new build.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update() {
-    let dir = std::env::temp_dir().join(format!("funnelcast-e2e-deploy2-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(dist_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    let dir = deploy_copy("deploy2");
     let served = serve_dir_at(dir.clone(), "/");
     let driver = start_driver();
     let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
@@ -359,17 +368,7 @@ async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update()
     p.el("update-ready").await;
     p.click("update-reload").await;
     funnelcast_e2e::wait_until("tab A on the new build", 30, || async {
-        p.c.execute_async(
-            "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
-            vec![],
-        )
-        .await
-        .ok()
-        .and_then(|k| k.as_array().cloned())
-        .is_some_and(|k| {
-            k.iter()
-                .any(|k| k.as_str().is_some_and(|k| k.contains("next-")))
-        })
+        cache_names(&p).await.iter().any(|k| k.contains("next-"))
     })
     .await;
 
@@ -386,14 +385,7 @@ async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update()
     p.c.refresh().await.unwrap();
     p.wait_parts().await;
     funnelcast_e2e::wait_until("the old cache dropped", 30, || async {
-        p.c.execute_async(
-            "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
-            vec![],
-        )
-        .await
-        .ok()
-        .and_then(|k| k.as_array().cloned())
-        .is_some_and(|k| !k.iter().any(|k| k.as_str() == Some(old.as_str())))
+        !cache_names(&p).await.contains(&old)
     })
     .await;
     p.c.clone().close().await.unwrap();

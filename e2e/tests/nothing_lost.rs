@@ -50,20 +50,6 @@ async fn wait_saved(p: &Page, needle: &str) {
     .await;
 }
 
-/// Waits for `done` in a tab the harness's CSP watcher was not installed in.
-async fn wait_done_here(p: &Page) {
-    wait_until("done", 60, || async {
-        p.c.execute(
-            "const e = document.querySelector('[data-testid=sim-status]'); return e && e.dataset.state",
-            vec![],
-        )
-        .await
-        .unwrap()
-            == json!("done")
-    })
-    .await;
-}
-
 /// 1. A tap on the phone's results bar scrolls; it never writes `#res-h`
 /// over the model in the address, so the phone's own reload keeps it.
 #[tokio::test(flavor = "multi_thread")]
@@ -143,10 +129,10 @@ async fn the_own_model_survives_a_link_its_edits_a_reload_and_another_tab() {
     let second = p.c.new_window(true).await.unwrap().handle;
     p.c.switch_to_window(second).await.unwrap();
     p.c.goto(&c).await.unwrap();
-    wait_done_here(&p).await;
+    p.wait_done_unwatched().await;
     assert_eq!(shown_number(&p, "volume-0").await, 44444.0);
     p.click("restore-previous").await;
-    wait_done_here(&p).await;
+    p.wait_done_unwatched().await;
     assert_eq!(shown_number(&p, "volume-0").await, 11111.0);
     p.c.close_window().await.unwrap();
     p.c.switch_to_window(first).await.unwrap();

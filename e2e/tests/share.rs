@@ -598,21 +598,6 @@ async fn a_link_too_long_for_a_qr_code_offers_a_shorter_one() {
     q.c.clone().close().await.unwrap();
 }
 
-/// Waits for `done` without the harness's CSP check, whose watcher is
-/// installed in the first tab only.
-async fn wait_done_in_second_tab(p: &Page) {
-    until("done", || async {
-        p.c.execute(
-            "const e = document.querySelector('[data-testid=sim-status]'); return e && e.dataset.state",
-            vec![],
-        )
-        .await
-        .unwrap()
-            == json!("done")
-    })
-    .await;
-}
-
 /// Two tabs of one browser: a save in one makes the other stop saving and
 /// say so, until its user keeps one model or the other.
 #[tokio::test(flavor = "multi_thread")]
@@ -624,7 +609,7 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     let tab_b = p.c.new_window(true).await.unwrap().handle;
     p.c.switch_to_window(tab_b.clone()).await.unwrap();
     p.c.goto(&base).await.unwrap();
-    wait_done_in_second_tab(&p).await;
+    p.wait_done_unwatched().await;
 
     // Tab A saves AIDA.
     p.c.switch_to_window(tab_a.clone()).await.unwrap();
@@ -641,7 +626,7 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     p.c.switch_to_window(tab_b.clone()).await.unwrap();
     p.el("other-tab").await;
     p.select("preset", "b2b").await;
-    wait_done_in_second_tab(&p).await;
+    p.wait_done_unwatched().await;
     // Past the autosave's pause. A fixed sleep on purpose: a held save
     // changes nothing the page shows (no `autosave-notice` state, no mark,
     // storage untouched; the `other-tab` notice is already up), so no wait

@@ -203,6 +203,31 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     p.c.close().await.unwrap();
 }
 
+/// Runs `action` (script) the moment the progress bar shows, in the same
+/// script that sees it: the run cannot end in between, however fast this
+/// machine is.
+async fn at_the_progress_bar(p: &Page, action: &str) {
+    let script = format!(
+        "if (!document.querySelector('[data-testid=sim-progress]')) return false; {action} return true;"
+    );
+    wait_until(
+        "the progress bar, and the action done as it shows",
+        30,
+        || async {
+            let done = p.c.execute(&script, vec![]).await.unwrap();
+            if done == serde_json::json!(true) {
+                return true;
+            }
+            assert!(
+                p.state().await != "done",
+                "no progress bar before the run ended"
+            );
+            false
+        },
+    )
+    .await;
+}
+
 /// Keeps every worker the page starts in `window.__fcWorkers`, so the test
 /// can make one fail the way a crashed worker does (an `error` event).
 const KEEP_WORKERS_JS: &str = r#"
@@ -244,24 +269,10 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
         p.type_into("trials", "2500000").await;
         // The moment the bar shows, fail the workers in the same script:
         // the run cannot end in between, however fast this machine is.
-        wait_until("the progress bar, the workers failed as it shows", 30, || async {
-            let killed = p.c.execute(
-                "if (!document.querySelector('[data-testid=sim-progress]')) return false;
-                 window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));
-                 return true;",
-                vec![],
-            )
-            .await
-            .unwrap();
-            if killed == serde_json::json!(true) {
-                return true;
-            }
-            assert!(
-                p.state().await != "done",
-                "no progress bar before the run ended"
-            );
-            false
-        })
+        at_the_progress_bar(
+            &p,
+            "window.__fcWorkers.forEach(w => w.dispatchEvent(new ErrorEvent('error', { message: 'test: the worker died' })));",
+        )
         .await;
         p.wait_state("error").await;
         p.el("error-banner").await;
@@ -320,30 +331,7 @@ async fn a_worker_that_goes_silent_is_replaced_and_its_run_completes() {
 
     // In the middle of a run.
     p.type_into("trials", "2500000").await;
-    wait_until(
-        "the progress bar, the workers ended as it shows",
-        30,
-        || async {
-            let gone =
-                p.c.execute(
-                    "if (!document.querySelector('[data-testid=sim-progress]')) return false;
-                 window.__fcWorkers.forEach(w => w.terminate());
-                 return true;",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            if gone == serde_json::json!(true) {
-                return true;
-            }
-            assert!(
-                p.state().await != "done",
-                "no progress bar before the run ended"
-            );
-            false
-        },
-    )
-    .await;
+    at_the_progress_bar(&p, "window.__fcWorkers.forEach(w => w.terminate());").await;
     p.wait_state("done").await;
     assert!(!p.exists("error-banner").await);
     assert_eq!(p.attr("sim-status", "data-workers").await, "1");
