@@ -203,6 +203,30 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     p.c.close().await.unwrap();
 }
 
+/// Case B with its scenarios on one worker, every worker the page starts
+/// kept in `window.__fcWorkers`.
+async fn case_b_on_one_worker(driver: &funnelcast_e2e::Driver) -> Page {
+    let url = serve_dist();
+    let c = open(driver, Browser::default()).await;
+    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
+    let p = Page::goto(c, &url).await;
+    p.select("workers", "1").await;
+    case_b_with_scenarios(&p).await;
+    p
+}
+
+/// The first worker may still be starting (runs then go on the page's
+/// thread): runs again until one ran on it.
+async fn until_a_run_on_a_worker(p: &Page) {
+    for _ in 0..20 {
+        if p.attr("sim-status", "data-workers").await == "1" {
+            return;
+        }
+        rerun(p).await;
+    }
+    panic!("no run went to a worker");
+}
+
 /// Runs `action` (script) the moment the progress bar shows, in the same
 /// script that sees it: the run cannot end in between, however fast this
 /// machine is.
@@ -246,25 +270,9 @@ window.Worker.prototype = W.prototype;
 /// autosaved model.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
-    let url = serve_dist();
     let driver = start_driver();
-    let c = open(&driver, Browser::default()).await;
-    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
-    let p = Page::goto(c, &url).await;
-    p.select("workers", "1").await;
-    case_b_with_scenarios(&p).await;
-    let on_a_worker = || async {
-        // The first worker may still be starting (runs then go on the
-        // page's thread): run again until one ran on it.
-        for _ in 0..20 {
-            if p.attr("sim-status", "data-workers").await == "1" {
-                return;
-            }
-            rerun(&p).await;
-        }
-        panic!("no run went to a worker");
-    };
-    on_a_worker().await;
+    let p = case_b_on_one_worker(&driver).await;
+    until_a_run_on_a_worker(&p).await;
     let kill = || async {
         p.type_into("trials", "2500000").await;
         // The moment the bar shows, fail the workers in the same script:
@@ -284,7 +292,7 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     p.type_into("trials", "40000").await;
     p.wait_state("done").await;
     assert!(!p.exists("error-banner").await);
-    on_a_worker().await;
+    until_a_run_on_a_worker(&p).await;
 
     // The reload the banner offers brings the model back from autosave.
     kill().await;
@@ -306,20 +314,9 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
 /// the job runs again on a new worker, and the page never stays `running`.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_worker_that_goes_silent_is_replaced_and_its_run_completes() {
-    let url = serve_dist();
     let driver = start_driver();
-    let c = open(&driver, Browser::default()).await;
-    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
-    let p = Page::goto(c, &url).await;
-    p.select("workers", "1").await;
-    case_b_with_scenarios(&p).await;
-    for _ in 0..20 {
-        if p.attr("sim-status", "data-workers").await == "1" {
-            break;
-        }
-        rerun(&p).await;
-    }
-    assert_eq!(p.attr("sim-status", "data-workers").await, "1");
+    let p = case_b_on_one_worker(&driver).await;
+    until_a_run_on_a_worker(&p).await;
 
     // Between runs: the worker goes without a word; the next run finds out.
     p.c.execute("window.__fcWorkers.forEach(w => w.terminate());", vec![])
