@@ -77,7 +77,7 @@ fn model(name: &str, trials: u32) -> Model {
 }
 
 async fn js(p: &Page, script: &str) -> Value {
-    p.c.execute(script, vec![]).await.unwrap()
+    p.script(script, vec![]).await
 }
 
 /// Opens a workload's document through the file input, as a planner would.
@@ -226,7 +226,7 @@ async fn memory_check(driver: &funnelcast_e2e::Driver, url: &str, workers: &str)
         json!({ "check": "memory", "workload": "w4", "trials": m.trials, "ms": ms.round(), "workers": w,
                 "renderer_rss_mb_before": base.round(), "renderer_rss_mb_peak": peak.round(), "budget_mb": 500 })
     );
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -369,7 +369,7 @@ async fn main() {
         );
         p.wait_state("done").await;
     }
-    p.c.close().await.unwrap();
+    p.close().await;
     for workers in ["1", "2"] {
         memory_check(&driver, &url, workers).await;
     }

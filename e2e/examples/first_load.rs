@@ -108,7 +108,7 @@ async fn main() {
         .await;
         let _ = funnelcast_e2e::before_every_page(&c, STARTED_JS).await;
         let p = Page::goto(c, &url).await;
-        let t = p.c.execute(READ_JS, vec![]).await.unwrap();
+        let t = p.script(READ_JS, vec![]).await;
         let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
         println!("\nrun {run}            start ms   end ms   bytes");
         println!(

@@ -379,22 +379,91 @@ const foreign = performance.getEntriesByType('resource')
 return { violations: window.__fcViolations || ['the watcher did not run'], foreign };
 "#;
 
-/// The page object: everything by `data-testid`.
+/// The page object: everything by `data-testid`. The WebDriver client stays
+/// inside: tests say what a user or a story does through its verbs.
 pub struct Page {
-    pub c: Client,
+    c: Client,
 }
 
 pub fn tid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
+/// A tab of the page's browser, to switch back to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tab(fantoccini::wd::WindowHandle);
+
+/// One User Timing entry of the page (docs/test-contract.md), in ms since
+/// the navigation started.
+#[derive(Clone, Debug)]
+pub struct Measure {
+    pub start: f64,
+    pub duration: f64,
+    pub detail: serde_json::Value,
+}
+
+/// One file the page fetched (a PerformanceResourceTiming entry).
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub url: String,
+    /// When its fetch started, in ms since the navigation started.
+    pub start: f64,
+}
+
 impl Page {
+    /// A page object for a browser that has not opened the page yet (what
+    /// must hold before the page's first script is set up first).
+    pub fn new(c: Client) -> Page {
+        Page { c }
+    }
+
+    /// Opens `url` in a new browser session's tab; returns as [`Page::load`].
     pub async fn goto(c: Client, url: &str) -> Page {
-        c.goto(url).await.unwrap();
-        let p = Page { c };
-        p.wait_state("done").await;
-        p.wait_parts().await;
+        let p = Page::new(c);
+        p.load(url).await;
         p
+    }
+
+    /// Opens `url` in this tab and returns once its first results are shown
+    /// and the parts after them are in.
+    pub async fn load(&self, url: &str) {
+        self.navigate(url).await;
+        self.wait_state("done").await;
+        self.wait_parts().await;
+    }
+
+    /// Opens `url` in this tab and returns once the document has loaded,
+    /// waiting for nothing the page does after (the caller waits for that).
+    pub async fn navigate(&self, url: &str) {
+        self.c.goto(url).await.unwrap();
+    }
+
+    /// Ends this browser session (the driver's drop ends it on a failure).
+    pub async fn close(&self) {
+        self.c.clone().close().await.unwrap();
+    }
+
+    /// A script of the test's own, for a one-off that no verb says (a probe
+    /// of the test's, or an action that must happen in the same script that
+    /// sees its moment); its `return` value, awaited when it is a promise.
+    pub async fn script(&self, js: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.c
+            .execute(js, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{js}"))
+    }
+
+    /// What `<html data-parts>` says: `ready` once the parts after the first
+    /// results (split modules, src/ui/later.rs) are in.
+    pub async fn parts(&self) -> String {
+        self.script(
+            "return document.documentElement.dataset.parts || ''",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     /// Waits until the parts of the page that come after the first results
@@ -402,27 +471,18 @@ impl Page {
     pub async fn wait_parts(&self) {
         let t0 = Instant::now();
         loop {
-            let v = self
-                .c
-                .execute(
-                    "return document.documentElement.dataset.parts || ''",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            if v.as_str() == Some("ready") {
+            let v = self.parts().await;
+            if v == "ready" {
                 return;
             }
             if t0.elapsed() > Duration::from_secs(60) {
                 let fetched = self
-                    .c
-                    .execute(
+                    .script(
                         "return ['export-json','goal-target','revenue-chart','add-scenario','trials','handout','paste-apply-0'].map((t) => t + ':' + !!document.querySelector(`[data-testid=\"${t}\"]`)).concat([location.hash.length, document.querySelectorAll('.explain').length]).concat(window.__fcErrors || [])",
                         vec![],
                     )
-                    .await
-                    .unwrap();
-                panic!("the deferred parts never arrived (data-parts {v}); fetched {fetched}");
+                    .await;
+                panic!("the deferred parts never arrived (data-parts {v:?}); fetched {fetched}");
             }
             tokio::time::sleep(Duration::from_millis(40)).await;
         }
@@ -432,7 +492,7 @@ impl Page {
         let sel = tid(id);
         let t0 = Instant::now();
         loop {
-            if let Ok(e) = self.c.find(Locator::Css(&sel)).await {
+            if let Some(e) = self.find_css(&sel).await {
                 return e;
             }
             assert!(t0.elapsed() < Duration::from_secs(20), "no element {sel}");
@@ -440,8 +500,36 @@ impl Page {
         }
     }
 
+    /// The element with this test id if it is on the page now (no wait).
+    pub async fn find(&self, id: &str) -> Option<Element> {
+        self.find_css(&tid(id)).await
+    }
+
+    /// The first element a CSS selector finds now, for what has no test id
+    /// of its own (no wait).
+    pub async fn find_css(&self, css: &str) -> Option<Element> {
+        self.c.find(Locator::Css(css)).await.ok()
+    }
+
     pub async fn exists(&self, id: &str) -> bool {
-        self.c.find(Locator::Css(&tid(id))).await.is_ok()
+        self.find(id).await.is_some()
+    }
+
+    /// How many elements a CSS selector finds now.
+    pub async fn count(&self, css: &str) -> usize {
+        self.c.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
+    /// The `textContent` of every element a CSS selector finds, in document
+    /// order (hidden text too, such as an SVG `<title>`).
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let v = self
+            .script(
+                "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);",
+                vec![serde_json::json!(css)],
+            )
+            .await;
+        serde_json::from_value(v).unwrap()
     }
 
     pub async fn attr(&self, id: &str, name: &str) -> String {
@@ -458,6 +546,19 @@ impl Page {
         let v = self.attr(id, "data-value").await;
         v.parse()
             .unwrap_or_else(|_| panic!("{id}: data-value {v:?} is not a number"))
+    }
+
+    /// Every result on the page, `data-testid` → `data-value`, in document
+    /// order.
+    pub async fn results(&self) -> Vec<(String, String)> {
+        let v = self
+            .script(
+                "return [...document.querySelectorAll('[data-testid^=\"result-\"][data-value]')]
+                   .map(e => [e.dataset.testid, e.dataset.value]);",
+                vec![],
+            )
+            .await;
+        serde_json::from_value(v).unwrap()
     }
 
     pub async fn state(&self) -> String {
@@ -485,7 +586,7 @@ impl Page {
     /// No `securitypolicyviolation` has fired since the page loaded, and
     /// every resource the page fetched is from its own origin.
     pub async fn assert_clean(&self) {
-        let r = self.c.execute(PROBLEMS_JS, vec![]).await.unwrap();
+        let r = self.script(PROBLEMS_JS, vec![]).await;
         let list = |k: &str| -> Vec<String> {
             r[k].as_array()
                 .map(|a| {
@@ -506,11 +607,80 @@ impl Page {
         );
     }
 
+    /// The page's User Timing entries of this name, oldest first.
+    pub async fn measures(&self, name: &str) -> Vec<Measure> {
+        let v = self
+            .script(
+                "return performance.getEntriesByName(arguments[0])
+                   .map((e) => [e.startTime, e.duration, e.detail === undefined ? null : e.detail]);",
+                vec![serde_json::json!(name)],
+            )
+            .await;
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| Measure {
+                start: e[0].as_f64().unwrap(),
+                duration: e[1].as_f64().unwrap(),
+                detail: e[2].clone(),
+            })
+            .collect()
+    }
+
+    /// Every file the page fetched so far, in the order it asked for them.
+    pub async fn resources(&self) -> Vec<Resource> {
+        let v = self
+            .script(
+                "return performance.getEntriesByType('resource').map((e) => [e.name, e.startTime]);",
+                vec![],
+            )
+            .await;
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| Resource {
+                url: e[0].as_str().unwrap().to_string(),
+                start: e[1].as_f64().unwrap(),
+            })
+            .collect()
+    }
+
+    /// An element's content height and the height it shows (`scrollHeight`,
+    /// `clientHeight`, CSS px): more content than shows needs scrolling.
+    pub async fn heights(&self, id: &str) -> (f64, f64) {
+        let v = self
+            .script(
+                "const e = document.querySelector(arguments[0]); return [e.scrollHeight, e.clientHeight];",
+                vec![serde_json::json!(tid(id))],
+            )
+            .await;
+        (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+    }
+
+    /// The viewport's height in CSS px.
+    pub async fn inner_height(&self) -> f64 {
+        self.script("return innerHeight", vec![])
+            .await
+            .as_f64()
+            .unwrap()
+    }
+
     /// Replaces the text of an input, as a user would, and fires `input`.
     pub async fn type_into(&self, id: &str, text: &str) {
         let e = self.el(id).await;
         e.clear().await.unwrap();
         e.send_keys(text).await.unwrap();
+    }
+
+    /// Sets an input's value at once and fires `input`, as a paste or the
+    /// end of typing would (no key events: a tab would move the focus).
+    pub async fn set_value(&self, id: &str, text: &str) {
+        self.script(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+             e.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::json!(tid(id)), serde_json::json!(text)],
+        )
+        .await;
     }
 
     /// The text an input box holds now (its `value` property).
@@ -523,18 +693,39 @@ impl Page {
             .unwrap_or_default()
     }
 
+    /// Scrolls an element to the middle of the window, where no sticky
+    /// header or phone bar covers it.
+    async fn center(&self, e: &Element) {
+        self.script(
+            "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });",
+            vec![serde_json::to_value(e).unwrap()],
+        )
+        .await;
+    }
+
+    /// Scrolls the element with this test id to the middle of the window
+    /// (to photograph or measure it whole).
+    pub async fn scroll_to_middle(&self, id: &str) {
+        self.center(&self.el(id).await).await;
+    }
+
+    /// Scrolls the element with this test id to `margin` CSS px below the
+    /// top of the window (0: at the top; more: below the sticky header).
+    pub async fn scroll_to_top(&self, id: &str, margin: i64) {
+        self.script(
+            "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' }); \
+             if (arguments[1]) window.scrollBy(0, -arguments[1]);",
+            vec![serde_json::json!(tid(id)), serde_json::json!(margin)],
+        )
+        .await;
+    }
+
     /// Clicks like a person: the element is first scrolled to the middle of
     /// the window, so a sticky header or the phone bar never covers it (a
     /// WebDriver click only scrolls it just into view).
     pub async fn click(&self, id: &str) {
         let e = self.el(id).await;
-        self.c
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });",
-                vec![serde_json::to_value(&e).unwrap()],
-            )
-            .await
-            .unwrap();
+        self.center(&e).await;
         e.click().await.unwrap();
     }
 
@@ -546,14 +737,17 @@ impl Page {
     /// Sets a range input's value and fires `input` (WebDriver cannot drag
     /// precisely).
     pub async fn slide(&self, id: &str, value: f64) {
-        let sel = tid(id);
-        self.c
-            .execute(
-                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true}));",
-                vec![serde_json::json!(sel), serde_json::json!(value.to_string())],
-            )
-            .await
-            .unwrap();
+        self.set_value(id, &value.to_string()).await;
+    }
+
+    /// Opens every `<details>` a CSS selector finds, as a click on its
+    /// summary would.
+    pub async fn open_details(&self, css: &str) {
+        self.script(
+            "document.querySelectorAll(arguments[0]).forEach((d) => { d.open = true; });",
+            vec![serde_json::json!(css)],
+        )
+        .await;
     }
 
     /// Field errors shown, as (data-field, text).
@@ -617,6 +811,53 @@ impl Page {
         self.c.perform_actions(keys).await.unwrap();
     }
 
+    /// A shortcut as the page's window-wide key listeners hear it: a
+    /// `keydown` fired at the window, typed into no field.
+    pub async fn shortcut(&self, key: &str, ctrl: bool, shift: bool) {
+        self.script(
+            "window.dispatchEvent(new KeyboardEvent('keydown', \
+             {key: arguments[0], ctrlKey: arguments[1], shiftKey: arguments[2], bubbles: true}));",
+            vec![
+                serde_json::json!(key),
+                serde_json::json!(ctrl),
+                serde_json::json!(shift),
+            ],
+        )
+        .await;
+    }
+
+    /// Gives the element with this test id the focus, as a keyboard user
+    /// who reached it would have it.
+    pub async fn focus(&self, id: &str) {
+        self.script(
+            "document.querySelector(arguments[0]).focus();",
+            vec![serde_json::json!(tid(id))],
+        )
+        .await;
+    }
+
+    /// The test id of the element with the focus ("" when it has none).
+    pub async fn focused_testid(&self) -> String {
+        self.c
+            .active_element()
+            .await
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Whether the focus is on the element with this test id or inside it.
+    pub async fn focus_within(&self, id: &str) -> bool {
+        self.script(
+            "return document.querySelector(arguments[0]).contains(document.activeElement);",
+            vec![serde_json::json!(tid(id))],
+        )
+        .await
+            == serde_json::json!(true)
+    }
+
     /// The page printed to PDF through WebDriver's print command (A4,
     /// margins and scale as the browser's print dialog has them by default).
     pub async fn print_pdf(&self) -> Vec<u8> {
@@ -627,12 +868,25 @@ impl Page {
         self.c.print(cfg).await.unwrap()
     }
 
+    /// One DevTools command to this tab's browser (see [`cdp`]).
+    async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        cdp(&self.c, cmd, params).await
+    }
+
+    /// Shows the page as a CSS media type would (`print`: as on paper).
+    pub async fn emulate_media(&self, media: &str) {
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "media": media }),
+        )
+        .await;
+    }
+
     /// Makes the page's viewport and the screen exactly `w × h` CSS px (a
     /// projector's 1280×720), also in full screen: headless Chromium's
     /// screen is otherwise 800×600, and full screen takes the screen's size.
     pub async fn set_viewport(&self, w: u32, h: u32) {
-        cdp(
-            &self.c,
+        self.cdp(
             "Emulation.setDeviceMetricsOverride",
             serde_json::json!({
                 "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false,
@@ -646,28 +900,158 @@ impl Page {
         self.c.set_window_size(w, h).await.unwrap();
     }
 
+    /// Takes the browser off the network (`true`) or puts it back.
+    pub async fn set_offline(&self, offline: bool) {
+        self.cdp("Network.enable", serde_json::json!({})).await;
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            serde_json::json!({
+                "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
+            }),
+        )
+        .await;
+    }
+
+    /// From now on, requests whose address matches one of `patterns` (`*`
+    /// for any text) fail, as on bad Wi-Fi; none again with `&[]`.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        self.cdp("Network.enable", serde_json::json!({})).await;
+        self.cdp(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": patterns }),
+        )
+        .await;
+    }
+
+    /// Runs `js` in every page this tab opens from now on, before the
+    /// page's own scripts; returns its id for [`Page::forget_before_every_page`].
+    pub async fn before_every_page(&self, js: &str) -> String {
+        let r = before_every_page(&self.c, js).await;
+        r["identifier"].as_str().unwrap().to_string()
+    }
+
+    /// Stops a script of [`Page::before_every_page`] for the pages opened next.
+    pub async fn forget_before_every_page(&self, id: &str) {
+        self.cdp(
+            "Page.removeScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "identifier": id }),
+        )
+        .await;
+    }
+
     /// The whole address, fragment included.
     pub async fn href(&self) -> String {
-        self.c
-            .execute("return location.href", vec![])
+        self.script("return location.href", vec![])
             .await
-            .unwrap()
             .as_str()
             .unwrap()
             .to_string()
     }
 
+    /// Changes the address's fragment under the open page, as a link pasted
+    /// into the address bar of the same page does (no new document).
+    pub async fn set_fragment(&self, fragment: &str) {
+        self.script(
+            "location.hash = arguments[0]",
+            vec![serde_json::json!(fragment)],
+        )
+        .await;
+    }
+
+    /// The browser's back button.
+    pub async fn back(&self) {
+        self.c.back().await.unwrap();
+    }
+
     /// A key of the page's local storage.
     pub async fn stored(&self, key: &str) -> Option<String> {
-        self.c
-            .execute(
-                "return localStorage.getItem(arguments[0])",
-                vec![serde_json::json!(key)],
-            )
+        self.script(
+            "return localStorage.getItem(arguments[0])",
+            vec![serde_json::json!(key)],
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    }
+
+    /// Writes a key of the page's local storage, as an earlier visit (or
+    /// another build) would have left it.
+    pub async fn store(&self, key: &str, value: &str) {
+        self.script(
+            "localStorage.setItem(arguments[0], arguments[1]);",
+            vec![serde_json::json!(key), serde_json::json!(value)],
+        )
+        .await;
+    }
+
+    /// Forgets this tab's session storage, so the next load of an address
+    /// is as a fresh tab's (a link someone sent), not this tab's own.
+    pub async fn clear_session_storage(&self) {
+        self.script("sessionStorage.clear();", vec![]).await;
+    }
+
+    /// From now on, text the page copies is kept for
+    /// [`Page::clipboard_text`] (headless Chromium has no clipboard to read).
+    pub async fn capture_clipboard(&self) {
+        self.script(
+            "window.__copied = null; navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); };",
+            vec![],
+        )
+        .await;
+    }
+
+    /// The last text the page copied since [`Page::capture_clipboard`].
+    pub async fn clipboard_text(&self) -> Option<String> {
+        self.script("return window.__copied", vec![])
             .await
-            .unwrap()
             .as_str()
             .map(str::to_string)
+    }
+
+    /// The service worker's scope, once one is active for the page.
+    pub async fn service_worker_scope(&self) -> String {
+        self.script(
+            "return navigator.serviceWorker.ready.then((r) => r.scope);",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_string()
+    }
+
+    /// The names of the page's caches (none while the page reloads).
+    pub async fn cache_names(&self) -> Vec<String> {
+        self.c
+            .execute("return caches.keys();", vec![])
+            .await
+            .ok()
+            .and_then(|k| serde_json::from_value(k).ok())
+            .unwrap_or_default()
+    }
+
+    /// The tab the page object drives now.
+    pub async fn tab(&self) -> Tab {
+        Tab(self.c.window().await.unwrap())
+    }
+
+    /// Opens `url` in a new tab of the same browser and drives that tab
+    /// from now on; returns as [`Page::navigate`] does.
+    pub async fn new_tab(&self, url: &str) -> Tab {
+        let tab = Tab(self.c.new_window(true).await.unwrap().handle);
+        self.switch_to(&tab).await;
+        self.navigate(url).await;
+        tab
+    }
+
+    /// Drives `tab` from now on.
+    pub async fn switch_to(&self, tab: &Tab) {
+        self.c.switch_to_window(tab.0.clone()).await.unwrap();
+    }
+
+    /// Closes the tab driven now (switch to another one next).
+    pub async fn close_tab(&self) {
+        self.c.close_window().await.unwrap();
     }
 
     /// Loads `url` as a new document in this tab (a fragment change alone
@@ -675,8 +1059,8 @@ impl Page {
     /// Returns once the first run has settled and the parts after it (the
     /// notices among them) are in.
     pub async fn reload_at(&self, url: &str) {
-        self.c.goto("about:blank").await.unwrap();
-        self.c.goto(url).await.unwrap();
+        self.navigate("about:blank").await;
+        self.navigate(url).await;
         self.wait_parts().await;
     }
 
@@ -684,22 +1068,26 @@ impl Page {
     /// watcher runs in the first tab of a session only (a second tab's).
     pub async fn wait_done_unwatched(&self) {
         wait_until("done", 60, || async {
-            self.c
-                .execute(
-                    "const e = document.querySelector('[data-testid=sim-status]'); return e && e.dataset.state",
-                    vec![],
-                )
-                .await
-                .unwrap()
+            self.script(
+                "const e = document.querySelector('[data-testid=sim-status]'); return e && e.dataset.state",
+                vec![],
+            )
+            .await
                 == serde_json::json!("done")
         })
         .await;
     }
 
+    /// The browser's reload (F5) alone: returns once the new document has
+    /// loaded, before its results (the caller waits for what it needs).
+    pub async fn refresh(&self) {
+        self.c.refresh().await.unwrap();
+    }
+
     /// The browser's reload (F5) of the page as it is; returns as
     /// [`Page::reload_at`] does.
     pub async fn reload(&self) {
-        self.c.refresh().await.unwrap();
+        self.refresh().await;
         self.wait_parts().await;
     }
 }
@@ -726,7 +1114,7 @@ where
 /// `blob:` URL is kept when it is made (the page's CSP rightly refuses to
 /// `fetch` it); a `data:` URL is kept as it is.
 pub async fn capture_downloads(p: &Page) {
-    p.c.execute(
+    p.script(
         r#"window.__dl = []; const blobs = new Map(); const make = URL.createObjectURL;
            URL.createObjectURL = function (b) { const u = make.call(URL, b); blobs.set(u, b); return u; };
            HTMLAnchorElement.prototype.click = function () {
@@ -738,21 +1126,18 @@ pub async fn capture_downloads(p: &Page) {
            };"#,
         vec![],
     )
-    .await
-    .unwrap();
+    .await;
 }
 
 pub async fn download(p: &Page, name: &str) -> String {
     let t0 = Instant::now();
     loop {
         let v = p
-            .c
-            .execute(
+            .script(
                 "const d = (window.__dl || []).filter(d => d.name === arguments[0]); return d.length ? d[d.length - 1].text : null;",
                 vec![serde_json::json!(name)],
             )
-            .await
-            .unwrap();
+            .await;
         if let Some(s) = v.as_str() {
             return s.to_string();
         }

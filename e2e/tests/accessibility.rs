@@ -65,16 +65,14 @@ impl AxeReport {
 
 /// Injects axe-core once per document and runs it on the page as it is.
 async fn axe(p: &Page) -> AxeReport {
-    let present =
-        p.c.execute("return typeof window.axe === 'object';", vec![])
-            .await
-            .unwrap();
+    let present = p
+        .script("return typeof window.axe === 'object';", vec![])
+        .await;
     if present != serde_json::json!(true) {
-        p.c.execute(&format!("{}\nreturn true;", axe_source()), vec![])
-            .await
-            .unwrap();
+        p.script(&format!("{}\nreturn true;", axe_source()), vec![])
+            .await;
     }
-    let r = p.c.execute(AXE_RUN, vec![]).await.unwrap();
+    let r = p.script(AXE_RUN, vec![]).await;
     let mut by_impact: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
     for v in r["violations"].as_array().unwrap() {
         let nodes = v["nodes"]
@@ -154,12 +152,7 @@ async fn case_b_every_mode(p: &Page) {
     p.select("lever-scope-3", "1").await;
     p.type_into("goal-target", "2000000").await;
     p.wait_state("done").await;
-    p.c.execute(
-        "document.querySelectorAll('details').forEach((d) => { d.open = true; });",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.open_details("details").await;
 }
 
 /// A projector's 1280×720, in the browser's language.
@@ -179,12 +172,7 @@ async fn axe_finds_no_serious_violation_in_english() {
     let (_driver, p) = projector("en-US").await;
     axe_clean(&p, "default page (en, 1280×720)").await;
     p.screenshot("a11y-default-en").await;
-    p.c.execute(
-        "document.querySelector('[data-testid=funnel-chart]').scrollIntoView({ block: 'start' });",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.scroll_to_top("funnel-chart", 0).await;
     p.screenshot("a11y-charts-en").await;
 
     // A refused value: the message beside the field and the invalid status.
@@ -192,16 +180,15 @@ async fn axe_finds_no_serious_violation_in_english() {
     p.wait_state("invalid").await;
     axe_clean(&p, "a field error (en)").await;
     // The box names its message, so a screen reader says it with the box.
-    let described = p
-        .c
-        .execute(
-            "const id = document.querySelector('[data-testid=\"rate-0-2\"]').getAttribute('aria-describedby');
-             const m = id && document.getElementById(id);
-             return m ? [m.dataset.testid, m.dataset.field, m.textContent] : null;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let message = format!("[id=\"{}\"]", p.attr("rate-0-2", "aria-describedby").await);
+    let described = match p.find_css(&message).await {
+        Some(m) => serde_json::json!([
+            m.attr("data-testid").await.unwrap(),
+            m.attr("data-field").await.unwrap(),
+            p.texts(&message).await.concat(),
+        ]),
+        None => Value::Null,
+    };
     assert_eq!(described[0], "field-error", "{described}");
     assert_eq!(described[1], "rate-0-2", "{described}");
     assert!(!described[2].as_str().unwrap().is_empty(), "{described}");
@@ -213,12 +200,7 @@ async fn axe_finds_no_serious_violation_in_english() {
     assert!(p.exists("uplift-chart").await && p.exists("swing-chart").await);
     axe_clean(&p, "case B, every input mode, results (en)").await;
     // A focused "?" shows its bubble.
-    p.c.execute(
-        "document.querySelector('[data-testid=hint]').focus();",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.focus("hint").await;
     axe_clean(&p, "case B with an explanation bubble (en)").await;
 
     p.click("present").await;
@@ -247,7 +229,7 @@ async fn axe_finds_no_serious_violation_in_chinese_and_on_a_phone() {
     axe_clean(&p, "presentation mode (zh)").await;
     p.screenshot("a11y-present-zh").await;
     p.press(Key::Escape).await;
-    p.c.close().await.unwrap();
+    p.close().await;
 
     let (_driver, p) = launch(Browser {
         lang: "en-US",
@@ -274,7 +256,7 @@ async fn axe_finds_no_serious_violation_in_chinese_and_on_a_phone() {
 #[tokio::test(flavor = "multi_thread")]
 async fn axe_catches_low_contrast_and_a_nameless_chart() {
     let (_driver, p) = launch(Browser::default()).await;
-    p.c.execute(
+    p.script(
         "const d = document.createElement('p');
          d.textContent = 'grey on white'; d.style.color = '#aaaaaa'; d.style.background = '#ffffff';
          document.querySelector('main').appendChild(d);
@@ -283,8 +265,7 @@ async fn axe_catches_low_contrast_and_a_nameless_chart() {
          document.querySelector('main').appendChild(s);",
         vec![],
     )
-    .await
-    .unwrap();
+    .await;
     let r = axe(&p).await;
     let rules = r.rules();
     for want in ["color-contrast", "svg-img-alt"] {
@@ -309,15 +290,14 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
         .await;
         p.click("scenario-awareness30").await;
         p.wait_state("done").await;
-        let unnamed =
-            p.c.execute(
+        let unnamed = p
+            .script(
                 "return [...document.querySelectorAll('svg[role=img]')]
                    .filter((s) => !(s.getAttribute('aria-label') || '').trim())
                    .map((s) => s.dataset.testid || s.outerHTML.slice(0, 60));",
                 vec![],
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(
             unnamed,
             serde_json::json!([]),
@@ -366,14 +346,10 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
         );
         // The tornado: the largest bar first, with its gain.
         let tornado = label("tornado-chart").await;
-        let first =
-            p.c.execute(
-                "return document.querySelector('[data-testid=tornado-bar-0] > title').textContent;",
-                vec![],
-            )
+        let first = p
+            .texts(&format!("{} > title", tid("tornado-bar-0")))
             .await
-            .unwrap();
-        let first = first.as_str().unwrap().to_string();
+            .remove(0);
         assert!(
             tornado.contains(first.trim()),
             "tornado ({lang}): {tornado} lacks {first}"
@@ -401,14 +377,12 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
         for s in 0..2 {
             // The big card's P5–P95 line holds the figures the chart draws.
             let sub = p
-                .c
-                .execute(
-                    "return document.querySelector(arguments[0]).closest('.present-fig').querySelector('.present-sub').textContent;",
-                    vec![serde_json::json!(tid(&format!("present-revenue-{s}")))],
-                )
+                .texts(&format!(
+                    ".present-fig:has(> {}) > .present-sub",
+                    tid(&format!("present-revenue-{s}"))
+                ))
                 .await
-                .unwrap();
-            let sub = sub.as_str().unwrap();
+                .remove(0);
             let p5 = sub
                 .split(": ")
                 .nth(1)
@@ -423,7 +397,7 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
             );
         }
         p.press(Key::Escape).await;
-        p.c.close().await.unwrap();
+        p.close().await;
     }
 }
 
@@ -443,14 +417,8 @@ return true;
 
 /// (announcements so far, runs finished so far: `funnelcast:sim` measures).
 async fn live(p: &Page) -> (Vec<(String, String)>, usize) {
-    let v =
-        p.c.execute(
-            "return [window.__fcLive, performance.getEntriesByName('funnelcast:sim').length];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let list = v[0]
+    let said = p.script("return window.__fcLive;", vec![]).await;
+    let list = said
         .as_array()
         .unwrap()
         .iter()
@@ -461,7 +429,7 @@ async fn live(p: &Page) -> (Vec<(String, String)>, usize) {
             )
         })
         .collect();
-    (list, v[1].as_u64().unwrap() as usize)
+    (list, p.measures("funnelcast:sim").await.len())
 }
 
 /// Results are announced politely, once per finished run: never while
@@ -474,21 +442,20 @@ async fn results_are_announced_once_per_run_and_never_while_typing() {
     // which changes with every keystroke, is not live.
     assert_eq!(p.attr("run-announcement", "aria-live").await, "polite");
     assert_eq!(p.attr("run-announcement", "aria-atomic").await, "true");
-    let pill = p
-        .c
-        .execute(
-            "const s = document.querySelector('[data-testid=sim-status]');
-             return [s.getAttribute('aria-live'), s.getAttribute('role'), !!s.closest('[aria-live]')];",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let status = p.el("sim-status").await;
+    let pill = serde_json::json!([
+        status.attr("aria-live").await.unwrap(),
+        status.attr("role").await.unwrap(),
+        p.find_css("[aria-live] [data-testid=sim-status], [data-testid=sim-status][aria-live]")
+            .await
+            .is_some(),
+    ]);
     assert_eq!(
         pill,
         serde_json::json!([null, null, false]),
         "the status pill is live"
     );
-    p.c.execute(WATCH_LIVE, vec![]).await.unwrap();
+    p.script(WATCH_LIVE, vec![]).await;
     let (_, runs0) = live(&p).await;
 
     // A number typed key by key: announced once its run is done.
@@ -512,18 +479,9 @@ async fn results_are_announced_once_per_run_and_never_while_typing() {
         last.contains(&mean),
         "{last:?} lacks the mean revenue {mean}"
     );
-    let size = p
-        .c
-        .execute(
-            "const r = document.querySelector('[data-testid=run-announcement]').getBoundingClientRect(); return r.width * r.height;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        size.as_f64().unwrap() <= 1.0,
-        "the announcement is shown: {size}"
-    );
+    let (_, _, w, h) = p.el("run-announcement").await.rectangle().await.unwrap();
+    let size = w * h;
+    assert!(size <= 1.0, "the announcement is shown: {size}");
 
     // A scenario: one more run, one more announcement, with its uplift.
     p.click("scenario-awareness30").await;
@@ -600,7 +558,7 @@ async fn step_checked(p: &Page, back: bool, ordered: bool, trail: &mut Vec<Strin
     } else {
         p.press(Key::Tab).await;
     }
-    let f: Value = p.c.execute(FOCUS_JS, vec![]).await.unwrap();
+    let f: Value = p.script(FOCUS_JS, vec![]).await;
     assert!(!f.is_null(), "focus left the page after {trail:?}");
     let id = f["id"].as_str().unwrap().to_string();
     trail.push(id.clone());
@@ -634,16 +592,6 @@ async fn tab_to(p: &Page, target: &str, back: bool, trail: &mut Vec<String>) -> 
         }
     }
     panic!("{target} never got the focus: {trail:?}");
-}
-
-async fn active(p: &Page) -> String {
-    p.c.active_element()
-        .await
-        .unwrap()
-        .attr("data-testid")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// The trainer's story with the keyboard alone, from the default page:
@@ -690,7 +638,7 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
     p.wait_state("done").await;
     assert!(p.exists("scenario-name-1").await, "Enter added no scenario");
     assert_eq!(
-        active(&p).await,
+        p.focused_testid().await,
         "add-scenario",
         "the focus stays on the button"
     );
@@ -749,7 +697,7 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
     p.press(Key::Enter).await;
     // The mode is a split module of its own: it arrives on the first open.
     p.el("present-mode").await;
-    assert_eq!(active(&p).await, "present-mode");
+    assert_eq!(p.focused_testid().await, "present-mode");
     assert_eq!(p.attr("present-mode", "data-view").await, "1");
     p.press(Key::Right).await;
     assert_eq!(p.attr("present-mode", "data-view").await, "all");
@@ -759,17 +707,8 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
     let mut inside = vec![];
     for _ in 0..9 {
         step_checked(&p, false, false, &mut inside).await;
-        let within = p
-            .c
-            .execute(
-                "return document.querySelector('[data-testid=present-mode]').contains(document.activeElement);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            within,
-            serde_json::json!(true),
+        assert!(
+            p.focus_within("present-mode").await,
             "Tab left the mode: {inside:?}"
         );
     }
@@ -781,20 +720,9 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
     let mut inside_back = vec![];
     for _ in 0..3 {
         p.press_shift(Key::Tab).await;
-        let within = p
-            .c
-            .execute(
-                "return document.querySelector('[data-testid=present-mode]').contains(document.activeElement);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        inside_back.push(active(&p).await);
-        assert_eq!(
-            within,
-            serde_json::json!(true),
-            "Shift+Tab left the mode: {inside_back:?}"
-        );
+        let within = p.focus_within("present-mode").await;
+        inside_back.push(p.focused_testid().await);
+        assert!(within, "Shift+Tab left the mode: {inside_back:?}");
     }
     // Esc leaves, the focus back on the button, with its ring.
     p.press(Key::Escape).await;
@@ -802,8 +730,8 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
         !p.exists("present-mode").await,
         "Esc leaves presentation mode"
     );
-    assert_eq!(active(&p).await, "present");
-    let f: Value = p.c.execute(FOCUS_JS, vec![]).await.unwrap();
+    assert_eq!(p.focused_testid().await, "present");
+    let f: Value = p.script(FOCUS_JS, vec![]).await;
     assert!(
         f["ring"] == true,
         "no ring on the present button after Esc: {f}"

@@ -239,17 +239,6 @@ fn lever_rows() -> Vec<Row> {
     rows
 }
 
-/// Sets an input's text and fires `input`, as typing would end up.
-async fn set_text(p: &Page, id: &str, text: &str) {
-    p.c.execute(
-        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
-         e.dispatchEvent(new Event('input', {bubbles: true}));",
-        vec![json!(funnelcast_e2e::tid(id)), json!(text)],
-    )
-    .await
-    .unwrap();
-}
-
 async fn result_now(p: &Page) -> String {
     p.attr("result-revenue-mean-0", "data-value").await
 }
@@ -262,7 +251,7 @@ async fn walk(p: &Page, rows: &[Row]) -> usize {
         assert!(p.field_errors().await.is_empty(), "left over before {id}");
         let before = p.input_value(id).await;
         let results = result_now(p).await;
-        set_text(p, id, text).await;
+        p.set_value(id, text).await;
         match want {
             Error(at, says) => {
                 p.wait_state("invalid").await;
@@ -284,40 +273,36 @@ async fn walk(p: &Page, rows: &[Row]) -> usize {
             }
         }
         assert!(!p.exists("error-banner").await, "{id} = {text:?}");
-        set_text(p, id, &before).await;
+        p.set_value(id, &before).await;
     }
     p.wait_state("done").await;
     assert!(p.field_errors().await.is_empty());
     rows.len()
 }
 
-/// Clicks `add` until it is disabled, checking the count it stops at and
-/// its `limit-note`.
-async fn fill(p: &Page, add: &str, count: impl Fn() -> String, want: usize) {
+/// Clicks `add` until it is disabled, checking the count it stops at (of
+/// the test ids starting with `prefix`) and its `limit-note`.
+async fn fill(p: &Page, add: &str, prefix: &str, want: usize) {
     let mut n = 0;
     while p.attr(add, "disabled").await.is_empty() && n < 20 {
         p.click(add).await;
         n += 1;
     }
     p.wait_state("done").await;
-    let shown =
-        p.c.execute(&count(), vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap() as usize;
+    let shown = p.count(&count_of(prefix)).await;
     assert_eq!(shown, want, "{add}");
-    let note =
-        p.c.find(fantoccini::Locator::Css(&format!(
+    let note = p
+        .find_css(&format!(
             "[data-testid=\"limit-note\"][data-field=\"{add}\"]"
-        )))
+        ))
         .await
-        .unwrap_or_else(|_| panic!("no limit-note beside {add}"));
+        .unwrap_or_else(|| panic!("no limit-note beside {add}"));
     assert!(note.text().await.unwrap().contains("At most"));
 }
 
-fn count_of(prefix: &'static str) -> impl Fn() -> String {
-    move || format!("return document.querySelectorAll('[data-testid^=\"{prefix}\"]').length")
+/// The elements whose test id starts with `prefix`.
+fn count_of(prefix: &str) -> String {
+    format!("[data-testid^=\"{prefix}\"]")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -349,14 +334,9 @@ async fn the_table_of_bad_inputs() {
         p.click("remove-stage-0").await;
     }
     p.wait_state("done").await;
-    assert_eq!(
-        p.c.execute(&count_of("stage-name-")(), vec![])
-            .await
-            .unwrap(),
-        json!(2)
-    );
+    assert_eq!(p.count(&count_of("stage-name-")).await, 2);
     assert_eq!(p.attr("remove-stage-0", "disabled").await, "true");
-    fill(&p, "add-stage", count_of("stage-name-"), 12).await;
+    fill(&p, "add-stage", "stage-name-", 12).await;
     assert!(
         !p.exists("remove-segment-0").await,
         "one segment: none to remove"
@@ -364,11 +344,11 @@ async fn the_table_of_bad_inputs() {
     p.click("add-segment").await;
     p.wait_state("done").await;
     assert!(p.exists("remove-segment-1").await);
-    fill(&p, "add-segment", count_of("segment-name-"), 6).await;
+    fill(&p, "add-segment", "segment-name-", 6).await;
     p.click("add-scenario").await;
     p.click("add-scenario").await;
     p.wait_state("done").await;
-    fill(&p, "add-scenario", count_of("scenario-name-"), 7).await;
+    fill(&p, "add-scenario", "scenario-name-", 7).await;
     p.screenshot("bad-inputs-limits").await;
     rows += 8;
     assert!(!p.exists("error-banner").await);
@@ -408,61 +388,55 @@ async fn the_table_of_bad_inputs() {
         t0.elapsed().as_secs_f64()
     );
     assert!(rows >= 150, "{rows}");
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// Switching modes keeps the number or says beside the field what it set.
 #[tokio::test(flavor = "multi_thread")]
 async fn mode_switches_say_what_they_changed() {
     let (_driver, p) = launch(Browser::default()).await;
-    let note = |p: &Page| {
-        let c = p.c.clone();
-        async move {
-            match c
-                .find(fantoccini::Locator::Css("[data-testid=\"mode-note\"]"))
-                .await
-            {
-                Ok(e) => Some((
-                    e.attr("data-field").await.unwrap().unwrap_or_default(),
-                    e.text().await.unwrap(),
-                )),
-                Err(_) => None,
-            }
+    let note = || async {
+        match p.find("mode-note").await {
+            Some(e) => Some((
+                e.attr("data-field").await.unwrap().unwrap_or_default(),
+                e.text().await.unwrap(),
+            )),
+            None => None,
         }
     };
     // 32 % to a range: kept, nothing to say.
     p.select("rate-mode-0-2", "range").await;
     p.wait_state("done").await;
-    assert_eq!(note(&p).await, None);
+    assert_eq!(note().await, None);
     assert_eq!(p.input_value("rate-0-2").await, "32");
     p.select("rate-mode-0-2", "fixed").await;
     // 100 % to a range: the nearest range, said.
-    set_text(&p, "rate-0-2", "100").await;
+    p.set_value("rate-0-2", "100").await;
     p.wait_state("done").await;
     p.select("rate-mode-0-2", "range").await;
     p.wait_state("done").await;
-    let (field, text) = note(&p).await.expect("a note");
+    let (field, text) = note().await.expect("a note");
     assert_eq!(field, "rate-mode-0-2");
     assert!(text.contains("99–99.95 %"), "{text}");
     assert_eq!(p.input_value("rate-low-0-2").await, "99");
     assert_eq!(p.input_value("rate-high-0-2").await, "99.95");
     p.screenshot("bad-inputs-mode-note").await;
     // The next edit of the rate makes the note old news.
-    set_text(&p, "rate-high-0-2", "99.9").await;
+    p.set_value("rate-high-0-2", "99.9").await;
     p.wait_state("done").await;
-    assert_eq!(note(&p).await, None);
+    assert_eq!(note().await, None);
     // A volume of 1 to evidence: "0 of 1" is 33.33 %, said.
     p.select("rate-mode-0-2", "fixed").await;
-    set_text(&p, "volume-0", "1").await;
-    set_text(&p, "rate-0-1", "30").await;
+    p.set_value("volume-0", "1").await;
+    p.set_value("rate-0-1", "30").await;
     p.wait_state("done").await;
     p.select("rate-mode-0-1", "evidence").await;
     p.wait_state("done").await;
-    let (field, text) = note(&p).await.expect("a note");
+    let (field, text) = note().await.expect("a note");
     assert_eq!(field, "rate-mode-0-1");
     assert!(text.contains("0 of 1 gives a rate of 33.33%"), "{text}");
     assert!(text.contains("30.00%"), "{text}");
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// Names full of markup are text everywhere: the inputs, the rate rows, the
@@ -473,10 +447,15 @@ async fn mode_switches_say_what_they_changed() {
 async fn names_with_markup_stay_text_everywhere() {
     let (_driver, p) = launch(Browser::default()).await;
     capture_downloads(&p).await;
-    let elements = "return [document.querySelectorAll('script').length, \
-                    document.querySelectorAll('img, iframe, object, embed, foreignObject').length, \
-                    document.querySelectorAll('[onerror], [onload], [onclick]').length]";
-    let before = p.c.execute(elements, vec![]).await.unwrap();
+    // Scripts, elements that load or embed, inline handlers.
+    let elements = || async {
+        [
+            p.count("script").await,
+            p.count("img, iframe, object, embed, foreignObject").await,
+            p.count("[onerror], [onload], [onclick]").await,
+        ]
+    };
+    let before = elements().await;
     let names = [
         ("stage-name-1", "<script>window.__pwned=1</script>"),
         ("stage-name-2", "<img src=x onerror=\"window.__pwned=2\">"),
@@ -493,34 +472,24 @@ async fn names_with_markup_stay_text_everywhere() {
     p.click("add-scenario").await;
     p.wait_state("done").await;
     for (id, name) in names {
-        set_text(&p, id, name).await;
+        p.set_value(id, name).await;
     }
-    set_text(&p, "segment-name-1", "<b>bold</b> &lt;i&gt;").await;
-    set_text(&p, "lever-volume-pct-2", "10").await;
+    p.set_value("segment-name-1", "<b>bold</b> &lt;i&gt;").await;
+    p.set_value("lever-volume-pct-2", "10").await;
     p.wait_state("done").await;
-    assert_eq!(p.c.execute(elements, vec![]).await.unwrap(), before);
-    let pwned =
-        p.c.execute("return window.__pwned === undefined", vec![])
-            .await
-            .unwrap();
+    assert_eq!(elements().await, before);
+    let pwned = p
+        .script("return window.__pwned === undefined", vec![])
+        .await;
     assert_eq!(pwned, json!(true), "a name ran");
     for (id, name) in names {
         assert_eq!(p.input_value(id).await, name, "{id}");
     }
     // As text in the page, in the charts and on the print sheet.
-    let texts =
-        p.c.execute(
-            "return [document.querySelector('main').textContent, \
-             [...document.querySelectorAll('svg text')].map(t => t.textContent).join('\\n'), \
-             document.querySelector('.print-sheet').textContent]",
-            vec![],
-        )
-        .await
-        .unwrap();
     let (page, charts, print) = (
-        texts[0].as_str().unwrap(),
-        texts[1].as_str().unwrap(),
-        texts[2].as_str().unwrap(),
+        p.texts("main").await.remove(0),
+        p.texts("svg text").await.join("\n"),
+        p.texts(".print-sheet").await.remove(0),
     );
     for (id, name) in names {
         assert!(page.contains(name), "{id} not as text in the page");
@@ -534,8 +503,8 @@ async fn names_with_markup_stay_text_everywhere() {
     // The right-to-left override stays inside the name: the total row's
     // count after that stage's name is still to its right (it was drawn
     // inside the reversed name, "86.1" reading "1.68").
-    let at =
-        p.c.execute(
+    let at = p
+        .script(
             r#"const chip = [...document.querySelectorAll('.total-row .chip')]
                  .find(c => c.querySelector('small').textContent.includes('\u202E'));
                const name = chip.querySelector('small').getBoundingClientRect();
@@ -545,8 +514,7 @@ async fn names_with_markup_stay_text_everywhere() {
                return [r.getBoundingClientRect().left, name.right];"#,
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     let (count_left, name_right) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
     assert!(
         count_left >= name_right - 0.5,
@@ -560,16 +528,15 @@ async fn names_with_markup_stay_text_everywhere() {
         p.click(&format!("export-svg-{chart}")).await;
         let svg = download(&p, &format!("funnelcast-{chart}.svg")).await;
         assert!(!svg.contains("<script") && !svg.contains("<img"), "{chart}");
-        let parsed =
-            p.c.execute(
+        let parsed = p
+            .script(
                 "const d = new DOMParser().parseFromString(arguments[0], 'image/svg+xml'); \
                  return [d.querySelectorAll('parsererror').length, \
                  d.querySelectorAll('script, img, foreignObject, [onerror], [onload]').length, \
                  [...d.querySelectorAll('text, title')].map(t => t.textContent).join('\\n')]",
                 vec![json!(svg)],
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(parsed[0], json!(0), "{chart}: not well-formed");
         assert_eq!(parsed[1], json!(0), "{chart}: markup from a name");
         let text = parsed[2].as_str().unwrap();
@@ -606,7 +573,7 @@ async fn names_with_markup_stay_text_everywhere() {
     assert_eq!(doc["stages"][2]["text"], json!(names[1].1));
     assert_eq!(doc["stages"][4]["text"], json!(names[3].1));
     assert_eq!(doc["scenarios"][1]["label"]["text"], json!(names[5].1));
-    assert_eq!(p.c.execute(elements, vec![]).await.unwrap(), before);
+    assert_eq!(elements().await, before);
     p.wait_state("done").await;
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }

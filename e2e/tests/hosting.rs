@@ -3,42 +3,24 @@
 //! available" instead of a silent switch, and a Content-Security-Policy
 //! that is really in force (docs/test-contract.md).
 
-use funnelcast_e2e::{
-    cdp, dist_dir, open, serve_dir_at, serve_dist_at, start_driver, Browser, Page,
-};
+use funnelcast_e2e::{dist_dir, open, serve_dir_at, serve_dist_at, start_driver, Browser, Page};
 
 /// Waits until the service worker controls nothing yet but is active and
 /// has stored the app shell: what one visit leaves behind.
 async fn wait_for_worker(p: &Page) -> String {
-    let v =
-        p.c.execute_async(
-            "const done = arguments[arguments.length - 1];
-             navigator.serviceWorker.ready
-               .then(async (reg) => {
-                 const keys = (await caches.keys()).filter((k) => k.startsWith('funnelcast-'));
-                 done({ scope: reg.scope, caches: keys });
-               })
-               .catch((e) => done({ error: String(e) }));",
-            vec![],
-        )
+    let scope = p.service_worker_scope().await;
+    let caches: Vec<String> = p
+        .cache_names()
         .await
-        .unwrap();
-    assert!(v.get("error").is_none(), "service worker: {v}");
-    let caches = v["caches"].as_array().unwrap();
-    assert_eq!(caches.len(), 1, "one cache of the app shell: {v}");
-    caches[0].as_str().unwrap().to_string()
-}
-
-/// The names of the page's caches (none while the page reloads).
-async fn cache_names(p: &Page) -> Vec<String> {
-    p.c.execute_async(
-        "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
-        vec![],
-    )
-    .await
-    .ok()
-    .and_then(|k| serde_json::from_value(k).ok())
-    .unwrap_or_default()
+        .into_iter()
+        .filter(|k| k.starts_with("funnelcast-"))
+        .collect();
+    assert_eq!(
+        caches.len(),
+        1,
+        "one cache of the app shell: {caches:?} ({scope})"
+    );
+    caches[0].clone()
 }
 
 /// A copy of the build that a test can "deploy" over, named `name`.
@@ -55,30 +37,13 @@ fn deploy_copy(name: &str) -> std::path::PathBuf {
     dir
 }
 
-async fn set_offline(p: &Page, offline: bool) {
-    cdp(&p.c, "Network.enable", serde_json::json!({})).await;
-    cdp(
-        &p.c,
-        "Network.emulateNetworkConditions",
-        serde_json::json!({
-            "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1
-        }),
-    )
-    .await;
-}
-
 /// Milliseconds from the start of the navigation until the first results
 /// were drawn (the page's own User Timing entries).
 async fn ms_to_first_results(p: &Page) -> f64 {
-    let v =
-        p.c.execute(
-            "const r = performance.getEntriesByName('funnelcast:render')[0];
-             return r ? r.startTime + r.duration : -1;",
-            vec![],
-        )
+    p.measures("funnelcast:render")
         .await
-        .unwrap();
-    v.as_f64().unwrap()
+        .first()
+        .map_or(-1.0, |r| r.start + r.duration)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -89,14 +54,14 @@ async fn a_reload_with_the_network_off_shows_results_and_runs() {
     wait_for_worker(&p).await;
     // What a reload shows online (the address and the autosave keep the
     // model); offline must show the same.
-    p.c.refresh().await.unwrap();
+    p.refresh().await;
     p.wait_state("done").await;
     let online = p.value("result-revenue-mean-0").await;
 
     // The network goes: the browser is offline and the server is gone.
     served.set_down(true);
-    set_offline(&p, true).await;
-    p.c.refresh().await.unwrap();
+    p.set_offline(true).await;
+    p.refresh().await;
     p.wait_state("done").await;
     println!(
         "offline reload: first results {:.0} ms after navigation start",
@@ -149,38 +114,20 @@ async fn a_new_version_is_offered_not_switched_to() {
     )
     .unwrap();
     // The browser looks for a new worker on the next visit.
-    p.c.refresh().await.unwrap();
+    p.refresh().await;
     p.wait_state("done").await;
     // Offered, not switched: the page still runs the old version.
     p.el("update-ready").await;
-    let caches = |p: &Page| {
-        let c = p.c.clone();
-        async move {
-            // None while the page reloads.
-            c.execute_async(
-                "const done = arguments[arguments.length - 1]; caches.keys().then(done);",
-                vec![],
-            )
-            .await
-            .ok()
-            .unwrap_or_default()
-        }
-    };
-    let both = caches(&p).await;
-    assert_eq!(
-        both.as_array().unwrap().len(),
-        2,
-        "old and new shell, {both}"
-    );
-    assert!(both.as_array().unwrap().contains(&first.clone().into()));
+    let both = p.cache_names().await;
+    assert_eq!(both.len(), 2, "old and new shell, {both:?}");
+    assert!(both.contains(&first));
 
     // The user says when: the page reloads under the new version, and the
     // old version's cache is gone.
     p.click("update-reload").await;
     funnelcast_e2e::wait_until("one cache left, the new version's", 20, || async {
-        let keys = caches(&p).await;
-        let keys = keys.as_array().cloned().unwrap_or_default();
-        keys.len() == 1 && keys[0] != serde_json::json!(first)
+        let keys = p.cache_names().await;
+        keys.len() == 1 && keys[0] != first
     })
     .await;
     p.wait_state("done").await;
@@ -197,22 +144,20 @@ async fn the_page_runs_from_a_sub_path() {
     assert!(p.value("result-revenue-mean-0").await > 0.0);
     // Every file came from under the prefix, and the worker's scope is the
     // prefix, not the host's root.
-    let files =
-        p.c.execute(
-            "return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);",
-            vec![],
-        )
+    let files: Vec<String> = p
+        .resources()
         .await
-        .unwrap();
-    let files = files.as_array().unwrap();
+        .iter()
+        .map(|r| pathname(&r.url))
+        .collect();
     assert!(files.len() >= 2, "js and wasm at least: {files:?}");
-    for f in files {
+    for f in &files {
         assert!(
-            f.as_str().unwrap().starts_with("/tools/funnelcast/"),
+            f.starts_with("/tools/funnelcast/"),
             "{f} is outside the sub-path"
         );
     }
-    let scope = wait_for_worker_scope(&p).await;
+    let scope = p.service_worker_scope().await;
     assert!(
         scope.ends_with("/tools/funnelcast/"),
         "worker scope {scope}"
@@ -220,16 +165,12 @@ async fn the_page_runs_from_a_sub_path() {
     p.assert_clean().await;
 }
 
-async fn wait_for_worker_scope(p: &Page) -> String {
-    let v =
-        p.c.execute_async(
-            "const done = arguments[arguments.length - 1];
-             navigator.serviceWorker.ready.then((r) => done(r.scope));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    v.as_str().unwrap().to_string()
+/// The path of a fetched file's address, as `new URL(…).pathname` gives it.
+fn pathname(url: &str) -> String {
+    url::Url::parse(url)
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .path()
+        .to_string()
 }
 
 /// The policy is in force, and the watcher every test relies on does see a
@@ -240,14 +181,13 @@ async fn the_content_security_policy_blocks_what_the_page_does_not_need() {
     let driver = start_driver();
     let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
     let csp = p
-        .c
-        .execute(
-            "const m = document.querySelector('meta[http-equiv=Content-Security-Policy]'); return m && m.content;",
-            vec![],
-        )
+        .find_css("meta[http-equiv=Content-Security-Policy]")
         .await
-        .unwrap();
-    let csp = csp.as_str().expect("a Content-Security-Policy meta tag");
+        .expect("a Content-Security-Policy meta tag")
+        .attr("content")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(
         csp.contains("'sha256-"),
@@ -259,19 +199,16 @@ async fn the_content_security_policy_blocks_what_the_page_does_not_need() {
     // An injected inline script and a request to another host are refused
     // and reported.
     let ran = p
-        .c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             window.__injected = false;
+        .script(
+            "window.__injected = false;
              const s = document.createElement('script');
              s.textContent = 'window.__injected = true;';
              document.body.append(s);
-             fetch('http://example.invalid/x').catch(() => {}).finally(() =>
-               setTimeout(() => done({ ran: window.__injected, seen: window.__fcViolations.length }), 50));",
+             return new Promise((done) => fetch('http://example.invalid/x').catch(() => {}).finally(() =>
+               setTimeout(() => done({ ran: window.__injected, seen: window.__fcViolations.length }), 50)));",
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         ran["ran"],
         serde_json::json!(false),
@@ -288,25 +225,23 @@ async fn the_split_modules_come_after_the_first_results() {
     let served = serve_dist_at("/");
     let driver = start_driver();
     let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
-    let t =
-        p.c.execute(
-            "const end = performance.getEntriesByName('funnelcast:sim:end')[0].startTime;
-             return { end, split: performance.getEntriesByType('resource')
-               .filter((e) => /\\/(split|chunk)_[^/]*\\.wasm$/.test(new URL(e.name).pathname))
-               .map((e) => [new URL(e.name).pathname, e.startTime]) };",
-            vec![],
-        )
+    let end = p.measures("funnelcast:sim:end").await[0].start;
+    // A split module: …/split_….wasm or …/chunk_….wasm.
+    let split: Vec<(String, f64)> = p
+        .resources()
         .await
-        .unwrap();
-    let end = t["end"].as_f64().unwrap();
-    let split = t["split"].as_array().unwrap();
+        .iter()
+        .map(|r| (pathname(&r.url), r.start))
+        .filter(|(path, _)| {
+            let file = path.rsplit('/').next().unwrap_or_default();
+            (file.starts_with("split_") || file.starts_with("chunk_")) && file.ends_with(".wasm")
+        })
+        .collect();
     assert!(!split.is_empty(), "no split module was fetched");
-    for s in split {
-        let at = s[1].as_f64().unwrap();
+    for (path, at) in &split {
         assert!(
-            at >= end,
-            "{} fetched at {at:.0} ms, before the first results at {end:.0} ms",
-            s[0]
+            *at >= end,
+            "{path:?} fetched at {at:.0} ms, before the first results at {end:.0} ms"
         );
     }
     for id in [
@@ -335,12 +270,10 @@ async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update()
     let p = Page::goto(open(&driver, Browser::default()).await, &served.url).await;
     let old = wait_for_worker(&p).await;
     // Both tabs controlled by the old build's worker.
-    p.c.refresh().await.unwrap();
+    p.refresh().await;
     p.wait_parts().await;
-    let tab_a = p.c.window().await.unwrap();
-    let tab_b = p.c.new_window(true).await.unwrap().handle;
-    p.c.switch_to_window(tab_b.clone()).await.unwrap();
-    p.c.goto(&served.url).await.unwrap();
+    let tab_a = p.tab().await;
+    let tab_b = p.new_tab(&served.url).await;
     p.wait_parts().await;
 
     // A new build is published without the old presentation part.
@@ -362,18 +295,18 @@ async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update()
     std::fs::write(dir.join("sw.js"), sw).unwrap();
 
     // Tab A sees it and takes it.
-    p.c.switch_to_window(tab_a.clone()).await.unwrap();
-    p.c.refresh().await.unwrap();
+    p.switch_to(&tab_a).await;
+    p.refresh().await;
     p.wait_parts().await;
     p.el("update-ready").await;
     p.click("update-reload").await;
     funnelcast_e2e::wait_until("tab A on the new build", 30, || async {
-        cache_names(&p).await.iter().any(|k| k.contains("next-"))
+        p.cache_names().await.iter().any(|k| k.contains("next-"))
     })
     .await;
 
     // Tab B, still on the old build: told, and its part still comes.
-    p.c.switch_to_window(tab_b).await.unwrap();
+    p.switch_to(&tab_b).await;
     p.el("update-ready").await;
     p.click("present").await;
     p.el("present-exit").await;
@@ -382,12 +315,12 @@ async fn a_tab_on_the_old_build_keeps_its_parts_after_another_takes_the_update()
     p.click("present-exit").await;
 
     // Once tab B reloads onto the new build, the old cache goes.
-    p.c.refresh().await.unwrap();
+    p.refresh().await;
     p.wait_parts().await;
     funnelcast_e2e::wait_until("the old cache dropped", 30, || async {
-        !cache_names(&p).await.contains(&old)
+        !p.cache_names().await.contains(&old)
     })
     .await;
-    p.c.clone().close().await.unwrap();
+    p.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -68,12 +68,11 @@ async fn the_phone_bar_scrolls_and_the_address_keeps_the_model() {
     let before = p.href().await;
     p.el("phone-bar").await.click().await.unwrap();
     wait_until("scrolled to the results", 10, || async {
-        p.c.execute(
+        p.script(
             "const r = document.getElementById('res-h').getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0",
             vec![],
         )
         .await
-        .unwrap()
             == json!(true)
     })
     .await;
@@ -86,7 +85,7 @@ async fn the_phone_bar_scrolls_and_the_address_keeps_the_model() {
         "the reload could not open the link"
     );
     assert_eq!(shown_number(&p, "volume-0").await, 12345.0);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 2. The user's own model (11111) survives opening link B, editing B, a
@@ -125,17 +124,15 @@ async fn the_own_model_survives_a_link_its_edits_a_reload_and_another_tab() {
     assert!(p.exists("restore-previous").await, "11111 is offered back");
 
     // Link C in a new tab: its restore gives 11111.
-    let first = p.c.window().await.unwrap();
-    let second = p.c.new_window(true).await.unwrap().handle;
-    p.c.switch_to_window(second).await.unwrap();
-    p.c.goto(&c).await.unwrap();
+    let first = p.tab().await;
+    p.new_tab(&c).await;
     p.wait_done_unwatched().await;
     assert_eq!(shown_number(&p, "volume-0").await, 44444.0);
     p.click("restore-previous").await;
     p.wait_done_unwatched().await;
     assert_eq!(shown_number(&p, "volume-0").await, 11111.0);
-    p.c.close_window().await.unwrap();
-    p.c.switch_to_window(first).await.unwrap();
+    p.close_tab().await;
+    p.switch_to(&first).await;
 
     // Dismissed, the own model is still one click away in the share card.
     p.reload_at(&c).await;
@@ -145,7 +142,7 @@ async fn the_own_model_survives_a_link_its_edits_a_reload_and_another_tab() {
     p.click("restore-previous").await;
     p.wait_state("done").await;
     assert_eq!(shown_number(&p, "volume-0").await, 11111.0);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 3. F5 while a run is still going after an autosaved edit (the heavy
@@ -181,7 +178,7 @@ async fn a_reload_during_a_run_or_with_a_bad_field_shows_the_last_edit() {
     p.reload().await;
     p.wait_state("done").await;
     assert_eq!(shown_number(&p, "deal-value-0").await, 8888.0);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 4. After a drag long enough to use up the browsers' budget of address
@@ -209,7 +206,7 @@ async fn after_a_long_drag_the_address_and_qr_code_hold_the_newest_model() {
     p.reload().await;
     p.wait_state("done").await;
     assert_eq!(shown_number(&p, "volume-0").await, 4321.0);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 5. A save this build cannot read (a newer format) is kept aside, never
@@ -219,12 +216,8 @@ async fn a_save_this_build_cannot_read_is_kept_aside() {
     let (_driver, p) = launch(Browser::default()).await;
     let base = p.href().await.split('#').next().unwrap().to_string();
     let newer = r#"{"v":2,"made":"by a newer Funnelcast"}"#;
-    p.c.execute(
-        "localStorage.setItem('funnelcast.doc', arguments[0]); sessionStorage.clear();",
-        vec![json!(newer)],
-    )
-    .await
-    .unwrap();
+    p.store("funnelcast.doc", newer).await;
+    p.clear_session_storage().await;
     p.reload_at(&base).await;
     p.wait_state("done").await;
     p.el("unreadable-notice").await;
@@ -243,7 +236,7 @@ async fn a_save_this_build_cannot_read_is_kept_aside() {
     p.click("unreadable-drop").await;
     assert!(!p.exists("unreadable-notice").await);
     assert_eq!(p.stored("funnelcast.doc.unreadable").await, None);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 6. A link pasted into the address bar of the open page, and back and
@@ -259,9 +252,7 @@ async fn a_fragment_changed_under_the_open_page_opens_its_model() {
     .await;
     let b = link_with_volume(&p, 22222.0).await;
     let frag = b.split_once('#').unwrap().1.to_string();
-    p.c.execute("location.hash = arguments[0]", vec![json!(frag)])
-        .await
-        .unwrap();
+    p.set_fragment(&frag).await;
     wait_until("link B on screen", 20, || async {
         p.input_value("volume-0").await.replace(',', "") == "22222"
     })
@@ -276,7 +267,7 @@ async fn a_fragment_changed_under_the_open_page_opens_its_model() {
     p.el("previous-notice").await;
 
     // Back: the own model again, nothing to offer.
-    p.c.back().await.unwrap();
+    p.back().await;
     wait_until("back to 11111", 20, || async {
         p.input_value("volume-0").await.replace(',', "") == "11111"
     })
@@ -291,15 +282,13 @@ async fn a_fragment_changed_under_the_open_page_opens_its_model() {
     .await;
 
     // A stray in-page fragment: the model goes back into the address.
-    p.c.execute("location.hash = 'res-h'", vec![])
-        .await
-        .unwrap();
+    p.set_fragment("res-h").await;
     wait_until("the model back in the address", 20, || async {
         volume_in_address(&p).await == Some(11112.0)
     })
     .await;
     assert!(!p.exists("error-banner").await);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 9. A part of the page that does not arrive (its request dropped, as on
@@ -310,15 +299,9 @@ async fn a_fragment_changed_under_the_open_page_opens_its_model() {
 async fn a_part_that_does_not_arrive_offers_a_retry_and_the_page_goes_on() {
     let url = serve_dist();
     let driver = start_driver();
-    let c = open(&driver, Browser::default()).await;
-    funnelcast_e2e::cdp(&c, "Network.enable", json!({})).await;
-    funnelcast_e2e::cdp(
-        &c,
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_presentation*"] }),
-    )
-    .await;
-    let p = Page::goto(c, &url).await;
+    let p = Page::new(open(&driver, Browser::default()).await);
+    p.block_urls(&["*split_presentation*"]).await;
+    p.load(&url).await;
     p.click("present").await;
     p.el("part-missing").await;
     assert!(!p.exists("error-reload").await, "the page stopped");
@@ -333,11 +316,11 @@ async fn a_part_that_does_not_arrive_offers_a_retry_and_the_page_goes_on() {
     assert!(!p.exists("error-reload").await);
 
     // The network back, the part arrives.
-    funnelcast_e2e::cdp(&p.c, "Network.setBlockedURLs", json!({ "urls": [] })).await;
+    p.block_urls(&[]).await;
     p.click("present").await;
     p.el("present-exit").await;
     assert!(!p.exists("part-missing").await);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 11. The first run of a heavy link goes to a worker, started at once,
@@ -357,7 +340,7 @@ async fn a_heavy_link_runs_first_on_a_worker_and_the_default_page_on_its_own_thr
         "1",
         "the heavy link's first run was on the page's thread"
     );
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// 7 and 8. A link whose scenario repeats a lever (shown as +10 % while
@@ -398,5 +381,5 @@ async fn links_with_hidden_or_unshowable_values_are_refused_or_flagged() {
         errs.iter().any(|(f, _)| f == "goal-prob"),
         "no message beside goal-prob: {errs:?}"
     );
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }

@@ -23,12 +23,7 @@ fn exact_p_more() -> f64 {
 
 /// Scrolls the results table into view (for the screenshots).
 async fn show_table(p: &Page) {
-    p.c.execute(
-        "document.querySelector('[data-testid=\"results-table\"]').scrollIntoView(); window.scrollBy(0, -150)",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.scroll_to_top("results-table", 150).await;
 }
 
 async fn figure(p: &Page, id: &str) -> (f64, Option<f64>) {

@@ -1,7 +1,7 @@
 //! End to end against the release build (dist/) in headless Chromium.
 //! Each test starts its own chromedriver and browser, so they run in parallel.
 
-use funnelcast_e2e::{launch, Browser, Page};
+use funnelcast_e2e::{launch, Browser};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
@@ -31,19 +31,16 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
 
     // Every run is wrapped in User Timing entries on the main thread
     // (docs/test-contract.md).
-    let timing = p
-        .c
-        .execute(
-            "const s = performance.getEntriesByName('funnelcast:sim');
-             const r = performance.getEntriesByName('funnelcast:render');
-             return { sims: s.length, render: r.length, detail: s.length ? s[s.length - 1].detail : null,
-                      sim_ms: s.length ? s[s.length - 1].duration : null, render_ms: r.length ? r[r.length - 1].duration : null,
-                      starts: performance.getEntriesByName('funnelcast:sim:start').length,
-                      ends: performance.getEntriesByName('funnelcast:sim:end').length };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let (s, r) = (
+        p.measures("funnelcast:sim").await,
+        p.measures("funnelcast:render").await,
+    );
+    let timing = serde_json::json!({
+        "sims": s.len(), "render": r.len(), "detail": s.last().map(|e| &e.detail),
+        "sim_ms": s.last().map(|e| e.duration), "render_ms": r.last().map(|e| e.duration),
+        "starts": p.measures("funnelcast:sim:start").await.len(),
+        "ends": p.measures("funnelcast:sim:end").await.len(),
+    });
     // Reported, never asserted (speed goes in benchmarks, not tests).
     eprintln!("in-browser timing (w1, 20,000 trials): {timing}");
     assert!(timing["sims"].as_u64().unwrap() >= 1, "{timing}");
@@ -75,14 +72,13 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
         "400"
     );
 
-    let later =
-        p.c.execute(
-            "return performance.getEntriesByName('funnelcast:sim').map(e => e.duration);",
-            vec![],
-        )
+    let later: Vec<f64> = p
+        .measures("funnelcast:sim")
         .await
-        .unwrap();
-    eprintln!("in-browser funnelcast:sim durations (ms), first to last: {later}");
+        .iter()
+        .map(|e| e.duration)
+        .collect();
+    eprintln!("in-browser funnelcast:sim durations (ms), first to last: {later:?}");
 
     // A rate of 150 % is refused beside the field; the last good results stay.
     p.type_into("rate-0-2", "150").await;
@@ -109,7 +105,7 @@ async fn changing_a_rate_changes_the_results_and_a_bad_rate_is_refused() {
 
     p.set_window(1400, 2400).await;
     p.screenshot("en-desktop").await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -160,7 +156,7 @@ async fn the_page_speaks_chinese_from_the_browser_language() {
         "Awareness"
     );
     assert_eq!(p.value("result-revenue-mean-0").await, before);
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -189,12 +185,7 @@ async fn a_phone_sized_window_stacks_the_page() {
     // shows the run's state and the mean revenue.
     let bar = p.el("phone-bar").await;
     assert!(bar.is_displayed().await.unwrap(), "no phone bar on a phone");
-    let inner: f64 =
-        p.c.execute("return window.innerHeight", vec![])
-            .await
-            .unwrap()
-            .as_f64()
-            .unwrap();
+    let inner = p.inner_height().await;
     let (_, y, _, h) = bar.rectangle().await.unwrap();
     assert!(
         y >= 0.0 && y + h <= inner + 1.0,
@@ -212,8 +203,8 @@ async fn a_phone_sized_window_stacks_the_page() {
     // No hover on a touch screen: a tapped "?" shows its explanation in a
     // bubble on screen, above the bar.
     p.click("hint").await;
-    let bubble =
-        p.c.execute(
+    let bubble = p
+        .script(
             "const h = document.querySelector('[data-testid=hint]');
              const b = h.querySelector('[aria-hidden=true]');
              const r = b.getBoundingClientRect();
@@ -223,8 +214,7 @@ async fn a_phone_sized_window_stacks_the_page() {
                       w: innerWidth, h: innerHeight };",
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(bubble["shown"], true, "{bubble}");
     assert_eq!(bubble["text"], bubble["label"], "{bubble}");
     assert!(
@@ -242,7 +232,7 @@ async fn a_phone_sized_window_stacks_the_page() {
     // Beside the editors, on a wide screen, the bar is not needed.
     p.set_window(1400, 1000).await;
     assert!(!p.el("phone-bar").await.is_displayed().await.unwrap());
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// Editing the structure: stages, segments, scenarios, pasted counts.
@@ -279,9 +269,7 @@ async fn stages_segments_and_scenarios_can_be_edited() {
 
     // Pasted counts from a spreadsheet set the volume and every rate. The
     // box sits in a closed <details>: open it as a click on its summary would.
-    p.c.execute("document.querySelector('.paste').open = true;", vec![])
-        .await
-        .unwrap();
+    p.open_details(".paste").await;
     p.type_into("paste-counts-0", "20000\n5000\n1000\n400\n100")
         .await;
     p.click("paste-apply-0").await;
@@ -364,20 +352,7 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     );
     assert_eq!(p.state().await, "invalid");
     // A tab key would move the focus: put the row in as a paste would.
-    let set_text = |text: &'static str| {
-        let c = p.c.clone();
-        async move {
-            c.execute(
-                "const t = document.querySelector('[data-testid=\"paste-counts-0\"]');
-                 t.value = arguments[0];
-                 t.dispatchEvent(new Event('input', { bubbles: true }));",
-                vec![serde_json::json!(text)],
-            )
-            .await
-            .unwrap();
-        }
-    };
-    set_text("10000\t2500\tabc").await;
+    p.set_value("paste-counts-0", "10000\t2500\tabc").await;
     p.click("paste-apply-0").await;
     let errs = p.field_errors().await;
     assert!(
@@ -385,7 +360,7 @@ async fn stages_segments_and_scenarios_can_be_edited() {
             .any(|(f, t)| f == "paste-counts-0" && t.contains("abc")),
         "the unreadable cell is named: {errs:?}"
     );
-    set_text("").await;
+    p.set_value("paste-counts-0", "").await;
     p.wait_state("done").await;
     assert_eq!(p.value("result-revenue-mean-0").await, before);
 
@@ -407,19 +382,18 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     );
 
     // Past a limit an add button is disabled and says why, beside it.
-    let limit_note = |p: &Page, field: &'static str| {
-        let c = p.c.clone();
+    let limit_note = |field: &'static str| {
+        let p = &p;
         async move {
-            c.execute(
-                "const n = document.querySelector(`[data-testid=\"limit-note\"][data-field=\"${arguments[0]}\"]`);
-                 return n ? n.textContent : null;",
-                vec![serde_json::json!(field)],
-            )
+            p.texts(&format!(
+                "[data-testid=\"limit-note\"][data-field=\"{field}\"]"
+            ))
             .await
-            .unwrap()
+            .into_iter()
+            .next()
         }
     };
-    assert!(limit_note(&p, "add-stage").await.is_null());
+    assert!(limit_note("add-stage").await.is_none());
     for _ in 0..7 {
         p.click("add-stage").await;
     }
@@ -433,16 +407,16 @@ async fn stages_segments_and_scenarios_can_be_edited() {
             .as_deref(),
         Some("true")
     );
-    let note = limit_note(&p, "add-stage").await;
+    let note = limit_note("add-stage").await;
     assert!(
-        note.as_str().is_some_and(|t| t.contains("12")),
+        note.as_ref().is_some_and(|t| t.contains("12")),
         "no note at the stage limit: {note:?}"
     );
     for _ in 0..6 {
         p.click("scenario-awareness30").await;
     }
     assert!(p.exists("scenario-name-7").await);
-    assert!(limit_note(&p, "add-scenario").await.as_str().is_some());
+    assert!(limit_note("add-scenario").await.is_some());
     p.wait_state("done").await;
 }
 
@@ -478,8 +452,8 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
         "progress shown, the trials edited as it shows",
         30,
         || async {
-            let st =
-                p.c.execute(
+            let st = p
+                .script(
                     "const e = document.querySelector('[data-testid=sim-status]');
                  const t = e.textContent, s = e.dataset.state;
                  if (s === 'running' && t.includes('%')) {
@@ -490,8 +464,7 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
                  return [s, t, performance.getEntriesByName('funnelcast:sim:dropped').length];",
                     vec![],
                 )
-                .await
-                .unwrap();
+                .await;
             let (state, t) = (st[0].as_str().unwrap(), st[1].as_str().unwrap().to_string());
             if state == "running" && t.contains('%') {
                 *seen.borrow_mut() = Some((t, st[2].as_u64().unwrap()));
@@ -506,35 +479,22 @@ async fn a_long_run_shows_progress_and_gives_way_to_an_edit() {
     eprintln!("status during a long run: {text:?}");
 
     p.wait_state("done").await;
-    let trials =
-        p.c.execute(
-            "return performance.getEntriesByName('funnelcast:sim').map(e => e.detail.trials);",
-            vec![],
-        )
+    let trials: Vec<u64> = p
+        .measures("funnelcast:sim")
         .await
-        .unwrap();
-    let trials: Vec<u64> = trials
-        .as_array()
-        .unwrap()
         .iter()
-        .map(|v| v.as_u64().unwrap())
+        .map(|e| e.detail["trials"].as_u64().unwrap())
         .collect();
     assert_eq!(trials.last(), Some(&20000), "runs ended: {trials:?}");
     // The long run stopped at its next slice, within milliseconds of the
     // edit, so before the new run (which waits for the debounce) was done.
-    let dropped =
-        p.c.execute(
-            "return performance.getEntriesByName('funnelcast:sim:dropped').length;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let dropped = p.measures("funnelcast:sim:dropped").await.len() as u64;
     assert_eq!(dropped, dropped_before + 1, "the long run was not dropped");
     assert!(
         !trials.contains(&2_500_000),
         "the stale run went on to its end: {trials:?}"
     );
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// On a projector (1024 or 1280 px wide) the editors sit beside the
@@ -556,8 +516,7 @@ async fn the_editors_fit_their_column_at_projector_widths() {
     ] {
         p.set_window(w, h).await;
         let hidden = p
-            .c
-            .execute(
+            .script(
                 "const bad = [];
                  for (let i = 1; i <= 4; i++) {
                    for (const id of [`rate-0-${i}`, `rate-slider-0-${i}`, `count-0-${i}`, `rate-mode-0-${i}`]) {
@@ -574,24 +533,18 @@ async fn the_editors_fit_their_column_at_projector_widths() {
                  return bad;",
                 vec![],
             )
-            .await
-            .unwrap();
+            .await;
         assert_eq!(
             hidden,
             serde_json::json!([]),
             "at {w}×{h}, inputs cut off or covered"
         );
         if w == 1024 {
-            p.c.execute(
-                "document.querySelector('[data-testid=\"rate-0-2\"]').scrollIntoView({ block: 'center' });",
-                vec![],
-            )
-            .await
-            .unwrap();
+            p.scroll_to_middle("rate-0-2").await;
             p.screenshot("en-1024-editors").await;
         }
     }
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// Every control has a name a screen reader can say, in the page's
@@ -613,16 +566,14 @@ async fn every_control_has_an_accessible_name() {
     p.select("rate-mode-1-3", "evidence").await;
     p.wait_state("done").await;
     let unnamed = p
-        .c
-        .execute(
+        .script(
             "return [...document.querySelectorAll('input, select, textarea, button')]
                .filter(e => !(e.labels && e.labels.length) && !(e.getAttribute('aria-label') || '').trim()
                             && !(e.tagName === 'BUTTON' && e.textContent.trim()))
                .map(e => e.dataset.testid || e.outerHTML.slice(0, 80));",
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(unnamed, serde_json::json!([]), "controls without a name");
     // Names say which segment and stage, in Chinese here.
     assert_eq!(
@@ -633,5 +584,5 @@ async fn every_control_has_an_accessible_name() {
         p.attr("evidence-n-1-3", "aria-label").await,
         "大型企业：意图：进入人数"
     );
-    p.c.close().await.unwrap();
+    p.close().await;
 }

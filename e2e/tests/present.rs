@@ -16,15 +16,12 @@ async fn trainer_model(p: &Page) {
     p.wait_state("done").await;
 }
 
+/// The element's computed font size in CSS px.
 async fn font_px(p: &Page, id: &str) -> f64 {
-    let v =
-        p.c.execute(
-            "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize);",
-            vec![serde_json::json!(funnelcast_e2e::tid(id))],
-        )
-        .await
-        .unwrap();
-    v.as_f64().unwrap()
+    let size = p.el(id).await.css_value("font-size").await.unwrap();
+    size.trim_end_matches("px")
+        .parse()
+        .unwrap_or_else(|_| panic!("{id}: font-size {size:?}"))
 }
 
 async fn view(p: &Page) -> String {
@@ -34,15 +31,7 @@ async fn view(p: &Page) -> String {
 /// The overlay shows everything without scrolling: nothing a trainer has
 /// to scroll to on a projector.
 async fn fits(p: &Page) -> (f64, f64) {
-    let v = p
-        .c
-        .execute(
-            "const e = document.querySelector('[data-testid=present-mode]'); return [e.scrollHeight, e.clientHeight];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+    p.heights("present-mode").await
 }
 
 async fn presentation_story(lang: &'static str, tag: &str) {
@@ -152,14 +141,7 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         !p.exists("present-mode").await,
         "Esc leaves presentation mode"
     );
-    let focused =
-        p.c.active_element()
-            .await
-            .unwrap()
-            .attr("data-testid")
-            .await
-            .unwrap();
-    assert_eq!(focused.as_deref(), Some("present"));
+    assert_eq!(p.focused_testid().await, "present");
     p.assert_clean().await;
 }
 
@@ -206,22 +188,15 @@ async fn print_story(lang: &'static str, tag: &str) {
 
     // What the paper holds, seen through the print stylesheet: the inputs,
     // the funnel, the revenue distribution and the table; no editors.
-    funnelcast_e2e::cdp(
-        &p.c,
-        "Emulation.setEmulatedMedia",
-        serde_json::json!({ "media": "print" }),
-    )
-    .await;
+    p.emulate_media("print").await;
     let shown = p
-        .c
-        .execute(
+        .script(
             "const vis = (s) => { const e = document.querySelector(s); return !!e && e.getClientRects().length > 0; };
              return [vis('.print-sheet'), vis('[data-testid=result-revenue-mean-3]'), vis('#funnel-chart-h'),
                      vis('#rev-chart-h'), vis('[data-testid=rate-0-1]'), vis('[data-testid=present]')];",
             vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         shown,
         serde_json::json!([true, true, true, true, false, false]),

@@ -7,7 +7,6 @@
 use std::time::Duration;
 
 use funnelcast_e2e::{capture_downloads, download, open, serve_dist, start_driver, Browser, Page};
-use serde_json::json;
 
 async fn href(p: &Page) -> String {
     p.href().await
@@ -15,19 +14,6 @@ async fn href(p: &Page) -> String {
 
 async fn stored(p: &Page, key: &str) -> Option<String> {
     p.stored(key).await
-}
-
-/// Clicks a control after scrolling it to the middle of the window (at the
-/// top it would sit under the sticky header).
-async fn click_centered(p: &Page, id: &str) {
-    let e = p.el(id).await;
-    p.c.execute(
-        "arguments[0].scrollIntoView({block: 'center'})",
-        vec![serde_json::to_value(&e).unwrap()],
-    )
-    .await
-    .unwrap();
-    e.click().await.unwrap();
 }
 
 async fn reload_at(p: &Page, url: &str) {
@@ -84,8 +70,8 @@ async fn the_address_reproduces_results_in_a_fresh_browser() {
     assert!(!b.exists("error-banner").await);
     assert!(!b.exists("engine-changed").await);
     assert_eq!(href(&b).await, link, "opening a link leaves it as it is");
-    a.c.clone().close().await.unwrap();
-    b.c.clone().close().await.unwrap();
+    a.close().await;
+    b.close().await;
 }
 
 /// The address is current as soon as the first results are shown, before
@@ -98,17 +84,12 @@ async fn the_address_holds_the_model_before_its_compressor_arrives() {
     let slow = funnelcast_e2e::serve_dist_slow("split_address_fragment", Duration::from_secs(6));
     let base = serve_dist();
     let driver = start_driver();
-    let c = open(&driver, Browser::default()).await;
-    c.goto(&slow).await.unwrap();
-    let a = Page { c };
+    let a = Page::new(open(&driver, Browser::default()).await);
+    a.navigate(&slow).await;
     a.wait_state("done").await;
-    let parts =
-        a.c.execute("return document.documentElement.dataset.parts", vec![])
-            .await
-            .unwrap();
     assert_eq!(
-        parts,
-        json!("loading"),
+        a.parts().await,
+        "loading",
         "the compressor is still on its way"
     );
     let link = href(&a).await;
@@ -142,8 +123,8 @@ async fn the_address_holds_the_model_before_its_compressor_arrives() {
         now.contains("#1.") && now.len() < link.len()
     })
     .await;
-    a.c.clone().close().await.unwrap();
-    b.c.clone().close().await.unwrap();
+    a.close().await;
+    b.close().await;
 }
 
 /// The committed v1 link (tests/fixtures) opens with its inputs, in its
@@ -168,13 +149,9 @@ async fn the_v1_fixture_opens() {
     assert_eq!(p.input_value("lever-cost-2").await, "2500");
     assert!(!p.exists("error-banner").await);
     // Markup in a name stays text.
-    let bold =
-        p.c.execute("return document.querySelectorAll('main b').length", vec![])
-            .await
-            .unwrap();
-    assert_eq!(bold, json!(0));
+    assert_eq!(p.count("main b").await, 0);
     p.screenshot("share-v1-fixture").await;
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// A kept link computed by other engine numbers (the v1 fixture with
@@ -200,7 +177,7 @@ async fn a_link_from_other_engine_numbers_says_so() {
     reload_at(&p, &now).await;
     p.wait_state("done").await;
     assert!(!p.exists("engine-changed").await);
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// A damaged link: the banner says what was wrong, the page runs on the
@@ -246,7 +223,7 @@ async fn a_bad_link_shows_the_banner_and_leaves_storage_alone() {
     p.click("lang").await;
     let banner = p.el("error-banner").await.text().await.unwrap();
     assert!(banner.contains("无法打开此链接"), "{banner}");
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// Opening someone's link keeps the planner's model and offers it back.
@@ -284,7 +261,7 @@ async fn a_link_offers_to_restore_the_previous_model() {
     p.click("undo").await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("preset").await, "b2b");
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// Undo and redo by button and keyboard; a drag is one step; back to the
@@ -299,7 +276,7 @@ async fn undo_redo_and_back_to_the_shared_version() {
     let link = href(&p).await;
     // Opened as a link someone sent (in this tab the same address is its
     // own, and a reload of it shows the tab's last state).
-    p.c.execute("sessionStorage.clear()", vec![]).await.unwrap();
+    p.clear_session_storage().await;
     reload_at(&p, &link).await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("rate-0-2").await, "32");
@@ -320,14 +297,11 @@ async fn undo_redo_and_back_to_the_shared_version() {
     assert_eq!(p.input_value("trials").await, "20000");
     assert_eq!(p.input_value("rate-0-2").await, "40");
     // Ctrl+Z: the whole drag at once.
-    let key = |k: &str, shift: bool| {
-        format!("window.dispatchEvent(new KeyboardEvent('keydown', {{key: '{k}', ctrlKey: true, shiftKey: {shift}, bubbles: true}}))")
-    };
-    p.c.execute(&key("z", false), vec![]).await.unwrap();
+    p.shortcut("z", true, false).await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("rate-0-2").await, "32");
     // Ctrl+Shift+Z and the button redo.
-    p.c.execute(&key("Z", true), vec![]).await.unwrap();
+    p.shortcut("Z", true, true).await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("rate-0-2").await, "40");
     p.click("redo").await;
@@ -342,22 +316,17 @@ async fn undo_redo_and_back_to_the_shared_version() {
     assert!(!p.exists("back-to-shared").await);
 
     // copy-link copies the address, and says so.
-    p.c.execute(
-        "window.__copied = null; navigator.clipboard.writeText = t => { window.__copied = t; return Promise.resolve(); };",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.capture_clipboard().await;
     p.click("copy-link").await;
     until("copied", || async {
-        p.c.execute("return window.__copied", vec![]).await.unwrap() == json!(link)
+        p.clipboard_text().await.as_deref() == Some(link.as_str())
     })
     .await;
     assert_eq!(
         p.el("copy-feedback").await.text().await.unwrap(),
         "Link copied"
     );
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// The QR code on the page, photographed at 1280×720, reads back as the
@@ -381,13 +350,8 @@ async fn the_qr_code_on_the_page_decodes_to_the_address() {
     .await;
     p.click("scenario-awareness30").await;
     p.wait_state("done").await;
+    p.scroll_to_middle("qr-code").await;
     let qr = p.el("qr-code").await;
-    p.c.execute(
-        "arguments[0].scrollIntoView({block: 'center'})",
-        vec![serde_json::to_value(&qr).unwrap()],
-    )
-    .await
-    .unwrap();
     let version: i32 = qr
         .attr("data-version")
         .await
@@ -420,26 +384,16 @@ async fn the_qr_code_on_the_page_decodes_to_the_address() {
     p.click("qr-show").await;
     let slide = p.el("qr-code-slide").await;
     let size = slide.rectangle().await.unwrap();
-    let vh =
-        p.c.execute("return innerHeight", vec![])
-            .await
-            .unwrap()
-            .as_f64()
-            .unwrap();
+    let vh = p.inner_height().await;
     // All the height but the close button's row.
     assert!(
         size.3 >= vh - 100.0,
         "slide code {size:?} in a viewport {vh} high"
     );
     p.screenshot("share-qr-slide-zh").await;
-    p.c.execute(
-        "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.shortcut("Escape", false, false).await;
     until("slide closed", || async { !p.exists("qr-slide").await }).await;
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// The model as a JSON file and back; the comparison as CSV (BOM, escaped
@@ -460,7 +414,7 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     p.wait_state("done").await;
 
     // JSON out, the model changed, the file back in.
-    click_centered(&p, "export-json").await;
+    p.click("export-json").await;
     let json_text = download(&p, "funnelcast-model.json").await;
     assert!(json_text.starts_with("{\"v\":1,"), "{json_text}");
     let file = std::env::temp_dir().join(format!("funnelcast-e2e-{}.json", std::process::id()));
@@ -486,7 +440,7 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     let banner = p.el("error-banner").await.text().await.unwrap();
     assert!(banner.contains("file could not be opened"), "{banner}");
     assert_eq!(p.input_value("preset").await, "case-b");
-    click_centered(&p, "error-dismiss").await;
+    p.click("error-dismiss").await;
     // A model with bytes that are not UTF-8 is refused, as a link with the
     // same bytes is (it opened with replacement characters before).
     let mut bytes = json_text.clone().into_bytes();
@@ -501,10 +455,10 @@ async fn files_json_round_trip_csv_and_chart_svg() {
         "<script>alert(1)</script>"
     );
     let _ = std::fs::remove_file(&file);
-    click_centered(&p, "error-dismiss").await;
+    p.click("error-dismiss").await;
 
     // CSV.
-    click_centered(&p, "export-csv").await;
+    p.click("export-csv").await;
     let csv = download(&p, "funnelcast-comparison.csv").await;
     assert!(csv.starts_with('\u{feff}'), "BOM");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
@@ -535,7 +489,7 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     assert_eq!(rev, p.value("result-revenue-mean-0").await);
 
     // The revenue chart as a standalone SVG: title, legend, names as text.
-    click_centered(&p, "export-svg-revenue").await;
+    p.click("export-svg-revenue").await;
     let svg = download(&p, "funnelcast-revenue.svg").await;
     assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
     assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
@@ -544,14 +498,14 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     assert!(svg.contains("=cmd|' /C calc'!A0"));
     assert!(svg.contains("style=\"fill:"), "styles inline");
     // The PNG is made at 2× and offered as a download.
-    click_centered(&p, "export-png-revenue").await;
+    p.click("export-png-revenue").await;
     let png = download(&p, "funnelcast-revenue.png").await;
     assert!(
         png.starts_with("data:image/png;base64,"),
         "{}",
         &png[..40.min(png.len())]
     );
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// A model whose link is too long for a version-25 code gets `qr-too-long`,
@@ -582,7 +536,7 @@ async fn a_link_too_long_for_a_qr_code_offers_a_shorter_one() {
         .unwrap();
     assert!(bytes > 1_273, "{bytes}");
     assert!(!p.exists("qr-code").await, "no unscannable code");
-    click_centered(&p, "qr-without-scenarios").await;
+    p.click("qr-without-scenarios").await;
     let qr = p.el("qr-code").await;
     let link = qr.attr("data-link").await.unwrap().unwrap();
     assert!(link.len() <= 1_273, "{}", link.len());
@@ -594,8 +548,8 @@ async fn a_link_too_long_for_a_qr_code_offers_a_shorter_one() {
         p.input_value("stage-name-11").await
     );
     assert!(!q.exists("error-banner").await);
-    p.c.clone().close().await.unwrap();
-    q.c.clone().close().await.unwrap();
+    p.close().await;
+    q.close().await;
 }
 
 /// Two tabs of one browser: a save in one makes the other stop saving and
@@ -605,14 +559,12 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     let base = serve_dist();
     let driver = start_driver();
     let p = Page::goto(open(&driver, Browser::default()).await, &base).await;
-    let tab_a = p.c.window().await.unwrap();
-    let tab_b = p.c.new_window(true).await.unwrap().handle;
-    p.c.switch_to_window(tab_b.clone()).await.unwrap();
-    p.c.goto(&base).await.unwrap();
+    let tab_a = p.tab().await;
+    let tab_b = p.new_tab(&base).await;
     p.wait_done_unwatched().await;
 
     // Tab A saves AIDA.
-    p.c.switch_to_window(tab_a.clone()).await.unwrap();
+    p.switch_to(&tab_a).await;
     p.select("preset", "aida").await;
     p.wait_state("done").await;
     until("A saved", || async {
@@ -623,7 +575,7 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     .await;
 
     // Tab B hears of it and stops saving.
-    p.c.switch_to_window(tab_b.clone()).await.unwrap();
+    p.switch_to(&tab_b).await;
     p.el("other-tab").await;
     p.select("preset", "b2b").await;
     p.wait_done_unwatched().await;
@@ -651,12 +603,12 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
     assert!(!p.exists("other-tab").await);
 
     // Now tab A hears of B's save; it loads B's model.
-    p.c.switch_to_window(tab_a).await.unwrap();
+    p.switch_to(&tab_a).await;
     p.el("other-tab").await;
     p.click("other-tab-load").await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("preset").await, "b2b");
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }
 
 /// Storage that refuses: disabled at load (every call throws), or full when
@@ -666,14 +618,14 @@ async fn two_tabs_do_not_overwrite_each_other_unnoticed() {
 async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
     let base = serve_dist();
     let driver = start_driver();
-    let c = open(&driver, Browser::default()).await;
+    let p = Page::new(open(&driver, Browser::default()).await);
     // Disabled: every use of localStorage throws, from the first script on.
-    let script = funnelcast_e2e::before_every_page(
-        &c,
-        "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });",
-    )
-    .await;
-    let p = Page::goto(c, &base).await;
+    let script = p
+        .before_every_page(
+            "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });",
+        )
+        .await;
+    p.load(&base).await;
     assert_eq!(p.attr("autosave-notice", "data-state").await, "unavailable");
     assert!(p.exists("storage-problem").await);
     p.select("preset", "aida").await;
@@ -682,22 +634,16 @@ async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
         href(&p).await.contains("#1."),
         "the link still holds the model"
     );
-    funnelcast_e2e::cdp(
-        &p.c,
-        "Page.removeScriptToEvaluateOnNewDocument",
-        json!({ "identifier": script["identifier"] }),
-    )
-    .await;
+    p.forget_before_every_page(&script).await;
 
     // Full: writes throw QuotaExceededError.
     reload_at(&p, &base).await;
     p.wait_state("done").await;
-    p.c.execute(
+    p.script(
         "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
         vec![],
     )
-    .await
-    .unwrap();
+    .await;
     p.select("preset", "b2c").await;
     p.wait_state("done").await;
     until("save failed", || async {
@@ -710,12 +656,7 @@ async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
     // Garbage: the default model, a message, and the garbage left for the user.
     reload_at(&p, &base).await; // a fresh page: setItem as the browser has it
     p.wait_state("done").await;
-    p.c.execute(
-        "localStorage.setItem('funnelcast.doc', '{not a model');",
-        vec![],
-    )
-    .await
-    .unwrap();
+    p.store("funnelcast.doc", "{not a model").await;
     reload_at(&p, &base).await;
     p.wait_state("done").await;
     assert_eq!(p.attr("autosave-notice", "data-state").await, "unreadable");
@@ -724,5 +665,5 @@ async fn refused_or_garbled_storage_gives_a_message_and_a_working_page() {
         stored(&p, "funnelcast.doc").await.as_deref(),
         Some("{not a model")
     );
-    p.c.clone().close().await.unwrap();
+    p.close().await;
 }

@@ -2,7 +2,7 @@
 //! step by step, through the page's test contract (docs/test-contract.md),
 //! with screenshots under target/screenshots/.
 
-use funnelcast_e2e::{launch, Browser, Page};
+use funnelcast_e2e::{launch, Browser};
 
 fn near(got: f64, want: f64, rel: f64) -> bool {
     (got - want).abs() <= rel * want.abs()
@@ -70,20 +70,8 @@ async fn trainer_story() {
     // Switch to Chinese: a view setting. Names follow the language (except
     // the one the trainer typed), the results are the same ones — no run
     // starts — and their labels are shown in Chinese too.
-    let runs = |p: &Page| {
-        let c = p.c.clone();
-        async move {
-            c.execute(
-                "return performance.getEntriesByName('funnelcast:sim:start').length;",
-                vec![],
-            )
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap()
-        }
-    };
-    let runs_before = runs(&p).await;
+    let runs = || async { p.measures("funnelcast:sim:start").await.len() };
+    let runs_before = runs().await;
     p.click("lang").await;
     p.wait_state("done").await;
     assert_eq!(p.attr("lang", "data-lang").await, "zh");
@@ -95,7 +83,7 @@ async fn trainer_story() {
     );
     assert_eq!(p.value("result-uplift-mean-1").await, up1);
     assert_eq!(
-        runs(&p).await,
+        runs().await,
         runs_before,
         "switching language ran the model"
     );
@@ -112,7 +100,7 @@ async fn trainer_story() {
         "revenue shown as {shown:?}"
     );
     p.screenshot("trainer-zh").await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// The planner: case B's two segments, last quarter's counts as evidence, a
@@ -224,5 +212,5 @@ async fn planner_story() {
     p.wait_state("done").await;
     p.set_window(390, 844).await;
     p.screenshot("planner-zh-phone").await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }

@@ -3,28 +3,6 @@
 
 use funnelcast_e2e::*;
 
-/// Every result a test may read: `data-testid` → `data-value`.
-async fn result_values(p: &Page) -> Vec<(String, String)> {
-    let v =
-        p.c.execute(
-            "return [...document.querySelectorAll('[data-testid^=\"result-\"][data-value]')]
-               .map(e => [e.dataset.testid, e.dataset.value]);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p[0].as_str().unwrap().to_string(),
-                p[1].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// Runs the current inputs again (a seed there and back: two edits, the
 /// second gives the inputs of before).
 async fn rerun(p: &Page) {
@@ -62,20 +40,20 @@ async fn one_or_two_workers_give_the_same_digits() {
     p.wait_state("done").await;
     rerun(&p).await;
     assert_eq!(p.attr("sim-status", "data-workers").await, "1");
-    let one = result_values(&p).await;
+    let one = p.results().await;
     assert!(one.len() > 20, "{one:?}");
 
     p.select("workers", "2").await;
     rerun(&p).await;
     assert_eq!(p.attr("sim-status", "data-workers").await, "2");
-    let two = result_values(&p).await;
+    let two = p.results().await;
     assert_eq!(one, two);
 
     // A short run is not worth a hand-over: one worker takes it.
     p.type_into("trials", "20000").await;
     p.wait_state("done").await;
     assert_eq!(p.attr("sim-status", "data-workers").await, "1");
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// A long run shows `sim-progress` with the fraction done and `sim-cancel`;
@@ -88,14 +66,14 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
     let driver = start_driver();
     let c = open(&driver, Browser::default()).await;
     let p = Page::goto(c, &heavy_model_link(&url)).await;
-    let before = result_values(&p).await;
+    let before = p.results().await;
     p.type_into("trials", "1000000").await;
     // The moment the bar shows, read it and press cancel in the same
     // script: the run cannot end in between, however fast this machine is.
     let fraction = std::cell::Cell::new(None);
     wait_until("the progress bar, cancel pressed as it shows", 30, || async {
-        let r =
-            p.c.execute(
+        let r = p
+            .script(
                 "const b = document.querySelector('[data-testid=sim-progress]');
                  if (!b) return [document.querySelector('[data-testid=sim-status]').dataset.state, null];
                  const f = b.dataset.value;
@@ -103,8 +81,7 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
                  return ['shown', f];",
                 vec![],
             )
-            .await
-            .unwrap();
+            .await;
         if r[0] == "shown" {
             fraction.set(Some(r[1].as_str().unwrap().parse::<f64>().unwrap()));
             return true;
@@ -119,7 +96,7 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
     assert!(!p.exists("sim-progress").await);
     assert_eq!(p.state().await, "pending");
     // The results of before stay, whole.
-    assert_eq!(result_values(&p).await, before);
+    assert_eq!(p.results().await, before);
     p.assert_clean().await;
 
     // Run again: it runs (the bar is back), and an edit replaces it.
@@ -129,7 +106,7 @@ async fn a_long_run_shows_progress_and_can_be_cancelled() {
     p.type_into("trials", "20000").await;
     p.wait_state("done").await;
     assert!(!p.exists("sim-progress").await);
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// While a long run goes on, its first trials' results are shown (the
@@ -144,7 +121,7 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     let c = open(&driver, Browser::default()).await;
     let p = Page::goto(c, &heavy_model_link(&url)).await;
     p.select("workers", "1").await;
-    let before = result_values(&p).await;
+    let before = p.results().await;
     assert!(before.len() > 10, "{before:?}");
     p.type_into("trials", "1000000").await;
     wait_until("partial results while the run goes on", 30, || async {
@@ -154,7 +131,7 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
             "no partial results before the run ended ({state})"
         );
         if state == "running" && p.exists("sim-progress").await {
-            let now = result_values(&p).await;
+            let now = p.results().await;
             if now != before {
                 // Partial: the same cells, other figures, the run going on.
                 assert_eq!(now.len(), before.len());
@@ -167,49 +144,33 @@ async fn a_long_run_shows_partial_results_and_a_cancel_restores_the_last_ones() 
     .await;
     // A keyboard user on `sim-cancel` keeps it while reports arrive: the
     // button is one element for the whole run, not one per report.
-    let focused = || async {
-        p.c.execute(
-            "return document.activeElement && document.activeElement.dataset.testid || ''",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-    };
-    p.c.execute(
-        "document.querySelector(arguments[0]).focus()",
-        vec![serde_json::json!(tid("sim-cancel"))],
-    )
-    .await
-    .unwrap();
-    assert_eq!(focused().await, "sim-cancel");
+    p.focus("sim-cancel").await;
+    assert_eq!(p.focused_testid().await, "sim-cancel");
     let seen = p.attr("sim-progress", "data-value").await;
     wait_until(&format!("a progress report after {seen}"), 30, || async {
         p.attr("sim-progress", "data-value").await != seen
     })
     .await;
     assert_eq!(
-        focused().await,
+        p.focused_testid().await,
         "sim-cancel",
         "a progress report took the focus"
     );
     p.press(fantoccini::key::Key::Enter).await;
     p.el("run-cancelled").await;
     assert_eq!(p.state().await, "pending");
-    assert_eq!(result_values(&p).await, before);
+    assert_eq!(p.results().await, before);
     p.assert_clean().await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// Case B with its scenarios on one worker, every worker the page starts
 /// kept in `window.__fcWorkers`.
 async fn case_b_on_one_worker(driver: &funnelcast_e2e::Driver) -> Page {
     let url = serve_dist();
-    let c = open(driver, Browser::default()).await;
-    let _ = before_every_page(&c, KEEP_WORKERS_JS).await;
-    let p = Page::goto(c, &url).await;
+    let p = Page::new(open(driver, Browser::default()).await);
+    p.before_every_page(KEEP_WORKERS_JS).await;
+    p.load(&url).await;
     p.select("workers", "1").await;
     case_b_with_scenarios(&p).await;
     p
@@ -238,7 +199,7 @@ async fn at_the_progress_bar(p: &Page, action: &str) {
         "the progress bar, and the action done as it shows",
         30,
         || async {
-            let done = p.c.execute(&script, vec![]).await.unwrap();
+            let done = p.script(&script, vec![]).await;
             if done == serde_json::json!(true) {
                 return true;
             }
@@ -264,6 +225,10 @@ window.Worker = function (url, opts) {
 };
 window.Worker.prototype = W.prototype;
 "#;
+
+/// Ends every worker of `window.__fcWorkers` without a word, as a killed
+/// or self-closed worker goes.
+const TERMINATE_WORKERS_JS: &str = "window.__fcWorkers.forEach(w => w.terminate());";
 
 /// A worker that dies mid-run fails the run with `error-banner` and a way to
 /// reload; the next edit starts a new worker, and a reload restores the
@@ -306,7 +271,7 @@ async fn a_worker_that_fails_shows_the_banner_and_the_page_goes_on() {
     assert!(!p.exists("error-banner").await);
     p.type_into("trials", "30000").await;
     p.wait_state("done").await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }
 
 /// A worker that dies without an error event (it closed itself, or was
@@ -319,19 +284,17 @@ async fn a_worker_that_goes_silent_is_replaced_and_its_run_completes() {
     until_a_run_on_a_worker(&p).await;
 
     // Between runs: the worker goes without a word; the next run finds out.
-    p.c.execute("window.__fcWorkers.forEach(w => w.terminate());", vec![])
-        .await
-        .unwrap();
+    p.script(TERMINATE_WORKERS_JS, vec![]).await;
     p.type_into("trials", "30000").await;
     p.wait_state("done").await;
     assert!(!p.exists("error-banner").await);
 
     // In the middle of a run.
     p.type_into("trials", "2500000").await;
-    at_the_progress_bar(&p, "window.__fcWorkers.forEach(w => w.terminate());").await;
+    at_the_progress_bar(&p, TERMINATE_WORKERS_JS).await;
     p.wait_state("done").await;
     assert!(!p.exists("error-banner").await);
     assert_eq!(p.attr("sim-status", "data-workers").await, "1");
     p.assert_clean().await;
-    p.c.close().await.unwrap();
+    p.close().await;
 }
