@@ -143,14 +143,23 @@ pub async fn copy_text(text: &str) -> bool {
     copy_fallback(text)
 }
 
+/// A new element of the page's document, as its web-sys type `T`.
+fn create<T: JsCast>(tag: &str) -> Option<(web_sys::Document, T)> {
+    let doc = window()?.document()?;
+    let el = doc.create_element(tag).ok()?.dyn_into::<T>().ok()?;
+    Some((doc, el))
+}
+
+/// Reloads the page (the crash banner's and a missing part's "reload"; the
+/// tab's state is kept by the page-hide save).
+pub fn reload() {
+    if let Some(w) = window() {
+        let _ = w.location().reload();
+    }
+}
+
 fn copy_fallback(text: &str) -> bool {
-    let Some(doc) = window().and_then(|w| w.document()) else {
-        return false;
-    };
-    let Ok(ta) = doc.create_element("textarea") else {
-        return false;
-    };
-    let Ok(ta) = ta.dyn_into::<web_sys::HtmlTextAreaElement>() else {
+    let Some((doc, ta)) = create::<web_sys::HtmlTextAreaElement>("textarea") else {
         return false;
     };
     ta.set_value(text);
@@ -194,13 +203,7 @@ pub fn download(name: &str, mime: &str, parts: &[&[u8]]) -> bool {
 
 /// Offers a `data:` or `blob:` URL as a download named `name`.
 pub fn click_link(name: &str, url: &str) -> bool {
-    let Some(doc) = window().and_then(|w| w.document()) else {
-        return false;
-    };
-    let Ok(a) = doc.create_element("a") else {
-        return false;
-    };
-    let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() else {
+    let Some((_, a)) = create::<web_sys::HtmlAnchorElement>("a") else {
         return false;
     };
     a.set_href(url);

@@ -99,7 +99,7 @@ fn Page() -> impl IntoView {
     });
     let state = AppState::provide(boot.doc.clone(), lang, runner);
     crate::ui::sharing::Sharing::provide(&boot, state);
-    crate::ui::undo_keys::use_undo_keys(state);
+    crate::ui::hooks::use_undo_keys(state);
     // The <html lang> follows, for screen readers and font choice.
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {

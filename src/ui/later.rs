@@ -322,12 +322,7 @@ fn missing_notice(attempt: RwSignal<u32>) -> AnyView {
             <button
                 class="btn"
                 data-testid="part-reload"
-                on:click=move |_| {
-                    #[cfg(target_arch = "wasm32")]
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().reload();
-                    }
-                }
+                on:click=move |_| crate::share::web::reload()
             >
                 {tr(i18n, |i| t_string!(i, reload))}
             </button>

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod charts;
 pub mod funnel_editor;
+pub mod hooks;
 pub mod input;
 pub mod later;
 pub mod offline;
@@ -13,5 +14,4 @@ pub mod results;
 pub mod scenarios;
 pub mod sharing;
 pub mod state;
-pub mod undo_keys;
 pub mod words;

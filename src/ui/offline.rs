@@ -130,11 +130,7 @@ fn take_over() {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
-    let reload = || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
-    };
+    let reload = crate::share::web::reload;
     let Some(sw) = container() else {
         return reload();
     };

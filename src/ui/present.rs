@@ -18,6 +18,7 @@ use crate::format::{
 };
 use crate::i18n::*;
 use crate::names::scenario_name;
+use crate::ui::hooks::{enter_full_screen, exit_full_screen, focus_testid, use_full_screen_left};
 use crate::ui::later;
 use crate::ui::results::raw;
 use crate::ui::scenarios::colour;
@@ -145,7 +146,7 @@ impl Presenting {
         self.view.set(View::first(columns(state)));
         self.on.set(true);
         set_presenting_class(true);
-        self.full_screen.set_value(request_full_screen());
+        self.full_screen.set_value(enter_full_screen());
     }
 
     fn close(self) {
@@ -211,20 +212,14 @@ pub fn PresentAndPrint() -> impl IntoView {
             _ => {}
         }
     });
+    on_cleanup(move || keys.remove());
     // The browser's own Esc leaves full screen without telling the page's
     // key handler: leave the mode with it.
-    let fs = window_event_listener(
-        ev::Custom::<ev::Event>::new("fullscreenchange"),
-        move |_| {
-            if p.full_screen.get_value() && !is_full_screen() {
-                p.full_screen.set_value(false);
-                p.close();
-            }
-        },
-    );
-    on_cleanup(move || {
-        keys.remove();
-        fs.remove();
+    use_full_screen_left(move || {
+        if p.full_screen.get_value() {
+            p.full_screen.set_value(false);
+            p.close();
+        }
     });
 
     view! {
@@ -756,72 +751,6 @@ fn wrap_focus(back: bool) -> Option<web_sys::HtmlElement> {
         Some(first.clone())
     } else {
         None
-    }
-}
-
-fn focus_testid(id: &str) {
-    let el = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(&format!("[data-testid=\"{id}\"]"))
-            .ok()
-            .flatten()
-    });
-    if let Some(el) =
-        el.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-    {
-        let _ = el.focus();
-    }
-}
-
-fn is_full_screen() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.fullscreen_element().is_some())
-}
-
-/// Asks for full screen where the browser allows it (a click is needed, and
-/// some browsers or frames refuse): a refusal is answered quietly, the mode
-/// works in the window then. Returns whether it was asked.
-fn request_full_screen() -> bool {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    else {
-        return false;
-    };
-    call_quietly(&el, "requestFullscreen")
-}
-
-fn exit_full_screen() {
-    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-        if d.fullscreen_element().is_some() {
-            call_quietly(&d, "exitFullscreen");
-        }
-    }
-}
-
-/// Calls a method that returns a promise and swallows its rejection (a
-/// refused full screen must not become an "uncaught" error in the console).
-/// Through reflection: web-sys declares these methods without their promise.
-fn call_quietly(target: &wasm_bindgen::JsValue, method: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let Ok(f) = js_sys::Reflect::get(target, &method.into()) else {
-        return false;
-    };
-    let Some(f) = f.dyn_ref::<js_sys::Function>() else {
-        return false;
-    };
-    match f.call0(target) {
-        Ok(ret) => {
-            if let Some(promise) = ret.dyn_ref::<js_sys::Promise>() {
-                let ignore =
-                    wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
-                let _ = promise.catch(&ignore);
-                // Called at most once, by the browser; a few bytes per request.
-                ignore.forget();
-            }
-            true
-        }
-        Err(_) => false,
     }
 }
 

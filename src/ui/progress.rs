@@ -66,10 +66,7 @@ pub fn RunProgress() -> impl IntoView {
                         let share = crate::ui::sharing::use_sharing();
                         leptos::task::spawn_local(async move {
                             share.keep_for_reload(state).await;
-                            #[cfg(target_arch = "wasm32")]
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.location().reload();
-                            }
+                            crate::share::web::reload();
                         });
                     }
                 >

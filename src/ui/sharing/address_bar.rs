@@ -9,6 +9,7 @@ use crate::document::{self, Document};
 use crate::share::address;
 use crate::share::keep;
 use crate::share::web;
+use crate::ui::hooks::use_location_hash;
 use crate::ui::state::{AppState, SimStatus};
 
 /// Browsers throttle `replaceState` (Chromium throws after ~200 calls in 10 s,
@@ -104,19 +105,14 @@ impl Sharing {
     /// Links opened in this tab while it is open (pasted into the address
     /// bar, or back/forward).
     pub(super) fn listen_address(self, state: AppState) {
-        let hash = window_event_listener(leptos::ev::hashchange, move |_| self.open_address(state));
-        let pop = window_event_listener(leptos::ev::popstate, move |_| self.open_address(state));
-        on_cleanup(move || {
-            hash.remove();
-            pop.remove();
-        });
+        use_location_hash(move |hash| self.open_address(state, &hash));
     }
 
     /// The address changed under the page (a link pasted into the address
     /// bar, back or forward): its model opens, and the one on screen stays
     /// restorable (undo, and the own model's notice).
-    fn open_address(self, state: AppState) {
-        let frag = address::parse_fragment(&web::hash());
+    fn open_address(self, state: AppState, hash: &str) {
+        let frag = address::parse_fragment(hash);
         let current = state.doc_now();
         let opened = frag.model.as_deref().map(|m| (m, address::decode(m)));
         match opened {

@@ -5,8 +5,8 @@
 //! own model and unreadable saves: `share::keep`'s rules), `notices` (what
 //! the page says about the model's sources), `tools` (the header's undo,
 //! redo, copy-link and QR buttons) and `card` (the QR code, its slide, the
-//! files and the chart downloads). Undo and redo keys are
-//! `ui::undo_keys`'s.
+//! files and the chart downloads). The browser events come through the
+//! hooks of `ui::hooks`; undo and redo keys are there too.
 
 mod address_bar;
 mod card;

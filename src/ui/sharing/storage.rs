@@ -8,6 +8,7 @@ use super::{Banner, Saving, Sharing};
 use crate::document;
 use crate::share::keep::{self, Unreadable};
 use crate::share::{self as sh, web, SourceError};
+use crate::ui::hooks::{use_page_hide, use_storage_from_other_tabs};
 use crate::ui::state::AppState;
 
 /// The autosave waits for typing to pause.
@@ -41,7 +42,7 @@ impl Sharing {
         // reload, say) still finds the last edit saved, and the tab's state
         // is recorded for its reload.
         // Opening a page and leaving it writes nothing.
-        let flush = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        use_page_hide(move || {
             let doc = state.doc_now();
             let edited = state.generation_untracked() > 0
                 && self.last_saved.with_value(|l| *l != document::encode(&doc));
@@ -50,11 +51,6 @@ impl Sharing {
                     .update_untracked(|k| k.leave(&mut web::Local, &mut web::Session, &doc));
             }
         });
-        if let Some(w) = web_sys::window() {
-            use wasm_bindgen::JsCast;
-            let _ = w.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
-        }
-        flush.forget();
     }
 
     pub(super) fn save_now(self, state: AppState) {
@@ -79,11 +75,7 @@ impl Sharing {
 
     /// Another tab's save: this one stops saving until the user chooses.
     pub(super) fn listen_storage(self, state: AppState) {
-        let storage = window_event_listener(leptos::ev::storage, move |ev| {
-            if ev.key().as_deref() != Some(keep::DOC_KEY) {
-                return;
-            }
-            let Some(text) = ev.new_value() else { return };
+        use_storage_from_other_tabs(keep::DOC_KEY, move |text| {
             if self.last_saved.with_value(|l| *l == text) {
                 return;
             }
@@ -93,7 +85,6 @@ impl Sharing {
                 self.keeper.update(|k| k.other_tab = true);
             }
         });
-        on_cleanup(move || storage.remove());
     }
 
     /// Opens a document from a file's text: the same decoder and errors as a
