@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Funnelcast's numpy reference for the benchmark workloads w1-w5.
+"""Funnelcast's numpy reference for the benchmark workloads w1-w7.
 
 The workloads are defined in docs/test-contract.md ("Benchmark workloads").
 This is what a planner fluent in numpy would write: vectorised over trials,
@@ -23,10 +23,19 @@ JSON line, in the shape of the engine's bench example plus "tool":
 
 --check also prints each scenario's mean customers and revenue to stderr
 (outside the timing), to compare with the engine's figures.
+
+w6 and w7 are in time mode (engine/README.md, "Months"): monthly cohorts
+over 12 months, each cohort's customers spread over the months they close in
+(a multinomial draw of the monthly close law, computed before the timing as
+the engine computes it when the inputs are checked), a Gamma per (cohort,
+month) cell, and per scenario the monthly and cumulative revenue's mean and
+P5/P25/P50/P75/P95, the cumulative net gain's against the baseline, and the
+payback curve.
 """
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -77,6 +86,110 @@ WORKLOADS = {
     # +5 points on the rate into stage 2 (consideration).
     "w5": ((CLASSIC,), (BASELINE, Scenario(rate_points={2: 0.05}))),
 }
+
+
+# Time mode: (horizon, lags per segment as (median, p90) days per transition,
+# campaign window (first, last month, 1-based) and cost per scenario).
+W6_LAGS = ((7.0, 14.0), (14.0, 28.0), (21.0, 42.0), (30.0, 60.0))
+W7_SLOW = tuple((5 * m, 5 * p) for m, p in W6_LAGS)
+TIME = {
+    "w6": (12, (W6_LAGS,), None, None),
+    "w7": (12, (W6_LAGS, W7_SLOW), (2, 4), 50_000.0),
+}
+WORKLOADS["w6"] = WORKLOADS["w1"]
+WORKLOADS["w7"] = WORKLOADS["w4"]
+MONTH_QUANTILES = (0.05, 0.25, 0.50, 0.75, 0.95)
+Z90 = 1.2815515655446004
+
+
+def close_law(lags, months, step=0.1):
+    """P(entry day + sum of lags falls k months after the entry month),
+    k < months, and the rest: each lognormal lag's mass per cell of `step`
+    days, convolved, then with the uniform entry day."""
+    erf = np.frompyfunc(math.erf, 1, 1)
+    top = 30.0 * (months + 1)
+    edges = np.arange(0.0, top + step, step)
+    law = np.zeros(len(edges) - 1)
+    law[0] = 1.0
+    for median, p90 in lags:
+        if p90 == median:
+            cell = np.zeros_like(law)
+            cell[min(int(median / step), len(cell) - 1)] = 1.0
+        else:
+            mu, sigma = math.log(median), (math.log(p90) - math.log(median)) / Z90
+            z = (np.log(np.maximum(edges, 1e-300)) - mu) / (sigma * math.sqrt(2.0))
+            cdf = 0.5 * (1.0 + erf(z).astype(float))
+            cell = np.diff(cdf)
+        law = np.convolve(law, cell)[: len(law)]
+    entry = np.full(int(round(30.0 / step)), step / 30.0)
+    law = np.convolve(law, entry)[: len(law)]
+    per_month = int(round(30.0 / step))
+    within = law[: months * per_month].reshape(months, per_month).sum(axis=1)
+    return within
+
+
+def run_time(name, trials, seed):
+    """One time-mode run; returns (seconds, mean horizon customers and revenue per scenario)."""
+    segments, scenarios = WORKLOADS[name]
+    horizon, lags, window, cost = TIME[name]
+    laws = [close_law(l, horizon) for l in lags]
+    rng = np.random.default_rng(seed)
+    means = []
+    start = time.perf_counter()
+    base_cum = None
+    for s, scenario in enumerate(scenarios):
+        month_rev = np.zeros((trials, horizon))
+        month_cust = np.zeros((trials, horizon), dtype=np.int64)
+        pipeline = np.zeros(trials, dtype=np.int64)
+        for seg, law in zip(segments, laws):
+            level = entering(rng, seg, BASELINE, trials)
+            if isinstance(seg.volume, tuple):
+                level = level.astype(float)
+            rates = []
+            for rate in seg.rates:
+                if isinstance(rate, tuple):
+                    k, n = rate
+                    rates.append(rng.beta(k + 1, n - k + 1, trials))
+                else:
+                    rates.append(rate)
+            alpha = 1.0 / seg.deal_cv**2
+            theta = seg.deal_mean * seg.deal_cv**2
+            for t in range(horizon):
+                inside = window is None or window[0] - 1 <= t <= window[1] - 1
+                factor = scenario.volume_factor if inside else 1.0
+                count = np.rint(level * factor).astype(np.int64)
+                for p in rates:
+                    count = rng.binomial(count, p)
+                pvals = np.append(law[: horizon - t], max(0.0, 1.0 - law[: horizon - t].sum()))
+                cells = rng.multinomial(count, pvals)
+                shape = np.maximum(alpha * cells[:, :-1], 1e-300)
+                rev = np.where(cells[:, :-1] > 0, rng.gamma(shape, theta), 0.0)
+                month_rev[:, t:] += rev
+                month_cust[:, t:] += cells[:, :-1]
+                pipeline += cells[:, -1]
+        cum = np.cumsum(month_rev, axis=1)
+        np.mean(month_rev, axis=0)
+        np.quantile(month_rev, MONTH_QUANTILES, axis=0)
+        np.quantile(cum, MONTH_QUANTILES, axis=0)
+        np.mean(month_cust, axis=0)
+        np.mean(pipeline)
+        if base_cum is None:
+            base_cum = cum
+        else:
+            spend = np.zeros(horizon)
+            if cost is not None:
+                a, b = (window or (1, horizon))
+                spend[a - 1 : b] = cost / (b - a + 1)
+            spent = np.cumsum(spend)
+            net = (cum - base_cum) - spent
+            np.quantile(net, MONTH_QUANTILES, axis=0)
+            paid = (net >= 0) & (spent > 0)
+            first = np.where(paid.any(axis=1), paid.argmax(axis=1), horizon)
+            np.cumsum(np.bincount(first, minlength=horizon + 1)[:horizon]) / trials
+            uplift = cum[:, -1] - base_cum[:, -1]
+            np.mean(uplift > 0) + 0.5 * np.mean(uplift == 0)
+        means.append((np.mean(month_cust.sum(axis=1)), np.mean(cum[:, -1])))
+    return time.perf_counter() - start, means
 
 
 def entering(rng, seg, scenario, trials):
@@ -154,7 +267,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("workload_pos", nargs="?", metavar="WORKLOAD")
     ap.add_argument("trials_pos", nargs="?", type=int, metavar="TRIALS")
-    ap.add_argument("--workload", help="w1..w5 or all (default all)")
+    ap.add_argument("--workload", help="w1..w7 or all (default all)")
     ap.add_argument("--trials", type=int, help="trials per run (default 1000000)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per workload; the best is printed")
     ap.add_argument("--seed", type=int, default=42)
@@ -165,13 +278,13 @@ def main(argv=None):
     names = list(WORKLOADS) if which == "all" else [which]
     for name in names:
         if name not in WORKLOADS:
-            ap.error(f"unknown workload {name} (w1..w5 or all)")
+            ap.error(f"unknown workload {name} (w1..w7 or all)")
     if trials < 1 or a.repeat < 1:
         ap.error("--trials and --repeat must be at least 1")
     for name in names:
         best = float("inf")
         for _ in range(a.repeat):
-            secs, means = run(name, trials, a.seed)
+            secs, means = (run_time if name in TIME else run)(name, trials, a.seed)
             best = min(best, secs)
         if a.check:
             for s, (c, r) in enumerate(means):

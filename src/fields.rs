@@ -68,6 +68,12 @@ impl FieldId {
             LeverCost(s) => format!("lever-cost-{s}"),
             GoalTarget => "goal-target".into(),
             GoalProb => "goal-prob".into(),
+            Horizon => "horizon".into(),
+            MonthWeight(m) => format!("month-weight-{m}"),
+            LagMedian(g, i) => format!("lag-median-{g}-{i}"),
+            LagP90(g, i) => format!("lag-p90-{g}-{i}"),
+            CampaignStart(s) => format!("campaign-start-{s}"),
+            CampaignEnd(s) => format!("campaign-end-{s}"),
             // A field added to the engine later: shown at the page level.
             _ => "model".into(),
         }

@@ -2,7 +2,8 @@
 //!
 //!     cargo run --release --example bench -- --workload w1 --trials 1000000
 //!
-//! prints one JSON line per workload; `--workload all` runs w1..w5;
+//! prints one JSON line per workload; `--workload all` runs w1..w7 (w6 and
+//! w7 in time mode);
 //! `--repeat N` (default 3) runs each N times and prints the fastest, as
 //! `bench/numpy_w.py` does (on a noisy machine both sides then get the same
 //! treatment).
@@ -11,6 +12,7 @@
 // clippy.toml's rule against `str::parse` guards the page's WebAssembly.
 #![allow(clippy::disallowed_methods)]
 
+use funnelcast_engine::months::simulate_months;
 use funnelcast_engine::{simulate, workloads};
 use std::time::Instant;
 
@@ -44,23 +46,41 @@ fn main() {
         }
     }
     let names: Vec<&str> = if workload == "all" {
-        vec!["w1", "w2", "w3", "w4", "w5"]
+        vec!["w1", "w2", "w3", "w4", "w5", "w6", "w7"]
     } else {
         vec![workload.as_str()]
     };
     for name in names {
-        let model =
-            workloads::by_name(name).unwrap_or_else(|| usage(&format!("unknown workload {name}")));
+        let (model, time) = match workloads::time_by_name(name) {
+            Some((m, t)) => (m, Some(t)),
+            None => (
+                workloads::by_name(name)
+                    .unwrap_or_else(|| usage(&format!("unknown workload {name}"))),
+                None,
+            ),
+        };
         let plan = match model.validate() {
             Ok(p) => p.with_trials(trials),
             Err(e) => usage(&format!("invalid workload: {e:?}")),
         };
+        // The close laws are computed when the inputs are checked, as on
+        // the page: outside the timing, as the models' validation is.
+        let time = time.map(|t| {
+            t.validate(&plan)
+                .unwrap_or_else(|e| usage(&format!("invalid time inputs: {e:?}")))
+        });
         let mut secs = f64::INFINITY;
         for _ in 0..repeat {
             let start = Instant::now();
-            let results = simulate(&plan);
+            match &time {
+                Some(t) => {
+                    std::hint::black_box(simulate_months(&plan, t));
+                }
+                None => {
+                    std::hint::black_box(simulate(&plan));
+                }
+            }
             secs = secs.min(start.elapsed().as_secs_f64());
-            std::hint::black_box(&results);
         }
         println!(
             "{{\"workload\":\"{name}\",\"trials\":{trials},\"ns_per_trial\":{:.1},\"ms\":{:.1}}}",
@@ -71,6 +91,6 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("{msg}\nusage: bench [--workload w1|w2|w3|w4|w5|all] [--trials N] [--repeat N]");
+    eprintln!("{msg}\nusage: bench [--workload w1|…|w7|all] [--trials N] [--repeat N]");
     std::process::exit(2)
 }

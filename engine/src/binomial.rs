@@ -518,6 +518,12 @@ impl BinomialTable {
         (self.lo, pmf)
     }
 
+    /// The table's parts (first value, CDF, guide, guide shift), for a
+    /// caller that keeps many small tables side by side in one arena.
+    pub(crate) fn parts(&self) -> (u64, &[f64], &[u32], u32) {
+        (self.lo, &self.cdf, &self.guide, self.shift)
+    }
+
     /// The smallest and largest value the table returns.
     pub fn support(&self) -> (u64, u64) {
         (self.lo, self.lo + self.cdf.len() as u64 - 1)

@@ -223,3 +223,57 @@ pub(crate) fn couple_block(
         };
     }
 }
+
+/// [`couple_block`] for one trial: the same coupling, each draw with the
+/// scalar samplers (a block's per-pass scratch would cost more than the
+/// draws for a single trial, as in time mode's cohorts).
+#[inline]
+pub(crate) fn couple_one(
+    n0p: u64,
+    n0c: u64,
+    g: &mut Groups,
+    r0: f64,
+    rs: f64,
+    rng: &mut Xoshiro256PlusPlus,
+) {
+    debug_assert_eq!(g.both + g.base_only, n0p);
+    let x = if g.base_only == 0 {
+        n0c
+    } else if g.both == 0 {
+        0
+    } else {
+        hypergeometric(n0p, g.both, n0c, rng)
+    };
+    let own = crate::binomial::binomial(g.own, rs, rng);
+    *g = if rs == r0 {
+        Groups {
+            both: x,
+            base_only: n0c - x,
+            own,
+        }
+    } else if rs > r0 {
+        // Shared people who convert in the scenario only.
+        let extra = if r0 >= 1.0 {
+            0
+        } else {
+            crate::binomial::binomial(g.both - x, ((rs - r0) / (1.0 - r0)).min(1.0), rng)
+        };
+        Groups {
+            both: x,
+            base_only: n0c - x,
+            own: own + extra,
+        }
+    } else {
+        // The baseline's shared converters who stay converters.
+        let kept = if r0 > 0.0 {
+            crate::binomial::binomial(x, rs / r0, rng)
+        } else {
+            0
+        };
+        Groups {
+            both: kept,
+            base_only: n0c - kept,
+            own,
+        }
+    };
+}

@@ -39,6 +39,17 @@ pub enum Field {
     LeverCost(usize),
     GoalTarget,
     GoalProb,
+    /// Time mode (README.md, "Months"): the horizon in months.
+    Horizon,
+    /// The entering volume's weight in month m (1-based).
+    MonthWeight(usize),
+    /// The typical (median) lag of transition i of segment g, in days.
+    LagMedian(usize, usize),
+    /// The slow case (P90) of that lag.
+    LagP90(usize, usize),
+    /// Scenario s's campaign window: its first and last month.
+    CampaignStart(usize),
+    CampaignEnd(usize),
 }
 
 /// What is wrong with the value. Bounds are in the unit the engine uses
@@ -70,6 +81,12 @@ pub enum Problem {
     RangeTooNarrow,
     /// A volume range whose high end is more than `max_ratio` × its low end.
     RangeTooWide { max_ratio: f64 },
+    /// A lag whose slow case (P90) is below its typical (median) value.
+    P90BelowMedian,
+    /// A slow case (P90) above 0 for a typical lag of 0 days.
+    SlowCaseOfNoLag,
+    /// A campaign window that ends before it starts.
+    EndBeforeStart,
 }
 
 /// An input that the engine refuses, with the field it is about.
@@ -114,6 +131,11 @@ impl fmt::Display for Problem {
                 write!(f, "at most {max} with {scenarios} scenarios")
             }
             Problem::RangeTooNarrow => write!(f, "range too narrow to fit: use a fixed rate"),
+            Problem::P90BelowMedian => write!(f, "the slow case cannot be below the typical lag"),
+            Problem::SlowCaseOfNoLag => {
+                write!(f, "a typical lag of 0 days has no slow case: set both to 0")
+            }
+            Problem::EndBeforeStart => write!(f, "the last month cannot come before the first"),
             Problem::RangeTooWide { max_ratio } => {
                 write!(
                     f,
@@ -153,6 +175,10 @@ pub enum Arg {
     Mean,
     /// The coefficient of variation of [`crate::DealValue::new`].
     Cv,
+    /// The median of [`crate::lag::Lag::new`].
+    Median,
+    /// The 90th percentile of [`crate::lag::Lag::new`].
+    P90,
 }
 
 /// A constructor's refusal, naming the argument at fault (the way

@@ -15,8 +15,10 @@
 //! `normal`, `gamma`, `beta`, `binomial`, `hypergeometric`, `special`); the
 //! run (`simulate`, with the private per-trial engine, fast-path tables,
 //! scenario coupling, exact stage laws and random streams); the summaries
-//! and answers (`summary`, `results`, `sensitivity`, `goal`). The feature
-//! `workloads` adds the benchmark workloads w1–w5 and the test hook
+//! and answers (`summary`, `results`, `sensitivity`, `goal`); time mode
+//! (`lag`: the lags and the monthly close law; `months`: the run over a
+//! horizon of monthly cohorts). The feature
+//! `workloads` adds the benchmark workloads w1–w7 and the test hooks
 //! `simulate::for_each_trial`.
 
 pub mod beta;
@@ -30,9 +32,11 @@ pub mod fast_path;
 pub mod gamma;
 pub mod goal;
 pub mod hypergeometric;
+pub mod lag;
 mod lever;
 pub mod limits;
 pub mod model;
+pub mod months;
 pub mod normal;
 pub mod plan;
 pub mod rate;

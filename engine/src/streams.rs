@@ -16,7 +16,13 @@ pub(crate) const INPUTS: u64 = 0;
 pub(crate) const COUNTS: u64 = 1;
 pub(crate) const REVENUE: u64 = 2;
 
-fn stream(seed: u64, block: u32, g: usize, s: usize, purpose: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn stream(
+    seed: u64,
+    block: u32,
+    g: usize,
+    s: usize,
+    purpose: u64,
+) -> Xoshiro256PlusPlus {
     // (segment, scenario, purpose) take 11 bits (6 × 64 × 4 < 2^11); the
     // key block goes above them.
     let id = ((g as u64 * 64 + s as u64) << 2) | purpose;

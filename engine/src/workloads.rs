@@ -1,8 +1,10 @@
-//! The shared benchmark workloads w1–w5 (docs/benchmarks.md), as models: feature `workloads`.
+//! The shared benchmark workloads w1–w7 (docs/benchmarks.md), as models
+//! (w6 and w7 with their time-mode inputs): feature `workloads`.
 
 use crate::model::{
     DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
+use crate::months::{LagSpec, TimeSpec};
 
 /// The classic five stages: awareness, interest, consideration, intent,
 /// purchase.
@@ -95,6 +97,55 @@ pub fn w5() -> Model {
         cost: None,
     }];
     m
+}
+
+/// w6's lags: medians 7, 14, 21 and 30 days, P90 twice the median, each
+/// × `times`.
+fn w6_lags(times: f64) -> Vec<LagSpec> {
+    [7.0, 14.0, 21.0, 30.0]
+        .iter()
+        .map(|&m| LagSpec {
+            median: m * times,
+            p90: 2.0 * m * times,
+        })
+        .collect()
+}
+
+/// w1 in time mode: 12 months, w6's lags.
+pub fn w6() -> (Model, TimeSpec) {
+    let time = TimeSpec {
+        horizon: 12,
+        weights: vec![],
+        lags: vec![w6_lags(1.0)],
+        windows: vec![],
+    };
+    (w1(), time)
+}
+
+/// w4 in time mode: 12 months; segment 1 with w6's lags, segment 2 with
+/// lags five times longer; the three scenarios in campaign months 2–4,
+/// costing 50,000 each.
+pub fn w7() -> (Model, TimeSpec) {
+    let mut m = w4();
+    for sc in &mut m.scenarios {
+        sc.cost = Some(50_000.0);
+    }
+    let time = TimeSpec {
+        horizon: 12,
+        weights: vec![],
+        lags: vec![w6_lags(1.0), w6_lags(5.0)],
+        windows: vec![Some((2, 4)); 3],
+    };
+    (m, time)
+}
+
+/// A time-mode workload by name ("w6", "w7").
+pub fn time_by_name(name: &str) -> Option<(Model, TimeSpec)> {
+    match name {
+        "w6" => Some(w6()),
+        "w7" => Some(w7()),
+        _ => None,
+    }
 }
 
 /// A workload by name ("w1" … "w5").
