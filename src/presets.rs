@@ -105,6 +105,7 @@ pub fn apply_preset(base: &Document, id: PresetId, lang: Lang) -> Document {
     doc.segments = segments
         .iter()
         .map(|s| Segment {
+            lags: Vec::new(),
             label: Label::Key(s.key),
             spec: SegmentSpec {
                 volume: VolumeSpec::Fixed { value: s.volume },

@@ -46,6 +46,10 @@ pub enum Inconsistency {
     RateCount {
         segment: usize,
     },
+    /// Segment `g` has more lags than transitions (stages − 1).
+    LagCount {
+        segment: usize,
+    },
     /// Scenario `s` (≥ 1) acts on a segment that does not exist.
     ScopeIndex {
         scenario: usize,
@@ -95,9 +99,18 @@ pub fn model_from_json(text: &str) -> Result<Model, DecodeError> {
     json::from_text(text).map_err(DecodeError::Malformed)
 }
 
-/// The document as JSON text (`json` says how, and why by hand).
+/// The document as JSON text (`json` says how, and why by hand), as the
+/// oldest format that holds it ([`Document::format_needed`]; in memory a
+/// document is always of the newest).
 pub fn encode(doc: &Document) -> String {
-    json::to_text(doc)
+    let needed = doc.format_needed();
+    if doc.v == needed {
+        json::to_text(doc)
+    } else {
+        let mut d = doc.clone();
+        d.v = needed;
+        json::to_text(&d)
+    }
 }
 
 /// One step of the format: a document of version n, as JSON, made into
@@ -165,8 +178,10 @@ pub fn decode(text: &str) -> Result<Document, DecodeError> {
         .and_then(|v| v.u64().map_err(|_| "`v` is not a version"))
         .and_then(|v| u32::try_from(v).map_err(|_| "`v` is not a version"))
         .map_err(|e| DecodeError::Malformed(e.into()))?;
-    let doc: Document = match version {
-        FORMAT_VERSION => Document::read(root).map_err(DecodeError::Malformed)?,
+    let mut doc: Document = match version {
+        // Format 2 only added fields whose absence means what format 1
+        // meant (no time mode): a version-1 document reads as it is.
+        1..=FORMAT_VERSION => Document::read(root).map_err(DecodeError::Malformed)?,
         v if v > FORMAT_VERSION => return Err(DecodeError::NewerVersion { found: v }),
         // No step written yet: nothing older to read, and the JSON-value code
         // of `migrate` stays out of the page (a constant condition).
@@ -184,6 +199,9 @@ pub fn decode(text: &str) -> Result<Document, DecodeError> {
         )));
     }
     check(&doc).map_err(DecodeError::Inconsistent)?;
+    // In memory every document is of the newest format; the text says
+    // the oldest that holds it (`encode`).
+    doc.v = FORMAT_VERSION;
     Ok(doc)
 }
 
@@ -227,6 +245,9 @@ fn check(d: &Document) -> Result<(), Inconsistency> {
     for (g, seg) in d.segments.iter().enumerate() {
         if seg.spec.rates.len() + 1 != k {
             return Err(RateCount { segment: g });
+        }
+        if seg.lags.len() + 1 > k {
+            return Err(LagCount { segment: g });
         }
     }
     for (j, sc) in d.scenarios.iter().enumerate() {
@@ -305,19 +326,118 @@ mod tests {
 
     #[test]
     fn a_newer_format_is_refused_by_name() {
-        let mut d = presets::initial_doc(Lang::En);
-        d.v = FORMAT_VERSION + 1;
+        let d = presets::initial_doc(Lang::En);
+        let newer = encode(&d).replacen("\"v\":1", &format!("\"v\":{}", FORMAT_VERSION + 1), 1);
         assert_eq!(
-            decode(&encode(&d)),
+            decode(&newer),
             Err(DecodeError::NewerVersion {
                 found: FORMAT_VERSION + 1
             })
         );
-        d.v = 0;
-        assert_eq!(
-            decode(&encode(&d)),
-            Err(DecodeError::UnknownVersion { found: 0 })
+        let zero = encode(&d).replacen("\"v\":1", "\"v\":0", 1);
+        assert_eq!(decode(&zero), Err(DecodeError::UnknownVersion { found: 0 }));
+    }
+
+    /// Time mode's fields (format 2) are declared once (`json`): a
+    /// document that uses them is written as format 2 and reads back
+    /// whole; one that does not keeps format 1's bytes (the pinned
+    /// encodings), so its links still open in pages older than time mode.
+    #[test]
+    fn time_mode_fields_round_trip_as_format_2() {
+        use crate::document::{LagSpec, TimeSettings, Window};
+        let plain = presets::preset_doc(PresetId::CaseB, Lang::En);
+        assert!(encode(&plain).starts_with("{\"v\":1,"));
+        assert!(!encode(&plain).contains("time"));
+        let mut d = plain.clone();
+        let (label, spec) = presets::awareness30();
+        assert!(d.add_scenario(label, spec));
+        d.time = Some(TimeSettings {
+            on: true,
+            horizon: 18,
+            weights: vec![1.0, 0.5, 2.0],
+        });
+        d.segments[1].lags = vec![LagSpec {
+            median: 30.0,
+            p90: 90.0,
+        }];
+        d.scenarios[0].window = Some(Window { first: 2, last: 4 });
+        let text = encode(&d);
+        assert!(text.starts_with("{\"v\":2,"), "{text}");
+        assert!(
+            text.contains("\"lags\":[{\"median\":30.0,\"p90\":90.0}]"),
+            "{text}"
         );
+        assert!(
+            text.contains("\"window\":{\"first\":2,\"last\":4}"),
+            "{text}"
+        );
+        assert!(text.contains("\"time\":{\"on\":true,\"horizon\":18,\"weights\":[1.0,0.5,2.0]}"));
+        assert_eq!(decode(&text), Ok(d.clone()));
+        // Each field alone needs format 2.
+        for f in [
+            |d: &mut Document| d.time = None,
+            |d: &mut Document| d.segments[1].lags.clear(),
+            |d: &mut Document| d.scenarios[0].window = None,
+        ] {
+            let mut one = d.clone();
+            f(&mut one);
+            assert!(encode(&one).starts_with("{\"v\":2,"));
+        }
+        // More lags than transitions is refused, like rates.
+        let mut bad = d.clone();
+        bad.segments[0].lags = vec![
+            LagSpec {
+                median: 1.0,
+                p90: 1.0
+            };
+            bad.stages()
+        ];
+        assert_eq!(
+            decode(&encode(&bad)),
+            Err(DecodeError::Inconsistent(Inconsistency::LagCount {
+                segment: 0
+            }))
+        );
+    }
+
+    /// The engine checks the time-mode values, each beside its field.
+    #[test]
+    fn time_mode_values_are_the_engines_to_check() {
+        use crate::document::{LagSpec, TimeSettings, Window};
+        use funnelcast_engine::{Field, Problem};
+        let mut d = presets::preset_doc(PresetId::CaseB, Lang::En);
+        let (label, spec) = presets::awareness30();
+        assert!(d.add_scenario(label, spec));
+        let plan = d.plan().unwrap();
+        assert!(d.time_plan(&plan).is_none(), "off: one period");
+        d.time = Some(TimeSettings {
+            on: true,
+            horizon: 40,
+            weights: vec![],
+        });
+        d.segments[0].lags = vec![LagSpec {
+            median: 20.0,
+            p90: 10.0,
+        }];
+        d.scenarios[0].window = Some(Window { first: 5, last: 3 });
+        let errs = d.time_plan(&plan).unwrap().unwrap_err();
+        let fields: Vec<Field> = errs.iter().map(|e| e.field).collect();
+        assert!(fields.contains(&Field::Horizon), "{errs:?}");
+        assert!(errs.contains(&funnelcast_engine::ModelError::new(
+            Field::LagP90(0, 1),
+            Problem::P90BelowMedian
+        )));
+        assert!(fields.contains(&Field::CampaignEnd(1)), "{errs:?}");
+        d.time.as_mut().unwrap().horizon = 12;
+        d.segments[0].lags[0].p90 = 40.0;
+        d.scenarios[0].window = Some(Window { first: 2, last: 4 });
+        let tp = d.time_plan(&plan).unwrap().unwrap();
+        assert_eq!(tp.horizon(), 12);
+        // Switched off, the settings stay for next time, and nothing runs
+        // over months.
+        d.time.as_mut().unwrap().on = false;
+        assert!(d.time_plan(&plan).is_none());
+        assert!(encode(&d).starts_with("{\"v\":2,"));
     }
 
     /// Each invariant the page indexes by is checked, never trusted.
@@ -588,7 +708,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     mod generated {
         use super::*;
-        use crate::document::{Goal, Period, Scenario, Segment};
+        use crate::document::{Goal, LagSpec, Period, Scenario, Segment, TimeSettings, Window};
         use crate::format::Currency;
         use crate::names::{Label, NameKey};
         use funnelcast_engine::{DealSpec, ScenarioSpec, SegmentSpec, VolumeSpec};
@@ -624,14 +744,19 @@ mod tests {
                 proptest::collection::vec(rate(), stages - 1),
                 finite(),
                 finite(),
+                proptest::collection::vec(
+                    (finite(), finite()).prop_map(|(median, p90)| LagSpec { median, p90 }),
+                    0..stages,
+                ),
             )
-                .prop_map(|(label, volume, rates, mean, cv)| Segment {
+                .prop_map(|(label, volume, rates, mean, cv, lags)| Segment {
                     label,
                     spec: SegmentSpec {
                         volume,
                         rates,
                         deal: DealSpec { mean, cv },
                     },
+                    lags,
                 })
         }
 
@@ -651,8 +776,11 @@ mod tests {
                 prop_oneof![Just(Scope::All), (0..segments).prop_map(Scope::Segment)],
                 proptest::collection::vec(lever(stages), 0..=4),
                 proptest::option::of(finite()),
+                proptest::option::of(
+                    (any::<u32>(), any::<u32>()).prop_map(|(first, last)| Window { first, last }),
+                ),
             )
-                .prop_map(|(label, scope, mut levers, cost)| {
+                .prop_map(|(label, scope, mut levers, cost, window)| {
                     // One lever of a kind, as the decoder requires.
                     let mut seen = vec![];
                     levers.retain(|l| {
@@ -668,6 +796,7 @@ mod tests {
                             levers,
                             cost,
                         },
+                        window,
                     }
                 })
         }
@@ -694,6 +823,20 @@ mod tests {
                             ],
                         ),
                         proptest::option::of(proptest::sample::select(PresetId::ALL.to_vec())),
+                        proptest::option::of(
+                            (
+                                any::<bool>(),
+                                any::<u32>(),
+                                proptest::collection::vec(finite(), 0..=36),
+                            )
+                                .prop_map(|(on, horizon, weights)| {
+                                    TimeSettings {
+                                        on,
+                                        horizon,
+                                        weights,
+                                    }
+                                }),
+                        ),
                     )
                         .prop_map(
                             |(
@@ -703,23 +846,27 @@ mod tests {
                                 (trials, seed, margin),
                                 (currency, period, target, prob, lever),
                                 preset,
-                            )| Document {
-                                v: FORMAT_VERSION,
-                                preset,
-                                stages,
-                                segments,
-                                scenarios,
-                                trials,
-                                seed,
-                                margin,
-                                currency,
-                                period,
-                                goal: Goal {
-                                    target,
-                                    prob,
-                                    lever,
-                                },
-                                engine: seed as u32,
+                                time,
+                            )| {
+                                Document {
+                                    v: FORMAT_VERSION,
+                                    preset,
+                                    stages,
+                                    segments,
+                                    scenarios,
+                                    trials,
+                                    seed,
+                                    margin,
+                                    currency,
+                                    period,
+                                    goal: Goal {
+                                        target,
+                                        prob,
+                                        lever,
+                                    },
+                                    engine: seed as u32,
+                                    time,
+                                }
                             },
                         )
                 })
@@ -753,7 +900,12 @@ mod tests {
             #[test]
             fn the_json_agrees_with_serde_json(d in document(), at in any::<prop::sample::Index>(),
                                                byte in any::<u8>()) {
-                prop_assert_eq!(&serde_json::from_str::<Document>(&encode(&d)).unwrap(), &d);
+                // The text says the oldest format that holds it; in memory
+                // it is the newest (`decode`).
+                let mut read = serde_json::from_str::<Document>(&encode(&d)).unwrap();
+                prop_assert_eq!(read.v, d.format_needed());
+                read.v = d.v;
+                prop_assert_eq!(&read, &d);
                 let theirs = serde_json::to_string(&d).unwrap();
                 prop_assert_eq!(&json::from_text::<Document>(&theirs).unwrap(), &d);
                 let mut bytes = theirs.into_bytes();

@@ -8,7 +8,7 @@ use funnelcast_engine::{
     limits, DealSpec, GoalLever, Lever, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
 
-use super::{Document, Scenario, Segment};
+use super::{Document, LagSpec, Scenario, Segment};
 use crate::names::Label;
 
 /// Which lever field of a scenario an input edits.
@@ -439,6 +439,9 @@ impl Document {
                 seg.rates.remove(i - 1);
             }
         }
+        for seg in &mut self.segments {
+            remove_stage_lag(&mut seg.lags, i, k);
+        }
         self.stages.remove(i);
         for sc in &mut self.scenarios {
             sc.spec.levers.retain_mut(|l| match l {
@@ -496,7 +499,17 @@ impl Document {
                     cv: 0.5,
                 },
             });
-        self.segments.push(Segment { label: name, spec });
+        // In time mode the new segment starts with the last one's lags.
+        let lags = self
+            .segments
+            .last()
+            .map(|s| s.lags.clone())
+            .unwrap_or_default();
+        self.segments.push(Segment {
+            label: name,
+            spec,
+            lags,
+        });
         self.preset = None;
         true
     }
@@ -521,7 +534,11 @@ impl Document {
         if self.scenarios.len() + 1 >= limits::MAX_SCENARIOS {
             return false;
         }
-        self.scenarios.push(Scenario { label, spec });
+        self.scenarios.push(Scenario {
+            label,
+            spec,
+            window: None,
+        });
         true
     }
 
@@ -648,6 +665,30 @@ pub fn goal_lever_code(lever: GoalLever) -> String {
         GoalLever::Volume => "volume".into(),
         GoalLever::RatePoints { stage } => format!("rate-{stage}"),
     }
+}
+
+/// Time mode's lags when stage `i` of `k` goes: the entry's transition
+/// goes with the entry; otherwise the people who reached stage i − 1 go
+/// straight on to i + 1, taking both lags (medians and P90s added, a
+/// typed approximation the user can correct: a sum of lognormals is not
+/// one).
+fn remove_stage_lag(lags: &mut Vec<LagSpec>, i: usize, k: usize) {
+    if i == 0 {
+        if !lags.is_empty() {
+            lags.remove(0);
+        }
+    } else if i < lags.len() {
+        let (a, b) = (lags[i - 1], lags[i]);
+        lags[i] = LagSpec {
+            median: a.median + b.median,
+            p90: a.p90 + b.p90,
+        };
+        lags.remove(i - 1);
+    } else if i == lags.len() && i + 1 >= k {
+        // The last stage: its transition goes.
+        lags.remove(i - 1);
+    }
+    // Else transition i + 1 had no lag: the merged one is lag i, in place.
 }
 
 #[cfg(test)]
@@ -1060,6 +1101,46 @@ mod tests {
         assert_eq!(d.goal.target, None);
         d.set_goal_prob_percent(95.0);
         assert_eq!(d.goal.prob, 0.95);
+    }
+
+    #[test]
+    fn a_removed_stage_takes_its_lag_along() {
+        let lag = |m: f64| LagSpec {
+            median: m,
+            p90: 2.0 * m,
+        };
+        // Five stages, four transitions with lags 1, 2, 4, 8 days.
+        let full = || vec![lag(1.0), lag(2.0), lag(4.0), lag(8.0)];
+        let mut l = full();
+        remove_stage_lag(&mut l, 0, 5);
+        assert_eq!(
+            l,
+            vec![lag(2.0), lag(4.0), lag(8.0)],
+            "the entry's lag goes"
+        );
+        let mut l = full();
+        remove_stage_lag(&mut l, 2, 5);
+        assert_eq!(l, vec![lag(1.0), lag(6.0), lag(8.0)], "two lags become one");
+        let mut l = full();
+        remove_stage_lag(&mut l, 4, 5);
+        assert_eq!(l, vec![lag(1.0), lag(2.0), lag(4.0)], "the last one goes");
+        // Fewer lags than transitions: the missing ones are none.
+        let mut l = vec![lag(1.0), lag(2.0)];
+        remove_stage_lag(&mut l, 2, 5);
+        assert_eq!(l, vec![lag(1.0), lag(2.0)]);
+        let mut l = vec![lag(1.0)];
+        remove_stage_lag(&mut l, 3, 5);
+        assert_eq!(l, vec![lag(1.0)]);
+        // Through the document: the segments' lags follow their stages.
+        let mut d = initial_doc(Lang::En);
+        d.segments[0].lags = full();
+        assert!(d.remove_stage(2));
+        assert_eq!(d.segments[0].lags, vec![lag(1.0), lag(6.0), lag(8.0)]);
+        assert!(d.add_segment(Label::Text("B".into())));
+        assert_eq!(
+            d.segments[1].lags, d.segments[0].lags,
+            "a new segment starts alike"
+        );
     }
 
     #[test]

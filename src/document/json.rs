@@ -499,7 +499,9 @@ macro_rules! object {
 /// written, each `name` (its key is its name; absent, it is an error, or
 /// `None` for an `Option`) or `name = default` (absent, it is `default`:
 /// for a field added after documents without it were written, the value
-/// those documents meant). Writing and reading follow from the one list,
+/// those documents meant), or `name = default => is_default` (also left
+/// out when written while `is_default(&value)`: a later feature's field,
+/// so documents that do not use it keep their bytes). Writing and reading follow from the one list,
 /// and the rest from the shared code both use: unknown fields ignored and a
 /// known field twice refused ([`Val::fields`]), integers only as integers
 /// (the field types' own `FromJson`).
@@ -510,19 +512,17 @@ macro_rules! object {
 /// field: a few pushes to write, one call of the shared non-generic field
 /// loop and one small call per field to read.
 macro_rules! json_struct {
-    ($ty:ty { $($name:ident $(= $default:expr)?),+ $(,)? }) => {
+    ($ty:ty { $($name:ident $(= $default:expr $(=> $skip:path)?)?),+ $(,)? }) => {
         impl ToJson for $ty {
             fn write(&self, out: &mut String) {
                 let mut sep = '{';
                 $(
-                    out.push(sep);
-                    out.push_str(concat!("\"", stringify!($name), "\":"));
-                    ToJson::write(&self.$name, out);
-                    #[allow(unused_assignments)]
-                    {
-                        sep = ',';
-                    }
+                    json_struct!(@write self, out, sep, $name $($(=> $skip)?)?);
                 )+
+                // An object whose every field was left out.
+                if sep == '{' {
+                    out.push('{');
+                }
                 out.push('}');
             }
         }
@@ -534,6 +534,23 @@ macro_rules! json_struct {
                     $($name: json_struct!(@read $name $(= $default)?),)+
                 })
             }
+        }
+    };
+    (@write $self:ident, $out:ident, $sep:ident, $name:ident) => {
+        $out.push($sep);
+        $out.push_str(concat!("\"", stringify!($name), "\":"));
+        ToJson::write(&$self.$name, $out);
+        #[allow(unused_assignments)]
+        {
+            $sep = ',';
+        }
+    };
+    // `name = default => skip`: left out when `skip` says it holds its
+    // default, so a document that does not use a later feature keeps the
+    // bytes it had before the feature (and opens in pages older than it).
+    (@write $self:ident, $out:ident, $sep:ident, $name:ident => $skip:path) => {
+        if !$skip(&$self.$name) {
+            json_struct!(@write $self, $out, $sep, $name);
         }
     };
     (@read $name:ident) => {
@@ -574,6 +591,22 @@ impl ToJson for u64 {
 impl FromJson for u64 {
     fn read(v: Val<'_>) -> Result<Self, JsonError> {
         v.u64()
+    }
+}
+
+impl ToJson for bool {
+    fn write(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl FromJson for bool {
+    fn read(v: Val<'_>) -> Result<Self, JsonError> {
+        match v.text() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(format!("expected true or false, found {}", v.kind())),
+        }
     }
 }
 
@@ -887,9 +920,27 @@ json_struct!(Model {
     seed,
 });
 
-json_struct!(Segment { label, spec });
+json_struct!(Segment {
+    label,
+    spec,
+    lags = Vec::new() => Vec::is_empty,
+});
 
-json_struct!(Scenario { label, spec });
+json_struct!(Scenario {
+    label,
+    spec,
+    window = None => Option::is_none,
+});
+
+json_struct!(super::Window { first, last });
+
+json_struct!(funnelcast_engine::months::LagSpec { median, p90 });
+
+json_struct!(super::TimeSettings {
+    on,
+    horizon,
+    weights = Vec::new() => Vec::is_empty,
+});
 
 json_struct!(Goal {
     target,
@@ -910,6 +961,7 @@ json_struct!(Document {
     period,
     goal,
     engine = super::first_numbers(),
+    time = None => Option::is_none,
 });
 
 // --- A tree, for migration steps -----------------------------------------------

@@ -21,6 +21,8 @@ pub use codec::{
 };
 pub use edit::{goal_lever_code, CountsProblem, LeverKind, ModeNote};
 
+pub use funnelcast_engine::months::LagSpec;
+use funnelcast_engine::months::{TimePlan, TimeSpec};
 use funnelcast_engine::{
     GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,
 };
@@ -29,9 +31,13 @@ use serde::{Deserialize, Serialize};
 use crate::format::{Currency, Lang};
 use crate::names::Label;
 
-/// The format version written by this build. Decoding refuses newer ones
-/// (with a message) rather than guessing.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this build reads and writes. Decoding refuses
+/// newer ones (with a message) rather than guessing. A document is written
+/// as the oldest version that holds it ([`Document::format_needed`]): 1
+/// without time mode, 2 with it, so a link that uses no time-mode input
+/// still opens in a page built before time mode (a workshop phone's cached
+/// copy, say).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The largest seed, 2^53 - 1: the page shows and reads the seed in a
 /// number box (an f64, a JavaScript number), which holds every whole number
@@ -131,6 +137,10 @@ impl PresetId {
 pub struct Segment {
     pub label: Label,
     pub spec: SegmentSpec,
+    /// Time mode (format 2): `lags[i − 1]` is the lag of the people who
+    /// convert into stage i, in days; a transition left out has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lags: Vec<LagSpec>,
 }
 
 /// One what-if: its name and its levers.
@@ -138,6 +148,40 @@ pub struct Segment {
 pub struct Scenario {
     pub label: Label,
     pub spec: ScenarioSpec,
+    /// Time mode (format 2): the campaign's months; `None`, the whole
+    /// horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+}
+
+/// A campaign's first and last month (1-based, inclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub first: u32,
+    pub last: u32,
+}
+
+/// Time mode's settings (format 2; engine/README.md, "Months"): kept while
+/// time mode is off, so switching it back on finds them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeSettings {
+    /// Whether the run is over months.
+    pub on: bool,
+    /// Months, 1–36.
+    pub horizon: u32,
+    /// Each month's weight on the entering volume; empty, every month 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<f64>,
+}
+
+impl Default for TimeSettings {
+    fn default() -> Self {
+        TimeSettings {
+            on: false,
+            horizon: 12,
+            weights: Vec::new(),
+        }
+    }
 }
 
 /// Goal seek: "what does it take for P(revenue ≥ target) ≥ prob?".
@@ -188,6 +232,9 @@ pub struct Document {
     /// [`ENGINE_NUMBERS`] of the build that wrote the document.
     #[serde(default = "first_numbers")]
     pub engine: u32,
+    /// Time mode (format 2); `None` in a one-period document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeSettings>,
 }
 
 /// What a run of the engine needs from a document, and nothing else: two
@@ -214,7 +261,42 @@ impl Document {
             period: Period::Month,
             goal: Goal::default(),
             engine: ENGINE_NUMBERS,
+            time: None,
         }
+    }
+
+    /// The oldest format that holds this document: 2 when it has any
+    /// time-mode input, else 1.
+    pub fn format_needed(&self) -> u32 {
+        let timed = self.time.is_some()
+            || self.segments.iter().any(|s| !s.lags.is_empty())
+            || self.scenarios.iter().any(|s| s.window.is_some());
+        if timed {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// Time mode's inputs for the engine, when time mode is on.
+    pub fn time_spec(&self) -> Option<TimeSpec> {
+        let t = self.time.as_ref().filter(|t| t.on)?;
+        Some(TimeSpec {
+            horizon: t.horizon,
+            weights: t.weights.clone(),
+            lags: self.segments.iter().map(|s| s.lags.clone()).collect(),
+            windows: self
+                .scenarios
+                .iter()
+                .map(|s| s.window.map(|w| (w.first, w.last)))
+                .collect(),
+        })
+    }
+
+    /// The engine's check of the time-mode inputs against a valid `plan`
+    /// (`None` while time mode is off): each problem names its field.
+    pub fn time_plan(&self, plan: &Plan) -> Option<Result<TimePlan, Vec<ModelError>>> {
+        self.time_spec().map(|t| t.validate(plan))
     }
 
     pub fn stages(&self) -> usize {

@@ -341,7 +341,8 @@ mod tests {
         assert_eq!(f.lang, Some(Lang::Zh));
         let got = decode(f.model.as_deref().unwrap()).unwrap();
         let want = Document {
-            v: 1,
+            // Read as the newest format, which holds it unchanged.
+            v: crate::document::FORMAT_VERSION,
             preset: None,
             stages: vec![
                 Label::Key(NameKey::Visits),
@@ -370,6 +371,7 @@ mod tests {
                             cv: 0.25,
                         },
                     },
+                    lags: vec![],
                 },
                 Segment {
                     label: Label::Key(NameKey::Enterprise),
@@ -385,6 +387,7 @@ mod tests {
                             cv: 0.0,
                         },
                     },
+                    lags: vec![],
                 },
             ],
             scenarios: vec![
@@ -395,6 +398,7 @@ mod tests {
                         levers: vec![Lever::Volume { frac: 0.3 }],
                         cost: None,
                     },
+                    window: None,
                 },
                 Scenario {
                     label: Label::Text("Checkout fix −2 pts".into()),
@@ -413,6 +417,7 @@ mod tests {
                         ],
                         cost: Some(2500.0),
                     },
+                    window: None,
                 },
             ],
             trials: 5000,
@@ -427,6 +432,7 @@ mod tests {
             },
             // Written before documents recorded it: the first numbers.
             engine: 1,
+            time: None,
         };
         assert_eq!(got, want);
         assert!(got.plan().is_ok());
