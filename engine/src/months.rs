@@ -21,6 +21,7 @@ use crate::error::{check_finite_in, Arg, Field, ModelError, Problem};
 use crate::lag::{close_law, CloseLaw, Lag};
 use crate::plan::Plan;
 use crate::rate::RateKind;
+use crate::results::Results;
 use crate::rng::Uniforms;
 use crate::rng::Xoshiro256PlusPlus;
 use crate::streams::{self, KEY_BLOCK};
@@ -252,6 +253,68 @@ pub struct MonthResults {
     pub counts: Vec<CountHist>,
 }
 
+impl MonthResults {
+    /// The one-period summaries of the run, about revenue within the
+    /// horizon: its quantiles, histograms, uplift and P(beat), the entering
+    /// people and the customers (those closing after the horizon
+    /// included) from the draws. The stages between are not drawn in time
+    /// mode: their figures are the expected counts of every cohort (mean,
+    /// and the quantiles equal to it). Takes the per-trial draws out of
+    /// `self`, which keeps its monthly figures.
+    pub fn summaries(&mut self, plan: &Plan, time: &TimePlan) -> Results {
+        let chunk = crate::simulate::ChunkSummary {
+            first_block: 0,
+            blocks: crate::simulate::key_blocks(plan.trials),
+            trials: plan.trials,
+            counts: self.counts.clone(),
+            revenue: std::mem::take(&mut self.revenue),
+            uplift: std::mem::take(&mut self.uplift),
+        };
+        let mut results = crate::simulate::assemble_draws(plan, chunk);
+        let k = plan.stages();
+        for (s, sc) in results.scenarios.iter_mut().enumerate() {
+            let expected = expected_stage_counts(plan, time, s);
+            for (i, st) in sc.stages.iter_mut().enumerate().take(k - 1).skip(1) {
+                let n = expected[i];
+                *st = crate::results::StageSummary {
+                    mean: n,
+                    p5: n,
+                    p50: n,
+                    p95: n,
+                    exact: false,
+                    err: crate::results::McError::default(),
+                };
+            }
+        }
+        results
+    }
+}
+
+/// Scenario s's expected people at each stage, summed over the cohorts of
+/// the horizon and the segments (its levers inside its window, the
+/// baseline's outside), from the inputs' means.
+fn expected_stage_counts(plan: &Plan, time: &TimePlan, s: usize) -> Vec<f64> {
+    let k = plan.stages();
+    let mut total = vec![0.0; k];
+    let (a, b) = time.windows[s];
+    for (g, seg) in plan.segments.iter().enumerate() {
+        for t in 0..time.horizon {
+            let lv = if t >= a && t <= b {
+                &plan.scenarios[s].levers[g]
+            } else {
+                &plan.scenarios[0].levers[g]
+            };
+            let mut n = seg.volume.mean() * time.weights[t] * lv.volume_factor;
+            total[0] += n;
+            for (i, r) in seg.rates.iter().enumerate() {
+                n *= lv.rate(i, r.mean());
+                total[i + 1] += n;
+            }
+        }
+    }
+    total
+}
+
 /// Stream purpose of the close months (the one-period purposes are
 /// 0 to 2).
 const LAGS: u64 = 3;
@@ -431,19 +494,81 @@ struct TrialOut {
     counts: Vec<u64>,
 }
 
-/// Runs the plan in time mode.
+/// Runs the plan in time mode (all at once: [`MonthSimulation`] takes it
+/// in steps).
 pub fn simulate_months(plan: &Plan, time: &TimePlan) -> MonthResults {
-    let h = time.horizon;
-    let ns = plan.scenarios();
-    let trials = plan.trials as usize;
-    let series = h * (3 * ns - 1);
-    let every = (trials * series).div_ceil(MONTH_VALUES_BUDGET).max(1);
-    let mut acc = Accumulator::new(ns, h, trials.div_ceil(every), trials, plan.stages());
-    let costs = monthly_costs(plan, time);
-    run(plan, time, |t, out| {
-        acc.add(t, every, out, &costs, plan.margin)
-    });
-    acc.finish(plan, time, costs)
+    MonthSimulation::new(plan, time).finish()
+}
+
+/// The trials of one step of a [`MonthSimulation`]: a time-mode trial is
+/// about a horizon's worth of one-period trials, so its steps are shorter
+/// than one period's (a step stays well inside a page's slice).
+pub const MONTH_STEP: u32 = 1_024;
+
+/// A time-mode run taken in steps of [`MONTH_STEP`] trials, for a
+/// caller that must stay responsive (the page's thread between timers):
+/// the same digits as [`simulate_months`] however it is stepped. It owns
+/// copies of its plans.
+pub struct MonthSimulation {
+    plan: Plan,
+    time: TimePlan,
+    trials: Trials,
+    acc: Accumulator,
+    every: usize,
+    costs: Vec<Vec<f64>>,
+}
+
+impl MonthSimulation {
+    pub fn new(plan: &Plan, time: &TimePlan) -> Self {
+        let h = time.horizon;
+        let ns = plan.scenarios();
+        let trials = plan.trials as usize;
+        let series = h * (3 * ns - 1);
+        let every = (trials * series).div_ceil(MONTH_VALUES_BUDGET).max(1);
+        MonthSimulation {
+            acc: Accumulator::new(ns, h, trials.div_ceil(every), trials, plan.stages()),
+            costs: monthly_costs(plan, time),
+            trials: Trials::new(plan, time),
+            plan: plan.clone(),
+            time: time.clone(),
+            every,
+        }
+    }
+
+    /// The trials the run takes.
+    pub fn trials(&self) -> u32 {
+        self.plan.trials
+    }
+
+    /// The trials taken so far.
+    pub fn trials_done(&self) -> u32 {
+        self.trials.t
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.trials.t >= self.plan.trials
+    }
+
+    /// Takes the next [`MONTH_STEP`] trials (fewer at the end; none once
+    /// finished) and returns the trials taken so far.
+    pub fn step(&mut self) -> u32 {
+        let end = self.plan.trials.min(self.trials.t + MONTH_STEP);
+        while self.trials.t < end {
+            let t = self.trials.t as usize;
+            let out = self.trials.next(&self.plan, &self.time);
+            self.acc
+                .add(t, self.every, out, &self.costs, self.plan.margin);
+        }
+        self.trials.t
+    }
+
+    /// Takes the trials left, then summarises.
+    pub fn finish(mut self) -> MonthResults {
+        while !self.is_finished() {
+            self.step();
+        }
+        self.acc.finish(&self.plan, &self.time, self.costs)
+    }
 }
 
 /// One trial of a time-mode run as the test hook [`for_each_month_trial`]
@@ -484,40 +609,68 @@ fn counted(k: usize, i: usize) -> bool {
 }
 
 /// The trials of a run, each handed to `each` once drawn.
+#[cfg(any(test, feature = "workloads"))]
 fn run(plan: &Plan, time: &TimePlan, mut each: impl FnMut(usize, &TrialOut)) {
-    let h = time.horizon;
-    let ns = plan.scenarios();
-    let k = plan.stages();
-    let mut out = TrialOut {
-        h,
-        month_rev: vec![0.0; ns * h],
-        month_cust: vec![0; ns * h],
-        month_uplift: vec![0.0; ns * h],
-        pipeline_cust: vec![0; ns],
-        pipeline_rev: vec![0.0; ns],
-        counts: vec![0; ns * k],
-    };
-    let mut segs: Vec<SegRun> = (0..plan.segments())
-        .map(|g| SegRun::new(plan, time, g))
-        .collect();
-    for t in 0..plan.trials {
+    let mut trials = Trials::new(plan, time);
+    while trials.t < plan.trials {
+        let t = trials.t as usize;
+        each(t, trials.next(plan, time));
+    }
+}
+
+/// A run's trials, drawn one after the other.
+struct Trials {
+    /// The next trial.
+    t: u32,
+    out: TrialOut,
+    segs: Vec<SegRun>,
+}
+
+impl Trials {
+    fn new(plan: &Plan, time: &TimePlan) -> Self {
+        let h = time.horizon;
+        let ns = plan.scenarios();
+        let k = plan.stages();
+        Trials {
+            t: 0,
+            out: TrialOut {
+                h,
+                month_rev: vec![0.0; ns * h],
+                month_cust: vec![0; ns * h],
+                month_uplift: vec![0.0; ns * h],
+                pipeline_cust: vec![0; ns],
+                pipeline_rev: vec![0.0; ns],
+                counts: vec![0; ns * k],
+            },
+            segs: (0..plan.segments())
+                .map(|g| SegRun::new(plan, time, g))
+                .collect(),
+        }
+    }
+
+    /// Draws trial `self.t` and moves on.
+    fn next(&mut self, plan: &Plan, time: &TimePlan) -> &TrialOut {
+        let t = self.t;
+        let ns = plan.scenarios();
         // Every stream restarts at each key block, as in one period: a
         // block of trials can be drawn on its own.
         if t.is_multiple_of(KEY_BLOCK) {
-            for (g, seg) in segs.iter_mut().enumerate() {
+            for (g, seg) in self.segs.iter_mut().enumerate() {
                 seg.streams = Streams::at(plan.seed, t / KEY_BLOCK, g, ns);
             }
         }
+        let out = &mut self.out;
         out.month_rev.iter_mut().for_each(|x| *x = 0.0);
         out.month_cust.iter_mut().for_each(|x| *x = 0);
         out.month_uplift.iter_mut().for_each(|x| *x = 0.0);
         out.pipeline_cust.iter_mut().for_each(|x| *x = 0);
         out.pipeline_rev.iter_mut().for_each(|x| *x = 0.0);
         out.counts.iter_mut().for_each(|x| *x = 0);
-        for seg in &mut segs {
-            seg.trial(plan, time, &mut out);
+        for seg in &mut self.segs {
+            seg.trial(plan, time, out);
         }
-        each(t as usize, &out);
+        self.t += 1;
+        &self.out
     }
 }
 

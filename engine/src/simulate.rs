@@ -483,6 +483,12 @@ pub fn is_fast(plan: &Plan) -> bool {
     Runner::new(plan).engine.customers_only
 }
 
+/// The summaries of a whole run's draws, with no exact laws (time mode's
+/// horizon revenue, [`crate::months::MonthResults::summaries`]).
+pub(crate) fn assemble_draws(plan: &Plan, c: ChunkSummary) -> Results {
+    assemble(plan, c, None)
+}
+
 fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Results {
     let k = plan.stages();
     let ns = plan.scenarios.len();

@@ -6,7 +6,7 @@ mod common;
 use common::{chi_square, fixed, funnel, tally};
 use funnelcast_engine::lag::{close_law, Lag, MONTH_DAYS};
 use funnelcast_engine::months::{
-    for_each_month_trial, simulate_months, LagSpec, TimePlan, TimeSpec,
+    for_each_month_trial, simulate_months, LagSpec, MonthSimulation, TimePlan, TimeSpec,
 };
 use funnelcast_engine::{Field, Lever, Model, Problem, RateSpec, ScenarioSpec, Scope};
 use statrs::distribution::{Binomial, ContinuousCDF, Discrete, DiscreteCDF, Normal};
@@ -587,4 +587,59 @@ fn bad_time_inputs_name_their_fields() {
         windows: vec![Some((2, 4))],
     };
     assert!(good.validate(&plan).is_ok());
+}
+
+#[test]
+fn a_run_in_steps_gives_the_digits_of_a_run_at_once() {
+    // The page takes a run in steps between timers: the digits must not
+    // depend on it (a run of several key blocks, two scenarios).
+    let mut model = case_a(10_000, 5);
+    model.scenarios = vec![ScenarioSpec {
+        scope: Scope::All,
+        levers: vec![Lever::Volume { frac: 0.3 }],
+        cost: Some(10_000.0),
+    }];
+    let mut t = time(6, w6_lags());
+    t.windows = vec![Some((2, 3))];
+    let (plan, tp) = plans(&model, &t);
+    let mut sim = MonthSimulation::new(&plan, &tp);
+    assert_eq!(sim.trials(), 10_000);
+    let mut seen = vec![sim.trials_done()];
+    while !sim.is_finished() {
+        seen.push(sim.step());
+    }
+    assert_eq!(seen.first(), Some(&0));
+    assert_eq!(seen.last(), Some(&10_000));
+    assert!(seen.len() > 2, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(sim.finish(), simulate_months(&plan, &tp));
+}
+
+#[test]
+fn the_horizons_summaries_have_the_laws_of_all_its_cohorts() {
+    // No lag: every customer closes in their entry month, so over 6 months
+    // of 1,000 people the customers are Bin(6,000, P) and the revenue is
+    // 5,000 per customer; the stage between has its expected count.
+    let rates = fixed(&[0.4, 0.25]);
+    let model = funnel(1_000.0, &rates, 5_000.0, 0.0, 20_000, 9);
+    let (plan, tp) = plans(&model, &time(6, vec![]));
+    let mut months = simulate_months(&plan, &tp);
+    let r = months.summaries(&plan, &tp);
+    assert!(months.revenue.is_empty(), "the draws are taken out");
+    assert_eq!(months.scenarios[0].month_revenue.len(), 6, "months kept");
+    let law = Binomial::new(0.1, 6_000).unwrap();
+    let c = &r.scenarios[0].customers;
+    // Mean within 4.5 standard errors; the median within its own law's
+    // 99.9 % band of the sample median (normal approximation).
+    let n = 20_000.0f64;
+    let sd = (6_000.0f64 * 0.1 * 0.9).sqrt();
+    assert!((c.mean - 600.0).abs() < 4.5 * sd / n.sqrt(), "{}", c.mean);
+    let p50 = law.inverse_cdf(0.5) as f64;
+    assert!((c.p50 - p50).abs() <= 1.0, "{} vs {p50}", c.p50);
+    let rev = &r.scenarios[0].revenue;
+    assert!((rev.mean - 5_000.0 * c.mean).abs() < 1e-6 * rev.mean);
+    assert_eq!(r.scenarios[0].stages[0].mean, 6_000.0);
+    assert!((r.scenarios[0].stages[1].mean - 2_400.0).abs() < 1e-9);
+    // Negative control: the one-month law is far off.
+    assert!((c.mean - 100.0).abs() > 100.0);
 }
