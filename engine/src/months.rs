@@ -100,6 +100,35 @@ impl TimeSpec {
     /// [`Field::CampaignEnd`] (s from 1), and [`Field::Trials`] when the
     /// run passes [`MAX_TRIAL_MONTHS`].
     pub fn validate(&self, plan: &Plan) -> Result<TimePlan, Vec<ModelError>> {
+        let Checked {
+            horizon,
+            lags,
+            windows,
+        } = self.checked(plan)?;
+        Ok(TimePlan {
+            horizon,
+            weights: if self.weights.is_empty() {
+                vec![1.0; horizon]
+            } else {
+                self.weights.clone()
+            },
+            close: lags.iter().map(|l| close_law(l, horizon)).collect(),
+            windows,
+        })
+    }
+
+    /// Every check of [`TimeSpec::validate`], without computing the close
+    /// laws (the page checks each edit with it; the laws are computed by
+    /// the run).
+    ///
+    /// # Errors
+    /// As [`TimeSpec::validate`].
+    pub fn check(&self, plan: &Plan) -> Result<(), Vec<ModelError>> {
+        self.checked(plan).map(|_| ())
+    }
+
+    /// The horizon, each segment's lags and each scenario's window, checked.
+    fn checked(&self, plan: &Plan) -> Result<Checked, Vec<ModelError>> {
         let mut errs = Vec::new();
         let h = self.horizon;
         if !(1..=MAX_HORIZON).contains(&h) {
@@ -182,17 +211,20 @@ impl TimeSpec {
         if !errs.is_empty() {
             return Err(errs);
         }
-        Ok(TimePlan {
+        Ok(Checked {
             horizon,
-            weights: if self.weights.is_empty() {
-                vec![1.0; horizon]
-            } else {
-                self.weights.clone()
-            },
-            close: close.iter().map(|l| close_law(l, horizon)).collect(),
+            lags: close,
             windows,
         })
     }
+}
+
+/// A [`TimeSpec`] checked: its horizon, each segment's lags, each
+/// scenario's window (0-based months, the baseline's first).
+struct Checked {
+    horizon: usize,
+    lags: Vec<Vec<Lag>>,
+    windows: Vec<(usize, usize)>,
 }
 
 /// Mean, P5, P25, P50, P75 and P95 of a monthly figure.

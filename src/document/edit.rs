@@ -8,8 +8,9 @@ use funnelcast_engine::{
     limits, DealSpec, GoalLever, Lever, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec,
 };
 
-use super::{Document, LagSpec, Scenario, Segment};
+use super::{Document, LagSpec, Period, Scenario, Segment, TimeSettings, Window};
 use crate::names::Label;
+use funnelcast_engine::months::MAX_HORIZON;
 
 /// Which lever field of a scenario an input edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -633,6 +634,103 @@ impl Document {
         self.margin = (!percent.is_nan()).then_some(percent / 100.0);
     }
 
+    /// Time mode on or off (its settings are kept while it is off). In time
+    /// mode the entering volume is per month: switching on a quarterly
+    /// model divides every volume by 3 and makes the period a month, and
+    /// says so by returning `true`.
+    pub fn set_time_on(&mut self, on: bool) -> bool {
+        let t = self.time.get_or_insert_with(TimeSettings::default);
+        t.on = on;
+        if !on || self.period != Period::Quarter {
+            return false;
+        }
+        for seg in &mut self.segments {
+            seg.spec.volume = match seg.spec.volume {
+                VolumeSpec::Fixed { value } => VolumeSpec::Fixed { value: value / 3.0 },
+                VolumeSpec::Range { low, high } => VolumeSpec::Range {
+                    low: low / 3.0,
+                    high: high / 3.0,
+                },
+            };
+        }
+        self.period = Period::Month;
+        true
+    }
+
+    /// The horizon box (whole months, checked by the engine): the month
+    /// weights follow it, a new month weighing 1.
+    pub fn set_horizon(&mut self, months: f64) {
+        let t = self.time.get_or_insert_with(TimeSettings::default);
+        t.horizon = months as u32;
+        if !t.weights.is_empty() {
+            t.weights.resize(t.horizon.min(MAX_HORIZON) as usize, 1.0);
+        }
+    }
+
+    /// Month `m`'s weight (from 1) on the entering volume; all ones again
+    /// means no profile.
+    pub fn set_month_weight(&mut self, m: usize, weight: f64) {
+        let t = self.time.get_or_insert_with(TimeSettings::default);
+        let h = t.horizon.clamp(1, MAX_HORIZON) as usize;
+        if m == 0 || m > h {
+            return;
+        }
+        if t.weights.is_empty() {
+            t.weights = vec![1.0; h];
+        }
+        t.weights[m - 1] = weight;
+        if t.weights.iter().all(|&w| w == 1.0) {
+            t.weights.clear();
+        }
+    }
+
+    /// Segment `g`'s lag into stage `i` (from 1), in days: its typical
+    /// value (`p90: false`) or its slow case. Lags not typed before are 0;
+    /// a fixed lag (slow case equal to its typical value) stays fixed when
+    /// its typical value is typed.
+    pub fn set_lag(&mut self, g: usize, i: usize, p90: bool, days: f64) {
+        let k = self.stages();
+        let Some(seg) = self.segments.get_mut(g) else {
+            return;
+        };
+        if i == 0 || i >= k {
+            return;
+        }
+        if seg.lags.len() < i {
+            seg.lags.resize(
+                i,
+                LagSpec {
+                    median: 0.0,
+                    p90: 0.0,
+                },
+            );
+        }
+        let l = &mut seg.lags[i - 1];
+        if p90 {
+            l.p90 = days;
+        } else {
+            if l.p90 == l.median {
+                l.p90 = days;
+            }
+            l.median = days;
+        }
+    }
+
+    /// Scenario `s`'s campaign month (from 1): its first (`last: false`)
+    /// or last. Without a window the campaign is the whole horizon.
+    pub fn set_campaign_month(&mut self, s: usize, last: bool, month: f64) {
+        let h = self.time.as_ref().map_or(12, |t| t.horizon);
+        let Some(sc) = s.checked_sub(1).and_then(|i| self.scenarios.get_mut(i)) else {
+            return;
+        };
+        let w = sc.window.get_or_insert(Window { first: 1, last: h });
+        if last {
+            w.last = month as u32;
+        } else {
+            w.first = month as u32;
+        }
+    }
+
     /// The goal's revenue target; an empty box (NaN) withdraws the question.
     pub fn set_goal_target(&mut self, value: f64) {
         self.goal.target = (!value.is_nan()).then_some(value);
@@ -1169,5 +1267,89 @@ mod tests {
             d.set_goal_lever_code(&code);
             assert_eq!(d.goal_lever(), GoalLever::Volume, "{code}");
         }
+    }
+
+    #[test]
+    fn time_mode_edits_keep_the_document_runnable() {
+        let mut d = initial_doc(Lang::En);
+        d.period = Period::Quarter;
+        let v = d.segments[0].spec.volume;
+        // Switching on a quarterly model: per month now, and said so.
+        assert!(d.set_time_on(true));
+        assert_eq!(d.period, Period::Month);
+        match (v, d.segments[0].spec.volume) {
+            (VolumeSpec::Fixed { value: a }, VolumeSpec::Fixed { value: b }) => {
+                assert!((a / 3.0 - b).abs() < 1e-9)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!d.set_time_on(true), "a monthly model is left as it is");
+        assert!(d.time_spec().is_some());
+        assert!(d.plan().is_ok(), "{:?}", d.plan().err());
+        // Lags: a fixed lag follows its typical value; a slow case below
+        // the typical value is refused beside its field.
+        d.set_lag(0, 2, false, 14.0);
+        assert_eq!(d.segments[0].lags.len(), 2);
+        assert_eq!(
+            d.segments[0].lags[1],
+            LagSpec {
+                median: 14.0,
+                p90: 14.0
+            }
+        );
+        d.set_lag(0, 2, true, 30.0);
+        d.set_lag(0, 2, false, 20.0);
+        assert_eq!(
+            d.segments[0].lags[1],
+            LagSpec {
+                median: 20.0,
+                p90: 30.0
+            }
+        );
+        assert!(d.plan().is_ok());
+        d.set_lag(0, 2, true, 10.0);
+        let errs = d.plan().unwrap_err();
+        assert_eq!(errs[0].field, funnelcast_engine::Field::LagP90(0, 2));
+        d.set_lag(0, 2, true, 30.0);
+        d.set_lag(0, 0, false, 5.0);
+        d.set_lag(0, d.stages(), false, 5.0);
+        d.set_lag(9, 1, false, 5.0);
+        assert_eq!(d.segments[0].lags.len(), 2, "no lag out of the funnel");
+        // The horizon and the month weights.
+        d.set_month_weight(3, 2.0);
+        assert_eq!(d.time.as_ref().unwrap().weights.len(), 12);
+        d.set_horizon(6.0);
+        assert_eq!(
+            d.time.as_ref().unwrap().weights,
+            vec![1.0, 1.0, 2.0, 1.0, 1.0, 1.0]
+        );
+        d.set_month_weight(3, 1.0);
+        assert!(d.time.as_ref().unwrap().weights.is_empty(), "no profile");
+        d.set_month_weight(7, 2.0);
+        assert!(
+            d.time.as_ref().unwrap().weights.is_empty(),
+            "beyond the horizon"
+        );
+        // A campaign window inside the horizon; an end before the start is
+        // refused beside the end.
+        assert!(d.add_scenario(
+            Label::Text("Campaign".into()),
+            ScenarioSpec {
+                scope: Scope::All,
+                levers: vec![Lever::Volume { frac: 0.3 }],
+                cost: Some(10_000.0),
+            },
+        ));
+        d.set_campaign_month(1, false, 2.0);
+        assert_eq!(d.scenarios[0].window, Some(Window { first: 2, last: 6 }));
+        assert!(d.plan().is_ok());
+        d.set_campaign_month(1, true, 1.0);
+        let errs = d.plan().unwrap_err();
+        assert_eq!(errs[0].field, funnelcast_engine::Field::CampaignEnd(1));
+        // Off: the settings stay for the next time, and one period runs.
+        d.set_time_on(false);
+        assert!(d.time_spec().is_none());
+        assert!(d.plan().is_ok());
+        assert_eq!(d.time.as_ref().unwrap().horizon, 6);
     }
 }

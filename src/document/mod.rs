@@ -243,6 +243,8 @@ pub struct Document {
 pub struct RunInputs {
     pub model: Model,
     pub goal: Goal,
+    /// The time-mode inputs, while time mode is on.
+    pub time: Option<TimeSpec>,
 }
 
 impl Document {
@@ -320,6 +322,7 @@ impl Document {
         RunInputs {
             model: self.model(),
             goal: self.goal,
+            time: self.time_spec(),
         }
     }
 
@@ -327,7 +330,15 @@ impl Document {
     /// then the goal's probability (not part of the model, but as much a
     /// field a link or a file may hold out of range).
     pub fn plan(&self) -> Result<Plan, Vec<ModelError>> {
-        let plan = self.model().validate();
+        // The time-mode inputs are checked against a valid model (their
+        // bounds depend on its stages, scenarios and trials).
+        let plan = self
+            .model()
+            .validate()
+            .and_then(|plan| match self.time_spec() {
+                Some(t) => t.check(&plan).map(|()| plan),
+                None => Ok(plan),
+            });
         match (plan, funnelcast_engine::check_goal_prob(self.goal.prob)) {
             (plan, Ok(())) => plan,
             (Ok(_), Err(e)) => Err(vec![e]),

@@ -273,7 +273,11 @@ impl Active {
             }
             Step::Goal(results) => {
                 let goal = self.goal.map(|g| g.seek(&self.plan));
-                let output = JobOutput { results, goal };
+                let output = JobOutput {
+                    results,
+                    goal,
+                    months: None,
+                };
                 let workers = self.lead.map_or(1, |k| k + 1);
                 messages.push(Outgoing::Plain(FromWorker::Reply(Reply::Done {
                     id,

@@ -24,6 +24,9 @@ struct Inner {
     on_reply: Option<Rc<dyn Fn(Reply)>>,
     #[cfg(target_arch = "wasm32")]
     active: Option<sliced::Active>,
+    /// A time-mode job whose engine is on its way (a part of the page).
+    #[cfg(target_arch = "wasm32")]
+    loading: Option<super::JobId>,
 }
 
 impl Runner for MainThreadRunner {
@@ -87,16 +90,31 @@ impl MainThreadRunner {
                     std::time::Duration::ZERO,
                 );
             }
-            Ok(plan) => {
-                self.inner.borrow_mut().active = Some(sliced::Active::new(job, plan));
-                sliced::schedule(self.inner.clone(), id);
-            }
+            Ok(plan) => match job.time.clone() {
+                None => {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.loading = None;
+                    inner.active = Some(sliced::Active::new(job, plan));
+                    drop(inner);
+                    sliced::schedule(self.inner.clone(), id);
+                }
+                Some(time) => {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.active = None;
+                    inner.loading = Some(id);
+                    drop(inner);
+                    sliced::start_months(self.inner.clone(), job, plan, time);
+                }
+            },
         }
     }
 
     #[cfg(target_arch = "wasm32")]
     fn cancel(&self, id: super::JobId) {
         let mut inner = self.inner.borrow_mut();
+        if inner.loading == Some(id) {
+            inner.loading = None;
+        }
         if inner.active.as_ref().is_some_and(|a| a.id == id) {
             inner.active = None;
             super::timing::mark("funnelcast:sim:dropped");
@@ -120,6 +138,8 @@ mod sliced {
 
     enum Step {
         Simulate(Box<Simulation>),
+        /// A time-mode run (its engine loaded as a part of the page).
+        Months(Box<dyn crate::runner::MonthRun>),
         Sensitivity(Results),
         Goal(Results),
         /// Taken out while a step runs.
@@ -159,6 +179,29 @@ mod sliced {
                         (Some(progress), false)
                     }
                 }
+                Step::Months(mut run) => {
+                    let t0 = timing::now();
+                    while !run.is_finished() && timing::now() - t0 < SLICE_MS {
+                        run.step();
+                    }
+                    if run.is_finished() {
+                        let output = run.finish();
+                        let done = Reply::Done {
+                            id,
+                            output,
+                            workers: 0,
+                        };
+                        (Some(done), true)
+                    } else {
+                        let progress = Reply::Progress {
+                            id,
+                            trials_done: run.trials_done(),
+                            trials: run.trials(),
+                        };
+                        self.step = Step::Months(run);
+                        (Some(progress), false)
+                    }
+                }
                 Step::Sensitivity(mut results) => {
                     results.sensitivity = sensitivity(&self.plan);
                     self.step = Step::Goal(results);
@@ -166,7 +209,11 @@ mod sliced {
                 }
                 Step::Goal(results) => {
                     let goal = self.goal.map(|g| g.seek(&self.plan));
-                    let output = JobOutput { results, goal };
+                    let output = JobOutput {
+                        results,
+                        goal,
+                        months: None,
+                    };
                     (
                         Some(Reply::Done {
                             id,
@@ -179,6 +226,53 @@ mod sliced {
                 Step::Busy => (None, true),
             }
         }
+    }
+
+    /// Loads the time-mode engine (a part of the page, fetched the first
+    /// time), then runs job `job` in slices like any other, unless it was
+    /// cancelled or replaced meanwhile.
+    pub(super) fn start_months(
+        inner: Rc<RefCell<Inner>>,
+        job: Job,
+        plan: Plan,
+        time: funnelcast_engine::months::TimeSpec,
+    ) {
+        let id = job.id;
+        leptos::task::spawn_local(async move {
+            let loaded = crate::ui::later::month_run(plan.clone(), time).await;
+            let wanted = inner.borrow().loading == Some(id);
+            if !wanted {
+                return;
+            }
+            inner.borrow_mut().loading = None;
+            match loaded {
+                Ok(Ok(run)) => {
+                    inner.borrow_mut().active = Some(Active {
+                        id,
+                        plan,
+                        goal: None,
+                        step: Step::Months(run),
+                    });
+                    schedule(inner, id);
+                }
+                Ok(Err(errs)) => MainThreadRunner::reply(
+                    &inner,
+                    Reply::Failed {
+                        id,
+                        error: crate::runner::RunError::Invalid(errs),
+                    },
+                ),
+                // The part did not arrive: the page says the run stopped
+                // and offers the reload.
+                Err(_) => MainThreadRunner::reply(
+                    &inner,
+                    Reply::Failed {
+                        id,
+                        error: crate::runner::RunError::Stopped,
+                    },
+                ),
+            }
+        });
     }
 
     /// The next slice of job `id`, after a timer (so the page paints and

@@ -27,6 +27,7 @@ pub use workers::WorkerRunner;
 
 use std::rc::Rc;
 
+use funnelcast_engine::months::{MonthResults, TimeSpec};
 use funnelcast_engine::{GoalLever, GoalResult, Model, ModelError, Results};
 use leptos::prelude::*;
 
@@ -39,6 +40,11 @@ pub struct Job {
     pub id: JobId,
     pub model: Model,
     pub goal: Option<GoalAsk>,
+    /// Time mode's inputs: the run is then monthly cohorts over a horizon
+    /// (engine README, "Months"), on the page's own thread in slices (its
+    /// engine is a part of the page loaded when time mode is first on), and
+    /// the goal and the sensitivity are left out.
+    pub time: Option<TimeSpec>,
 }
 
 /// A goal to seek: P(revenue ≥ `target`) ≥ `prob` (a fraction) by moving
@@ -62,6 +68,9 @@ impl GoalAsk {
 pub struct JobOutput {
     pub results: Results,
     pub goal: Option<GoalResult>,
+    /// Time mode's monthly figures (`results` is then about revenue within
+    /// the horizon).
+    pub months: Option<MonthResults>,
 }
 
 /// From the page to the runner.
@@ -159,9 +168,87 @@ impl RunnerHandle {
 /// Runs a whole job at once (tests, and the native build of the page).
 pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
     let plan = job.model.validate().map_err(RunError::Invalid)?;
+    if let Some(time) = &job.time {
+        let time = time.validate(&plan).map_err(RunError::Invalid)?;
+        return Ok(month_output(
+            &plan,
+            &time,
+            funnelcast_engine::months::simulate_months(&plan, &time),
+        ));
+    }
     let results = funnelcast_engine::Simulation::new(&plan).finish();
     let goal = job.goal.map(|g| g.seek(&plan));
-    Ok(JobOutput { results, goal })
+    Ok(JobOutput {
+        results,
+        goal,
+        months: None,
+    })
+}
+
+/// A time-mode run taken in steps on the page's thread, behind a trait so
+/// its code (the time-mode engine) stays in the part of the page that
+/// builds it ([`crate::ui::later::month_run`]).
+pub trait MonthRun {
+    fn step(&mut self) -> u32;
+    fn is_finished(&self) -> bool;
+    fn trials(&self) -> u32;
+    fn trials_done(&self) -> u32;
+    /// Takes the trials left and summarises.
+    fn finish(self: Box<Self>) -> JobOutput;
+}
+
+/// The engine's [`funnelcast_engine::months::MonthSimulation`] with its
+/// plans.
+pub struct Months {
+    sim: funnelcast_engine::months::MonthSimulation,
+    plan: funnelcast_engine::Plan,
+    time: funnelcast_engine::months::TimePlan,
+}
+
+impl Months {
+    /// Checks `time` against `plan` and prepares the run (the close laws).
+    pub fn new(plan: funnelcast_engine::Plan, time: &TimeSpec) -> Result<Self, Vec<ModelError>> {
+        let time = time.validate(&plan)?;
+        Ok(Months {
+            sim: funnelcast_engine::months::MonthSimulation::new(&plan, &time),
+            plan,
+            time,
+        })
+    }
+}
+
+impl MonthRun for Months {
+    fn step(&mut self) -> u32 {
+        self.sim.step()
+    }
+    fn is_finished(&self) -> bool {
+        self.sim.is_finished()
+    }
+    fn trials(&self) -> u32 {
+        self.sim.trials()
+    }
+    fn trials_done(&self) -> u32 {
+        self.sim.trials_done()
+    }
+    fn finish(self: Box<Self>) -> JobOutput {
+        let Months { sim, plan, time } = *self;
+        month_output(&plan, &time, sim.finish())
+    }
+}
+
+/// A time-mode run's output: the one-period figures about revenue within
+/// the horizon beside the monthly ones.
+pub fn month_output(
+    plan: &funnelcast_engine::Plan,
+    time: &funnelcast_engine::months::TimePlan,
+    mut months: MonthResults,
+) -> JobOutput {
+    let results = months.summaries(plan, time);
+    JobOutput {
+        results,
+        goal: None,
+        months: Some(months),
+    }
 }
 
 /// The most work the page's own thread takes on while no worker is ready
@@ -206,6 +293,7 @@ mod tests {
             id: 1,
             model: d.model(),
             goal: None,
+            time: None,
         };
         // The page as it first opens.
         let first = job(crate::presets::initial_doc(Lang::En));
@@ -234,6 +322,7 @@ mod tests {
             id: 2,
             model: m,
             goal: None,
+            time: None,
         };
         assert!(super::estimated_ns(&heavy) > 100.0 * super::PAGE_THREAD_BUDGET_NS);
     }
@@ -254,6 +343,7 @@ mod tests {
                 prob: 0.9,
                 lever: GoalLever::Volume,
             }),
+            time: None,
         }
     }
 

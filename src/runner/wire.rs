@@ -335,7 +335,22 @@ wire_struct!(GoalAsk {
     prob,
     lever
 });
-wire_struct!(JobOutput { results, goal });
+// A time-mode job never crosses to a worker: it runs on the page's thread
+// (`Job::time`), so neither its inputs nor its monthly figures have bytes.
+// A job in time mode is refused here rather than run as one period.
+impl Wire for JobOutput {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.results.put(out);
+        self.goal.put(out);
+    }
+    fn take(r: &mut Reader) -> Result<Self, WireError> {
+        Ok(JobOutput {
+            results: Wire::take(r)?,
+            goal: Wire::take(r)?,
+            months: None,
+        })
+    }
+}
 
 /// The model as its JSON text: the document's codec, which the page has
 /// anyway, instead of a second encoder for every input kind.
@@ -344,13 +359,22 @@ impl Wire for Job {
         self.id.put(out);
         crate::document::model_to_json(&self.model).put(out);
         self.goal.put(out);
+        self.time.is_some().put(out);
     }
     fn take(r: &mut Reader) -> Result<Self, WireError> {
         let id = Wire::take(r)?;
         let text = String::take(r)?;
         let model = crate::document::model_from_json(&text).map_err(|_| WireError::Model)?;
         let goal = Wire::take(r)?;
-        Ok(Job { id, model, goal })
+        if bool::take(r)? {
+            return Err(WireError::Invalid);
+        }
+        Ok(Job {
+            id,
+            model,
+            goal,
+            time: None,
+        })
     }
 }
 
@@ -586,6 +610,7 @@ mod tests {
                 prob: 0.9,
                 lever,
             }),
+            time: None,
         }
     }
 

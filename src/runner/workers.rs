@@ -369,6 +369,15 @@ fn on_error(pool: &Rc<RefCell<Pool>>, slot: usize, message: String) {
 
 /// Sends `job` to the ready workers (to the page's thread while none is).
 fn dispatch(pool: &Rc<RefCell<Pool>>, job: Job) {
+    if job.time.is_some() {
+        // Time mode runs on the page's thread, in slices (`Job::time`).
+        let mut p = pool.borrow_mut();
+        p.local_job = Some(job.id);
+        let local = p.local.clone();
+        drop(p);
+        local.send(Request::Start(job));
+        return;
+    }
     let blocks = key_blocks(job.model.trials);
     let draws = job.model.trials as u64 * (job.model.scenarios.len() as u64 + 1);
     let wanted = if draws > MAX_SHARED_DRAWS {

@@ -175,6 +175,28 @@ macro_rules! deferred {
 }
 
 deferred! {
+    /// A simulation worker's message loop: the same module runs the page
+    /// and its workers, and only a worker needs this (src/main.rs).
+    pub fn worker_loop() -> bool {
+        #[cfg(target_arch = "wasm32")]
+        crate::runner::in_worker::start();
+        true
+    }
+}
+
+deferred! {
+    /// The time-mode engine, asked for when the first run in time mode
+    /// starts: a run taken in steps, or the problems of its inputs.
+    pub fn month_run(
+        plan: funnelcast_engine::Plan,
+        time: funnelcast_engine::months::TimeSpec
+    ) -> Result<Box<dyn crate::runner::MonthRun>, Vec<funnelcast_engine::ModelError>> {
+        crate::runner::Months::new(plan, &time)
+            .map(|m| Box::new(m) as Box<dyn crate::runner::MonthRun>)
+    }
+}
+
+deferred! {
     pub fn share_card() -> AnyView {
         view! { <crate::ui::sharing::ShareCard /> }.into_any()
     }

@@ -492,6 +492,7 @@ impl AppState {
             lever: doc.goal_lever(),
         });
         let model = inputs.model.clone();
+        let time = inputs.time.clone();
         let mut id = 0;
         self.run.update(|r| {
             r.next_id += 1;
@@ -505,7 +506,12 @@ impl AppState {
         });
         #[cfg(target_arch = "wasm32")]
         crate::runner::timing::mark("funnelcast:sim:start");
-        self.runner.send(Request::Start(Job { id, model, goal }));
+        self.runner.send(Request::Start(Job {
+            id,
+            model,
+            goal,
+            time,
+        }));
     }
 
     /// After a job ends: if the inputs moved on while it ran (a drag), the
@@ -549,7 +555,11 @@ impl AppState {
                 self.shown.set(Some(Shown {
                     inputs: job.inputs,
                     doc: job.doc,
-                    out: JobOutput { results, goal },
+                    out: JobOutput {
+                        results,
+                        goal,
+                        months: None,
+                    },
                     partial: true,
                     workers: 0,
                 }));

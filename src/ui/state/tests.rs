@@ -491,3 +491,53 @@ fn typing_one_number_is_one_undo_step() {
     assert_eq!(page.state.doc_now().trials, 2_000);
     assert!(!page.state.undo());
 }
+
+/// Time mode is part of what a run depends on: switching it on runs the
+/// months (the monthly figures arrive with the results), a lag whose slow
+/// case is below its typical value stops runs with a message beside that
+/// field, the last good results staying; switching off runs one period.
+#[test]
+fn time_mode_runs_the_months_and_a_bad_lag_waits_beside_its_field() {
+    let page = Page::with_results();
+    page.edit(|d| {
+        d.set_time_on(true);
+        d.set_horizon(6.0);
+    });
+    page.fire_timers();
+    let job = page.started();
+    let time = page.job(job).time.expect("a time-mode job");
+    assert_eq!(time.horizon, 6);
+    page.done(job);
+    assert_eq!(page.status(), SimStatus::Done);
+    let horizon = untrack(|| {
+        page.state
+            .with_shown(|s| s.and_then(|s| s.out.months.as_ref().map(|m| m.horizon)))
+    });
+    assert_eq!(horizon, Some(6));
+
+    page.edit(|d| {
+        d.set_lag(0, 1, false, 20.0);
+        d.set_lag(0, 1, true, 10.0);
+    });
+    assert_eq!(page.status(), SimStatus::Invalid);
+    let p90 = FieldId::Model(Field::LagP90(0, 1));
+    assert!(untrack(|| page.state.field_msg(p90)).is_some());
+    page.fire_timers();
+    assert_eq!(page.requests(), vec![], "nothing runs while invalid");
+    assert_eq!(
+        page.shown().map(|s| s.1),
+        Some(false),
+        "the last results stay"
+    );
+
+    page.edit(|d| {
+        d.set_time_on(false);
+    });
+    page.fire_timers();
+    let job = page.started();
+    assert_eq!(
+        page.job(job).time,
+        None,
+        "a bad lag does not stop one period"
+    );
+}
