@@ -6,6 +6,7 @@
 //! Paths are built with [`fmt_svg`] so that the same inputs always give the same
 //! string (stable snapshots, small exported SVG files).
 
+pub mod fan;
 mod funnel;
 mod hist;
 mod label;

@@ -133,6 +133,7 @@ fn Page() -> impl IntoView {
                     <ResultsTable />
                 </section>
                 {crate::ui::later::after_first_run(crate::ui::later::charts)}
+                {crate::ui::later::after_first_run(crate::ui::later::over_time)}
                 {crate::ui::later::after_first_run(crate::ui::later::goal_seek)}
                 {crate::ui::later::after_first_run(crate::ui::later::share_card)}
                 {crate::ui::later::after_first_run(crate::ui::later::explainers)}

@@ -217,6 +217,9 @@ pub fn field_msg_text(i18n: I18nContext<Locale>, field: FieldId, msg: &FieldMsg)
                 let max = format_number(max_ratio, lang);
                 t_string!(i18n, err_range_too_wide, max = max).to_string()
             }
+            Problem::P90BelowMedian => t_string!(i18n, err_p90_below).to_string(),
+            Problem::SlowCaseOfNoLag => t_string!(i18n, err_no_lag_slow).to_string(),
+            Problem::EndBeforeStart => t_string!(i18n, err_end_before_start).to_string(),
             _ => t_string!(i18n, err_generic).to_string(),
         },
     }

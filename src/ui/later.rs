@@ -197,6 +197,13 @@ deferred! {
 }
 
 deferred! {
+    /// "Over time": time mode's switch, inputs and monthly figures.
+    pub fn over_time() -> AnyView {
+        view! { <crate::ui::months::OverTime /> }.into_any()
+    }
+}
+
+deferred! {
     pub fn share_card() -> AnyView {
         view! { <crate::ui::sharing::ShareCard /> }.into_any()
     }

@@ -6,6 +6,7 @@ pub mod funnel_editor;
 pub mod hooks;
 pub mod input;
 pub mod later;
+pub mod months;
 pub mod offline;
 pub mod present;
 pub mod print;

@@ -1,0 +1,123 @@
+//! Time mode, the planner's story (the time issue): "when do we get the
+//! money back?" Months on, the days each stage takes, a one-month campaign
+//! with its cost, then the monthly fan, the net gain and the payback, in
+//! both languages and on a phone, with screenshots under
+//! target/screenshots/.
+
+use funnelcast_e2e::{launch, Browser};
+use funnelcast_engine::lag::{close_law, Lag};
+
+fn near(got: f64, want: f64, rel: f64) -> bool {
+    (got - want).abs() <= rel * want.abs()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn planner_asks_when_the_money_comes_back() {
+    let (_driver, p) = launch(Browser {
+        lang: "en-US",
+        width: 1280,
+        height: 2400,
+    })
+    .await;
+    // Case A: 10,000 people a month, 25/32/25/30 %, deals of 5,000.
+    p.select("preset", "classic5").await;
+    p.wait_state("done").await;
+    p.wait_parts().await;
+    p.click("time-on").await;
+    p.wait_state("done").await;
+    // The days from each stage to the next: 7/14/21/30 typical, the slow
+    // case twice as long.
+    let medians = [7.0, 14.0, 21.0, 30.0];
+    for (i, m) in medians.iter().enumerate() {
+        p.type_into(&format!("lag-median-0-{}", i + 1), &m.to_string())
+            .await;
+        p.type_into(&format!("lag-p90-0-{}", i + 1), &(2.0 * m).to_string())
+            .await;
+    }
+    p.wait_state("done").await;
+
+    // A slow case below the typical days is refused beside its field; the
+    // last results stay.
+    p.type_into("lag-p90-0-1", "3").await;
+    p.wait_state("invalid").await;
+    let errors = p.field_errors().await;
+    assert!(
+        errors
+            .iter()
+            .any(|(f, t)| f == "lag-p90-0-1" && t.contains("slow case")),
+        "{errors:?}"
+    );
+    assert!(p.exists("result-month-revenue-mean-0-12").await);
+    p.type_into("lag-p90-0-1", "14").await;
+    p.wait_state("done").await;
+
+    // Month by month, people close later than they enter: the customers
+    // of month m are 10,000 · P · Σ_{j<m} q_j, q the close law of entry
+    // day plus the lags (engine/README.md, "Months").
+    let lags: Vec<Lag> = medians
+        .iter()
+        .map(|&m| Lag::new(m, 2.0 * m).unwrap())
+        .collect();
+    let law = close_law(&lags, 12);
+    let rate = 0.25 * 0.32 * 0.25 * 0.30;
+    let mut closed = 0.0;
+    let mut total = 0.0;
+    for m in 1..=12 {
+        closed += law.within[m - 1];
+        let want = 10_000.0 * rate * closed;
+        let got = p.value(&format!("result-month-customers-mean-0-{m}")).await;
+        // 20,000 trials: the mean's standard error is under 1 % of it.
+        assert!(near(got, want, 0.05), "month {m}: {got} vs {want}");
+        total += got;
+    }
+    let pipeline = p.value("result-pipeline-mean-0").await;
+    assert!(
+        near(total + pipeline, 12.0 * 10_000.0 * rate, 0.03),
+        "{total} + {pipeline}"
+    );
+    // The headline revenue is the revenue within the horizon.
+    let cum12 = p.value("result-cum-revenue-mean-0-12").await;
+    let headline = p.value("result-revenue-mean-0").await;
+    assert!(near(cum12, headline, 1e-6), "{cum12} vs {headline}");
+
+    // "+30 % awareness" in month 1 only, for 150,000 up front.
+    p.click("scenario-awareness30").await;
+    p.type_into("lever-cost-1", "150000").await;
+    p.type_into("campaign-end-1", "1").await;
+    p.wait_state("done").await;
+    assert_eq!(p.input_value("campaign-start-1").await, "1");
+    let mut last = 0.0;
+    for m in 1..=12 {
+        let pm = p.value(&format!("result-payback-prob-1-{m}")).await;
+        assert!((0.0..=1.0).contains(&pm) && pm >= last, "month {m}: {pm}");
+        last = pm;
+    }
+    // The campaign's cost is spent in month 1: the net gain starts below
+    // zero by about the cost.
+    let net1 = p.value("result-cum-net-mean-1-1").await;
+    assert!(net1 < -100_000.0, "{net1}");
+    let p50 = p.attr("result-payback-p50-1", "data-state").await;
+    assert!(p50 == "within" || p50 == "beyond", "{p50}");
+    assert!(p.exists("fan-revenue-1").await && p.exists("fan-net-1").await);
+    assert!(p.exists("payback-curve-1").await);
+    p.set_window(1280, 720).await;
+    p.scroll_to_top("fan-revenue-1", 40).await;
+    p.screenshot("months-fan-en").await;
+    p.scroll_to_top("fan-net-1", 40).await;
+    p.screenshot("months-payback-en").await;
+
+    // In Chinese, the same figures (no run starts), in its words.
+    let en = p.value("result-cum-revenue-mean-1-12").await;
+    p.click("lang").await;
+    p.wait_state("done").await;
+    assert_eq!(p.value("result-cum-revenue-mean-1-12").await, en);
+    let beyond = p.texts("[data-testid=result-payback-p50-1]").await.concat();
+    assert!(!beyond.is_ascii(), "{beyond}");
+    p.scroll_to_top("fan-revenue-1", 40).await;
+    p.screenshot("months-fan-zh").await;
+    // On a phone.
+    p.set_window(390, 844).await;
+    p.scroll_to_top("fan-revenue-1", 80).await;
+    p.screenshot("months-phone-zh").await;
+    p.assert_clean().await;
+}
