@@ -92,6 +92,40 @@ fn preset(id: PresetId) -> (&'static [NameKey], Vec<SegmentPreset>) {
     }
 }
 
+/// The days each stage takes in preset `id`'s segment `g`, (typical, slow
+/// case P90) per transition: plausible orders of magnitude, as the
+/// volumes are. B2B takes weeks to months, e-commerce hours to days; in
+/// case B the enterprise deals are far slower than the small firms'.
+/// Applied when time mode is on (a one-period document keeps no lags, so
+/// its link stays format 1).
+pub fn typical_lags(id: PresetId, g: usize) -> &'static [(f64, f64)] {
+    match (id, g) {
+        // w6's lags (docs/test-contract.md).
+        (PresetId::Classic5, _) => &[(7.0, 14.0), (14.0, 28.0), (21.0, 42.0), (30.0, 60.0)],
+        (PresetId::Aida, _) => &[(2.0, 5.0), (5.0, 12.0), (7.0, 20.0)],
+        (PresetId::B2b, _) => &[
+            (7.0, 21.0),
+            (14.0, 30.0),
+            (21.0, 45.0),
+            (30.0, 60.0),
+            (45.0, 90.0),
+        ],
+        (PresetId::B2c, _) => &[(0.5, 2.0), (1.0, 4.0), (2.0, 7.0)],
+        (PresetId::Ecommerce, _) => &[(0.1, 0.5), (0.2, 1.0), (0.5, 2.0), (1.0, 3.0)],
+        (PresetId::Services, _) => &[(3.0, 10.0), (7.0, 21.0), (14.0, 30.0)],
+        (PresetId::CaseB, 0) => &[(2.0, 5.0), (3.0, 7.0), (5.0, 10.0), (7.0, 14.0)],
+        (PresetId::CaseB, _) => &[(14.0, 30.0), (30.0, 60.0), (45.0, 90.0), (60.0, 120.0)],
+    }
+}
+
+/// Preset `id`'s lags for segment `g`, as the document holds them.
+pub fn preset_lags(id: PresetId, g: usize) -> Vec<crate::document::LagSpec> {
+    typical_lags(id, g)
+        .iter()
+        .map(|&(median, p90)| crate::document::LagSpec { median, p90 })
+        .collect()
+}
+
 /// Preset `id` on top of `base`: a new funnel, so the currency is picked
 /// from `lang` as for any new document; scenarios, trials, seed, period,
 /// margin and the goal are kept, less the levers on stages or segments that
@@ -102,10 +136,16 @@ pub fn apply_preset(base: &Document, id: PresetId, lang: Lang) -> Document {
     doc.preset = Some(id);
     doc.currency = Currency::default_for(lang);
     doc.stages = stages.iter().map(|k| Label::Key(*k)).collect();
+    let time_on = base.time.as_ref().is_some_and(|t| t.on);
     doc.segments = segments
         .iter()
-        .map(|s| Segment {
-            lags: Vec::new(),
+        .enumerate()
+        .map(|(g, s)| Segment {
+            lags: if time_on {
+                preset_lags(id, g)
+            } else {
+                Vec::new()
+            },
             label: Label::Key(s.key),
             spec: SegmentSpec {
                 volume: VolumeSpec::Fixed { value: s.volume },
@@ -198,6 +238,33 @@ mod tests {
                 assert_eq!(d.currency, Currency::default_for(lang));
             }
         }
+    }
+
+    #[test]
+    fn every_preset_has_typical_days_that_run_in_time_mode() {
+        for id in PresetId::ALL {
+            let mut d = preset_doc(id, Lang::En);
+            assert!(d.segments.iter().all(|s| s.lags.is_empty()), "one period");
+            d.set_time_on(true);
+            for (g, seg) in d.segments.iter().enumerate() {
+                assert_eq!(seg.lags.len(), d.stages() - 1, "{id:?} segment {g}");
+            }
+            assert!(d.plan().is_ok(), "{id:?}: {:?}", d.plan().err());
+            // A preset chosen while time mode is on comes with them too.
+            let again = apply_preset(&d, id, Lang::En);
+            assert_eq!(again.segments, d.segments, "{id:?}");
+        }
+        // Case B: the enterprise deals take far longer than the small firms'.
+        let total =
+            |g: usize| -> f64 { typical_lags(PresetId::CaseB, g).iter().map(|l| l.0).sum() };
+        assert!(total(1) > 5.0 * total(0));
+        // B2B in weeks to months, e-commerce in hours to days.
+        let b2b: f64 = typical_lags(PresetId::B2b, 0).iter().map(|l| l.0).sum();
+        let shop: f64 = typical_lags(PresetId::Ecommerce, 0)
+            .iter()
+            .map(|l| l.0)
+            .sum();
+        assert!(b2b > 60.0 && shop < 3.0, "{b2b} {shop}");
     }
 
     #[test]

@@ -634,13 +634,24 @@ impl Document {
         self.margin = (!percent.is_nan()).then_some(percent / 100.0);
     }
 
-    /// Time mode on or off (its settings are kept while it is off). In time
-    /// mode the entering volume is per month: switching on a quarterly
+    /// Time mode on or off (its settings are kept while it is off); a
+    /// preset's segments without lags get the preset's typical days. In
+    /// time mode the entering volume is per month: switching on a quarterly
     /// model divides every volume by 3 and makes the period a month, and
     /// says so by returning `true`.
     pub fn set_time_on(&mut self, on: bool) -> bool {
         let t = self.time.get_or_insert_with(TimeSettings::default);
         t.on = on;
+        if on {
+            // A preset's segments start with its typical days.
+            if let Some(id) = self.preset {
+                for (g, seg) in self.segments.iter_mut().enumerate() {
+                    if seg.lags.is_empty() {
+                        seg.lags = crate::presets::preset_lags(id, g);
+                    }
+                }
+            }
+        }
         if !on || self.period != Period::Quarter {
             return false;
         }
@@ -1286,6 +1297,13 @@ mod tests {
         assert!(!d.set_time_on(true), "a monthly model is left as it is");
         assert!(d.time_spec().is_some());
         assert!(d.plan().is_ok(), "{:?}", d.plan().err());
+        // The preset's typical days came with the switch; cleared here to
+        // type them.
+        assert_eq!(
+            d.segments[0].lags,
+            crate::presets::preset_lags(d.preset.unwrap(), 0)
+        );
+        d.segments[0].lags.clear();
         // Lags: a fixed lag follows its typical value; a slow case below
         // the typical value is refused beside its field.
         d.set_lag(0, 2, false, 14.0);
