@@ -14,6 +14,7 @@
 //! histograms, not the trials themselves, and keeping them would cost up to
 //! 8 million values in the page's memory.
 
+use funnelcast_engine::months::{MonthResults, MonthStats};
 use funnelcast_engine::Results;
 
 use crate::document::Document;
@@ -53,8 +54,18 @@ pub fn number_cell(x: Option<f64>) -> String {
 }
 
 /// The CSV text of the results `r`, computed from `doc`, names in `lang`;
-/// `baseline` is the baseline's name in that language.
-pub fn comparison_csv(doc: &Document, r: &Results, lang: Lang, baseline: &str) -> String {
+/// `baseline` is the baseline's name in that language. A time-mode run's
+/// `months` add their rows: per month m, `month_{m}_…` (revenue and
+/// cumulative revenue: mean, P5, P50, P95; customers' mean; the cumulative
+/// net gain's and the payback chance against the baseline), then the
+/// median payback month and the pipeline after the horizon.
+pub fn comparison_csv(
+    doc: &Document,
+    r: &Results,
+    months: Option<&MonthResults>,
+    lang: Lang,
+    baseline: &str,
+) -> String {
     let n = r.scenarios.len();
     let mut rows: Vec<(String, Vec<Option<f64>>)> = vec![];
     let mut add = |key: &str, f: &dyn Fn(usize) -> Option<f64>| {
@@ -83,6 +94,45 @@ pub fn comparison_csv(doc: &Document, r: &Results, lang: Lang, baseline: &str) -
         let name = doc.stages.get(i).map(|l| l.text(lang)).unwrap_or_default();
         add(&format!("stage_mean_{i} {name}"), &|s| {
             sc(s).stages.get(i).map(|x| x.mean)
+        });
+    }
+    if let Some(mr) = months {
+        let ms = |s: usize| mr.scenarios.get(s);
+        let stat = |v: &[MonthStats], m: usize, k: usize| {
+            v.get(m).map(|x| [x.mean, x.p5, x.p50, x.p95][k])
+        };
+        let names = ["mean", "p5", "p50", "p95"];
+        for m in 0..mr.horizon {
+            for (k, st) in names.iter().enumerate() {
+                add(&format!("month_{}_revenue_{st}", m + 1), &|s| {
+                    ms(s).and_then(|x| stat(&x.month_revenue, m, k))
+                });
+            }
+            for (k, st) in names.iter().enumerate() {
+                add(&format!("month_{}_cum_revenue_{st}", m + 1), &|s| {
+                    ms(s).and_then(|x| stat(&x.cum_revenue, m, k))
+                });
+            }
+            add(&format!("month_{}_customers_mean", m + 1), &|s| {
+                ms(s).and_then(|x| x.month_customers_mean.get(m).copied())
+            });
+            for (k, st) in names.iter().enumerate() {
+                add(&format!("month_{}_cum_net_{st}", m + 1), &|s| {
+                    ms(s).and_then(|x| stat(&x.cum_net, m, k))
+                });
+            }
+            add(&format!("month_{}_payback_prob", m + 1), &|s| {
+                ms(s).and_then(|x| x.payback_prob.get(m).copied())
+            });
+        }
+        add("payback_p50_month", &|s| {
+            ms(s).and_then(|x| x.payback_p50).map(f64::from)
+        });
+        add("pipeline_customers_mean", &|s| {
+            ms(s).map(|x| x.pipeline_customers_mean)
+        });
+        add("pipeline_revenue_mean", &|s| {
+            ms(s).map(|x| x.pipeline_revenue_mean)
         });
     }
 
@@ -174,7 +224,7 @@ mod tests {
         d.scenarios[0].label = Label::Text("=cmd".into());
         d.trials = 2_000;
         let r = funnelcast_engine::simulate(&d.plan().unwrap());
-        let text = comparison_csv(&d, &r, Lang::Zh, "基线");
+        let text = comparison_csv(&d, &r, None, Lang::Zh, "基线");
         assert!(text.starts_with('\u{feff}'));
         let lines: Vec<&str> = text.trim_start_matches(BOM).split("\r\n").collect();
         assert_eq!(lines[0], "\"figure\",\"基线\",\"'=cmd\"");
@@ -196,5 +246,54 @@ mod tests {
         assert!(lines.iter().any(|l| l.starts_with("\"stage_mean_2 考虑\"")));
         // Header, 15 figures, 5 stages, and the empty tail after the last CRLF.
         assert_eq!(lines.len(), 1 + 15 + 5 + 1);
+    }
+
+    #[test]
+    fn a_time_mode_run_adds_its_months() {
+        let mut d = crate::presets::preset_doc(crate::document::PresetId::Classic5, Lang::En);
+        let (label, mut spec) = crate::presets::awareness30();
+        spec.cost = Some(50_000.0);
+        d.add_scenario(label, spec);
+        d.trials = 1_000;
+        d.set_time_on(true);
+        d.set_horizon(3.0);
+        let job = crate::runner::Job {
+            id: 1,
+            model: d.model(),
+            goal: None,
+            time: d.time_spec(),
+        };
+        let out = crate::runner::run_job(&job).unwrap();
+        let m = out.months.as_ref().unwrap();
+        let text = comparison_csv(&d, &out.results, Some(m), Lang::En, "Baseline");
+        let lines: Vec<&str> = text.trim_start_matches(BOM).split("\r\n").collect();
+        let row = |key: &str| -> Vec<Option<f64>> {
+            lines
+                .iter()
+                .find(|l| l.starts_with(&format!("\"{key}\",")))
+                .unwrap_or_else(|| panic!("{key}"))
+                .split(',')
+                .skip(1)
+                .map(crate::format::decimal_to_f64)
+                .collect()
+        };
+        let s1 = &m.scenarios[1];
+        assert_eq!(row("month_2_revenue_p95")[1], Some(s1.month_revenue[1].p95));
+        assert_eq!(
+            row("month_3_cum_revenue_mean")[0],
+            Some(m.scenarios[0].cum_revenue[2].mean)
+        );
+        assert_eq!(
+            row("month_1_cum_net_p5"),
+            vec![None, Some(s1.cum_net[0].p5)]
+        );
+        assert_eq!(row("month_3_payback_prob")[1], Some(s1.payback_prob[2]));
+        assert_eq!(
+            row("pipeline_customers_mean")[0],
+            Some(m.scenarios[0].pipeline_customers_mean)
+        );
+        // 15 figures, 5 stages; 3 months of 4 + 4 + 1 + 4 + 1 rows; payback
+        // and pipeline 3.
+        assert_eq!(lines.len(), 1 + 15 + 5 + 3 * 14 + 3 + 1);
     }
 }

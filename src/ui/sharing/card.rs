@@ -133,7 +133,10 @@ pub fn ShareCard() -> impl IntoView {
         let lang = lang_of(i18n);
         let baseline = t_string!(i18n, baseline).to_string();
         let text = state.with_shown(|s| {
-            s.map(|s| sh::csv::comparison_csv(&s.doc, &s.out.results, lang, &baseline))
+            s.map(|s| {
+                let months = s.out.months.as_ref();
+                sh::csv::comparison_csv(&s.doc, &s.out.results, months, lang, &baseline)
+            })
         });
         if let Some(text) = text {
             web::download(
