@@ -4,7 +4,7 @@
 //! both languages and on a phone, with screenshots under
 //! target/screenshots/.
 
-use funnelcast_e2e::{launch, Browser};
+use funnelcast_e2e::{launch, pdf_page_sizes, repo_root, Browser};
 use funnelcast_engine::lag::{close_law, Lag};
 
 fn near(got: f64, want: f64, rel: f64) -> bool {
@@ -115,6 +115,27 @@ async fn planner_asks_when_the_money_comes_back() {
     assert!(!beyond.is_ascii(), "{beyond}");
     p.scroll_to_top("fan-revenue-1", 40).await;
     p.screenshot("months-fan-zh").await;
+    // On paper: one A4 page still, with the months in words.
+    let pdf = p.print_pdf().await;
+    let dir = repo_root().join("target").join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("print-months-zh.pdf"), &pdf).unwrap();
+    assert_eq!(pdf_page_sizes(&pdf).len(), 1, "one page");
+    p.emulate_media("print").await;
+    let months = p.texts("[data-testid=print-months] li").await;
+    assert_eq!(months.len(), 2, "{months:?}");
+    p.screenshot("print-months-zh").await;
+    p.emulate_media("screen").await;
+
+    // Presenting: when the campaign pays back, on its card.
+    p.click("present").await;
+    p.el("present-mode").await;
+    let state = p.attr("present-payback-1", "data-value").await;
+    let p50 = p.attr("result-payback-p50-1", "data-value").await;
+    assert_eq!(state, p50, "the slide says what the page says");
+    p.screenshot("months-slide-zh").await;
+    p.press(fantoccini::key::Key::Escape).await;
+
     // On a phone.
     p.set_window(390, 844).await;
     p.scroll_to_top("fan-revenue-1", 80).await;

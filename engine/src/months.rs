@@ -276,9 +276,10 @@ pub struct MonthResults {
     /// time mode.
     pub revenue: Vec<Vec<f64>>,
     pub uplift: Vec<Vec<f64>>,
-    /// `counts[s * stages + i]`: people entering (i = 0) and customers
-    /// (the last stage, those closing after the horizon included) over all
-    /// cohorts. The stages between are not drawn in time mode (empty here):
+    /// `counts[s * stages + i]`: people entering (i = 0) over all cohorts,
+    /// and customers (the last stage) closing within the horizon, whose
+    /// revenue `revenue` is. The stages between are not drawn in time mode
+    /// (empty here):
     /// a cohort no scenario changes draws its customers at once,
     /// Bin(V_t, ∏r) given the trial's rates; their expected counts are the
     /// model's.
@@ -288,8 +289,7 @@ pub struct MonthResults {
 impl MonthResults {
     /// The one-period summaries of the run, about revenue within the
     /// horizon: its quantiles, histograms, uplift and P(beat), the entering
-    /// people and the customers (those closing after the horizon
-    /// included) from the draws. The stages between are not drawn in time
+    /// people and the customers closing within the horizon from the draws. The stages between are not drawn in time
     /// mode: their figures are the expected counts of every cohort (mean,
     /// and the quantiles equal to it). Takes the per-trial draws out of
     /// `self`, which keeps its monthly figures.
@@ -1114,7 +1114,12 @@ impl Accumulator {
             }
             for i in 0..self.k {
                 if counted(self.k, i) {
-                    self.counts[s * self.k + i].add(out.counts[s * self.k + i]);
+                    let mut n = out.counts[s * self.k + i];
+                    if i == self.k - 1 {
+                        // The customers the horizon's revenue is from.
+                        n -= out.pipeline_cust[s];
+                    }
+                    self.counts[s * self.k + i].add(n);
                 }
             }
         }

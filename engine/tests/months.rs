@@ -643,3 +643,20 @@ fn the_horizons_summaries_have_the_laws_of_all_its_cohorts() {
     // Negative control: the one-month law is far off.
     assert!((c.mean - 100.0).abs() > 100.0);
 }
+
+#[test]
+fn the_horizons_customers_are_those_closing_within_it() {
+    // With lags some customers close after the horizon: the summaries'
+    // customers are the ones whose revenue the horizon holds, the sum of
+    // the monthly customers, trial by trial (so their means agree).
+    let (plan, tp) = plans(&case_a(4_000, 17), &time(3, w6_lags()));
+    let mut months = simulate_months(&plan, &tp);
+    let r = months.summaries(&plan, &tp);
+    let monthly: f64 = months.scenarios[0].month_customers_mean.iter().sum();
+    let c = r.scenarios[0].customers.mean;
+    assert!((c - monthly).abs() < 1e-9 * monthly, "{c} vs {monthly}");
+    // Negative control: the pipeline is not empty, so all cohorts' customers
+    // would be more.
+    let all = monthly + months.scenarios[0].pipeline_customers_mean;
+    assert!(all > c + 1.0, "{all} vs {c}");
+}

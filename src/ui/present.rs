@@ -409,6 +409,36 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                             </div>
                         }
                     });
+                    // In months: when the campaign is paid back.
+                    let payback = shown
+                        .out
+                        .months
+                        .as_ref()
+                        .and_then(|m| {
+                            let sc = m.scenarios.get(s)?;
+                            sc.payback_prob.last()?;
+                            let text = match sc.payback_p50 {
+                                Some(month) => t_string!(i18n, month_n, m = month).to_string(),
+                                None => format!("> {}", t_string!(i18n, month_n, m = m.horizon)),
+                            };
+                            Some((sc.payback_p50, text))
+                        })
+                        .map(|(month, text)| {
+                            view! {
+                                <div class="present-fig">
+                                    <span class="present-lbl">
+                                        {tr(i18n, |i| t_string!(i, present_payback))}
+                                    </span>
+                                    <span
+                                        class="present-num"
+                                        data-testid=format!("present-payback-{s}")
+                                        data-value=month.map(|m| m.to_string()).unwrap_or_default()
+                                    >
+                                        {text}
+                                    </span>
+                                </div>
+                            }
+                        });
                     view! {
                         <section class="present-card" style=format!("--sc:{}", colour(s))>
                             <h3>
@@ -433,6 +463,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                 </span>
                             </div>
                             {vs}
+                            {payback}
                         </section>
                     }
                 })

@@ -224,10 +224,67 @@ pub fn Handout() -> impl IntoView {
                             </table>
                             <ul class="print-scenarios">{scenarios}</ul>
                         </div>
+                        {shown.out.months.as_ref().map(|m| month_lines(i18n, d, m, lang))}
                     </section>
                 }
             })
         })
+    }
+}
+
+/// Time mode on paper: per scenario, the revenue within the horizon and
+/// when it is paid back (the charts stay on the screen).
+fn month_lines(
+    i18n: I18nContext<Locale>,
+    d: &Document,
+    m: &funnelcast_engine::months::MonthResults,
+    lang: Lang,
+) -> impl IntoView + use<> {
+    let h = m.horizon;
+    let items = m
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(s, sc)| {
+            let Some(cum) = sc.cum_revenue.last() else {
+                return ().into_any();
+            };
+            let money = |x: f64| crate::format::format_money_compact(x, d.currency, lang);
+            let line = t_string!(
+                i18n,
+                print_months,
+                name = scenario_name(i18n, d, s, lang),
+                rev = money(cum.mean),
+                h = h,
+                lo = money(cum.p5),
+                hi = money(cum.p95)
+            )
+            .to_string();
+            let payback = sc.payback_prob.last().map(|&last| match sc.payback_p50 {
+                Some(month) => t_string!(i18n, payback_median, m = month).to_string(),
+                None => {
+                    let p = crate::format::format_percent(1.0 - last, 0);
+                    t_string!(i18n, payback_beyond, h = h, p = p).to_string()
+                }
+            });
+            let text = match payback {
+                Some(p) => format!("{line} · {p}"),
+                None => line,
+            };
+            view! {
+                <li style=format!("--sc:{}", colour(s))>
+                    <span class="swatch"></span>
+                    {text}
+                </li>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        <h2>{tr(i18n, |i| t_string!(i, over_time))}</h2>
+        <ul class="print-scenarios print-months" data-testid="print-months">
+            {items}
+        </ul>
     }
 }
 

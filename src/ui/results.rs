@@ -380,14 +380,17 @@ pub fn ResultsTable() -> impl IntoView {
                         }
                         rows
                     };
-                let period = crate::ui::words::period_word(i18n, d.period);
+                // Per period, or in months within the horizon.
+                let per = match &shown.out.months {
+                    Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
+                    None => {
+                        let period = crate::ui::words::period_word(i18n, d.period);
+                        t_string!(i18n, per_period, period = period).to_string()
+                    }
+                };
                 let cust = summary_rows(
                     "customers",
-                    format!(
-                        "{} · {}",
-                        t_string!(i18n, customers),
-                        t_string!(i18n, per_period, period = period.clone())
-                    ),
+                    format!("{} · {}", t_string!(i18n, customers), per),
                     &|s| {
                         (
                             r.scenarios[s].customers.clone(),
@@ -398,11 +401,7 @@ pub fn ResultsTable() -> impl IntoView {
                 );
                 let rev = summary_rows(
                     "revenue",
-                    format!(
-                        "{} · {}",
-                        t_string!(i18n, revenue),
-                        t_string!(i18n, per_period, period = period.clone())
-                    ),
+                    format!("{} · {}", t_string!(i18n, revenue), per),
                     &|s| {
                         (
                             r.scenarios[s].revenue.clone(),
