@@ -80,6 +80,15 @@ async fn planner_asks_when_the_money_comes_back() {
     let headline = p.value("result-revenue-mean-0").await;
     assert!(near(cum12, headline, 1e-6), "{cum12} vs {headline}");
 
+    // Seasonality: month 2 twice as busy; 13 months' worth of people enter.
+    p.open_details(".weights").await;
+    p.type_into("month-weight-2", "2").await;
+    p.wait_state("done").await;
+    let entered = p.value("result-stage-mean-0-0").await;
+    assert!(near(entered, 130_000.0, 1e-9), "{entered}");
+    p.type_into("month-weight-2", "1").await;
+    p.wait_state("done").await;
+
     // "+30 % awareness" in month 1 only, for 150,000 up front.
     p.click("scenario-awareness30").await;
     p.type_into("lever-cost-1", "150000").await;

@@ -77,12 +77,66 @@ pub fn OverTime() -> impl IntoView {
                         on_value=Callback::new(move |v: f64| state.edit(|d| d.set_horizon(v)))
                     />
                 </div>
+                <Weights />
                 <Lags />
                 <Windows />
                 <p class="fine">{tr(i18n, |i| t_string!(i, time_scope))}</p>
                 <MonthFigures />
             </Show>
         </section>
+    }
+}
+
+/// Each month's weight on the entering volume (1: as typed), folded away:
+/// most models have none.
+#[component]
+fn Weights() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let h = Memo::new(move |_| {
+        state.with_doc(|d| {
+            d.time
+                .as_ref()
+                .map_or(12, |t| t.horizon.clamp(1, MAX_HORIZON))
+        })
+    });
+    let weight = move |m: usize| {
+        Signal::derive(move || {
+            state.with_doc(|d| {
+                d.time
+                    .as_ref()
+                    .and_then(|t| t.weights.get(m - 1).copied())
+                    .unwrap_or(1.0)
+            })
+        })
+    };
+    let range = within(0.0, funnelcast_engine::months::MAX_MONTH_WEIGHT);
+    view! {
+        <details class="weights">
+            <summary>{tr(i18n, |i| t_string!(i, weights_title))}</summary>
+            <div class="weight-grid">
+                {move || {
+                    (1..=h.get() as usize)
+                        .map(|m| {
+                            view! {
+                                <label class="weight">
+                                    <span>{m.to_string()}</span>
+                                    <NumInput
+                                        field=Field::MonthWeight(m)
+                                        class="short"
+                                        value=weight(m)
+                                        check=range
+                                        on_value=Callback::new(move |v: f64| {
+                                            state.edit(|d| d.set_month_weight(m, v))
+                                        })
+                                    />
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        </details>
     }
 }
 
