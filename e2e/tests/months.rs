@@ -75,6 +75,14 @@ async fn planner_asks_when_the_money_comes_back() {
         near(total + pipeline, 12.0 * 10_000.0 * rate, 0.03),
         "{total} + {pipeline}"
     );
+    // A monthly mean comes with its Monte Carlo error.
+    let m6 = p.value("result-month-revenue-mean-0-6").await;
+    let err: f64 = p
+        .attr("result-month-revenue-mean-0-6", "data-mc-error")
+        .await
+        .parse()
+        .unwrap();
+    assert!(err > 0.0 && err < 0.05 * m6, "{err} of {m6}");
     // The headline revenue is the revenue within the horizon.
     let cum12 = p.value("result-cum-revenue-mean-0-12").await;
     let headline = p.value("result-revenue-mean-0").await;

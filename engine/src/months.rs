@@ -227,10 +227,13 @@ struct Checked {
     windows: Vec<(usize, usize)>,
 }
 
-/// Mean, P5, P25, P50, P75 and P95 of a monthly figure.
+/// Mean, P5, P25, P50, P75 and P95 of a monthly figure, and the 95 %
+/// Monte Carlo error of the mean (1.96 · sd / √trials).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonthStats {
     pub mean: f64,
+    #[serde(default)]
+    pub mean_err: f64,
     pub p5: f64,
     pub p25: f64,
     pub p50: f64,
@@ -1025,6 +1028,10 @@ struct Accumulator {
     cum_sum: Vec<f64>,
     cust_sum: Vec<f64>,
     net_sum: Vec<f64>,
+    /// Sums of squares of the same, for the means' errors.
+    rev_sq: Vec<f64>,
+    cum_sq: Vec<f64>,
+    net_sq: Vec<f64>,
     pipe_cust: Vec<f64>,
     pipe_rev: Vec<f64>,
     /// Per scenario: trials first paid back in month m (`[s * h + m]`).
@@ -1051,6 +1058,9 @@ impl Accumulator {
             cum_sum: vec![0.0; ns * h],
             cust_sum: vec![0.0; ns * h],
             net_sum: vec![0.0; ns * h],
+            rev_sq: vec![0.0; ns * h],
+            cum_sq: vec![0.0; ns * h],
+            net_sq: vec![0.0; ns * h],
             pipe_cust: vec![0.0; ns],
             pipe_rev: vec![0.0; ns],
             paid: vec![0; ns * h],
@@ -1085,6 +1095,8 @@ impl Accumulator {
                 cum += out.month_rev[q];
                 self.rev_sum[q] += out.month_rev[q];
                 self.cum_sum[q] += cum;
+                self.rev_sq[q] += out.month_rev[q] * out.month_rev[q];
+                self.cum_sq[q] += cum * cum;
                 self.cust_sum[q] += out.month_cust[q] as f64;
                 if keep {
                     self.kept[q * rows + row] = out.month_rev[q] as f32;
@@ -1095,6 +1107,7 @@ impl Accumulator {
                     spent += spend;
                     let net = on_margin * cum_up - spent;
                     self.net_sum[q] += net;
+                    self.net_sq[q] += net * net;
                     if keep {
                         self.kept[(2 * ns * h + (s - 1) * h + m) * rows + row] = net as f32;
                     }
@@ -1125,13 +1138,15 @@ impl Accumulator {
         }
     }
 
-    /// Series `col`'s quantiles over the kept trials, beside its mean.
-    fn stats(&self, col: usize, mean: f64) -> MonthStats {
+    /// Series `col`'s quantiles over the kept trials, beside its mean and
+    /// the mean's error.
+    fn stats(&self, col: usize, (mean, mean_err): (f64, f64)) -> MonthStats {
         let rows = self.rows;
         let mut xs: Vec<f32> = self.kept[col * rows..(col + 1) * rows].to_vec();
         if xs.is_empty() {
             return MonthStats {
                 mean,
+                mean_err,
                 ..MonthStats::default()
             };
         }
@@ -1156,6 +1171,7 @@ impl Accumulator {
         let p95 = pick(&mut hi[r75 - r50..], r95 - r75);
         MonthStats {
             mean,
+            mean_err,
             p5,
             p25,
             p50,
@@ -1185,12 +1201,24 @@ impl Accumulator {
                         }
                     }
                 }
+                // The mean over the trials and its 95 % error.
+                let me = |sum: f64, sq: f64| {
+                    let mean = sum / n;
+                    let var = if n > 1.0 {
+                        ((sq - sum * mean) / (n - 1.0)).max(0.0)
+                    } else {
+                        0.0
+                    };
+                    (mean, 1.96 * (var / n).sqrt())
+                };
                 MonthScenario {
                     month_revenue: (0..h)
-                        .map(|m| self.stats(q(m), self.rev_sum[q(m)] / n))
+                        .map(|m| self.stats(q(m), me(self.rev_sum[q(m)], self.rev_sq[q(m)])))
                         .collect(),
                     cum_revenue: (0..h)
-                        .map(|m| self.stats(ns * h + q(m), self.cum_sum[q(m)] / n))
+                        .map(|m| {
+                            self.stats(ns * h + q(m), me(self.cum_sum[q(m)], self.cum_sq[q(m)]))
+                        })
                         .collect(),
                     month_customers_mean: (0..h).map(|m| self.cust_sum[q(m)] / n).collect(),
                     cum_net: if s == 0 {
@@ -1198,7 +1226,8 @@ impl Accumulator {
                     } else {
                         (0..h)
                             .map(|m| {
-                                self.stats(2 * ns * h + (s - 1) * h + m, self.net_sum[q(m)] / n)
+                                let col = 2 * ns * h + (s - 1) * h + m;
+                                self.stats(col, me(self.net_sum[q(m)], self.net_sq[q(m)]))
                             })
                             .collect()
                     },
@@ -1244,6 +1273,9 @@ mod tests {
                 cum_sum: vec![0.0],
                 cust_sum: vec![0.0],
                 net_sum: vec![0.0],
+                rev_sq: vec![0.0],
+                cum_sq: vec![0.0],
+                net_sq: vec![0.0],
                 pipe_cust: vec![0.0],
                 pipe_rev: vec![0.0],
                 paid: vec![0],
@@ -1253,7 +1285,7 @@ mod tests {
                 uplift: vec![vec![]],
                 counts: vec![CountHist::new(); 2],
             };
-            let got = acc.stats(0, 0.0);
+            let got = acc.stats(0, (0.0, 0.0));
             assert_eq!(
                 [got.p5, got.p25, got.p50, got.p75, got.p95],
                 [want(0.05), want(0.25), want(0.5), want(0.75), want(0.95)],

@@ -660,3 +660,45 @@ fn the_horizons_customers_are_those_closing_within_it() {
     let all = monthly + months.scenarios[0].pipeline_customers_mean;
     assert!(all > c + 1.0, "{all} vs {c}");
 }
+
+#[test]
+fn the_monthly_means_error_bars_cover_the_true_mean_95_percent_of_the_time() {
+    // Over 300 seeds of 400 trials each, the 95 % error bar of month 3's
+    // revenue mean (and of the cumulative one) holds the exact mean
+    // V · P · G · deal, G from the close law, in about 95 % of the runs.
+    let (v, p) = (1_000.0, 0.25 * 0.32 * 0.25 * 0.30);
+    let model = |seed| {
+        funnel(
+            v,
+            &fixed(&[0.25, 0.32, 0.25, 0.30]),
+            5_000.0,
+            0.5,
+            400,
+            seed,
+        )
+    };
+    let t = time(3, w6_lags());
+    let (_, tp) = plans(&model(0), &t);
+    let q = &tp.close(0).within;
+    // Month 3's customers come from cohorts 1, 2, 3: q[2] + q[1] + q[0].
+    let month3 = v * p * (q[0] + q[1] + q[2]) * 5_000.0;
+    let cum3 = v * p * (3.0 * q[0] + 2.0 * q[1] + q[2]) * 5_000.0;
+    let seeds = 300;
+    let (mut m_in, mut c_in, mut half_in) = (0, 0, 0);
+    for seed in 0..seeds {
+        let (plan, tp) = plans(&model(seed), &t);
+        let r = simulate_months(&plan, &tp);
+        let m = r.scenarios[0].month_revenue[2];
+        let c = r.scenarios[0].cum_revenue[2];
+        m_in += usize::from((m.mean - month3).abs() <= m.mean_err);
+        c_in += usize::from((c.mean - cum3).abs() <= c.mean_err);
+        half_in += usize::from((m.mean - month3).abs() <= 0.5 * m.mean_err);
+    }
+    let frac = |k: usize| k as f64 / seeds as f64;
+    // 95 % ± 3 standard errors of a proportion over 300 runs.
+    for (what, k) in [("month", m_in), ("cumulative", c_in)] {
+        assert!((0.905..=0.99).contains(&frac(k)), "{what}: {}", frac(k));
+    }
+    // Negative control: half the bar covers about 68 %, far below.
+    assert!(frac(half_in) < 0.8, "half bars: {}", frac(half_in));
+}

@@ -563,12 +563,19 @@ fn month_table(
 ) -> AnyView {
     let stats = ["mean", "p5", "p50", "p95"];
     let get = |x: &MonthStats, k: usize| [x.mean, x.p5, x.p50, x.p95][k];
-    let cell = move |id: String, v: f64, text: String| {
+    // A mean's 95 % Monte Carlo error rides with it (`data-mc-error`).
+    let cell_err = move |id: String, v: f64, err: Option<f64>, text: String| {
         view! {
-            <td data-testid=id data-value=raw(v)>
+            <td data-testid=id data-value=raw(v) data-mc-error=err.map(raw)>
                 {text}
             </td>
         }
+    };
+    let cell = move |id: String, v: f64, text: String| cell_err(id, v, None, text);
+    // Statistic k of `x` (the mean with its error).
+    let stat = move |id: String, x: &MonthStats, k: usize| {
+        let v = get(x, k);
+        cell_err(id, v, (k == 0).then_some(x.mean_err), money(v))
     };
     let head = |what: &str| {
         stats
@@ -581,22 +588,14 @@ fn month_table(
             let mm = m + 1;
             let rev: Vec<_> = (0..4)
                 .map(|k| {
-                    let v = get(&sc.month_revenue[m], k);
-                    cell(
-                        format!("result-month-revenue-{}-{s}-{mm}", stats[k]),
-                        v,
-                        money(v),
-                    )
+                    let id = format!("result-month-revenue-{}-{s}-{mm}", stats[k]);
+                    stat(id, &sc.month_revenue[m], k)
                 })
                 .collect();
             let cum: Vec<_> = (0..4)
                 .map(|k| {
-                    let v = get(&sc.cum_revenue[m], k);
-                    cell(
-                        format!("result-cum-revenue-{}-{s}-{mm}", stats[k]),
-                        v,
-                        money(v),
-                    )
+                    let id = format!("result-cum-revenue-{}-{s}-{mm}", stats[k]);
+                    stat(id, &sc.cum_revenue[m], k)
                 })
                 .collect();
             let cust = sc.month_customers_mean[m];
@@ -605,10 +604,7 @@ fn month_table(
                 .get(m)
                 .map(|x| {
                     (0..4)
-                        .map(|k| {
-                            let v = get(x, k);
-                            cell(format!("result-cum-net-{}-{s}-{mm}", stats[k]), v, money(v))
-                        })
+                        .map(|k| stat(format!("result-cum-net-{}-{s}-{mm}", stats[k]), x, k))
                         .collect()
                 })
                 .unwrap_or_default();
