@@ -86,7 +86,7 @@ pub(crate) fn exact_stage_summaries(
 }
 
 /// The law of the sum of two independent counts.
-fn convolve(a: &(u64, Vec<f64>), b: &(u64, Vec<f64>)) -> (u64, Vec<f64>) {
+pub(crate) fn convolve(a: &(u64, Vec<f64>), b: &(u64, Vec<f64>)) -> (u64, Vec<f64>) {
     if a.1.len() == 1 && a.1[0] == 1.0 {
         return (a.0 + b.0, b.1.clone());
     }

@@ -306,6 +306,9 @@ impl MonthResults {
             uplift: std::mem::take(&mut self.uplift),
         };
         let mut results = crate::simulate::assemble_draws(plan, chunk);
+        for (sc, exact) in results.scenarios.iter_mut().zip(exact_horizon(plan, time)) {
+            sc.exact = exact;
+        }
         let k = plan.stages();
         for (s, sc) in results.scenarios.iter_mut().enumerate() {
             let expected = expected_stage_counts(plan, time, s);
@@ -323,6 +326,71 @@ impl MonthResults {
         }
         results
     }
+}
+
+/// Most multiply–adds spent convolving a scenario's cohort laws.
+const MAX_HORIZON_CONVOLUTION: usize = 50_000_000;
+
+/// The exact laws of the horizon's customers and revenue, per scenario,
+/// when every segment's inputs are fixed (README.md, "Months"): cohort t
+/// of segment g brings Bin(V_t, P_t · G_g(H − t)) customers within the
+/// horizon, G_g(n) the chance of closing within n months of the entry
+/// month, independent across cohorts and segments; their convolution is
+/// the customers' law, and the revenue a binomial mixture of Gammas when
+/// one deal law and one deal factor hold for all of them. `None` where the
+/// inputs are uncertain, the deal differs, or the work is too long.
+fn exact_horizon(plan: &Plan, time: &TimePlan) -> Vec<Option<crate::results::ExactFigures>> {
+    let h = time.horizon;
+    let fixed = plan
+        .segments
+        .iter()
+        .all(|g| g.volume.is_fixed() && g.rates.iter().all(|r| r.is_fixed()));
+    let deal = plan.segments[0].deal;
+    let one_deal = plan.segments.iter().all(|g| g.deal == deal);
+    (0..plan.scenarios())
+        .map(|s| {
+            if !fixed || !one_deal {
+                return None;
+            }
+            let (a, b) = time.windows[s];
+            let mut law: (u64, Vec<f64>) = (0, vec![1.0]);
+            let mut factor = None;
+            let mut work = 0usize;
+            for (g, seg) in plan.segments.iter().enumerate() {
+                let within = &time.close[g].within;
+                for t in 0..h {
+                    let lv = if t >= a && t <= b {
+                        &plan.scenarios[s].levers[g]
+                    } else {
+                        &plan.scenarios[0].levers[g]
+                    };
+                    match factor {
+                        None => factor = Some(lv.deal_factor),
+                        Some(f) if f != lv.deal_factor => return None,
+                        Some(_) => {}
+                    }
+                    let v = round_volume(seg.volume.mean() * time.weights[t] * lv.volume_factor);
+                    let p: f64 = seg
+                        .rates
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| lv.rate(i, r.mean()))
+                        .product();
+                    let closed: f64 = within[..h - t].iter().sum();
+                    let part = BinomialTable::new(v, (p * closed).min(1.0))?.pmf();
+                    work += law.1.len() * part.1.len();
+                    if work > MAX_HORIZON_CONVOLUTION {
+                        return None;
+                    }
+                    law = crate::exact::convolve(&law, &part);
+                }
+            }
+            Some(crate::results::ExactFigures {
+                customers: crate::exact::count_law(&law),
+                revenue: crate::exact::mixture_law(&law, &deal, factor.unwrap_or(1.0))?,
+            })
+        })
+        .collect()
 }
 
 /// Scenario s's expected people at each stage, summed over the cohorts of

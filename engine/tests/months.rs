@@ -702,3 +702,77 @@ fn the_monthly_means_error_bars_cover_the_true_mean_95_percent_of_the_time() {
     // Negative control: half the bar covers about 68 %, far below.
     assert!(frac(half_in) < 0.8, "half bars: {}", frac(half_in));
 }
+
+#[test]
+fn fixed_inputs_give_the_horizons_exact_laws() {
+    // Every input fixed (1,000 people a month: the revenue's mixture stays
+    // within its work bound): cohort t brings Bin(V, P · G(H − t)) customers
+    // within the horizon, G the close law's chance of closing within n
+    // months; the horizon's customers are their convolution and the
+    // revenue a binomial mixture of Gammas (README.md, "Months").
+    let p = 0.25 * 0.32 * 0.25 * 0.30;
+    let mut model = funnel(
+        1_000.0,
+        &fixed(&[0.25, 0.32, 0.25, 0.30]),
+        5_000.0,
+        0.5,
+        20_000,
+        31,
+    );
+    model.scenarios = vec![ScenarioSpec {
+        scope: Scope::All,
+        levers: vec![Lever::Volume { frac: 0.3 }],
+        cost: Some(100_000.0),
+    }];
+    let mut t = time(6, w6_lags());
+    t.windows = vec![Some((2, 3))];
+    let (plan, tp) = plans(&model, &t);
+    let q = tp.close(0).within.clone();
+    let g = |n: usize| q[..n].iter().sum::<f64>();
+    let mut months = simulate_months(&plan, &tp);
+    let r = months.summaries(&plan, &tp);
+    for s in 0..2 {
+        let volume = |t: usize| {
+            if s == 1 && (1..=2).contains(&t) {
+                1_300.0
+            } else {
+                1_000.0
+            }
+        };
+        let want: f64 = (0..6).map(|t| volume(t) * p * g(6 - t)).sum();
+        let exact = r.scenarios[s].exact.expect("fixed inputs are exact");
+        assert!(
+            (exact.customers.mean - want).abs() < 1e-6 * want,
+            "{s}: {} vs {want}",
+            exact.customers.mean
+        );
+        assert!((exact.revenue.mean - 5_000.0 * want).abs() < 1e-6 * 5_000.0 * want);
+        // The draws agree with the law: the mean within 4.5 standard
+        // errors (the Binomial sum's variance is at most its mean), the
+        // median within one customer.
+        let drawn = &r.scenarios[s].customers;
+        let se = (want / 20_000.0).sqrt();
+        assert!(
+            (drawn.mean - want).abs() < 4.5 * se,
+            "{s}: {} vs {want}",
+            drawn.mean
+        );
+        assert!((drawn.p50 - exact.customers.p50).abs() <= 1.0);
+        // Negative control: the law without the lags (every customer within
+        // the horizon) is told apart.
+        let no_lag: f64 = (0..6).map(volume).sum::<f64>() * p;
+        assert!((drawn.mean - no_lag).abs() > 4.5 * se);
+    }
+    // An uncertain rate, or a deal lever on part of the horizon only: no
+    // exact law.
+    let mut m2 = model.clone();
+    m2.segments[0].rates[1] = RateSpec::Evidence { k: 32, n: 100 };
+    let (plan2, tp2) = plans(&m2, &t);
+    let r2 = simulate_months(&plan2, &tp2).summaries(&plan2, &tp2);
+    assert!(r2.scenarios.iter().all(|s| s.exact.is_none()));
+    let mut m3 = model.clone();
+    m3.scenarios[0].levers = vec![Lever::Deal { frac: 0.1 }];
+    let (plan3, tp3) = plans(&m3, &t);
+    let r3 = simulate_months(&plan3, &tp3).summaries(&plan3, &tp3);
+    assert!(r3.scenarios[0].exact.is_some() && r3.scenarios[1].exact.is_none());
+}
