@@ -87,6 +87,17 @@ impl TimePlan {
     pub fn close(&self, g: usize) -> &CloseLaw {
         &self.close[g]
     }
+    /// How many months' worth of segment g's people become customers
+    /// within the horizon, for the baseline: Σ_t w_t · G_g(H − t), G_g(n)
+    /// the chance of closing within n months of the entry month. The
+    /// horizon's mean revenue from the segment is its one-period mean
+    /// times this (up to the rounding of each month's people).
+    pub fn horizon_weight(&self, g: usize) -> f64 {
+        let within = &self.close[g].within;
+        (0..self.horizon)
+            .map(|t| self.weights[t] * within[..self.horizon - t].iter().sum::<f64>())
+            .sum()
+    }
 }
 
 impl TimeSpec {

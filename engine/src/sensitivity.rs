@@ -73,7 +73,22 @@ pub fn mean_revenue(plan: &Plan) -> f64 {
 /// assert!(s.swings.is_empty());
 /// ```
 pub fn sensitivity(plan: &Plan) -> Sensitivity {
-    let total = mean_revenue(plan);
+    sensitivity_weighted(plan, &vec![1.0; plan.segments()])
+}
+
+/// [`sensitivity`] with segment g's revenue counted `weight[g]` times: in
+/// time mode, the horizon's mean revenue from segment g is its one-period
+/// mean times Σ_t w_t · G_g(H − t) (each month's weight times the chance
+/// its customers close within the horizon; up to the rounding of each
+/// month's people), so every gain and swing of that segment scales by it
+/// ([`crate::months::TimePlan::horizon_weight`]).
+pub fn sensitivity_weighted(plan: &Plan, weight: &[f64]) -> Sensitivity {
+    let segment_mean = |plan: &Plan, g: usize, v: Option<f64>, r: Option<(usize, f64)>| {
+        segment_mean(plan, g, v, r) * weight[g]
+    };
+    let total: f64 = (0..plan.segments())
+        .map(|g| segment_mean(plan, g, None, None))
+        .sum();
     let mut bars = vec![
         SensitivityBar {
             input: SensitivityInput::Volume,

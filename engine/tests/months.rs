@@ -776,3 +776,41 @@ fn fixed_inputs_give_the_horizons_exact_laws() {
     let r3 = simulate_months(&plan3, &tp3).summaries(&plan3, &tp3);
     assert!(r3.scenarios[0].exact.is_some() && r3.scenarios[1].exact.is_none());
 }
+
+#[test]
+fn the_sensitivity_in_months_is_about_the_horizons_revenue() {
+    // Each bar of the time-mode sensitivity is the change of the horizon's
+    // exact mean revenue (the convolution of the cohorts' laws) when its
+    // input moves: volume +10 %, the rate into stage 2 +5 points.
+    let rates = [0.25, 0.32, 0.25, 0.30];
+    let model = |volume: f64, r2: f64| {
+        let mut r = rates;
+        r[1] = r2;
+        funnel(volume, &fixed(&r), 5_000.0, 0.5, 200, 3)
+    };
+    let t = time(6, w6_lags());
+    let exact_mean = |m: &Model| {
+        let (plan, tp) = plans(m, &t);
+        let r = simulate_months(&plan, &tp).summaries(&plan, &tp);
+        r.scenarios[0].exact.expect("fixed inputs").revenue.mean
+    };
+    let (plan, tp) = plans(&model(1_000.0, 0.32), &t);
+    let s = funnelcast_engine::sensitivity::sensitivity_weighted(&plan, &[tp.horizon_weight(0)]);
+    let base = exact_mean(&model(1_000.0, 0.32));
+    let bar = |input| s.bars.iter().find(|b| b.input == input).unwrap().gain;
+    let volume = bar(funnelcast_engine::SensitivityInput::Volume);
+    let want = exact_mean(&model(1_100.0, 0.32)) - base;
+    assert!((volume - want).abs() < 1e-6 * want, "{volume} vs {want}");
+    let rate = bar(funnelcast_engine::SensitivityInput::Rate { stage: 2 });
+    let want = exact_mean(&model(1_000.0, 0.37)) - base;
+    assert!((rate - want).abs() < 1e-6 * want, "{rate} vs {want}");
+    // Negative control: the one-period bar is not the horizon's.
+    let one = funnelcast_engine::sensitivity::sensitivity(&plan);
+    let one_volume = one
+        .bars
+        .iter()
+        .find(|b| b.input == funnelcast_engine::SensitivityInput::Volume)
+        .unwrap()
+        .gain;
+    assert!((one_volume - volume).abs() > 0.5 * one_volume);
+}

@@ -42,8 +42,8 @@ pub struct Job {
     pub goal: Option<GoalAsk>,
     /// Time mode's inputs: the run is then monthly cohorts over a horizon
     /// (engine README, "Months"), on the page's own thread in slices (its
-    /// engine is a part of the page loaded when time mode is first on), and
-    /// the goal and the sensitivity are left out.
+    /// engine is a part of the page loaded when time mode is first on); its
+    /// sensitivity is the horizon's, and the goal is left out.
     pub time: Option<TimeSpec>,
 }
 
@@ -243,7 +243,11 @@ pub fn month_output(
     time: &funnelcast_engine::months::TimePlan,
     mut months: MonthResults,
 ) -> JobOutput {
-    let results = months.summaries(plan, time);
+    let mut results = months.summaries(plan, time);
+    let weight: Vec<f64> = (0..plan.segments())
+        .map(|g| time.horizon_weight(g))
+        .collect();
+    results.sensitivity = funnelcast_engine::sensitivity::sensitivity_weighted(plan, &weight);
     JobOutput {
         results,
         goal: None,
