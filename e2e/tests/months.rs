@@ -75,6 +75,8 @@ async fn planner_asks_when_the_money_comes_back() {
         near(total + pipeline, 12.0 * 10_000.0 * rate, 0.03),
         "{total} + {pipeline}"
     );
+    // Goal seek says it works on one period.
+    assert!(p.exists("goal-one-period").await);
     // A monthly mean comes with its Monte Carlo error.
     let m6 = p.value("result-month-revenue-mean-0-6").await;
     let err: f64 = p
@@ -118,6 +120,8 @@ async fn planner_asks_when_the_money_comes_back() {
     assert!(p.exists("fan-revenue-1").await && p.exists("fan-net-1").await);
     assert!(p.exists("payback-curve-1").await);
     p.set_window(1280, 720).await;
+    p.scroll_to_top("over-time", 70).await;
+    p.screenshot("months-inputs-en").await;
     p.scroll_to_top("fan-revenue-1", 40).await;
     p.screenshot("months-fan-en").await;
     p.scroll_to_top("fan-net-1", 40).await;

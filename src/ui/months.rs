@@ -258,7 +258,7 @@ fn Windows() -> impl IntoView {
     view! {
         <Show when=move || { n.get() > 0 }>
             <h3>{tr(i18n, |i| t_string!(i, campaign))}</h3>
-            <div class="window-grid">
+            <div class="windows">
                 {move || {
                     (1..=n.get())
                         .map(|s| {
@@ -266,26 +266,28 @@ fn Windows() -> impl IntoView {
                                 state.with_doc(|d| scenario_name(i18n, d, s, state.lang.get()))
                             };
                             view! {
-                                <span class="lbl">{name}</span>
-                                <NumInput
-                                    field=Field::CampaignStart(s)
-                                    class="short"
-                                    value=month(s, false)
-                                    check=months
-                                    on_value=Callback::new(move |v: f64| {
-                                        state.edit(|d| d.set_campaign_month(s, false, v))
-                                    })
-                                />
-                                <span>"–"</span>
-                                <NumInput
-                                    field=Field::CampaignEnd(s)
-                                    class="short"
-                                    value=month(s, true)
-                                    check=months
-                                    on_value=Callback::new(move |v: f64| {
-                                        state.edit(|d| d.set_campaign_month(s, true, v))
-                                    })
-                                />
+                                <div class="window-row">
+                                    <span class="lbl">{name}</span>
+                                    <NumInput
+                                        field=Field::CampaignStart(s)
+                                        class="short"
+                                        value=month(s, false)
+                                        check=months
+                                        on_value=Callback::new(move |v: f64| {
+                                            state.edit(|d| d.set_campaign_month(s, false, v))
+                                        })
+                                    />
+                                    <span>"–"</span>
+                                    <NumInput
+                                        field=Field::CampaignEnd(s)
+                                        class="short"
+                                        value=month(s, true)
+                                        check=months
+                                        on_value=Callback::new(move |v: f64| {
+                                            state.edit(|d| d.set_campaign_month(s, true, v))
+                                        })
+                                    />
+                                </div>
                             }
                         })
                         .collect_view()

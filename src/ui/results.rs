@@ -742,6 +742,17 @@ pub fn GoalSeek() -> impl IntoView {
             </div>
             {move || {
                 state
+                    .with_shown(|s| s.is_some_and(|s| s.out.months.is_some()))
+                    .then(|| {
+                        view! {
+                            <p class="note" data-testid="goal-one-period">
+                                {tr(i18n, |i| t_string!(i, goal_one_period))}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                state
                     .with_shown(|s| s.and_then(|s| s.out.goal.clone().map(|g| (g, s.doc.clone()))))
                     .map(|(g, d)| {
                         let l = lang();
