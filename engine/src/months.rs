@@ -93,10 +93,29 @@ impl TimePlan {
     /// horizon's mean revenue from the segment is its one-period mean
     /// times this (up to the rounding of each month's people).
     pub fn horizon_weight(&self, g: usize) -> f64 {
-        let within = &self.close[g].within;
         (0..self.horizon)
-            .map(|t| self.weights[t] * within[..self.horizon - t].iter().sum::<f64>())
+            .map(|t| self.weights[t] * self.closed_within(g, self.horizon - t))
             .sum()
+    }
+
+    /// G_g(n): the chance that a customer of segment g closes within `n`
+    /// months of their entry month.
+    fn closed_within(&self, g: usize, n: usize) -> f64 {
+        self.close[g].within[..n].iter().sum()
+    }
+
+    /// The levers month t's cohort of segment g meets in scenario s: the
+    /// scenario's inside its campaign window, the baseline's outside.
+    fn cohort_levers<'p>(
+        &self,
+        plan: &'p Plan,
+        s: usize,
+        g: usize,
+        t: usize,
+    ) -> &'p crate::lever::SegmentLevers {
+        let (a, b) = self.windows[s];
+        let s = if t >= a && t <= b { s } else { 0 };
+        &plan.scenarios[s].levers[g]
     }
 }
 
@@ -363,18 +382,12 @@ fn exact_horizon(plan: &Plan, time: &TimePlan) -> Vec<Option<crate::results::Exa
             if !fixed || !one_deal {
                 return None;
             }
-            let (a, b) = time.windows[s];
             let mut law: (u64, Vec<f64>) = (0, vec![1.0]);
             let mut factor = None;
             let mut work = 0usize;
             for (g, seg) in plan.segments.iter().enumerate() {
-                let within = &time.close[g].within;
                 for t in 0..h {
-                    let lv = if t >= a && t <= b {
-                        &plan.scenarios[s].levers[g]
-                    } else {
-                        &plan.scenarios[0].levers[g]
-                    };
+                    let lv = time.cohort_levers(plan, s, g, t);
                     match factor {
                         None => factor = Some(lv.deal_factor),
                         Some(f) if f != lv.deal_factor => return None,
@@ -387,7 +400,7 @@ fn exact_horizon(plan: &Plan, time: &TimePlan) -> Vec<Option<crate::results::Exa
                         .enumerate()
                         .map(|(i, r)| lv.rate(i, r.mean()))
                         .product();
-                    let closed: f64 = within[..h - t].iter().sum();
+                    let closed = time.closed_within(g, h - t);
                     let part = BinomialTable::new(v, (p * closed).min(1.0))?.pmf();
                     work += law.1.len() * part.1.len();
                     if work > MAX_HORIZON_CONVOLUTION {
@@ -410,14 +423,9 @@ fn exact_horizon(plan: &Plan, time: &TimePlan) -> Vec<Option<crate::results::Exa
 fn expected_stage_counts(plan: &Plan, time: &TimePlan, s: usize) -> Vec<f64> {
     let k = plan.stages();
     let mut total = vec![0.0; k];
-    let (a, b) = time.windows[s];
     for (g, seg) in plan.segments.iter().enumerate() {
         for t in 0..time.horizon {
-            let lv = if t >= a && t <= b {
-                &plan.scenarios[s].levers[g]
-            } else {
-                &plan.scenarios[0].levers[g]
-            };
+            let lv = time.cohort_levers(plan, s, g, t);
             let mut n = seg.volume.mean() * time.weights[t] * lv.volume_factor;
             total[0] += n;
             for (i, r) in seg.rates.iter().enumerate() {

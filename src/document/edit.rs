@@ -730,7 +730,7 @@ impl Document {
     /// Scenario `s`'s campaign month (from 1): its first (`last: false`)
     /// or last. Without a window the campaign is the whole horizon.
     pub fn set_campaign_month(&mut self, s: usize, last: bool, month: f64) {
-        let h = self.time.as_ref().map_or(12, |t| t.horizon);
+        let h = self.horizon();
         let Some(sc) = s.checked_sub(1).and_then(|i| self.scenarios.get_mut(i)) else {
             return;
         };

@@ -22,7 +22,7 @@ pub use codec::{
 pub use edit::{goal_lever_code, CountsProblem, LeverKind, ModeNote};
 
 pub use funnelcast_engine::months::LagSpec;
-use funnelcast_engine::months::{TimePlan, TimeSpec};
+use funnelcast_engine::months::TimeSpec;
 use funnelcast_engine::{
     GoalLever, Model, ModelError, Plan, ScenarioSpec, SegmentSpec, VolumeSpec,
 };
@@ -296,9 +296,22 @@ impl Document {
     }
 
     /// The engine's check of the time-mode inputs against a valid `plan`
-    /// (`None` while time mode is off): each problem names its field.
-    pub fn time_plan(&self, plan: &Plan) -> Option<Result<TimePlan, Vec<ModelError>>> {
+    /// (`None` while time mode is off): each problem names its field. The
+    /// page checks with [`Document::plan`] and the runner computes the
+    /// close laws, so only the tests ask for it.
+    #[cfg(test)]
+    pub fn time_plan(
+        &self,
+        plan: &Plan,
+    ) -> Option<Result<funnelcast_engine::months::TimePlan, Vec<ModelError>>> {
         self.time_spec().map(|t| t.validate(plan))
+    }
+
+    /// Time mode's horizon in months (the default one while none is set).
+    pub fn horizon(&self) -> u32 {
+        self.time
+            .as_ref()
+            .map_or(TimeSettings::default().horizon, |t| t.horizon)
     }
 
     pub fn stages(&self) -> usize {

@@ -70,9 +70,7 @@ pub fn OverTime() -> impl IntoView {
                         field=Field::Horizon
                         class="short"
                         label=Signal::derive(move || t_string!(i18n, horizon).to_string())
-                        value=Signal::derive(move || {
-                            state.with_doc(|d| d.time.as_ref().map_or(12.0, |t| t.horizon as f64))
-                        })
+                        value=Signal::derive(move || { state.with_doc(|d| f64::from(d.horizon())) })
                         check=whole_in(1.0, MAX_HORIZON as f64)
                         on_value=Callback::new(move |v: f64| state.edit(|d| d.set_horizon(v)))
                     />
@@ -93,13 +91,7 @@ pub fn OverTime() -> impl IntoView {
 fn Weights() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let h = Memo::new(move |_| {
-        state.with_doc(|d| {
-            d.time
-                .as_ref()
-                .map_or(12, |t| t.horizon.clamp(1, MAX_HORIZON))
-        })
-    });
+    let h = Memo::new(move |_| state.with_doc(|d| d.horizon().clamp(1, MAX_HORIZON)));
     let weight = move |m: usize| {
         Signal::derive(move || {
             state.with_doc(|d| {
@@ -243,7 +235,7 @@ fn Windows() -> impl IntoView {
     let month = move |s: usize, last: bool| {
         Signal::derive(move || {
             state.with_doc(|d| {
-                let h = d.time.as_ref().map_or(12, |t| t.horizon);
+                let h = d.horizon();
                 let w = d.scenarios.get(s - 1).and_then(|sc| sc.window);
                 f64::from(match (w, last) {
                     (Some(w), false) => w.first,
