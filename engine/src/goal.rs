@@ -8,11 +8,18 @@ use crate::plan::Plan;
 use crate::results::{GoalLever, GoalResult};
 use crate::simulate::{key_blocks, Simulation};
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
 /// Trials per evaluation (at most) when every segment's inputs are fixed.
 pub const GOAL_TRIALS: u32 = 20_000;
 /// Trials per evaluation (at most) when some input is uncertain (each trial
 /// then costs some 10× more): `achieved_se` ≈ 0.003 at a 90 % goal.
 pub const GOAL_TRIALS_GENERAL: u32 = 10_000;
+/// The fewest trials an evaluation takes however long a trial (time mode
+/// over many months): `achieved_se` ≈ 0.007 at a 90 % goal.
+pub const GOAL_TRIALS_MIN: u32 = 2_000;
 /// Largest volume change searched: ×(1 + 1000).
 pub const GOAL_MAX_FRAC: f64 = 1000.0;
 
@@ -119,26 +126,86 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
 /// assert!(x > 0.09 && x < 0.12, "{x}");
 /// ```
 pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) -> GoalResult {
+    let base = goal_plan(plan, 1);
+    block_on(seek(base, lever, target, prob, |p| {
+        std::future::ready(revenues(&p))
+    }))
+}
+
+/// The search itself, whatever computes the revenues: `eval` gets the
+/// goal's plan with the lever set on its only scenario and gives that
+/// scenario's revenue per trial. An evaluation may take its time (time
+/// mode's, in steps between which the page's thread is given back: see
+/// [`crate::months::goal_seek_months`]); the bracket and the bisection are
+/// the same either way.
+pub(crate) async fn seek<F, Fut>(
+    base: Plan,
+    lever: GoalLever,
+    target: f64,
+    prob: f64,
+    eval: F,
+) -> GoalResult
+where
+    F: FnMut(Plan) -> Fut,
+    Fut: Future<Output = Vec<f64>>,
+{
     let prob = if prob.is_nan() {
         1.0
     } else {
         crate::special::clamp(prob, 1e-9, 1.0)
     };
     match lever {
-        GoalLever::Volume => seek_volume(plan, target, prob),
-        GoalLever::RatePoints { stage } => seek_rate_points(plan, stage, target, prob),
+        GoalLever::Volume => seek_volume(base, target, prob, eval).await,
+        GoalLever::RatePoints { stage } => seek_rate_points(base, stage, target, prob, eval).await,
     }
+}
+
+/// Polls `fut` until it is ready. Nothing here waits on the outside world:
+/// an evaluation that yields ([`yield_now`]) is ready again at the next
+/// poll, so a waker that does nothing is enough.
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// Gives the caller back its thread once: pending at the first poll, ready
+/// at the next. A caller that polls in slices (the page) stops there when
+/// its slice is over.
+pub(crate) fn yield_now() -> impl Future<Output = ()> {
+    struct YieldNow(bool);
+    impl Future for YieldNow {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                Poll::Ready(())
+            } else {
+                self.0 = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }
+    }
+    YieldNow(false)
 }
 
 /// The model alone (its law is that of a scenario with the lever, without
 /// the baseline's work), on the run's trials capped (see [`GOAL_TRIALS`]).
 /// Every evaluation keeps the plan's seed: common random numbers.
-fn goal_plan(plan: &Plan) -> Plan {
+/// `months`: a trial's months (1 for one period), each as costly as a
+/// one-period trial, so the cap is divided by them (down to
+/// [`GOAL_TRIALS_MIN`]).
+pub(crate) fn goal_plan(plan: &Plan, months: usize) -> Plan {
     let cap = if Engine::new(plan).all_fast() {
         GOAL_TRIALS
     } else {
         GOAL_TRIALS_GENERAL
     };
+    let cap = (cap / months.max(1) as u32).max(GOAL_TRIALS_MIN);
     let trials = plan.trials().clamp(1, cap);
     let mut p = plan.clone().with_trials(trials);
     p.force_general = plan.force_general;
@@ -146,11 +213,9 @@ fn goal_plan(plan: &Plan) -> Plan {
     p
 }
 
-/// The share of `p`'s trials whose revenue reaches `target`; the revenues
-/// stay in `buf`.
-fn share_reaching(p: &Plan, target: f64, buf: &mut Vec<f64>) -> f64 {
-    revenues(p, 0, buf);
-    buf.iter().filter(|&&r| r >= target).count() as f64 / buf.len().max(1) as f64
+/// The share of the revenues that reach `target`.
+fn share_reaching(revenues: &[f64], target: f64) -> f64 {
+    revenues.iter().filter(|&&r| r >= target).count() as f64 / revenues.len().max(1) as f64
 }
 
 /// A goal-seek answer whose probability was estimated on `trials` trials.
@@ -171,32 +236,40 @@ fn answer(
 }
 
 /// The smallest points added to every segment's rate into `stage`.
-fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalResult {
+async fn seek_rate_points<F, Fut>(
+    base: Plan,
+    stage: usize,
+    target: f64,
+    prob: f64,
+    mut revenues: F,
+) -> GoalResult
+where
+    F: FnMut(Plan) -> Fut,
+    Fut: Future<Output = Vec<f64>>,
+{
     let lever = GoalLever::RatePoints { stage };
-    if stage == 0 || stage >= plan.stages() {
+    if stage == 0 || stage >= base.stages() {
         return answer(lever, None, f64::NAN, 1, 0.0);
     }
-    let base = goal_plan(plan);
     let trials = base.trials();
-    let mut buf = Vec::with_capacity(trials as usize);
-    let mut eval = |points: f64| -> f64 {
+    let mut eval = async |points: f64| -> f64 {
         let mut p = base.clone();
         for l in &mut p.scenarios[0].levers {
             l.rate_ops[stage - 1] = vec![RateOp::Points(points)];
         }
-        share_reaching(&p, target, &mut buf)
+        share_reaching(&revenues(p).await, target)
     };
     // P is non-decreasing in the points (up to Monte Carlo noise, as for
     // the volume): bracket the smallest reaching value within [−1, 1].
-    let p0 = eval(0.0);
+    let p0 = eval(0.0).await;
     let (mut lo, mut hi, mut p_hi) = if p0 >= prob {
-        let p_bottom = eval(-1.0);
+        let p_bottom = eval(-1.0).await;
         if p_bottom >= prob {
             return answer(lever, Some(-1.0), p_bottom, trials, 0.0);
         }
         (-1.0, 0.0, p0)
     } else {
-        let p_top = eval(1.0);
+        let p_top = eval(1.0).await;
         if p_top < prob {
             return answer(lever, None, p_top, trials, 0.0);
         }
@@ -204,7 +277,7 @@ fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalRe
     };
     while hi - lo > 5e-4 {
         let mid = 0.5 * (lo + hi);
-        let p = eval(mid);
+        let p = eval(mid).await;
         if p >= prob {
             hi = mid;
             p_hi = p;
@@ -216,26 +289,29 @@ fn seek_rate_points(plan: &Plan, stage: usize, target: f64, prob: f64) -> GoalRe
 }
 
 /// The smallest change of every segment's volume.
-fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
+async fn seek_volume<F, Fut>(base: Plan, target: f64, prob: f64, mut revenues: F) -> GoalResult
+where
+    F: FnMut(Plan) -> Fut,
+    Fut: Future<Output = Vec<f64>>,
+{
     let lever = GoalLever::Volume;
     if target <= 0.0 {
         // Zero revenue already reaches it.
         return answer(lever, Some(-1.0), 1.0, 1, 0.0);
     }
-    let base = goal_plan(plan);
     let trials = base.trials();
-    let mut buf = Vec::with_capacity(trials as usize);
-    // P(revenue ≥ target) with every volume × factor; the revenues stay in `buf`.
-    let eval = |factor: f64, buf: &mut Vec<f64>| -> f64 {
+    // The revenues with every volume × factor.
+    let mut eval = async |factor: f64| -> Vec<f64> {
         let mut p = base.clone();
         for l in &mut p.scenarios[0].levers {
             l.volume_factor = factor;
         }
-        share_reaching(&p, target, buf)
+        revenues(p).await
     };
     let top = 1.0 + GOAL_MAX_FRAC;
     // Bracket [lo, hi] in volume factor with P(lo) < prob ≤ P(hi); P(0) = 0.
-    let p1 = eval(1.0, &mut buf);
+    let mut buf = eval(1.0).await;
+    let p1 = share_reaching(&buf, target);
     let (mut lo, mut hi, mut p_hi) = if p1 >= prob {
         (0.0f64, 1.0f64, p1)
     } else {
@@ -254,29 +330,31 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
             2.0
         }
     };
+    drop(buf);
+    let mut share = async |f: f64| share_reaching(&eval(f).await, target);
     // Probe around the guess, widening the step geometrically, until the
     // bracket is found (a side already known needs no evaluation).
-    let mut probe = |f: f64, lo: &mut f64, hi: &mut f64, p_hi: &mut f64| -> bool {
-        let p = eval(f, &mut buf);
-        if p >= prob {
-            *hi = f;
-            *p_hi = p;
-            true
-        } else {
-            *lo = f;
-            false
-        }
-    };
     let g = crate::special::clamp(guess, 1e-6, top);
     if g > lo && g < hi {
-        let up = !probe(g, &mut lo, &mut hi, &mut p_hi);
+        let mut probe = async |f: f64, lo: &mut f64, hi: &mut f64, p_hi: &mut f64| -> bool {
+            let p = share(f).await;
+            if p >= prob {
+                *hi = f;
+                *p_hi = p;
+                true
+            } else {
+                *lo = f;
+                false
+            }
+        };
+        let up = !probe(g, &mut lo, &mut hi, &mut p_hi).await;
         let mut step = 1.05f64;
         loop {
             let f = if up { lo * step } else { hi / step };
             if f >= hi || f <= lo.max(1e-6) {
                 break;
             }
-            let reached = probe(f, &mut lo, &mut hi, &mut p_hi);
+            let reached = probe(f, &mut lo, &mut hi, &mut p_hi).await;
             if reached == up {
                 break;
             }
@@ -285,7 +363,7 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
     }
     if p_hi.is_nan() {
         // The top of the search range was never evaluated: is it reachable?
-        let p_top = eval(top, &mut buf);
+        let p_top = share(top).await;
         if p_top < prob {
             return answer(lever, None, p_top, trials, 0.0);
         }
@@ -298,7 +376,7 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
         } else {
             0.5 * (lo + hi)
         };
-        let p = eval(mid, &mut buf);
+        let p = share(mid).await;
         if p >= prob {
             hi = mid;
             p_hi = p;
@@ -309,9 +387,9 @@ fn seek_volume(plan: &Plan, target: f64, prob: f64) -> GoalResult {
     answer(lever, Some(hi - 1.0), p_hi, trials, 0.5 * (hi - lo))
 }
 
-/// Revenue per trial of scenario `s` only (goal seek; the run's draws, as
+/// Revenue per trial of the only scenario (goal seek; the run's draws, as
 /// [`crate::simulate`] takes them).
-fn revenues(plan: &Plan, s: usize, out: &mut Vec<f64>) {
+fn revenues(plan: &Plan) -> Vec<f64> {
     let mut chunk = Simulation::chunk(plan, 0..key_blocks(plan.trials()));
-    *out = std::mem::take(&mut chunk.revenue[s]);
+    std::mem::take(&mut chunk.revenue[0])
 }

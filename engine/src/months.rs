@@ -693,6 +693,44 @@ impl MonthSimulation {
     }
 }
 
+/// Goal seek in time mode: the smallest change of `lever` such that
+/// P(revenue within the horizon ≥ `target`) ≥ `prob`, the lever on every
+/// month's cohort. The same search as one period's
+/// ([`crate::goal_seek_lever`]: common random numbers, bracket, bisection),
+/// each evaluation a time-mode run of the baseline alone on fewer trials
+/// (a trial is a horizon of months: [`crate::goal::goal_plan`]). The
+/// future gives its caller the thread back after every [`MONTH_STEP`]
+/// trials, so the page can take it in slices; [`crate::goal::block_on`]
+/// takes it at once.
+pub fn goal_seek_months(
+    plan: &Plan,
+    time: &TimePlan,
+    lever: crate::GoalLever,
+    target: f64,
+    prob: f64,
+) -> impl std::future::Future<Output = crate::GoalResult> + 'static {
+    let base = crate::goal::goal_plan(plan, time.horizon);
+    let mut time = time.clone();
+    time.windows.truncate(1);
+    crate::goal::seek(base, lever, target, prob, move |p: Plan| {
+        let time = time.clone();
+        async move {
+            let h = time.horizon;
+            let mut trials = Trials::new(&p, &time);
+            let mut revenue = Vec::with_capacity(p.trials as usize);
+            while trials.t < p.trials {
+                let end = p.trials.min(trials.t + MONTH_STEP);
+                while trials.t < end {
+                    let out = trials.next(&p, &time);
+                    revenue.push(out.month_rev[..h].iter().sum());
+                }
+                crate::goal::yield_now().await;
+            }
+            revenue
+        }
+    })
+}
+
 /// One trial of a time-mode run as the test hook [`for_each_month_trial`]
 /// sees it: `[s * horizon + m]` for the months, `[s * stages + i]` for the
 /// stage counts over all cohorts.
