@@ -844,7 +844,7 @@ fn goal_seek_in_months_matches_the_exact_law_of_the_horizons_revenue() {
         if need == 0 {
             return 1.0;
         }
-        Binomial::new((p + x).max(0.0).min(1.0), n)
+        Binomial::new(funnelcast_engine::special::clamp(p + x, 0.0, 1.0), n)
             .unwrap()
             .sf(need - 1)
     };
