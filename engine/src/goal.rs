@@ -126,10 +126,23 @@ pub fn goal_seek(plan: &Plan, target: f64, prob: f64) -> GoalResult {
 /// assert!(x > 0.09 && x < 0.12, "{x}");
 /// ```
 pub fn goal_seek_lever(plan: &Plan, lever: GoalLever, target: f64, prob: f64) -> GoalResult {
-    let base = goal_plan(plan, 1);
-    block_on(seek(base, lever, target, prob, |p| {
-        std::future::ready(revenues(&p))
-    }))
+    block_on(goal_seek_steps(plan, lever, target, prob))
+}
+
+/// [`goal_seek_lever`] as a future that gives its caller the thread back
+/// after each evaluation (a few milliseconds to some tens), so the page can
+/// take it in slices: the same answer to the digit.
+pub fn goal_seek_steps(
+    plan: &Plan,
+    lever: GoalLever,
+    target: f64,
+    prob: f64,
+) -> impl Future<Output = GoalResult> + 'static {
+    seek(goal_plan(plan, 1), lever, target, prob, |p| async move {
+        let r = revenues(&p);
+        yield_now().await;
+        r
+    })
 }
 
 /// The search itself, whatever computes the revenues: `eval` gets the

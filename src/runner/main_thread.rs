@@ -124,10 +124,12 @@ impl MainThreadRunner {
 
 #[cfg(target_arch = "wasm32")]
 mod sliced {
-    //! A job as steps: trials in slices, then the sensitivity, then the goal.
+    //! A job as steps: trials in slices, then the sensitivity, then the
+    //! goal (its code a part of the page, loaded the first time), itself in
+    //! slices of a few evaluations.
     use super::*;
-    use crate::runner::{timing, GoalAsk, JobId, JobOutput};
-    use funnelcast_engine::{sensitivity::sensitivity, Plan, Results, Simulation};
+    use crate::runner::{timing, GoalAsk, GoalSearch, JobId, JobOutput};
+    use funnelcast_engine::{sensitivity::sensitivity, Plan, Simulation};
 
     pub(super) struct Active {
         pub id: JobId,
@@ -140,10 +142,25 @@ mod sliced {
         Simulate(Box<Simulation>),
         /// A time-mode run (its engine loaded as a part of the page).
         Months(Box<dyn crate::runner::MonthRun>),
-        Sensitivity(Results),
-        Goal(Results),
+        Sensitivity(JobOutput),
+        /// The results, the goal seek's part on its way.
+        Loading(JobOutput),
+        Seeking(JobOutput, Box<dyn GoalSearch>),
         /// Taken out while a step runs.
         Busy,
+    }
+
+    /// What follows a slice.
+    enum After {
+        /// The next slice, after a timer.
+        Again,
+        /// The job is done: no more slices.
+        Finished,
+        /// Load the goal seek's part: nothing until it arrives
+        /// ([`load_goal`]).
+        Load(Plan, GoalAsk),
+        /// Nothing: the part on its way takes the job on.
+        Wait,
     }
 
     impl Active {
@@ -157,8 +174,17 @@ mod sliced {
             }
         }
 
-        /// Runs for about one slice; `Some` once the job is done.
-        fn slice(&mut self) -> (Option<Reply>, bool) {
+        fn done(&self, output: JobOutput) -> (Option<Reply>, After) {
+            let done = Reply::Done {
+                id: self.id,
+                output,
+                workers: 0,
+            };
+            (Some(done), After::Finished)
+        }
+
+        /// Runs for about one slice.
+        fn slice(&mut self) -> (Option<Reply>, After) {
             let id = self.id;
             match std::mem::replace(&mut self.step, Step::Busy) {
                 Step::Simulate(mut sim) => {
@@ -167,8 +193,13 @@ mod sliced {
                         sim.step();
                     }
                     if sim.is_finished() {
-                        self.step = Step::Sensitivity(sim.summaries());
-                        (None, false)
+                        let output = JobOutput {
+                            results: sim.summaries(),
+                            goal: None,
+                            months: None,
+                        };
+                        self.step = Step::Sensitivity(output);
+                        (None, After::Again)
                     } else {
                         let progress = Reply::Progress {
                             id,
@@ -176,7 +207,7 @@ mod sliced {
                             trials: sim.trials(),
                         };
                         self.step = Step::Simulate(sim);
-                        (Some(progress), false)
+                        (Some(progress), After::Again)
                     }
                 }
                 Step::Months(mut run) => {
@@ -184,48 +215,94 @@ mod sliced {
                     while !run.is_finished() && timing::now() - t0 < SLICE_MS {
                         run.step();
                     }
-                    if run.is_finished() {
-                        let output = run.finish();
-                        let done = Reply::Done {
-                            id,
-                            output,
-                            workers: 0,
-                        };
-                        (Some(done), true)
-                    } else {
+                    if !run.is_finished() {
                         let progress = Reply::Progress {
                             id,
                             trials_done: run.trials_done(),
                             trials: run.trials(),
                         };
                         self.step = Step::Months(run);
-                        (Some(progress), false)
+                        return (Some(progress), After::Again);
+                    }
+                    // The goal seek is in the part that holds the run.
+                    let search = self.goal.map(|ask| run.goal(ask));
+                    let output = run.finish();
+                    match search {
+                        Some(search) => {
+                            self.step = Step::Seeking(output, search);
+                            (None, After::Again)
+                        }
+                        None => self.done(output),
                     }
                 }
-                Step::Sensitivity(mut results) => {
-                    results.sensitivity = sensitivity(&self.plan);
-                    self.step = Step::Goal(results);
-                    (None, false)
+                Step::Sensitivity(mut output) => {
+                    output.results.sensitivity = sensitivity(&self.plan);
+                    match self.goal {
+                        Some(ask) => {
+                            self.step = Step::Loading(output);
+                            (None, After::Load(self.plan.clone(), ask))
+                        }
+                        None => self.done(output),
+                    }
                 }
-                Step::Goal(results) => {
-                    let goal = self.goal.map(|g| g.seek(&self.plan));
-                    let output = JobOutput {
-                        results,
-                        goal,
-                        months: None,
-                    };
-                    (
+                Step::Seeking(mut output, mut search) => {
+                    let t0 = timing::now();
+                    loop {
+                        if let Some(goal) = search.step() {
+                            output.goal = Some(goal);
+                            return self.done(output);
+                        }
+                        if timing::now() - t0 >= SLICE_MS {
+                            self.step = Step::Seeking(output, search);
+                            return (None, After::Again);
+                        }
+                    }
+                }
+                // Loading is left by `load_goal`, not by a slice.
+                step @ Step::Loading(_) => {
+                    self.step = step;
+                    (None, After::Wait)
+                }
+                Step::Busy => (None, After::Finished),
+            }
+        }
+    }
+
+    /// Loads the goal seek's part, then seeks in slices; a part that does
+    /// not arrive leaves the results without a goal (the goal card says
+    /// nothing rather than the run failing).
+    fn load_goal(inner: Rc<RefCell<Inner>>, id: JobId, plan: Plan, ask: GoalAsk) {
+        leptos::task::spawn_local(async move {
+            let loaded = crate::ui::later::goal_search(plan, ask).await;
+            let next = {
+                let mut st = inner.borrow_mut();
+                let Some(active) = st.active.as_mut().filter(|a| a.id == id) else {
+                    // Cancelled, or replaced by a newer job.
+                    return;
+                };
+                let Step::Loading(output) = std::mem::replace(&mut active.step, Step::Busy) else {
+                    return;
+                };
+                match loaded {
+                    Ok(search) => {
+                        active.step = Step::Seeking(output, search);
+                        None
+                    }
+                    Err(_) => {
+                        st.active = None;
                         Some(Reply::Done {
                             id,
                             output,
                             workers: 0,
-                        }),
-                        true,
-                    )
+                        })
+                    }
                 }
-                Step::Busy => (None, true),
+            };
+            match next {
+                Some(done) => MainThreadRunner::reply(&inner, done),
+                None => schedule(inner, id),
             }
-        }
+        });
     }
 
     /// Loads the time-mode engine (a part of the page, fetched the first
@@ -250,7 +327,7 @@ mod sliced {
                     inner.borrow_mut().active = Some(Active {
                         id,
                         plan,
-                        goal: None,
+                        goal: job.goal,
                         step: Step::Months(run),
                     });
                     schedule(inner, id);
@@ -280,14 +357,14 @@ mod sliced {
     pub(super) fn schedule(inner: Rc<RefCell<Inner>>, id: JobId) {
         leptos::prelude::set_timeout(
             move || {
-                let (reply, finished) = {
+                let (reply, after) = {
                     let mut st = inner.borrow_mut();
                     let Some(active) = st.active.as_mut().filter(|a| a.id == id) else {
                         // Cancelled, or replaced by a newer job.
                         return;
                     };
                     let out = active.slice();
-                    if out.1 {
+                    if matches!(out.1, After::Finished) {
                         st.active = None;
                     }
                     out
@@ -295,8 +372,10 @@ mod sliced {
                 if let Some(r) = reply {
                     MainThreadRunner::reply(&inner, r);
                 }
-                if !finished {
-                    schedule(inner, id);
+                match after {
+                    After::Again => schedule(inner, id),
+                    After::Load(plan, ask) => load_goal(inner, id, plan, ask),
+                    After::Finished | After::Wait => {}
                 }
             },
             std::time::Duration::ZERO,

@@ -43,7 +43,7 @@ pub struct Job {
     /// Time mode's inputs: the run is then monthly cohorts over a horizon
     /// (engine README, "Months"), on the page's own thread in slices (its
     /// engine is a part of the page loaded when time mode is first on); its
-    /// sensitivity is the horizon's, and the goal is left out.
+    /// sensitivity and its goal are about revenue within the horizon.
     pub time: Option<TimeSpec>,
 }
 
@@ -60,6 +60,57 @@ impl GoalAsk {
     /// The goal seek on `plan` (the last step of a job, wherever it runs).
     pub fn seek(&self, plan: &funnelcast_engine::Plan) -> GoalResult {
         funnelcast_engine::goal_seek_lever(plan, self.lever, self.target, self.prob)
+    }
+
+    /// The same, taken in steps ([`GoalSearch`]).
+    pub fn search(&self, plan: &funnelcast_engine::Plan) -> Box<dyn GoalSearch> {
+        Box::new(Stepped(Box::pin(funnelcast_engine::goal::goal_seek_steps(
+            plan,
+            self.lever,
+            self.target,
+            self.prob,
+        ))))
+    }
+
+    /// Time mode's, about revenue within the horizon, in steps.
+    pub fn search_months(
+        &self,
+        plan: &funnelcast_engine::Plan,
+        time: &funnelcast_engine::months::TimePlan,
+    ) -> Box<dyn GoalSearch> {
+        Box::new(Stepped(Box::pin(
+            funnelcast_engine::months::goal_seek_months(
+                plan,
+                time,
+                self.lever,
+                self.target,
+                self.prob,
+            ),
+        )))
+    }
+}
+
+/// A goal seek taken in steps on the page's thread (each an evaluation of
+/// some thousands of trials), behind a trait so its code stays in the parts
+/// of the page that start it ([`crate::ui::later::goal_search`],
+/// [`MonthRun::goal`]).
+pub trait GoalSearch {
+    /// Takes the next step; the answer once there is one.
+    fn step(&mut self) -> Option<GoalResult>;
+}
+
+/// The engine's goal seek future, polled one step at a time: it never
+/// waits on anything but its caller (each step ends where it yields), so
+/// a waker that does nothing will do.
+struct Stepped(std::pin::Pin<Box<dyn std::future::Future<Output = GoalResult>>>);
+
+impl GoalSearch for Stepped {
+    fn step(&mut self) -> Option<GoalResult> {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match self.0.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(g) => Some(g),
+            std::task::Poll::Pending => None,
+        }
     }
 }
 
@@ -170,11 +221,17 @@ pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
     let plan = job.model.validate().map_err(RunError::Invalid)?;
     if let Some(time) = &job.time {
         let time = time.validate(&plan).map_err(RunError::Invalid)?;
-        return Ok(month_output(
+        let mut output = month_output(
             &plan,
             &time,
             funnelcast_engine::months::simulate_months(&plan, &time),
-        ));
+        );
+        output.goal = job.goal.map(|g| {
+            funnelcast_engine::goal::block_on(funnelcast_engine::months::goal_seek_months(
+                &plan, &time, g.lever, g.target, g.prob,
+            ))
+        });
+        return Ok(output);
     }
     let results = funnelcast_engine::Simulation::new(&plan).finish();
     let goal = job.goal.map(|g| g.seek(&plan));
@@ -195,6 +252,8 @@ pub trait MonthRun {
     fn trials_done(&self) -> u32;
     /// Takes the trials left and summarises.
     fn finish(self: Box<Self>) -> JobOutput;
+    /// The goal seek on the run's plans, in steps.
+    fn goal(&self, ask: GoalAsk) -> Box<dyn GoalSearch>;
 }
 
 /// The engine's [`funnelcast_engine::months::MonthSimulation`] with its
@@ -233,6 +292,9 @@ impl MonthRun for Months {
     fn finish(self: Box<Self>) -> JobOutput {
         let Months { sim, plan, time } = *self;
         month_output(&plan, &time, sim.finish())
+    }
+    fn goal(&self, ask: GoalAsk) -> Box<dyn GoalSearch> {
+        ask.search_months(&self.plan, &self.time)
     }
 }
 
@@ -371,6 +433,53 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A goal seek taken step by step, as the page takes it in slices,
+    /// gives the answer of one taken at once, one period and in months;
+    /// in months it is about revenue within the horizon (a bigger target
+    /// than one period's needs no more people).
+    #[test]
+    fn a_goal_seek_in_steps_is_the_goal_seek_at_once() {
+        use funnelcast_engine::months::{LagSpec, TimeSpec};
+        let stepped = |mut search: Box<dyn GoalSearch>| {
+            let mut steps = 0;
+            loop {
+                steps += 1;
+                if let Some(g) = search.step() {
+                    return (g, steps);
+                }
+            }
+        };
+        let j = job(1);
+        let plan = j.model.validate().unwrap();
+        let ask = j.goal.unwrap();
+        let (g, steps) = stepped(ask.search(&plan));
+        assert_eq!(Some(g), run_job(&j).unwrap().goal);
+        assert!(steps > 5, "{steps}");
+        let mut j = job(2);
+        let time = TimeSpec {
+            horizon: 12,
+            weights: vec![],
+            lags: vec![vec![
+                LagSpec {
+                    median: 20.0,
+                    p90: 40.0
+                };
+                4
+            ]],
+            windows: vec![],
+        };
+        j.time = Some(time.clone());
+        let tp = time.validate(&plan).unwrap();
+        let (g, steps) = stepped(ask.search_months(&plan, &tp));
+        let at_once = run_job(&j).unwrap();
+        assert_eq!(Some(g.clone()), at_once.goal);
+        assert!(steps > 5, "{steps}");
+        // The default funnel brings 300,000 a period: twelve months' worth
+        // (less the last weeks' customers) reach it without more people.
+        assert!(g.change.unwrap() < -0.5, "{g:?}");
+        assert!(at_once.results.scenarios[0].revenue.mean > 2_000_000.0);
     }
 
     #[test]

@@ -197,6 +197,18 @@ deferred! {
 }
 
 deferred! {
+    /// The goal seek of a one-period job on the page's thread, asked for
+    /// when a job with a goal has its results (a job from the workers has
+    /// its goal answered there).
+    pub fn goal_search(
+        plan: funnelcast_engine::Plan,
+        ask: crate::runner::GoalAsk
+    ) -> Box<dyn crate::runner::GoalSearch> {
+        ask.search(&plan)
+    }
+}
+
+deferred! {
     /// "Over time": time mode's switch, inputs and monthly figures.
     pub fn over_time() -> AnyView {
         view! { <crate::ui::months::OverTime /> }.into_any()

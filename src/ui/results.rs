@@ -742,11 +742,11 @@ pub fn GoalSeek() -> impl IntoView {
             </div>
             {move || {
                 state
-                    .with_shown(|s| s.is_some_and(|s| s.out.months.is_some()))
-                    .then(|| {
+                    .with_shown(|s| s.and_then(|s| s.out.months.as_ref().map(|m| m.horizon)))
+                    .map(|h| {
                         view! {
-                            <p class="note" data-testid="goal-one-period">
-                                {tr(i18n, |i| t_string!(i, goal_one_period))}
+                            <p class="note" data-testid="goal-horizon" data-value=h>
+                                {move || t_string!(i18n, goal_horizon, h = h).to_string()}
                             </p>
                         }
                     })
