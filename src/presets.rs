@@ -118,11 +118,39 @@ pub fn typical_lags(id: PresetId, g: usize) -> &'static [(f64, f64)] {
     }
 }
 
-/// Preset `id`'s lags for segment `g`, as the document holds them.
-pub fn preset_lags(id: PresetId, g: usize) -> Vec<crate::document::LagSpec> {
-    typical_lags(id, g)
-        .iter()
-        .map(|&(median, p90)| crate::document::LagSpec { median, p90 })
+/// Preset `id`'s lags for segment `g`, as the document holds them, fitted
+/// to `n` transitions ([`fit_lags`]).
+pub fn preset_lags(id: PresetId, g: usize, n: usize) -> Vec<crate::document::LagSpec> {
+    fit_lags(typical_lags(id, g), n)
+}
+
+/// The lag profiles the funnel editor offers a segment, by code: a name a
+/// planner knows for each order of magnitude (the presets' own lags).
+pub const LAG_PROFILES: [(&str, PresetId, usize); 6] = [
+    ("b2b", PresetId::B2b, 0),
+    ("enterprise", PresetId::CaseB, 1),
+    ("smb", PresetId::CaseB, 0),
+    ("services", PresetId::Services, 0),
+    ("b2c", PresetId::B2c, 0),
+    ("ecommerce", PresetId::Ecommerce, 0),
+];
+
+/// A profile's lags on a funnel of `n` transitions: as they are when the
+/// counts agree; otherwise the first and the last kept (the first contact
+/// and the close) and those between picked evenly, so a longer funnel
+/// repeats a middle step and a shorter one skips one.
+pub fn fit_lags(lags: &[(f64, f64)], n: usize) -> Vec<crate::document::LagSpec> {
+    let len = lags.len();
+    (0..n)
+        .map(|j| {
+            let at = if n <= 1 || len <= 1 {
+                len.saturating_sub(1) * usize::from(n > 1 && j > 0)
+            } else {
+                (j * (len - 1) + (n - 1) / 2) / (n - 1)
+            };
+            let (median, p90) = lags.get(at).copied().unwrap_or((0.0, 0.0));
+            crate::document::LagSpec { median, p90 }
+        })
         .collect()
 }
 
@@ -142,7 +170,7 @@ pub fn apply_preset(base: &Document, id: PresetId, lang: Lang) -> Document {
         .enumerate()
         .map(|(g, s)| Segment {
             lags: if time_on {
-                preset_lags(id, g)
+                preset_lags(id, g, stages.len() - 1)
             } else {
                 Vec::new()
             },
@@ -226,6 +254,34 @@ pub fn initial_doc(lang: Lang) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A profile fits any funnel: its own length unchanged; longer or
+    /// shorter funnels keep its first contact and its close, and what lies
+    /// between stays in order.
+    #[test]
+    fn a_lag_profile_fits_any_number_of_stages() {
+        let b2b = typical_lags(PresetId::B2b, 0);
+        let days = |n: usize| -> Vec<f64> { fit_lags(b2b, n).iter().map(|l| l.median).collect() };
+        assert_eq!(days(5), b2b.iter().map(|l| l.0).collect::<Vec<_>>());
+        assert_eq!(days(3), vec![7.0, 21.0, 45.0]);
+        assert_eq!(days(2), vec![7.0, 45.0]);
+        assert_eq!(days(1), vec![7.0]);
+        assert_eq!(days(0), Vec::<f64>::new());
+        let long = days(9);
+        assert_eq!((long[0], long[8]), (7.0, 45.0));
+        assert!(long.windows(2).all(|w| w[0] <= w[1]), "{long:?}");
+        // Every profile's lags are valid inputs on a funnel of any size.
+        for (_, id, g) in LAG_PROFILES {
+            for n in 1..=9 {
+                for l in fit_lags(typical_lags(id, g), n) {
+                    assert!(
+                        funnelcast_engine::lag::Lag::new(l.median, l.p90).is_ok(),
+                        "{l:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_preset_validates_in_both_languages() {

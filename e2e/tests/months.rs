@@ -25,6 +25,15 @@ async fn planner_asks_when_the_money_comes_back() {
     p.wait_parts().await;
     p.click("time-on").await;
     p.wait_state("done").await;
+    // The days between stages are in the funnel editor, under the rates;
+    // a profile fills them at once (enterprise deals: months).
+    assert!(p.exists("lags-where").await);
+    p.select("lag-profile-0", "enterprise").await;
+    p.wait_state("done").await;
+    assert_eq!(p.input_value("lag-median-0-4").await, "60");
+    assert_eq!(p.input_value("lag-p90-0-1").await, "30");
+    p.scroll_to_top("lags-0", 120).await;
+    p.screenshot("months-lags-en").await;
     // The days from each stage to the next: 7/14/21/30 typical, the slow
     // case twice as long.
     let medians = [7.0, 14.0, 21.0, 30.0];

@@ -645,9 +645,10 @@ impl Document {
         if on {
             // A preset's segments start with its typical days.
             if let Some(id) = self.preset {
+                let n = self.stages.len().saturating_sub(1);
                 for (g, seg) in self.segments.iter_mut().enumerate() {
                     if seg.lags.is_empty() {
-                        seg.lags = crate::presets::preset_lags(id, g);
+                        seg.lags = crate::presets::preset_lags(id, g, n);
                     }
                 }
             }
@@ -724,6 +725,18 @@ impl Document {
                 l.p90 = days;
             }
             l.median = days;
+        }
+    }
+
+    /// Segment `g`'s lags from profile `code` ([`crate::presets::LAG_PROFILES`]),
+    /// fitted to the funnel's stages; an unknown code changes nothing.
+    pub fn set_lag_profile(&mut self, g: usize, code: &str) {
+        let n = self.stages().saturating_sub(1);
+        let Some(&(_, id, pg)) = crate::presets::LAG_PROFILES.iter().find(|p| p.0 == code) else {
+            return;
+        };
+        if let Some(seg) = self.segments.get_mut(g) {
+            seg.lags = crate::presets::preset_lags(id, pg, n);
         }
     }
 
@@ -1301,7 +1314,7 @@ mod tests {
         // type them.
         assert_eq!(
             d.segments[0].lags,
-            crate::presets::preset_lags(d.preset.unwrap(), 0)
+            crate::presets::preset_lags(d.preset.unwrap(), 0, 4)
         );
         d.segments[0].lags.clear();
         // Lags: a fixed lag follows its typical value; a slow case below
@@ -1333,6 +1346,23 @@ mod tests {
         d.set_lag(0, d.stages(), false, 5.0);
         d.set_lag(9, 1, false, 5.0);
         assert_eq!(d.segments[0].lags.len(), 2, "no lag out of the funnel");
+        // A profile fills every step of the segment at once, fitted to its
+        // stages; an unknown one, or a segment that is not there, nothing.
+        let kept = d.segments[0].lags.clone();
+        d.set_lag_profile(0, "nonsense");
+        d.set_lag_profile(9, "b2b");
+        assert_eq!(d.segments[0].lags, kept);
+        d.set_lag_profile(0, "enterprise");
+        assert_eq!(d.segments[0].lags.len(), d.stages() - 1);
+        assert_eq!(
+            d.segments[0].lags[0],
+            LagSpec {
+                median: 14.0,
+                p90: 30.0
+            }
+        );
+        assert!(d.plan().is_ok());
+        d.segments[0].lags = kept;
         // The horizon and the month weights.
         d.set_month_weight(3, 2.0);
         assert_eq!(d.time.as_ref().unwrap().weights.len(), 12);

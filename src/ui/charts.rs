@@ -44,11 +44,13 @@ pub fn Charts() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_state();
     // The charts show the run on screen: its period, names and money.
-    let period = move || {
-        crate::ui::words::period_word(
-            i18n,
-            state.with_shown(|s| s.map_or(state.with_doc(|d| d.period), |s| s.doc.period)),
-        )
+    let title = move || {
+        let (period, horizon) = state.with_shown(|s| {
+            s.map_or((state.with_doc(|d| d.period), None), |s| {
+                (s.doc.period, s.out.months.as_ref().map(|m| m.horizon))
+            })
+        });
+        crate::ui::words::revenue_title(i18n, period, horizon)
     };
     provide_context(ChartWidth(chart_width()));
     view! {
@@ -60,7 +62,7 @@ pub fn Charts() -> impl IntoView {
         <section class="card" aria-labelledby="rev-chart-h">
             <div class="chart-title">
                 <h2 id="rev-chart-h">
-                    {move || t_string!(i18n, chart_revenue, period = period()).to_string()}" "
+                    {title}" "
                     <Hint text=Signal::derive(move || {
                         format!("{} {}", t_string!(i18n, explain_mc), t_string!(i18n, explain_plan))
                     }) />
@@ -533,12 +535,11 @@ fn DistChart(dist: Dist) -> impl IntoView {
                     .collect();
                 let (title, testid) = match dist {
                     Dist::Revenue => (
-                        t_string!(
+                        crate::ui::words::revenue_title(
                             i18n,
-                            chart_revenue,
-                            period = crate::ui::words::period_word(i18n, shown.doc.period)
-                        )
-                        .to_string(),
+                            shown.doc.period,
+                            shown.out.months.as_ref().map(|m| m.horizon),
+                        ),
                         "revenue-chart",
                     ),
                     Dist::Uplift => (t_string!(i18n, chart_uplift).to_string(), "uplift-chart"),

@@ -435,6 +435,9 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                     />
                 </div>
             </div>
+            <Show when=move || {
+                state.with_doc(|d| d.time.as_ref().is_some_and(|t| t.on))
+            }>{crate::ui::later::retrying(move || crate::ui::later::segment_lags(g))}</Show>
             {crate::ui::later::after_first_run(move || crate::ui::later::paste_counts(g))}
         </div>
     }

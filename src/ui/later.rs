@@ -209,6 +209,14 @@ deferred! {
 }
 
 deferred! {
+    /// Segment `g`'s days between stages, in the funnel editor while time
+    /// mode is on (with the time-mode views' code).
+    pub fn segment_lags(g: usize) -> AnyView {
+        view! { <crate::ui::months::SegmentLags g=g /> }.into_any()
+    }
+}
+
+deferred! {
     /// "Over time": time mode's switch, inputs and monthly figures.
     pub fn over_time() -> AnyView {
         view! { <crate::ui::months::OverTime /> }.into_any()

@@ -76,7 +76,9 @@ pub fn OverTime() -> impl IntoView {
                     />
                 </div>
                 <Weights />
-                <Lags />
+                <p class="note" data-testid="lags-where">
+                    {tr(i18n, |i| t_string!(i, lags_where))}
+                </p>
                 <Windows />
                 <p class="fine">{tr(i18n, |i| t_string!(i, time_scope))}</p>
                 <MonthFigures />
@@ -132,13 +134,15 @@ fn Weights() -> impl IntoView {
     }
 }
 
-/// Per segment, the days from each stage to the next.
+/// Segment `g`'s days from each stage to the next, in the funnel editor
+/// under the segment's rates while time mode is on, with a profile that
+/// fills them all at once (B2B weeks to months, e-commerce hours to days).
 #[component]
-fn Lags() -> impl IntoView {
+pub fn SegmentLags(g: usize) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
-    let shape = Memo::new(move |_| state.with_doc(|d| (d.segments.len(), d.stages())));
-    let lag = move |g: usize, i: usize, p90: bool| {
+    let k = Memo::new(move |_| state.with_doc(|d| d.stages()));
+    let lag = move |i: usize, p90: bool| {
         Signal::derive(move || {
             state.with_doc(|d| {
                 d.segments
@@ -147,17 +151,6 @@ fn Lags() -> impl IntoView {
                     .map_or(0.0, |l| if p90 { l.p90 } else { l.median })
             })
         })
-    };
-    let name = move |g: usize| {
-        move || {
-            let lang = state.lang.get();
-            state.with_doc(|d| {
-                d.segments
-                    .get(g)
-                    .map(|s| s.label.text(lang))
-                    .unwrap_or_default()
-            })
-        }
     };
     let step = move |i: usize| {
         move || {
@@ -168,61 +161,87 @@ fn Lags() -> impl IntoView {
             })
         }
     };
-    let days = within(0.0, 730.0);
+    let days = within(0.0, funnelcast_engine::lag::MAX_LAG_DAYS);
+    let profile_name = move |code: &str| match code {
+        "b2b" => t_string!(i18n, lag_profile_b2b).to_string(),
+        "enterprise" => t_string!(i18n, lag_profile_enterprise).to_string(),
+        "smb" => t_string!(i18n, lag_profile_smb).to_string(),
+        "services" => t_string!(i18n, lag_profile_services).to_string(),
+        "b2c" => t_string!(i18n, lag_profile_b2c).to_string(),
+        _ => t_string!(i18n, lag_profile_ecommerce).to_string(),
+    };
     view! {
-        <h3>{tr(i18n, |i| t_string!(i, lag_title))}</h3>
-        {move || {
-            let (segments, k) = shape.get();
-            (0..segments)
-                .map(|g| {
-                    view! {
-                        <table class="lag-table">
-                            <caption>{name(g)}</caption>
-                            <thead>
-                                <tr>
-                                    <th></th>
-                                    <th>{tr(i18n, |i| t_string!(i, lag_typical))}</th>
-                                    <th>{tr(i18n, |i| t_string!(i, lag_slow))}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {(1..k)
-                                    .map(|i| {
-                                        view! {
-                                            <tr>
-                                                <th scope="row">{step(i)}</th>
-                                                <td>
-                                                    <NumInput
-                                                        field=Field::LagMedian(g, i)
-                                                        class="short"
-                                                        value=lag(g, i, false)
-                                                        check=days
-                                                        on_value=Callback::new(move |v: f64| {
-                                                            state.edit(|d| d.set_lag(g, i, false, v))
-                                                        })
-                                                    />
-                                                </td>
-                                                <td>
-                                                    <NumInput
-                                                        field=Field::LagP90(g, i)
-                                                        class="short"
-                                                        value=lag(g, i, true)
-                                                        check=days
-                                                        on_value=Callback::new(move |v: f64| {
-                                                            state.edit(|d| d.set_lag(g, i, true, v))
-                                                        })
-                                                    />
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+        <div class="segment-lags" data-testid=format!("lags-{g}")>
+            <div class="lag-head">
+                <span class="lbl">{tr(i18n, |i| t_string!(i, lag_title))}</span>
+                <select
+                    data-testid=format!("lag-profile-{g}")
+                    aria-label=tr(i18n, |i| t_string!(i, lag_profile))
+                    prop:value=""
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev);
+                        if !code.is_empty() {
+                            state.edit(|d| d.set_lag_profile(g, &code));
+                        }
+                        event_target::<leptos::web_sys::HtmlSelectElement>(&ev).set_value("");
                     }
-                })
-                .collect_view()
-        }}
+                >
+                    <option value="" selected>
+                        {tr(i18n, |i| t_string!(i, lag_profile))}
+                    </option>
+                    {crate::presets::LAG_PROFILES
+                        .iter()
+                        .map(|&(code, _, _)| {
+                            view! { <option value=code>{move || profile_name(code)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <table class="lag-table">
+                <thead>
+                    <tr>
+                        <th></th>
+                        <th>{tr(i18n, |i| t_string!(i, lag_typical))}</th>
+                        <th>{tr(i18n, |i| t_string!(i, lag_slow))}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        (1..k.get())
+                            .map(|i| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{step(i)}</th>
+                                        <td>
+                                            <NumInput
+                                                field=Field::LagMedian(g, i)
+                                                class="short"
+                                                value=lag(i, false)
+                                                check=days
+                                                on_value=Callback::new(move |v: f64| {
+                                                    state.edit(|d| d.set_lag(g, i, false, v))
+                                                })
+                                            />
+                                        </td>
+                                        <td>
+                                            <NumInput
+                                                field=Field::LagP90(g, i)
+                                                class="short"
+                                                value=lag(i, true)
+                                                check=days
+                                                on_value=Callback::new(move |v: f64| {
+                                                    state.edit(|d| d.set_lag(g, i, true, v))
+                                                })
+                                            />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

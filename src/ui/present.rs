@@ -480,12 +480,11 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     )
                 })
                 .collect();
-            let title = t_string!(
+            let title = crate::ui::words::revenue_title(
                 i18n,
-                chart_revenue,
-                period = crate::ui::words::period_word(i18n, shown.doc.period)
-            )
-            .to_string();
+                shown.doc.period,
+                shown.out.months.as_ref().map(|m| m.horizon),
+            );
             let label = crate::ui::charts::chart_name(lang, &title, &items);
             let rows: Vec<(usize, String, RangeRow)> = cols
                 .iter()

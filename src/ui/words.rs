@@ -13,6 +13,15 @@ pub fn period_word(i18n: I18nContext<Locale>, p: Period) -> String {
     }
 }
 
+/// The revenue chart's title: revenue per period, or in months within the
+/// horizon (`horizon`: the run's months, when it ran over months).
+pub fn revenue_title(i18n: I18nContext<Locale>, p: Period, horizon: Option<usize>) -> String {
+    match horizon {
+        Some(h) => t_string!(i18n, chart_revenue_within, h = h).to_string(),
+        None => t_string!(i18n, chart_revenue, period = period_word(i18n, p)).to_string(),
+    }
+}
+
 /// A text of the page that follows its language: `tr(i18n, |i|
 /// t_string!(i, key))` in a view, as a text node or an attribute. One
 /// function type for every text: each `t!` (or `move || t_string!`) was a
