@@ -103,14 +103,24 @@ pub struct Comparison {
     /// nothing (common in small funnels).
     #[serde(default)]
     pub p_equal: f64,
-    /// 95 % Monte Carlo errors of `p_beat`, `p_more` and `p_equal` (1.96
-    /// standard errors).
+    /// 95 % Monte Carlo errors of `p_beat`, `p_more` and `p_equal`: the
+    /// larger distance to the ends of Wilson's interval
+    /// ([`crate::summary::share_error`]).
     #[serde(default)]
     pub p_beat_err: f64,
     #[serde(default)]
     pub p_more_err: f64,
     #[serde(default)]
     pub p_equal_err: f64,
+    /// P(net gain > 0) when a cost is set: the share of trials whose
+    /// uplift (× margin where one is set) is above the cost. P(beat) is
+    /// about revenue only, and a lever can win on revenue in nearly every
+    /// trial while losing money.
+    #[serde(default)]
+    pub p_profit: Option<f64>,
+    /// Its 95 % Monte Carlo error, as `p_beat_err`.
+    #[serde(default)]
+    pub p_profit_err: f64,
     pub cost: Option<f64>,
     /// Mean uplift (× margin where a margin is set) − cost.
     pub net_gain: Option<f64>,

@@ -7,7 +7,7 @@ use crate::exact::{count_law, exact_is_cheap, exact_stage_summaries, mixture_law
 use crate::plan::Plan;
 use crate::results::{Comparison, ExactFigures, Results, ScenarioResult, Sensitivity};
 use crate::streams::KEY_BLOCK;
-use crate::summary::{fill_histogram, histogram_frame, summarize, CountHist};
+use crate::summary::{fill_histogram, histogram_frame, share_error, summarize, CountHist};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -504,13 +504,16 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
         let tf = t.max(1) as f64;
         let (p_more, p_equal) = (more as f64 / tf, equal as f64 / tf);
         let p_beat = p_more + 0.5 * p_equal;
-        // The per-trial score is 1, ½ or 0: its variance over the trials.
-        let var = (p_more + 0.25 * p_equal - p_beat * p_beat).max(0.0);
+        let cost = plan.scenarios[s].cost;
+        let margin = plan.margin.unwrap_or(1.0);
+        // P(net gain > 0): the trials whose uplift on margin beats the cost.
+        let p_profit = cost.map(|c| {
+            d.iter().filter(|&&x| x * margin - c > 0.0).count() as f64 / tf
+        });
         let (uplift, lo, hi) = summarize(d);
         let mut uplift_hist = histogram_frame(lo, hi);
         fill_histogram(&mut uplift_hist, d);
-        let cost = plan.scenarios[s].cost;
-        let net_gain = cost.map(|c| uplift.mean * plan.margin.unwrap_or(1.0) - c);
+        let net_gain = cost.map(|c| uplift.mean * margin - c);
         let roi = match (net_gain, cost) {
             (Some(g), Some(c)) if c > 0.0 => Some(g / c),
             _ => None,
@@ -521,9 +524,11 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
             p_beat,
             p_more,
             p_equal,
-            p_beat_err: 1.96 * libm::sqrt(var / tf),
-            p_more_err: 1.96 * libm::sqrt(p_more * (1.0 - p_more) / tf),
-            p_equal_err: 1.96 * libm::sqrt(p_equal * (1.0 - p_equal) / tf),
+            p_beat_err: share_error(p_beat, t),
+            p_more_err: share_error(p_more, t),
+            p_equal_err: share_error(p_equal, t),
+            p_profit,
+            p_profit_err: p_profit.map_or(0.0, |p| share_error(p, t)),
             cost,
             net_gain,
             roi,

@@ -27,18 +27,40 @@ pub fn interval_ranks(n: usize, q: f64) -> (usize, usize) {
     (lo - 1, hi - 1)
 }
 
+/// Half-width of a 95 % interval for a share `p` of `n` trials: the larger
+/// distance from `p` to the ends of Wilson's score interval. Wald's
+/// p ± 1.96·√(p(1 − p)/n) is 0 at a share of 0 or 1 and covered a true
+/// 0.9991 in 84 % of 400 seeds at 1,000 trials; Wilson's is never empty.
+/// For a mean of scores in [0, 1] (P(beat) counts a tie as ½) the
+/// Bernoulli variance p(1 − p) bounds the scores', so it is conservative.
+pub fn share_error(p: f64, n: usize) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let (n, z2) = (n as f64, 1.96 * 1.96);
+    let d = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / d;
+    let half = 1.96 / d * libm::sqrt((p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0));
+    (p - (centre - half)).max(centre + half - p)
+}
+
 /// The quantile levels a [`Summary`] reports with an error.
 const REPORTED: [f64; 5] = [0.05, 0.10, 0.5, 0.9, 0.95];
 
 /// [`McError`] of a summary: the mean's from the sd, each quantile's from
-/// the order statistic at `at(rank)`.
+/// the order statistics at `at(rank)`: the larger of the distances from the
+/// estimate to the interval's ends. The interval is not centred on the
+/// estimate (a count's P5 often sits at its lower end), and half its width
+/// left the other end out: P5 of a 60-customer count was covered in 74 %
+/// of seeds. A ± that reaches both ends covers whenever the interval does.
 fn mc_error(n: usize, sd: f64, at: impl Fn(usize) -> f64) -> McError {
     if n == 0 {
         return McError::default();
     }
     let q = |q: f64| {
         let (lo, hi) = interval_ranks(n, q);
-        0.5 * (at(hi) - at(lo))
+        let x = at(rank(n, q));
+        (x - at(lo)).max(at(hi) - x)
     };
     McError {
         mean: 1.96 * sd / libm::sqrt(n as f64),

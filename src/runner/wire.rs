@@ -447,6 +447,8 @@ wire_struct!(Comparison {
     p_beat_err,
     p_more_err,
     p_equal_err,
+    p_profit,
+    p_profit_err,
     cost,
     net_gain,
     roi

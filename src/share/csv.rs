@@ -88,6 +88,7 @@ pub fn comparison_csv(
     add("cost", &|s| cmp(s).and_then(|c| c.cost));
     add("net_gain", &|s| cmp(s).and_then(|c| c.net_gain));
     add("roi", &|s| cmp(s).and_then(|c| c.roi));
+    add("p_profit", &|s| cmp(s).and_then(|c| c.p_profit));
     let stages = r.scenarios.first().map_or(0, |s| s.stages.len());
     for i in 0..stages {
         // Stage rows name their stage too (the key is for machines, the name for people).
@@ -219,7 +220,8 @@ mod tests {
         use crate::names::Label;
         use crate::presets;
         let mut d = presets::preset_doc(crate::document::PresetId::Classic5, Lang::Zh);
-        let (label, spec) = presets::awareness30();
+        let (label, mut spec) = presets::awareness30();
+        spec.cost = Some(50_000.0);
         d.add_scenario(label, spec);
         d.scenarios[0].label = Label::Text("=cmd".into());
         d.trials = 2_000;
@@ -243,9 +245,11 @@ mod tests {
         let up = r.scenarios[1].vs_baseline.as_ref().unwrap();
         assert_eq!(row("uplift_p5"), vec![None, Some(up.uplift.p5)]);
         assert_eq!(row("p_beat")[1], Some(up.p_beat));
+        assert_eq!(row("p_profit"), vec![None, up.p_profit]);
+        assert!(up.p_profit.is_some());
         assert!(lines.iter().any(|l| l.starts_with("\"stage_mean_2 考虑\"")));
-        // Header, 15 figures, 5 stages, and the empty tail after the last CRLF.
-        assert_eq!(lines.len(), 1 + 15 + 5 + 1);
+        // Header, 16 figures, 5 stages, and the empty tail after the last CRLF.
+        assert_eq!(lines.len(), 1 + 16 + 5 + 1);
     }
 
     #[test]
@@ -292,8 +296,8 @@ mod tests {
             row("pipeline_customers_mean")[0],
             Some(m.scenarios[0].pipeline_customers_mean)
         );
-        // 15 figures, 5 stages; 3 months of 4 + 4 + 1 + 4 + 1 rows; payback
+        // 16 figures, 5 stages; 3 months of 4 + 4 + 1 + 4 + 1 rows; payback
         // and pipeline 3.
-        assert_eq!(lines.len(), 1 + 15 + 5 + 3 * 14 + 3 + 1);
+        assert_eq!(lines.len(), 1 + 16 + 5 + 3 * 14 + 3 + 1);
     }
 }

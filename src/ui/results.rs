@@ -528,6 +528,21 @@ pub fn ResultsTable() -> impl IntoView {
                     }
                     None => dash(),
                 });
+                let pprofit = hint_row(
+                    t_string!(i18n, p_profit).to_string(),
+                    t_string!(i18n, explain_pprofit).to_string(),
+                    &|s| match cmp(s).and_then(|c| c.p_profit.map(|p| (p, c.p_profit_err))) {
+                        Some((p, err)) => est_cell(
+                            format!("result-p-profit-{s}"),
+                            p,
+                            format_percent(p, 1),
+                            Some(err),
+                            &|e| format_percent(e, 1),
+                        )
+                        .into_any(),
+                        None => dash(),
+                    },
+                );
                 // Rows follow the stages of the results shown (they may be the
                 // last good ones while the funnel is being edited).
                 let k = r.scenarios[0].stages.len();
@@ -566,7 +581,7 @@ pub fn ResultsTable() -> impl IntoView {
                         <tbody>
                             {cust}{rev} <tr class="group">
                                 <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
-                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi} <tr class="group">
+                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit} <tr class="group">
                                 <th colspan=n
                                     + 1>
                                     {tr(i18n, |i| t_string!(i, stages))}" · "
