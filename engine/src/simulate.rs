@@ -507,9 +507,8 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
         let cost = plan.scenarios[s].cost;
         let margin = plan.margin.unwrap_or(1.0);
         // P(net gain > 0): the trials whose uplift on margin beats the cost.
-        let p_profit = cost.map(|c| {
-            d.iter().filter(|&&x| x * margin - c > 0.0).count() as f64 / tf
-        });
+        let p_profit =
+            cost.map(|c| d.iter().filter(|&&x| x * margin - c > 0.0).count() as f64 / tf);
         let (uplift, lo, hi) = summarize(d);
         let mut uplift_hist = histogram_frame(lo, hi);
         fill_histogram(&mut uplift_hist, d);

@@ -330,8 +330,20 @@ fn shares_errors_cover_their_exact_values() {
     let none = |p: f64| (1.0 - p).powi(100);
     let mut wald_high = 0.0;
     for (name, p, lever, want_more, want_beat) in [
-        ("0.999", p_high, 0.1, 1.0 - none(p_high), 1.0 - 0.5 * none(p_high)),
-        ("0.5", p_half, 0.1, 1.0 - none(p_half), 1.0 - 0.5 * none(p_half)),
+        (
+            "0.999",
+            p_high,
+            0.1,
+            1.0 - none(p_high),
+            1.0 - 0.5 * none(p_high),
+        ),
+        (
+            "0.5",
+            p_half,
+            0.1,
+            1.0 - none(p_half),
+            1.0 - 0.5 * none(p_half),
+        ),
         ("beat 0.49", p_low, -0.1, 0.0, 0.5 * none(p_low)),
     ] {
         let want_equal = none(p);
@@ -346,13 +358,20 @@ fn shares_errors_cover_their_exact_values() {
         }
         let share = |x: u32| f64::from(x) / COVER_SEEDS as f64;
         for (what, got) in [("more", more), ("beat", beat), ("equal", equal)] {
-            assert!(share(got) >= 0.93, "{name}: P({what}) covered in {}", share(got));
+            assert!(
+                share(got) >= 0.93,
+                "{name}: P({what}) covered in {}",
+                share(got)
+            );
         }
         if name == "0.999" {
             wald_high = share(wald);
         }
     }
-    assert!(wald_high < 0.93, "Wald covers {wald_high}: the check cannot fail");
+    assert!(
+        wald_high < 0.93,
+        "Wald covers {wald_high}: the check cannot fail"
+    );
     // P(profit): a cost of 450 needs 5 customers of Bin(100, 0.05).
     let want = Binomial::new(0.05, 100).unwrap().sf(4);
     let covered = coverage(|seed| {
@@ -405,7 +424,15 @@ fn means_and_quantiles_errors_cover_their_exact_values() {
         }
     }
     let names = [
-        "customers mean", "P5", "P50", "P95", "revenue mean", "P5", "P50", "P95", "uplift mean",
+        "customers mean",
+        "P5",
+        "P50",
+        "P95",
+        "revenue mean",
+        "P5",
+        "P50",
+        "P95",
+        "uplift mean",
     ];
     for (name, h) in names.iter().zip(hits) {
         let share = f64::from(h) / COVER_SEEDS as f64;

@@ -581,7 +581,8 @@ pub fn ResultsTable() -> impl IntoView {
                         <tbody>
                             {cust}{rev} <tr class="group">
                                 <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
-                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit} <tr class="group">
+                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit}
+                            <tr class="group">
                                 <th colspan=n
                                     + 1>
                                     {tr(i18n, |i| t_string!(i, stages))}" · "
