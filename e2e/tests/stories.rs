@@ -161,6 +161,23 @@ async fn planner_story() {
         "net {net} vs uplift {up}"
     );
     assert!((roi - net / 50_000.0).abs() < 1e-9, "roi {roi}");
+    // Beside them, the chance of a profit: a share, with its error, and no
+    // higher than the chance of more revenue (a profit needs more than a
+    // cent more).
+    let profit = p.value("result-p-profit-1").await;
+    let more = p.value("result-p-beat-1").await;
+    assert!(
+        (0.0..=1.0).contains(&profit) && profit <= more,
+        "{profit} vs {more}"
+    );
+    assert!(!p
+        .attr("result-p-profit-1", "data-mc-error")
+        .await
+        .is_empty());
+    // The bad case: the mean of the worst 5 % sits below the P5.
+    let cvar = p.value("result-cvar5-0").await;
+    let p5 = p.value("result-revenue-p5-0").await;
+    assert!(cvar > 0.0 && cvar <= p5, "{cvar} vs P5 {p5}");
     // Only the SMB segment grows: the uplift is about 20 % of its revenue,
     // well below 20 % of the total.
     let total = p.value("result-revenue-mean-0").await;
@@ -184,6 +201,9 @@ async fn planner_story() {
     p.wait_state("done").await;
     let need = p.value("goal-result").await;
     assert!(need > 50.0 && need < 200.0, "volume change {need} %");
+    // Today the target is far: the chance of reaching it is small.
+    let reach = p.value("result-p-target-0").await;
+    assert!(reach < 0.05, "P(revenue ≥ target) {reach}");
     assert_eq!(p.attr("goal-result", "data-lever").await, "volume");
     p.screenshot("planner-en").await;
 

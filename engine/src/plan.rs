@@ -45,6 +45,8 @@ pub struct Plan {
     pub(crate) seed: u64,
     /// Test hook: never use the fixed-input fast path.
     pub(crate) force_general: bool,
+    /// A revenue target: the results then say P(revenue ≥ target).
+    pub(crate) target: Option<f64>,
 }
 
 impl Plan {
@@ -108,6 +110,13 @@ impl Plan {
     /// The same plan with another number of trials (clamped to the limits).
     pub fn with_trials(mut self, trials: u32) -> Self {
         self.trials = trials.clamp(1, limits::MAX_TRIALS);
+        self
+    }
+    /// The same plan with a revenue target (the goal's): each scenario's
+    /// results then carry P(revenue ≥ target). A target that is not a
+    /// finite number is none. The draws are unchanged.
+    pub fn with_target(mut self, target: Option<f64>) -> Self {
+        self.target = target.filter(|t| t.is_finite());
         self
     }
     /// Test hook: run every segment on the general (binomial chain) path,
@@ -315,6 +324,7 @@ impl Model {
             trials: self.trials,
             seed: self.seed,
             force_general: false,
+            target: None,
         })
     }
 }

@@ -121,11 +121,24 @@ pub struct Comparison {
     /// Its 95 % Monte Carlo error, as `p_beat_err`.
     #[serde(default)]
     pub p_profit_err: f64,
+    /// The mean uplift from the two exact mean revenues, when both runs
+    /// have exact laws (every input fixed): `net_gain` and `roi` are then
+    /// exact too.
+    #[serde(default)]
+    pub exact_uplift: Option<f64>,
     pub cost: Option<f64>,
     /// Mean uplift (× margin where a margin is set) − cost.
     pub net_gain: Option<f64>,
     /// net gain / cost, as a fraction.
     pub roi: Option<f64>,
+}
+
+impl Comparison {
+    /// The mean uplift as the page shows it: exact when both runs have
+    /// exact laws, else the drawn mean.
+    pub fn mean_uplift(&self) -> f64 {
+        self.exact_uplift.unwrap_or(self.uplift.mean)
+    }
 }
 
 /// Results of one scenario (index 0 is the baseline).
@@ -136,6 +149,20 @@ pub struct ScenarioResult {
     pub customers: Summary,
     pub revenue: Summary,
     pub revenue_hist: Histogram,
+    /// The expected shortfall of revenue: the mean of the worst 5 % of
+    /// trials (the lowest ⌈0.05·T⌉ revenues), and its 95 % Monte Carlo error
+    /// ([`crate::summary::shortfall`]).
+    #[serde(default)]
+    pub cvar5: f64,
+    #[serde(default)]
+    pub cvar5_err: f64,
+    /// P(revenue ≥ target) when the plan has a target
+    /// ([`crate::Plan::with_target`]), and its 95 % error (Wilson's, as
+    /// P(beat)'s).
+    #[serde(default)]
+    pub p_target: Option<f64>,
+    #[serde(default)]
+    pub p_target_err: f64,
     /// `None` for the baseline.
     pub vs_baseline: Option<Comparison>,
     /// The exact laws of customers and revenue, when every input is fixed

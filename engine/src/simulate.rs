@@ -7,7 +7,9 @@ use crate::exact::{count_law, exact_is_cheap, exact_stage_summaries, mixture_law
 use crate::plan::Plan;
 use crate::results::{Comparison, ExactFigures, Results, ScenarioResult, Sensitivity};
 use crate::streams::KEY_BLOCK;
-use crate::summary::{fill_histogram, histogram_frame, share_error, summarize, CountHist};
+use crate::summary::{
+    fill_histogram, histogram_frame, share_error, shortfall, summarize, CountHist,
+};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -528,6 +530,7 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
             p_equal_err: share_error(p_equal, t),
             p_profit,
             p_profit_err: p_profit.map_or(0.0, |p| share_error(p, t)),
+            exact_uplift: None,
             cost,
             net_gain,
             roi,
@@ -536,12 +539,18 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
         *d = Vec::new();
     }
     let mut summaries = Vec::new();
+    let mut tails = Vec::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for rv in c.revenue.iter_mut() {
+        let t = rv.len().max(1) as f64;
+        let p_target = plan
+            .target
+            .map(|x| rv.iter().filter(|&&r| r >= x).count() as f64 / t);
         let (sm, a, b) = summarize(rv);
         lo = lo.min(a);
         hi = hi.max(b);
         summaries.push(sm);
+        tails.push((shortfall(rv), p_target, rv.len()));
     }
     let exact_figures = |s: usize| -> Option<ExactFigures> {
         let laws = exact.as_ref()?;
@@ -563,13 +572,26 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
             revenue: mixture_law(customers, &deal, factor)?,
         })
     };
+    let exacts: Vec<Option<ExactFigures>> = (0..ns).map(exact_figures).collect();
     let scenarios = summaries
         .into_iter()
         .zip(comparisons)
+        .zip(tails)
         .enumerate()
-        .map(|(s, (rev, cmp))| {
+        .map(|(s, ((rev, mut cmp), ((cvar5, cvar5_err), p_target, t)))| {
             let mut revenue_hist = histogram_frame(lo, hi);
             fill_histogram(&mut revenue_hist, &c.revenue[s]);
+            // Every input fixed: the mean uplift, and so the net gain and
+            // the ROI, from the two exact means.
+            if let (Some(c), Some(e0), Some(es)) = (cmp.as_mut(), exacts[0], exacts[s]) {
+                let up = es.revenue.mean - e0.revenue.mean;
+                c.exact_uplift = Some(up);
+                c.net_gain = c.cost.map(|k| up * plan.margin.unwrap_or(1.0) - k);
+                c.roi = match (c.net_gain, c.cost) {
+                    (Some(g), Some(k)) if k > 0.0 => Some(g / k),
+                    _ => None,
+                };
+            }
             ScenarioResult {
                 stages: match &exact {
                     Some(e) => e[s].0.clone(),
@@ -581,8 +603,12 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
                 customers: c.counts[s * k + k - 1].summary(),
                 revenue: rev,
                 revenue_hist,
+                cvar5,
+                cvar5_err,
+                p_target,
+                p_target_err: p_target.map_or(0.0, |p| share_error(p, t)),
                 vs_baseline: cmp,
-                exact: exact_figures(s),
+                exact: exacts[s],
             }
         })
         .collect();

@@ -44,6 +44,28 @@ pub fn share_error(p: f64, n: usize) -> f64 {
     (p - (centre - half)).max(centre + half - p)
 }
 
+/// The expected shortfall at 5 %: the mean of the lowest ⌈0.05·n⌉ of
+/// `values` (reordered), and its 95 % Monte Carlo error,
+/// 1.96·√((s²_tail + (1 − α)(VaR − ES)²) / (α·n)) with α = 0.05, s²_tail
+/// the variance of those values and VaR the largest of them (the P5): the
+/// asymptotic variance of the tail mean with its estimated threshold.
+pub fn shortfall(values: &mut [f64]) -> (f64, f64) {
+    const ALPHA: f64 = 0.05;
+    let n = values.len();
+    if n == 0 {
+        return (0.0, 0.0);
+    }
+    let k = rank(n, ALPHA) + 1;
+    let (tail, var_at, _) = values.select_nth_unstable_by(k - 1, |a, b| a.total_cmp(b));
+    let var_at = *var_at;
+    let sum = tail.iter().sum::<f64>() + var_at;
+    let es = sum / k as f64;
+    let ss = tail.iter().map(|x| (x - es) * (x - es)).sum::<f64>() + (var_at - es) * (var_at - es);
+    let s2 = if k > 1 { ss / (k - 1) as f64 } else { 0.0 };
+    let v = (s2 + (1.0 - ALPHA) * (var_at - es) * (var_at - es)) / (ALPHA * n as f64);
+    (es, 1.96 * libm::sqrt(v))
+}
+
 /// The quantile levels a [`Summary`] reports with an error.
 const REPORTED: [f64; 5] = [0.05, 0.10, 0.5, 0.9, 0.95];
 

@@ -439,3 +439,98 @@ fn means_and_quantiles_errors_cover_their_exact_values() {
         assert!(share >= 0.93, "{name} covered in {share}");
     }
 }
+
+/// The expected shortfall (mean of the worst 5 %) and P(revenue ≥ target)
+/// on case A's 60-customer baseline, against their exact values: with
+/// fixed deals of 5,000 revenue is 5,000 × Bin(10,000, 0.6 %), whose lower
+/// 5 % mass has the mean (Σ_{c<v} c·p(c) + v·(0.05 − F(v − 1))) / 0.05 at
+/// v its P5; with Gamma deals (cv 50 %) the revenue is a Binomial mixture of
+/// Gamma(c·α, θ), and E[G·1{G ≤ v}] = c·α·θ · F_{Gamma(c·α + 1, θ)}(v). Each
+/// 95 % error covers in at least 93 % of the seeds; a target is only
+/// counted where one is set.
+#[test]
+fn the_shortfall_and_p_target_errors_cover_their_exact_values() {
+    let q = 0.25 * 0.32 * 0.25 * 0.30;
+    let law = Binomial::new(q, 10_000).unwrap();
+    let model = |cv: f64, seed: u64| {
+        funnel(
+            10_000.0,
+            &fixed(&[0.25, 0.32, 0.25, 0.30]),
+            5_000.0,
+            cv,
+            COVER_TRIALS,
+            seed,
+        )
+    };
+    // Fixed deals.
+    let v = law.inverse_cdf(0.05);
+    let below: f64 = (0..v).map(|c| c as f64 * law.pmf(c)).sum();
+    let es_fixed = 5_000.0 * (below + v as f64 * (0.05 - law.cdf(v - 1))) / 0.05;
+    // Gamma deals, cv 50 %: α = 4, θ = 1,250.
+    let (alpha, theta) = (4.0, 1_250.0);
+    let pmf: Vec<f64> = (0..=200u64).map(|c| law.pmf(c)).collect();
+    let v5 = mixture_quantile(&pmf, alpha, theta, 0.05);
+    let es_gamma = pmf
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(c, p)| {
+            let shape = c as f64 * alpha;
+            p * shape * theta * Gamma::new(shape + 1.0, 1.0 / theta).unwrap().cdf(v5)
+        })
+        .sum::<f64>()
+        / 0.05;
+    // P(revenue ≥ 300,000) with fixed deals: P(C ≥ 60).
+    let target = 300_000.0;
+    let p_target = law.sf(59);
+    let (mut fixed_hits, mut gamma_hits, mut target_hits) = (0u32, 0u32, 0u32);
+    for i in 0..COVER_SEEDS {
+        let plan = model(0.0, COVER_SEED + i)
+            .validate()
+            .unwrap()
+            .with_target(Some(target));
+        let r = &simulate(&plan).scenarios[0];
+        fixed_hits += ((r.cvar5 - es_fixed).abs() <= r.cvar5_err) as u32;
+        let p = r.p_target.expect("a target");
+        target_hits += ((p - p_target).abs() <= r.p_target_err) as u32;
+        let r = &simulate(&model(0.5, COVER_SEED + i).validate().unwrap()).scenarios[0];
+        gamma_hits += ((r.cvar5 - es_gamma).abs() <= r.cvar5_err) as u32;
+        assert_eq!(r.p_target, None);
+    }
+    for (what, h) in [
+        ("ES fixed", fixed_hits),
+        ("ES gamma", gamma_hits),
+        ("P(target)", target_hits),
+    ] {
+        let share = f64::from(h) / COVER_SEEDS as f64;
+        assert!(share >= 0.93, "{what} covered in {share}");
+    }
+}
+
+/// With every input fixed the mean uplift is the difference of the two
+/// exact means, and the net gain and ROI follow from it exactly; with an
+/// uncertain input they are estimated.
+#[test]
+fn the_uplift_net_gain_and_roi_are_exact_when_every_input_is_fixed() {
+    let mut m = cases().remove(0).model;
+    m.trials = 2_000;
+    m.margin = Some(0.4);
+    m.scenarios[0].cost = Some(10_000.0);
+    let r = simulate(&m.validate().expect("valid"));
+    let (e0, e1) = (r.scenarios[0].exact.unwrap(), r.scenarios[1].exact.unwrap());
+    let c = r.scenarios[1].vs_baseline.as_ref().unwrap();
+    let up = e1.revenue.mean - e0.revenue.mean;
+    // Stage 2 from 32 % to 37 %: 10,000 · 0.25 · 0.05 · 0.25 · 0.30 · 5,000.
+    assert!(
+        (up - 10_000.0 * 0.25 * 0.05 * 0.25 * 0.30 * 5_000.0).abs() < 1e-6,
+        "{up}"
+    );
+    assert_eq!(c.exact_uplift, Some(up));
+    assert_eq!(c.net_gain, Some(up * 0.4 - 10_000.0));
+    assert_eq!(c.roi, Some((up * 0.4 - 10_000.0) / 10_000.0));
+    m.segments[0].rates[0] = funnelcast_engine::RateSpec::Evidence { k: 25, n: 100 };
+    let r = simulate(&m.validate().expect("valid"));
+    let c = r.scenarios[1].vs_baseline.as_ref().unwrap();
+    assert_eq!(c.exact_uplift, None);
+    assert_eq!(c.net_gain, Some(c.uplift.mean * 0.4 - 10_000.0));
+}

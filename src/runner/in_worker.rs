@@ -106,7 +106,7 @@ fn on_message(e: MessageEvent) {
             lead,
         } => {
             let id = job.id;
-            match job.model.validate() {
+            match job.plan() {
                 Err(errs) => {
                     ACTIVE.with(|a| *a.borrow_mut() = None);
                     post(&FromWorker::Reply(Reply::Failed {

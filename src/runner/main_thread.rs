@@ -73,7 +73,7 @@ impl MainThreadRunner {
     #[cfg(target_arch = "wasm32")]
     fn start(&self, job: Job) {
         let id = job.id;
-        match job.model.validate() {
+        match job.plan() {
             Err(errs) => {
                 let inner = self.inner.clone();
                 // Replies never come from inside `send`.

@@ -47,6 +47,17 @@ pub struct Job {
     pub time: Option<TimeSpec>,
 }
 
+impl Job {
+    /// The job's plan: its model checked, with the goal's target, so each
+    /// scenario's results say P(revenue ≥ target) (the draws are the same).
+    pub fn plan(&self) -> Result<funnelcast_engine::Plan, Vec<ModelError>> {
+        Ok(self
+            .model
+            .validate()?
+            .with_target(self.goal.map(|g| g.target)))
+    }
+}
+
 /// A goal to seek: P(revenue ≥ `target`) ≥ `prob` (a fraction) by moving
 /// `lever`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -218,7 +229,7 @@ impl RunnerHandle {
 
 /// Runs a whole job at once (tests, and the native build of the page).
 pub fn run_job(job: &Job) -> Result<JobOutput, RunError> {
-    let plan = job.model.validate().map_err(RunError::Invalid)?;
+    let plan = job.plan().map_err(RunError::Invalid)?;
     if let Some(time) = &job.time {
         let time = time.validate(&plan).map_err(RunError::Invalid)?;
         let mut output = month_output(
@@ -429,6 +440,9 @@ mod tests {
                 assert_eq!(*id, 7);
                 assert_eq!(output.results.trials, 2_000);
                 assert!(output.goal.is_some());
+                // The goal's target: each scenario says P(revenue ≥ it).
+                let p = output.results.scenarios[0].p_target.unwrap();
+                assert!(p > 0.0 && p < 1.0, "{p}");
                 assert_eq!(output, &run_job(&job(7)).unwrap());
             }
             other => panic!("{other:?}"),

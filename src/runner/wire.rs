@@ -390,6 +390,10 @@ wire_struct!(ScenarioResult {
     customers,
     revenue,
     revenue_hist,
+    cvar5,
+    cvar5_err,
+    p_target,
+    p_target_err,
     vs_baseline,
     exact
 });
@@ -449,6 +453,7 @@ wire_struct!(Comparison {
     p_equal_err,
     p_profit,
     p_profit_err,
+    exact_uplift,
     cost,
     net_gain,
     roi

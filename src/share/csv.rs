@@ -80,8 +80,10 @@ pub fn comparison_csv(
     add("revenue_p5", &|s| Some(sc(s).revenue.p5));
     add("revenue_p50", &|s| Some(sc(s).revenue.p50));
     add("revenue_p95", &|s| Some(sc(s).revenue.p95));
+    add("revenue_cvar5", &|s| Some(sc(s).cvar5));
+    add("p_target", &|s| sc(s).p_target);
     let cmp = |s: usize| sc(s).vs_baseline.as_ref();
-    add("uplift_mean", &|s| cmp(s).map(|c| c.uplift.mean));
+    add("uplift_mean", &|s| cmp(s).map(|c| c.mean_uplift()));
     add("uplift_p5", &|s| cmp(s).map(|c| c.uplift.p5));
     add("uplift_p95", &|s| cmp(s).map(|c| c.uplift.p95));
     add("p_beat", &|s| cmp(s).map(|c| c.p_beat));
@@ -248,8 +250,9 @@ mod tests {
         assert_eq!(row("p_profit"), vec![None, up.p_profit]);
         assert!(up.p_profit.is_some());
         assert!(lines.iter().any(|l| l.starts_with("\"stage_mean_2 考虑\"")));
-        // Header, 16 figures, 5 stages, and the empty tail after the last CRLF.
-        assert_eq!(lines.len(), 1 + 16 + 5 + 1);
+        assert_eq!(row("revenue_cvar5")[0], Some(r.scenarios[0].cvar5));
+        // Header, 18 figures, 5 stages, and the empty tail after the last CRLF.
+        assert_eq!(lines.len(), 1 + 18 + 5 + 1);
     }
 
     #[test]
@@ -296,8 +299,8 @@ mod tests {
             row("pipeline_customers_mean")[0],
             Some(m.scenarios[0].pipeline_customers_mean)
         );
-        // 16 figures, 5 stages; 3 months of 4 + 4 + 1 + 4 + 1 rows; payback
+        // 18 figures, 5 stages; 3 months of 4 + 4 + 1 + 4 + 1 rows; payback
         // and pipeline 3.
-        assert_eq!(lines.len(), 1 + 16 + 5 + 3 * 14 + 3 + 1);
+        assert_eq!(lines.len(), 1 + 18 + 5 + 3 * 14 + 3 + 1);
     }
 }

@@ -593,7 +593,7 @@ fn month_table(
     let head = |what: &str| {
         stats
             .iter()
-            .map(|st| view! { <th>{format!("{what} {}", st.to_uppercase()).trim().to_string()}</th> })
+            .map(|st| view! { <th>{format!("{what} {}", st.to_ascii_uppercase()).trim().to_string()}</th> })
             .collect_view()
     };
     let rows: Vec<_> = (0..sc.month_revenue.len())

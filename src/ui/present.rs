@@ -374,7 +374,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     let rev = revenue_figures(sc);
                     let name = scenario_name(i18n, &shown.doc, s, lang);
                     let vs = sc.vs_baseline.as_ref().map(|c| {
-                        let up = c.uplift.mean;
+                        let up = c.mean_uplift();
                         let interval = format!(
                             "{}: {} … {}",
                             t_string!(i18n, uplift_interval),

@@ -108,7 +108,7 @@ fn RunAnnouncement() -> impl IntoView {
                         let vs = sc
                             .vs_baseline
                             .as_ref()
-                            .map(|c| (c.uplift.mean.to_bits(), c.p_beat.to_bits()));
+                            .map(|c| (c.mean_uplift().to_bits(), c.p_beat.to_bits()));
                         (mean.to_bits(), vs)
                     })
                     .collect();
@@ -355,7 +355,7 @@ pub fn ResultsTable() -> impl IntoView {
                         for (key, pick) in stats {
                             let label = match key {
                                 "mean" => t_string!(i18n, mean).to_string(),
-                                k => k.to_uppercase(),
+                                k => k.to_ascii_uppercase(),
                             };
                             // The exact law's figure where there is one (unless
                             // the simulated ones are asked for), else the
@@ -410,6 +410,45 @@ pub fn ResultsTable() -> impl IntoView {
                     },
                     &money,
                 );
+                // The bad case: the mean of the worst 5 % of periods.
+                let cvar = hint_row(
+                    t_string!(i18n, cvar5).to_string(),
+                    t_string!(i18n, explain_cvar5).to_string(),
+                    &|s| {
+                        let sc = &r.scenarios[s];
+                        est_cell(
+                            format!("result-cvar5-{s}"),
+                            sc.cvar5,
+                            money(sc.cvar5),
+                            Some(sc.cvar5_err),
+                            &money,
+                        )
+                        .into_any()
+                    },
+                );
+                // The goal's target reached, when one is set.
+                let target = shown
+                    .inputs
+                    .goal
+                    .target
+                    .filter(|_| r.scenarios[0].p_target.is_some())
+                    .map(|t| {
+                        row(
+                            t_string!(i18n, p_target, target = money(t)).to_string(),
+                            &|s| {
+                                let sc = &r.scenarios[s];
+                                let p = sc.p_target.unwrap_or(f64::NAN);
+                                est_cell(
+                                    format!("result-p-target-{s}"),
+                                    p,
+                                    format_percent(p, 1),
+                                    Some(sc.p_target_err),
+                                    &|e| format_percent(e, 1),
+                                )
+                                .into_any()
+                            },
+                        )
+                    });
                 let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
                 // The margin the run used (net gain = mean uplift × margin − cost).
                 let r_margin = d.margin.unwrap_or(1.0);
@@ -426,11 +465,19 @@ pub fn ResultsTable() -> impl IntoView {
                             <td>
                                 <span
                                     data-testid=format!("result-uplift-mean-{s}")
-                                    data-value=raw(c.uplift.mean)
-                                    data-mc-error=raw(c.uplift.err.mean)
-                                    title=format!("± {}", money(c.uplift.err.mean))
+                                    data-value=raw(c.mean_uplift())
+                                    // Exact when every input is fixed: no error.
+                                    data-mc-error=c
+                                        .exact_uplift
+                                        .is_none()
+                                        .then(|| raw(c.uplift.err.mean))
+                                    title=c
+                                        .exact_uplift
+                                        .is_none()
+                                        .then(|| format!("± {}", money(c.uplift.err.mean)))
+                                    class=c.exact_uplift.is_some().then_some("exact")
                                 >
-                                    {money(c.uplift.mean)}
+                                    {money(c.mean_uplift())}
                                 </span>
                                 <small class="interval">
                                     " ("
@@ -501,8 +548,11 @@ pub fn ResultsTable() -> impl IntoView {
                     .and_then(|c| c.net_gain)
                 {
                     Some(v) => {
-                        // The mean uplift's error × the margin (the cost is exact).
-                        let err = cmp(s).map(|c| c.uplift.err.mean * d_margin);
+                        // The mean uplift's error × the margin (the cost is
+                        // exact); none when the uplift is exact.
+                        let err = cmp(s)
+                            .filter(|c| c.exact_uplift.is_none())
+                            .map(|c| c.uplift.err.mean * d_margin);
                         est_cell(format!("result-net-gain-{s}"), v, money(v), err, &money)
                             .into_any()
                     }
@@ -512,7 +562,7 @@ pub fn ResultsTable() -> impl IntoView {
                     .and_then(|c| c.roi)
                 {
                     Some(v) => {
-                        let err = cmp(s).and_then(|c| {
+                        let err = cmp(s).filter(|c| c.exact_uplift.is_none()).and_then(|c| {
                             c.cost
                                 .filter(|&k| k > 0.0)
                                 .map(|k| c.uplift.err.mean * d_margin / k)
@@ -579,7 +629,7 @@ pub fn ResultsTable() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {cust}{rev} <tr class="group">
+                            {cust}{rev}{cvar}{target} <tr class="group">
                                 <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
                             </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit}
                             <tr class="group">
