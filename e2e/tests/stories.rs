@@ -201,6 +201,13 @@ async fn planner_story() {
     p.wait_state("done").await;
     let need = p.value("goal-result").await;
     assert!(need > 50.0 && need < 200.0, "volume change {need} %");
+    // The answer carries its own 95 % error, in its units.
+    let err: f64 = p
+        .attr("goal-result", "data-mc-error")
+        .await
+        .parse()
+        .unwrap();
+    assert!(err > 0.0 && err < 0.5 * need, "± {err} of {need}");
     // Today the target is far: the chance of reaching it is small.
     let reach = p.value("result-p-target-0").await;
     assert!(reach < 0.05, "P(revenue ≥ target) {reach}");

@@ -67,6 +67,13 @@ pub fn check_goal_prob(prob: f64) -> Result<(), ModelError> {
 /// probability is monotone only up to Monte Carlo noise (about `achieved_se`).
 /// `prob` outside (0, 1] is clamped.
 ///
+/// The answer is deliberately conservative: it is the bracket's upper end,
+/// a change whose estimated probability reaches `prob` on the drawn trials
+/// (`achieved ≥ prob` always), never the midpoint, which may fall short.
+/// Its own 95 % error, `change_err`, carries the probability's error at the
+/// goal through the curve's slope around the answer (two more
+/// evaluations), plus the bracket.
+///
 /// # Examples
 /// ```
 /// # use funnelcast_engine::{DealSpec, Model, RateSpec, SegmentSpec, VolumeSpec};
@@ -245,6 +252,22 @@ fn answer(
         achieved,
         achieved_se: libm::sqrt(achieved * (1.0 - achieved) / trials as f64),
         tolerance,
+        change_err: 0.0,
+    }
+}
+
+/// The answer's 95 % error: a seed moves the estimated curve
+/// P(revenue ≥ target) by about its standard error at the goal,
+/// √(prob(1 − prob)/T), so it moves the crossing by that over the curve's
+/// slope there (measured between `below` and `above`, the shares at
+/// `at − h` and `at + h`); plus the bracket's width, since the answer is the
+/// bracket's upper end (see [`goal_seek`]). NaN for a slope not above 0.
+fn change_error(prob: f64, trials: u32, h: f64, below: f64, above: f64, tolerance: f64) -> f64 {
+    let slope = (above - below) / (2.0 * h);
+    if slope > 0.0 {
+        1.96 * libm::sqrt(prob * (1.0 - prob) / f64::from(trials)) / slope + 2.0 * tolerance
+    } else {
+        f64::NAN
     }
 }
 
@@ -298,7 +321,22 @@ where
             lo = mid;
         }
     }
-    answer(lever, Some(hi), p_hi, trials, 0.5 * (hi - lo))
+    let tolerance = 0.5 * (hi - lo);
+    let mut g = answer(lever, Some(hi), p_hi, trials, tolerance);
+    // The slope around the answer: ±1 point, or ±4 where the curve is flat
+    // on the drawn trials (within the rate's range).
+    for h in [0.01, 0.04] {
+        let (a, b) = (
+            crate::special::clamp(hi - h, -1.0, 1.0),
+            crate::special::clamp(hi + h, -1.0, 1.0),
+        );
+        let (below, above) = (eval(a).await, eval(b).await);
+        g.change_err = change_error(prob, trials, 0.5 * (b - a), below, above, tolerance);
+        if !g.change_err.is_nan() {
+            break;
+        }
+    }
+    g
 }
 
 /// The smallest change of every segment's volume.
@@ -397,7 +435,18 @@ where
             lo = mid;
         }
     }
-    answer(lever, Some(hi - 1.0), p_hi, trials, 0.5 * (hi - lo))
+    let tolerance = 0.5 * (hi - lo);
+    let mut g = answer(lever, Some(hi - 1.0), p_hi, trials, tolerance);
+    // The slope around the answer: ±5 % of the volume, or ±20 % where the
+    // curve is flat on the drawn trials.
+    for h in [0.05, 0.2] {
+        let (below, above) = (share(hi * (1.0 - h)).await, share(hi * (1.0 + h)).await);
+        g.change_err = change_error(prob, trials, h * hi, below, above, tolerance);
+        if !g.change_err.is_nan() {
+            break;
+        }
+    }
+    g
 }
 
 /// Revenue per trial of the only scenario (goal seek; the run's draws, as

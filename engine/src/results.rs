@@ -237,6 +237,13 @@ pub struct GoalResult {
     pub achieved_se: f64,
     /// Half-width of the search bracket around `change` (fraction).
     pub tolerance: f64,
+    /// 95 % Monte Carlo error of `change` itself, in its units: the
+    /// probability's error at the goal carried through the local slope of
+    /// P(revenue ≥ target) against the lever, plus the bracket
+    /// ([`crate::goal`]); NaN where the slope could not be measured, 0
+    /// when there is no answer or it sits at the end of the range.
+    #[serde(default)]
+    pub change_err: f64,
 }
 
 /// What a goal seek may move, in every segment at once.

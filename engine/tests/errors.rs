@@ -534,3 +534,61 @@ fn the_uplift_net_gain_and_roi_are_exact_when_every_input_is_fixed() {
     assert_eq!(c.exact_uplift, None);
     assert_eq!(c.net_gain, Some(c.uplift.mean * 0.4 - 10_000.0));
 }
+
+/// Goal seek's answer with its error: over the 400 seeds, the answer's
+/// 95 % error covers the exact answer in at least 93 % of them, and the
+/// answer always reaches the goal on its own trials (the bracket's upper
+/// end: conservative). Case A with fixed deals of 5,000: a 90 % chance of
+/// 400,000 needs 80 customers of Bin(v, 0.6 %), so the exact answer is the
+/// smallest whole volume v with P(Bin(v, 0.006) ≥ 80) ≥ 0.9, reached from
+/// a factor f with round(10,000·f) = v, i.e. f = (v − ½)/10,000. Both
+/// levers: the rate into Interest in points has the answer where
+/// P(Bin(10,000, 0.25·(0.32 + x)·0.25·0.30) ≥ 80) = 0.9, by bisection. An
+/// error a fifth of the size, the negative control, does not cover.
+#[test]
+fn the_goal_seeks_error_covers_the_exact_answer() {
+    use funnelcast_engine::{goal_seek_lever, GoalLever};
+    let q = 0.25 * 0.32 * 0.25 * 0.30;
+    let reach = |v: u64, q: f64| Binomial::new(q, v).unwrap().sf(79);
+    let v_star = (10_000u64..40_000).find(|&v| reach(v, q) >= 0.9).unwrap();
+    let vol_star = (v_star as f64 - 0.5) / 10_000.0 - 1.0;
+    let (mut lo, mut hi) = (0.0, 0.5);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if reach(10_000, 0.25 * (0.32 + mid) * 0.25 * 0.30) >= 0.9 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let pts_star = hi;
+    for (lever, star) in [
+        (GoalLever::Volume, vol_star),
+        (GoalLever::RatePoints { stage: 2 }, pts_star),
+    ] {
+        let (mut hits, mut narrow) = (0u32, 0u32);
+        for i in 0..COVER_SEEDS {
+            let m = funnel(
+                10_000.0,
+                &fixed(&[0.25, 0.32, 0.25, 0.30]),
+                5_000.0,
+                0.0,
+                2_000,
+                COVER_SEED + i,
+            );
+            let g = goal_seek_lever(&m.validate().unwrap(), lever, 400_000.0, 0.9);
+            let x = g.change.expect("reachable");
+            assert!(g.achieved >= 0.9, "{g:?}");
+            assert!(g.change_err.is_finite() && g.change_err > 0.0, "{g:?}");
+            hits += ((x - star).abs() <= g.change_err) as u32;
+            narrow += ((x - star).abs() <= 0.2 * g.change_err) as u32;
+        }
+        let share = |h: u32| f64::from(h) / COVER_SEEDS as f64;
+        assert!(share(hits) >= 0.93, "{lever:?}: covered in {}", share(hits));
+        assert!(
+            share(narrow) < 0.93,
+            "{lever:?}: a fifth covers {}",
+            share(narrow)
+        );
+    }
+}

@@ -480,7 +480,8 @@ wire_struct!(GoalResult {
     change,
     achieved,
     achieved_se,
-    tolerance
+    tolerance,
+    change_err
 });
 wire_enum!(GoalLever {
     0 => Volume,

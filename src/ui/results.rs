@@ -826,7 +826,12 @@ pub fn GoalSeek() -> impl IntoView {
                             d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
                         };
                         let prob = format_percent(g.achieved, 1);
-                        let se = format_percent(g.achieved_se, 1);
+                        let err = g.change_err;
+                        let se = match g.lever {
+                            _ if !err.is_finite() => "?".to_string(),
+                            GoalLever::Volume => format_percent(err, 1),
+                            GoalLever::RatePoints { .. } => points(err),
+                        };
                         let text = match (g.lever, g.change) {
                             (GoalLever::Volume, Some(x)) if x >= 0.0 => {
                                 t_string!(
@@ -836,7 +841,7 @@ pub fn GoalSeek() -> impl IntoView {
                             }
                             (GoalLever::Volume, Some(x)) => {
                                 t_string!(
-                                    i18n, goal_answer_down, pct = format_percent(-x, 1), prob = prob
+                                    i18n, goal_answer_down, pct = format_percent(-x, 1), prob = prob, se = se
                                 )
                                     .to_string()
                             }
@@ -851,7 +856,7 @@ pub fn GoalSeek() -> impl IntoView {
                             }
                             (GoalLever::RatePoints { stage }, Some(x)) => {
                                 t_string!(
-                                    i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob
+                                    i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob, se = se
                                 )
                                     .to_string()
                             }
@@ -861,6 +866,7 @@ pub fn GoalSeek() -> impl IntoView {
                             }
                         };
                         let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
+                        // The answer's own 95 % error, in its units.
                         // The stage as named in the run shown.
                         // Percent of volume, or percentage points of the rate.
                         view! {
@@ -868,6 +874,8 @@ pub fn GoalSeek() -> impl IntoView {
                                 class="goal-answer"
                                 data-testid="goal-result"
                                 data-value=raw(v)
+                                data-mc-error=(g.change.is_some() && err.is_finite())
+                                    .then(|| raw(err * 100.0))
                                 data-lever=goal_lever_code(g.lever)
                             >
                                 {text}
