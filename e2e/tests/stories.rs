@@ -174,6 +174,36 @@ async fn planner_story() {
         .attr("result-p-profit-1", "data-mc-error")
         .await
         .is_empty());
+    // The verdict above the table says it in a sentence: the net gain, the
+    // ROI and the chance of a profit, on the table's figures.
+    assert_eq!(p.value("verdict-1").await, net);
+    assert_eq!(p.attr("verdict-1", "data-best").await, "true");
+    let line = p.el("verdict-1").await.text().await.unwrap();
+    assert!(
+        line.starts_with("SMB campaign:") && line.contains("ROI"),
+        "{line}"
+    );
+    // A second campaign that costs more than it brings: the first stays
+    // the better one, and is called "best" only if it gains.
+    p.click("add-scenario").await;
+    p.type_into("lever-volume-pct-2", "1").await;
+    p.type_into("lever-cost-2", "900000").await;
+    p.wait_state("done").await;
+    assert!(p.value("verdict-2").await < net);
+    assert_eq!(p.attr("verdict-1", "data-best").await, "true");
+    assert_eq!(p.attr("verdict-2", "data-best").await, "");
+    let says_best = p
+        .el("verdict-1")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("best of 2");
+    assert_eq!(says_best, net > 0.0, "{net}");
+    p.scroll_to_top("verdict", 80).await;
+    p.screenshot("verdict-en").await;
+    p.click("remove-scenario-2").await;
+    p.wait_state("done").await;
     // The bad case: the mean of the worst 5 % sits below the P5.
     let cvar = p.value("result-cvar5-0").await;
     let p5 = p.value("result-revenue-p5-0").await;

@@ -88,6 +88,20 @@ pub fn format_percent(frac: f64, decimals: usize) -> String {
     signed(frac * 100.0, |a| format!("{}%", round_fixed(a, decimals)))
 }
 
+/// A probability estimated from trials, as a percentage to one decimal,
+/// never "100.0%" nor "0.0%" for what is only near them: "> 99.9%" from
+/// 99.95 % up (an estimate of 1 included: no sample proves a certainty),
+/// "< 0.1%" above 0 and below 0.05 %.
+pub fn format_prob(p: f64) -> String {
+    if p >= 0.9995 {
+        "> 99.9%".to_string()
+    } else if p > 0.0 && p < 0.0005 {
+        "< 0.1%".to_string()
+    } else {
+        format_percent(p, 1)
+    }
+}
+
 /// Applies the sign around the formatted magnitude, "—" for non-finite input,
 /// and no sign when the shown digits are all zero (never "−0").
 fn signed(x: f64, body: impl Fn(f64) -> String) -> String {
@@ -273,6 +287,25 @@ fn group_thousands(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn probabilities_near_the_ends_say_so() {
+        use super::format_prob;
+        for (p, want) in [
+            (1.0, "> 99.9%"),
+            (0.999925, "> 99.9%"),
+            (0.9995, "> 99.9%"),
+            (0.99949, "99.9%"),
+            (0.5, "50.0%"),
+            (0.0015, "0.2%"),
+            (0.0005, "0.1%"),
+            (0.00049, "< 0.1%"),
+            (1e-9, "< 0.1%"),
+            (0.0, "0.0%"),
+        ] {
+            assert_eq!(format_prob(p), want, "{p}");
+        }
+    }
+
     use super::*;
 
     fn en(x: f64) -> String {

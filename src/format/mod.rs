@@ -19,7 +19,7 @@ mod parse;
 pub use decimal::{decimal_to_f64, parse_whole, Whole};
 pub use display::{
     fixed, format_compact, format_count, format_money, format_money_compact, format_number,
-    format_percent, trim_zeros,
+    format_percent, format_prob, trim_zeros,
 };
 pub use lang::{Currency, Lang};
 pub use parse::{parse_counts, parse_number, parse_percent, ParseError, Pasted};

@@ -130,6 +130,7 @@ fn Page() -> impl IntoView {
                     </div>
                     <crate::ui::progress::RunProgress />
                     <crate::ui::sharing::EngineNotice />
+                    {crate::ui::later::after_first_run(crate::ui::later::verdict)}
                     <ResultsTable />
                 </section>
                 {crate::ui::later::after_first_run(crate::ui::later::charts)}

@@ -248,6 +248,14 @@ deferred! {
 }
 
 deferred! {
+    /// The verdict above the results table (only runs with scenarios have
+    /// one: the first results of a page seldom do).
+    pub fn verdict() -> AnyView {
+        view! { <crate::ui::results::Verdict /> }.into_any()
+    }
+}
+
+deferred! {
     pub fn goal_seek() -> AnyView {
         view! { <crate::ui::results::GoalSeek /> }.into_any()
     }

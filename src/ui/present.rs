@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::chart::{fmt_svg, range_scale, RangeRow};
 use crate::document::Document;
 use crate::format::{
-    format_compact, format_money_compact, format_percent, parse_whole, Currency, Lang,
+    format_compact, format_money_compact, format_prob, parse_whole, Currency, Lang,
 };
 use crate::i18n::*;
 use crate::names::scenario_name;
@@ -404,7 +404,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     data-testid=format!("present-p-beat-{s}")
                                     data-value=raw(c.p_beat)
                                 >
-                                    {format_percent(c.p_beat, 0)}
+                                    {format_prob(c.p_beat)}
                                 </span>
                             </div>
                         }

@@ -5,7 +5,7 @@ use funnelcast_engine::{ExactLaw, Field, GoalLever, Summary};
 use leptos::prelude::*;
 
 use crate::document::goal_lever_code;
-use crate::format::{format_compact, format_count, format_money, format_percent};
+use crate::format::{format_compact, format_count, format_money, format_percent, format_prob};
 use crate::i18n::*;
 use crate::names::scenario_name;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
@@ -278,6 +278,106 @@ fn max_trials(runs: usize) -> u32 {
     (limits::MAX_TRIALS as u64).min(by_memory) as u32
 }
 
+/// The answer first: one sentence per scenario, what it brings after its
+/// cost and how sure that is, the best one marked (`verdict-{s}`).
+#[component]
+pub fn Verdict() -> impl IntoView {
+    let state = use_state();
+    let i18n = use_i18n();
+    let lines = move || {
+        let lang = state.lang.get();
+        state.with_shown(|shown| {
+            let shown = shown?;
+            let (r, d) = (&shown.out.results, &shown.doc);
+            let n = r.scenarios.len();
+            if n < 2 {
+                return None;
+            }
+            let money = |x: f64| format_money(x, d.currency, lang);
+            let signed = |x: f64| {
+                let m = money(x);
+                if x > 0.0 {
+                    format!("+{m}")
+                } else {
+                    m
+                }
+            };
+            let per = match &shown.out.months {
+                Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
+                None => t_string!(
+                    i18n,
+                    per_period,
+                    period = crate::ui::words::period_word(i18n, d.period)
+                )
+                .to_string(),
+            };
+            // The figure each line stands on: the net gain where the
+            // scenario has a cost, else its extra revenue.
+            let value = |c: &funnelcast_engine::Comparison| c.net_gain.unwrap_or(c.mean_uplift());
+            let best = (1..n)
+                .filter_map(|s| r.scenarios[s].vs_baseline.as_ref().map(value))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let items = (1..n)
+                .filter_map(|s| {
+                    let c = r.scenarios[s].vs_baseline.as_ref()?;
+                    let name = crate::names::scenario_name(i18n, d, s, lang);
+                    let v = value(c);
+                    let mut text = match (c.net_gain, c.roi, c.p_profit) {
+                        (Some(net), roi, Some(pp)) => t_string!(
+                            i18n,
+                            verdict_cost,
+                            name = name,
+                            net = signed(net),
+                            per = per.clone(),
+                            roi = roi.map_or_else(|| "—".to_string(), |x| format_percent(x, 0)),
+                            p = format_prob(pp)
+                        )
+                        .to_string(),
+                        _ => t_string!(
+                            i18n,
+                            verdict_revenue,
+                            name = name,
+                            up = signed(c.mean_uplift()),
+                            per = per.clone(),
+                            p = format_prob(c.p_beat)
+                        )
+                        .to_string(),
+                    };
+                    if let Some(m) = d.margin.filter(|_| c.cost.is_some()) {
+                        text.push_str(
+                            &t_string!(i18n, verdict_margin, m = format_percent(m, 0)).to_string(),
+                        );
+                    }
+                    // "Best" only among several, and only for a gain: the
+                    // least loss is no recommendation.
+                    let is_best = v == best && n > 2 && v > 0.0;
+                    if is_best {
+                        text.push_str(&t_string!(i18n, verdict_best, n = n - 1).to_string());
+                    }
+                    Some(view! {
+                        <li
+                            data-testid=format!("verdict-{s}")
+                            data-value=raw(v)
+                            data-best=(v == best).then_some("true")
+                            class:best=is_best
+                            style=format!("--sc:{}", colour(s))
+                        >
+                            <span class="swatch"></span>
+                            {text}
+                        </li>
+                    })
+                })
+                .collect_view();
+            Some(view! {
+                <ul class="verdict" data-testid="verdict">
+                    {items}
+                </ul>
+            })
+        })
+    };
+    view! { {lines} }
+}
+
 #[component]
 pub fn ResultsTable() -> impl IntoView {
     let state = use_state();
@@ -441,7 +541,7 @@ pub fn ResultsTable() -> impl IntoView {
                                 est_cell(
                                     format!("result-p-target-{s}"),
                                     p,
-                                    format_percent(p, 1),
+                                    format_prob(p),
                                     Some(sc.p_target_err),
                                     &|e| format_percent(e, 1),
                                 )
@@ -509,7 +609,7 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-beat-{s}"),
                             c.p_beat,
-                            format_percent(c.p_beat, 1),
+                            format_prob(c.p_beat),
                             Some(c.p_beat_err),
                             &|e| format_percent(e, 1),
                         )
@@ -524,7 +624,7 @@ pub fn ResultsTable() -> impl IntoView {
                         Some(c) => est_cell(
                             format!("result-p-more-{s}"),
                             c.p_more,
-                            format_percent(c.p_more, 1),
+                            format_prob(c.p_more),
                             Some(c.p_more_err),
                             &|e| format_percent(e, 1),
                         )
@@ -536,7 +636,7 @@ pub fn ResultsTable() -> impl IntoView {
                     Some(c) => est_cell(
                         format!("result-p-equal-{s}"),
                         c.p_equal,
-                        format_percent(c.p_equal, 1),
+                        format_prob(c.p_equal),
                         Some(c.p_equal_err),
                         &|e| format_percent(e, 1),
                     )
@@ -585,7 +685,7 @@ pub fn ResultsTable() -> impl IntoView {
                         Some((p, err)) => est_cell(
                             format!("result-p-profit-{s}"),
                             p,
-                            format_percent(p, 1),
+                            format_prob(p),
                             Some(err),
                             &|e| format_percent(e, 1),
                         )
