@@ -241,6 +241,24 @@ async fn planner_story() {
     // Today the target is far: the chance of reaching it is small.
     let reach = p.value("result-p-target-0").await;
     assert!(reach < 0.05, "P(revenue ≥ target) {reach}");
+    // In the planner's units: about how many people entering a month.
+    let entering = p.value("result-stage-mean-0-0").await;
+    let text = p.el("goal-result").await.text().await.unwrap();
+    let people = format!("{:.0}", (entering * (1.0 + need / 100.0) / 10.0).round() * 10.0);
+    assert!(text.contains("Awareness per month"), "{text}");
+    assert!(
+        text.replace(',', "").contains(&people[..3]),
+        "{text} lacks ≈ {people}"
+    );
+    // Taken as a scenario, the answer reaches the target about 90 % of
+    // the time on the run's own trials too.
+    p.click("goal-add-scenario").await;
+    p.wait_state("done").await;
+    let reached = p.value("result-p-target-2").await;
+    assert!((reached - 0.9).abs() < 0.05, "{reached}");
+    p.screenshot("goal-en").await;
+    p.click("remove-scenario-2").await;
+    p.wait_state("done").await;
     assert_eq!(p.attr("goal-result", "data-lever").await, "volume");
     p.screenshot("planner-en").await;
 

@@ -531,6 +531,37 @@ impl Document {
         true
     }
 
+    /// A goal seek's answer as a scenario named `name`: the volume change,
+    /// or the points on the rate into one stage, for every segment. `false`
+    /// when there is no answer or no room for one more scenario.
+    pub fn add_goal_scenario(
+        &mut self,
+        lever: funnelcast_engine::GoalLever,
+        change: Option<f64>,
+        name: String,
+    ) -> bool {
+        let Some(x) = change.filter(|x| x.is_finite()) else {
+            return false;
+        };
+        let lever = match lever {
+            funnelcast_engine::GoalLever::Volume => Lever::Volume { frac: x },
+            funnelcast_engine::GoalLever::RatePoints { stage } => {
+                if stage == 0 || stage >= self.stages() {
+                    return false;
+                }
+                Lever::RatePoints { stage, points: x }
+            }
+        };
+        self.add_scenario(
+            Label::Text(name),
+            ScenarioSpec {
+                scope: funnelcast_engine::Scope::All,
+                levers: vec![lever],
+                cost: None,
+            },
+        )
+    }
+
     pub fn add_scenario(&mut self, label: Label, spec: ScenarioSpec) -> bool {
         if self.scenarios.len() + 1 >= limits::MAX_SCENARIOS {
             return false;
@@ -816,6 +847,36 @@ fn remove_stage_lag(lags: &mut Vec<LagSpec>, i: usize, k: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A goal's answer becomes a scenario with its lever, for every
+    /// segment; no answer, or a stage not in the funnel, adds nothing.
+    #[test]
+    fn a_goal_answer_becomes_a_scenario() {
+        use funnelcast_engine::GoalLever;
+        let mut d = crate::presets::initial_doc(crate::format::Lang::En);
+        let n = d.scenarios.len();
+        assert!(!d.add_goal_scenario(GoalLever::Volume, None, "none".into()));
+        assert!(!d.add_goal_scenario(GoalLever::RatePoints { stage: 9 }, Some(0.1), "x".into()));
+        assert!(d.add_goal_scenario(GoalLever::Volume, Some(0.463), "Goal".into()));
+        assert!(d.add_goal_scenario(
+            GoalLever::RatePoints { stage: 2 },
+            Some(0.054),
+            "Goal 2".into()
+        ));
+        assert_eq!(d.scenarios.len(), n + 2);
+        assert_eq!(
+            d.scenarios[n].spec.levers,
+            vec![Lever::Volume { frac: 0.463 }]
+        );
+        assert_eq!(
+            d.scenarios[n + 1].spec.levers,
+            vec![Lever::RatePoints {
+                stage: 2,
+                points: 0.054
+            }]
+        );
+        assert!(d.plan().is_ok());
+    }
     use crate::document::PresetId;
     use crate::format::Lang;
     use crate::names::NameKey;

@@ -133,9 +133,10 @@ fn Page() -> impl IntoView {
                     {crate::ui::later::after_first_run(crate::ui::later::verdict)}
                     <ResultsTable />
                 </section>
+                // The goal next to the results it is about.
+                {crate::ui::later::after_first_run(crate::ui::later::goal_seek)}
                 {crate::ui::later::after_first_run(crate::ui::later::charts)}
                 {crate::ui::later::after_first_run(crate::ui::later::over_time)}
-                {crate::ui::later::after_first_run(crate::ui::later::goal_seek)}
                 {crate::ui::later::after_first_run(crate::ui::later::share_card)}
                 {crate::ui::later::after_first_run(crate::ui::later::explainers)}
             </div>

@@ -919,12 +919,24 @@ pub fn GoalSeek() -> impl IntoView {
             }}
             {move || {
                 state
-                    .with_shown(|s| s.and_then(|s| s.out.goal.clone().map(|g| (g, s.doc.clone()))))
-                    .map(|(g, d)| {
+                    .with_shown(|s| {
+                        s.and_then(|s| {
+                            let st = &s.out.results.scenarios.first()?.stages;
+                            let months = s.out.months.as_ref().map_or(1, |m| m.horizon.max(1));
+                            let entering = st.first().map_or(f64::NAN, |x| x.mean) / months as f64;
+                            let rates: Vec<f64> = st
+                                .windows(2)
+                                .map(|w| w[1].mean / w[0].mean)
+                                .collect();
+                            s.out.goal.clone().map(|g| (g, s.doc.clone(), entering, rates))
+                        })
+                    })
+                    .map(|(g, d, entering, rates)| {
                         let l = lang();
-                        let stage_name = move |i: usize| move || {
+                        let stage_name = |i: usize| {
                             d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
                         };
+                        let period = crate::ui::words::period_word(i18n, d.period);
                         let prob = format_percent(g.achieved, 1);
                         let err = g.change_err;
                         let se = match g.lever {
@@ -932,54 +944,100 @@ pub fn GoalSeek() -> impl IntoView {
                             GoalLever::Volume => format_percent(err, 1),
                             GoalLever::RatePoints { .. } => points(err),
                         };
+                        let one_segment = d.segments.len() == 1;
+                        let people = |x: f64| {
+                            let n = entering * (1.0 + x);
+                            let dn = format_count(entering * x, l);
+                            (format_count(n, l), if x >= 0.0 { format!("+{dn}") } else { dn })
+                        };
+                        let rate_at = |stage: usize, x: f64| {
+                            format_percent(rates.get(stage - 1).copied().unwrap_or(f64::NAN) + x, 1)
+                        };
                         let text = match (g.lever, g.change) {
                             (GoalLever::Volume, Some(x)) if x >= 0.0 => {
+                                let (n, dn) = people(x);
                                 t_string!(
-                                    i18n, goal_answer_up, pct = format_percent(x, 1), prob = prob, se = se
+                                    i18n, goal_answer_up, n = n, first = stage_name(0), period = period.clone(), dn = dn, pct = format_percent(x, 1), se = se, prob = prob
                                 )
                                     .to_string()
                             }
                             (GoalLever::Volume, Some(x)) => {
+                                let (n, dn) = people(x);
                                 t_string!(
-                                    i18n, goal_answer_down, pct = format_percent(-x, 1), prob = prob, se = se
+                                    i18n, goal_answer_down, n = n, first = stage_name(0), period = period.clone(), dn = dn, pct = format_percent(-x, 1), se = se, prob = prob
                                 )
                                     .to_string()
                             }
                             (GoalLever::Volume, None) => {
                                 t_string!(i18n, goal_unreachable).to_string()
                             }
+                            (GoalLever::RatePoints { stage }, Some(x)) if one_segment => {
+                                t_string!(
+                                    i18n, goal_answer_rate_at, stage = stage_name(stage), rate = rate_at(stage, x), pts = if x >= 0.0 { format!("+{}", points(x)) } else { format!("−{}", points(-x)) }, se = se, prob = prob
+                                )
+                                    .to_string()
+                            }
                             (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => {
                                 t_string!(
-                                    i18n, goal_answer_rate_up, stage = stage_name(stage)(), pts = points(x), prob = prob, se = se
+                                    i18n, goal_answer_rate_up, stage = stage_name(stage), pts = points(x), prob = prob, se = se
                                 )
                                     .to_string()
                             }
                             (GoalLever::RatePoints { stage }, Some(x)) => {
                                 t_string!(
-                                    i18n, goal_answer_rate_down, stage = stage_name(stage)(), pts = points(-x), prob = prob, se = se
+                                    i18n, goal_answer_rate_down, stage = stage_name(stage), pts = points(-x), prob = prob, se = se
                                 )
                                     .to_string()
                             }
                             (GoalLever::RatePoints { stage }, None) => {
-                                t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage)())
+                                t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage))
                                     .to_string()
                             }
                         };
                         let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
+                        let (lever, change) = (g.lever, g.change);
+                        let name = t_string!(
+                            i18n,
+                            goal_scenario_name,
+                            prob = format_percent(d.goal.prob, 0),
+                            target = format_money(d.goal.target.unwrap_or(f64::NAN), d.currency, l)
+                        )
+                            .to_string();
+                        // The answer in the planner's units: people
+                        // entering a period (a month on average over a
+                        // horizon), and the rates the run used.
                         // The answer's own 95 % error, in its units.
-                        // The stage as named in the run shown.
                         // Percent of volume, or percentage points of the rate.
                         view! {
                             <p
                                 class="goal-answer"
                                 data-testid="goal-result"
                                 data-value=raw(v)
-                                data-mc-error=(g.change.is_some() && err.is_finite())
+                                data-mc-error=(change.is_some() && err.is_finite())
                                     .then(|| raw(err * 100.0))
-                                data-lever=goal_lever_code(g.lever)
+                                data-lever=goal_lever_code(lever)
                             >
                                 {text}
                             </p>
+                            {change
+                                .map(|_| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="btn"
+                                            data-testid="goal-add-scenario"
+                                            on:click=move |_| {
+                                                let name = name.clone();
+                                                state
+                                                    .edit(|d| {
+                                                        d.add_goal_scenario(lever, change, name);
+                                                    });
+                                            }
+                                        >
+                                            {tr(i18n, |i| t_string!(i, goal_add_scenario))}
+                                        </button>
+                                    }
+                                })}
                         }
                     })
             }}
