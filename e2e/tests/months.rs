@@ -23,6 +23,11 @@ async fn planner_asks_when_the_money_comes_back() {
     p.select("preset", "classic5").await;
     p.wait_state("done").await;
     p.wait_parts().await;
+    // Interest and Intent are both 25 %: +5 points gain the same at both,
+    // and the page names both, not one.
+    assert_eq!(p.attr("bottleneck", "data-tie").await, "true");
+    let tie = p.el("bottleneck").await.text().await.unwrap();
+    assert!(tie.contains("Interest, Intent"), "{tie}");
     p.click("time-on").await;
     p.wait_state("done").await;
     // The days between stages are in the funnel editor, under the rates;

@@ -244,7 +244,10 @@ async fn planner_story() {
     // In the planner's units: about how many people entering a month.
     let entering = p.value("result-stage-mean-0-0").await;
     let text = p.el("goal-result").await.text().await.unwrap();
-    let people = format!("{:.0}", (entering * (1.0 + need / 100.0) / 10.0).round() * 10.0);
+    let people = format!(
+        "{:.0}",
+        (entering * (1.0 + need / 100.0) / 10.0).round() * 10.0
+    );
     assert!(text.contains("Awareness per month"), "{text}");
     assert!(
         text.replace(',', "").contains(&people[..3]),

@@ -47,6 +47,10 @@ pub fn mean_revenue(plan: &Plan) -> f64 {
         .sum()
 }
 
+/// Two gains within this share of the larger are a tie (the same gain
+/// computed through products in another order).
+pub const TIE: f64 = 1e-9;
+
 /// Bars, bottleneck and tornado of the plan's baseline.
 ///
 /// # Examples
@@ -112,10 +116,18 @@ pub fn sensitivity_weighted(plan: &Plan, weight: &[f64]) -> Sensitivity {
         });
     }
     crate::small_sort::sort_small_by(&mut bars, |a, b| b.gain.total_cmp(&a.gain));
-    let bottleneck = bars.iter().find_map(|b| match b.input {
-        SensitivityInput::Rate { stage } if b.gain > 0.0 => Some(stage),
+    // The stage whose +5 points gain most, unless another gains as much
+    // (equal rates gain equally: the classic funnel's 25 % at Interest and
+    // at Intent): a tie names no one stage.
+    let mut rate_gains = bars.iter().filter_map(|b| match b.input {
+        SensitivityInput::Rate { stage } if b.gain > 0.0 => Some((stage, b.gain)),
         _ => None,
     });
+    let bottleneck = match (rate_gains.next(), rate_gains.next()) {
+        (Some((_, g1)), Some((_, g2))) if g1 - g2 <= TIE * g1 => None,
+        (Some((stage, _)), _) => Some(stage),
+        _ => None,
+    };
     let mut swings = Vec::new();
     for g in 0..plan.segments() {
         let seg = &plan.segments[g];

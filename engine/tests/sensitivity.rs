@@ -63,12 +63,13 @@ fn w1_bars_are_the_hand_computed_gains_largest_first() {
     assert!(close(gain(SensitivityInput::Deal), 30_000.0, 1e-12));
     assert_eq!(s.bars.len(), 6);
     assert!(s.bars.windows(2).all(|w| w[0].gain >= w[1].gain));
-    assert!(
-        matches!(s.bottleneck, Some(1) | Some(3)),
-        "{:?}",
-        s.bottleneck
-    );
+    // Interest and Intent (both 25 %) gain the same 60,000: a tie names
+    // no one stage. A point more at Intent breaks it.
+    assert_eq!(s.bottleneck, None);
     assert!(s.swings.is_empty(), "nothing is uncertain in w1");
+    let mut m = workloads::w1();
+    m.segments[0].rates[2] = funnelcast_engine::RateSpec::Fixed { value: 0.26 };
+    assert_eq!(sensitivity(&m.validate().unwrap()).bottleneck, Some(1));
 }
 
 #[test]

@@ -39,6 +39,15 @@ fn window_width() -> f64 {
         .unwrap_or(1200.0)
 }
 
+/// The separator of a list of names in `lang`: "、" in Chinese.
+fn sep(lang: Lang) -> &'static str {
+    if lang == Lang::Zh {
+        "、"
+    } else {
+        ", "
+    }
+}
+
 #[component]
 pub fn Charts() -> impl IntoView {
     let i18n = use_i18n();
@@ -630,7 +639,32 @@ fn Tornado() -> impl IntoView {
                         </g>
                     }
                 }).collect_view();
-                let bottleneck = sens.bottleneck.and_then(|i| names.get(i).cloned());
+                // One stage, or every stage that ties for the largest gain
+                // (the engine names none then).
+                let top = sens.bars.iter().find_map(|b| match b.input {
+                    SensitivityInput::Rate { .. } if b.gain > 0.0 => Some(b.gain),
+                    _ => None,
+                });
+                let tied: Vec<String> = sens
+                    .bars
+                    .iter()
+                    .filter_map(|b| match (b.input, top) {
+                        (SensitivityInput::Rate { stage }, Some(t))
+                            if t - b.gain <= funnelcast_engine::sensitivity::TIE * t =>
+                        {
+                            names.get(stage).cloned()
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let bottleneck = match sens.bottleneck.and_then(|i| names.get(i).cloned()) {
+                    Some(b) => Some((t_string!(i18n, bottleneck, stage = b).to_string(), false)),
+                    None if tied.len() > 1 => Some((
+                        t_string!(i18n, bottleneck_tie, stages = tied.join(sep(lang))).to_string(),
+                        true,
+                    )),
+                    None => None,
+                };
                 let swings = (!sens.swings.is_empty()).then(|| {
                     let base = r.scenarios[0].revenue.mean;
                     let vals: Vec<(usize, f64, f64)> = sens.swings.iter().enumerate().map(|(k, s)| (k, s.at_p10, s.at_p90)).collect();
@@ -706,10 +740,14 @@ fn Tornado() -> impl IntoView {
                 });
                 view! {
                     {bottleneck
-                        .map(|b| {
+                        .map(|(text, tie)| {
                             view! {
-                                <p class="bottleneck" data-testid="bottleneck">
-                                    {t_string!(i18n, bottleneck, stage = b).to_string()}
+                                <p
+                                    class="bottleneck"
+                                    data-testid="bottleneck"
+                                    data-tie=tie.then_some("true")
+                                >
+                                    {text}
                                 </p>
                             }
                         })}
