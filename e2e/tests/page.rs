@@ -364,6 +364,43 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     p.wait_state("done").await;
     assert_eq!(p.value("result-revenue-mean-0").await, before);
 
+    // A CRM's two columns, six stages into a funnel of five: nothing is
+    // applied until the user chooses; then the funnel grows to six, every
+    // count applies, and the stages can take the pasted names.
+    p.click("paste-evidence-0").await;
+    p.set_value(
+        "paste-counts-0",
+        "Leads\t12,400\nMQL\t3,050\nSQL\t910\nDemo\t248\nProposal\t140\nWon deals\t71",
+    )
+    .await;
+    p.click("paste-apply-0").await;
+    let note = p.el("paste-mismatch-0").await.text().await.unwrap();
+    assert!(note.contains("6 counts for 5 stages"), "{note}");
+    assert!(!p.exists("stage-name-5").await, "nothing applied");
+    p.click("paste-fit-0").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("paste-mismatch-0").await);
+    assert_eq!(p.input_value("stage-name-5").await, "Won deals");
+    assert_eq!(p.input_value("volume-0").await, "12400");
+    let won: f64 = p.input_value("rate-0-5").await.parse().unwrap();
+    assert!((won - 100.0 * 71.0 / 140.0).abs() < 0.006, "{won}");
+    p.click("paste-rename-0").await;
+    p.wait_state("done").await;
+    assert_eq!(p.input_value("stage-name-0").await, "Leads");
+    assert_eq!(p.input_value("stage-name-3").await, "Demo");
+    // Four counts into six stages: the same choice, kept as it is.
+    p.set_value("paste-counts-0", "1000\n500\n100\n10").await;
+    p.click("paste-apply-0").await;
+    assert!(p.exists("paste-mismatch-0").await);
+    p.click("paste-keep-0").await;
+    assert!(!p.exists("paste-mismatch-0").await);
+    assert_eq!(p.input_value("volume-0").await, "12400", "nothing applied");
+    p.click("undo").await;
+    p.click("undo").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("stage-name-5").await, "undone");
+    p.click("paste-evidence-0").await;
+
     // Scenarios: add the ready one, duplicate it, remove the first.
     p.click("scenario-awareness30").await;
     p.wait_state("done").await;

@@ -243,6 +243,39 @@ impl Document {
         Ok(())
     }
 
+    /// Makes the funnel `n` stages long for a paste of `n` counts: stages
+    /// are added at the end (named from `names` where given, else
+    /// `stage_word` and their number) or removed from the end. `false`, and
+    /// nothing changed, when `n` is outside the stage limits.
+    pub fn fit_stages(&mut self, n: usize, names: &[Option<String>], stage_word: &str) -> bool {
+        if !(limits::MIN_STAGES..=limits::MAX_STAGES).contains(&n) {
+            return false;
+        }
+        while self.stages() > n {
+            self.remove_stage(self.stages() - 1);
+        }
+        while self.stages() < n {
+            let i = self.stages();
+            let name = names
+                .get(i)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| format!("{stage_word} {}", i + 1));
+            self.add_stage(Label::Text(name));
+        }
+        true
+    }
+
+    /// Renames the stages from a paste's labels, in order (a stage with no
+    /// label keeps its name).
+    pub fn rename_stages(&mut self, names: &[Option<String>]) {
+        for (i, name) in names.iter().enumerate().take(self.stages()) {
+            if let Some(name) = name.clone().filter(|n| !n.trim().is_empty()) {
+                self.rename_stage(i, name);
+            }
+        }
+    }
+
     /// Sets the rate into stage `i` (a fraction); the stages below follow.
     pub fn set_rate(&mut self, g: usize, i: usize, value: f64) {
         if let Some(r) = self.rate_mut(g, i) {
@@ -847,6 +880,33 @@ fn remove_stage_lag(lags: &mut Vec<LagSpec>, i: usize, k: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A paste of six counts into five stages makes six stages (the sixth
+    /// named from its label), four makes four; then the counts apply whole,
+    /// and the labels rename the stages on request.
+    #[test]
+    fn a_paste_of_another_length_fits_the_funnel_first() {
+        let mut d = crate::presets::initial_doc(crate::format::Lang::En);
+        assert_eq!(d.stages(), 5);
+        let names: Vec<Option<String>> = ["Leads", "MQL", "SQL", "Demo", "Proposal", "Won"]
+            .iter()
+            .map(|n| Some(n.to_string()))
+            .collect();
+        assert!(d.fit_stages(6, &names, "Stage"));
+        assert_eq!(d.stages(), 6);
+        assert_eq!(d.stages[5], Label::Text("Won".into()));
+        d.apply_counts(0, &[12_400.0, 3_050.0, 910.0, 248.0, 140.0, 71.0], false)
+            .unwrap();
+        assert!((d.rate(0, 5).unwrap().mean().unwrap() - 71.0 / 140.0).abs() < 1e-12);
+        d.rename_stages(&names);
+        assert_eq!(d.stages[0], Label::Text("Leads".into()));
+        assert!(d.fit_stages(4, &[], "Stage"));
+        assert_eq!(d.stages(), 4);
+        assert!(!d.fit_stages(1, &[], "Stage"));
+        assert!(!d.fit_stages(13, &[], "Stage"));
+        assert_eq!(d.stages(), 4);
+        assert!(d.plan().is_ok());
+    }
 
     /// A goal's answer becomes a scenario with its lever, for every
     /// segment; no answer, or a stage not in the funnel, adds nothing.

@@ -52,6 +52,9 @@ pub fn parse_percent(s: &str) -> Result<f64, ParseError> {
 pub struct Pasted {
     pub text: String,
     pub value: Result<f64, ParseError>,
+    /// The name before the count on its line, when a column was pasted with
+    /// its labels (a CRM's "Leads⇥12,400").
+    pub label: Option<String>,
 }
 
 /// Counts pasted from a spreadsheet or a CRM export, in order: a column (one
@@ -63,6 +66,9 @@ pub struct Pasted {
 /// On a single line commas may also separate values ("500,100,20"), but a
 /// line that reads equally well as one grouped number ("500,100,020") is
 /// refused as ambiguous rather than guessed.
+///
+/// In a column, a line whose last cell is a number and whose first is not
+/// is a labelled count: the cells before the number are its label.
 ///
 /// # Errors
 /// The ambiguous line's text.
@@ -76,7 +82,18 @@ pub fn parse_counts(s: &str) -> Result<Vec<Pasted>, String> {
     };
     let mut out = Vec::new();
     for line in &lines {
-        for cell in cells(line) {
+        let line_cells = cells(line);
+        if let [first, .., last] = line_cells.as_slice() {
+            if lines.len() > 1 && parse_number(first).is_err() && parse_number(last).is_ok() {
+                out.push(Pasted {
+                    value: parse_number(last),
+                    text: last.clone(),
+                    label: Some(line_cells[..line_cells.len() - 1].join(" ")),
+                });
+                continue;
+            }
+        }
+        for cell in line_cells {
             let commas = cell.matches([',', '，']).count();
             let grouped = parse_number(&cell).is_ok();
             let parts: Vec<&str> = cell.split([',', '，']).filter(|p| !p.is_empty()).collect();
@@ -88,11 +105,13 @@ pub fn parse_counts(s: &str) -> Result<Vec<Pasted>, String> {
                 out.extend(parts.into_iter().map(|p| Pasted {
                     text: p.to_string(),
                     value: parse_number(p),
+                    label: None,
                 }));
             } else {
                 out.push(Pasted {
                     value: parse_number(&cell),
                     text: cell,
+                    label: None,
                 });
             }
         }
@@ -331,6 +350,30 @@ mod tests {
         );
         assert!(values("").is_empty());
         assert!(values("\r\n\t \n").is_empty());
+    }
+
+    /// A CRM's two columns, a stage name and a count: the names are labels,
+    /// the counts are read (grouped thousands, 万, full-width digits).
+    #[test]
+    fn a_labelled_column_keeps_its_labels() {
+        let p =
+            parse_counts("Leads\t12,400\nMarketing qualified\t3,050\n意向 ９１０\nWon deals\t71\n")
+                .unwrap();
+        let got: Vec<(Option<String>, Result<f64, ParseError>)> =
+            p.into_iter().map(|p| (p.label, p.value)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("Leads".into()), Ok(12_400.0)),
+                (Some("Marketing qualified".into()), Ok(3_050.0)),
+                (Some("意向".into()), Ok(910.0)),
+                (Some("Won deals".into()), Ok(71.0)),
+            ]
+        );
+        // Unlabelled lines have none; a lone word is still unreadable.
+        let p = parse_counts("500\nabc\n20").unwrap();
+        assert!(p.iter().all(|p| p.label.is_none()));
+        assert_eq!(p[1].value, Err(ParseError::NotANumber));
     }
 
     /// A row is several counts, never one number glued together.

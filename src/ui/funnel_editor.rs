@@ -757,7 +757,15 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
         problem.set(p);
     };
     on_cleanup(move || state.clear_typed_error(field));
-    let apply = move |_| {
+    // Counts that do not fit the funnel's stages, waiting for the user's
+    // choice (never applied in part): the counts and their labels.
+    let mismatch = RwSignal::new(None::<(Vec<f64>, Vec<Option<String>>)>);
+    // The labels of the last paste applied, offered as stage names.
+    let labels = RwSignal::new(Vec::<Option<String>>::new());
+    // `fit`: make the funnel as long as the paste first.
+    let apply_with = move |fit: bool| {
+        mismatch.set(None);
+        labels.set(Vec::new());
         let pasted = match parse_counts(&text.get_untracked()) {
             Ok(p) => p,
             Err(line) => return show(Some((1, line, PasteIssue::Ambiguous))),
@@ -769,6 +777,7 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
                 Err(_) => return show(Some((n + 1, p.text.clone(), PasteIssue::Unreadable))),
             }
         }
+        let names: Vec<Option<String>> = pasted.iter().map(|p| p.label.clone()).collect();
         let text_of = |n: usize| {
             pasted
                 .get(n - 1)
@@ -778,9 +787,26 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
         // Tried on a copy: a refused paste changes nothing (and is no edit).
         let doc = state.doc_now();
         let mut after = doc.clone();
-        match after.apply_counts(g, &counts, as_evidence.get_untracked()) {
+        // A bad count is named first, whatever the length; then a length
+        // that does not fit waits for the user's choice.
+        let checked = after.apply_counts(g, &counts, as_evidence.get_untracked());
+        if checked.is_ok() && counts.len() != doc.stages() && !counts.is_empty() {
+            if !fit {
+                show(None);
+                mismatch.set(Some((counts, names)));
+                return;
+            }
+            after = doc.clone();
+            after.fit_stages(counts.len(), &names, &t_string!(i18n, stage).to_string());
+        }
+        let result =
+            checked.and_then(|()| after.apply_counts(g, &counts, as_evidence.get_untracked()));
+        match result {
             Ok(()) => {
                 show(None);
+                if names.iter().any(Option::is_some) {
+                    labels.set(names);
+                }
                 if after != doc {
                     state.edit(|d| *d = after);
                 }
@@ -820,9 +846,67 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
                 " "
                 {tr(i18n, |i| t_string!(i, paste_as_evidence))}
             </label>
-            <button class="btn small" data-testid=format!("paste-apply-{g}") on:click=apply>
+            <button
+                class="btn small"
+                data-testid=format!("paste-apply-{g}")
+                on:click=move |_| apply_with(false)
+            >
                 {tr(i18n, |i| t_string!(i, paste_apply))}
             </button>
+            {move || {
+                mismatch
+                    .get()
+                    .map(|(counts, _)| {
+                        let (n, k) = (counts.len(), state.with_doc(|d| d.stages()));
+                        let fits = (limits::MIN_STAGES..=limits::MAX_STAGES).contains(&n);
+                        view! {
+                            <div
+                                class="notice paste-mismatch"
+                                role="status"
+                                data-testid=format!("paste-mismatch-{g}")
+                            >
+                                <p>{t_string!(i18n, paste_mismatch, n = n, k = k).to_string()}</p>
+                                {fits
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                class="btn small"
+                                                data-testid=format!("paste-fit-{g}")
+                                                on:click=move |_| apply_with(true)
+                                            >
+                                                {t_string!(i18n, paste_fit, n = n).to_string()}
+                                            </button>
+                                        }
+                                    })}
+                                <button
+                                    class="btn small"
+                                    data-testid=format!("paste-keep-{g}")
+                                    on:click=move |_| mismatch.set(None)
+                                >
+                                    {t_string!(i18n, paste_keep, k = k).to_string()}
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                (!labels.get().is_empty())
+                    .then(|| {
+                        view! {
+                            <button
+                                class="btn small"
+                                data-testid=format!("paste-rename-{g}")
+                                on:click=move |_| {
+                                    let names = labels.get_untracked();
+                                    state.edit(|d| d.rename_stages(&names));
+                                    labels.set(Vec::new());
+                                }
+                            >
+                                {tr(i18n, |i| t_string!(i, paste_rename))}
+                            </button>
+                        }
+                    })
+            }}
             {move || {
                 problem
                     .get()
