@@ -10,6 +10,7 @@ async fn trainer_model(p: &Page) {
     p.select("preset", "classic5").await;
     p.wait_state("done").await;
     p.click("scenario-awareness30").await;
+    p.type_into("lever-cost-1", "20000").await;
     p.wait_state("done").await;
     p.click("add-scenario").await;
     p.type_into("lever-rate-pts-2-2", "5").await;
@@ -68,6 +69,27 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         p.value("present-uplift-1").await,
         p.value("result-uplift-mean-1").await
     );
+    // With a cost, the money: the net gain and the chance of a profit, as
+    // the table says them; nothing on the slide under 24 px.
+    assert_eq!(
+        p.value("present-net-1").await,
+        p.value("result-net-gain-1").await
+    );
+    assert_eq!(
+        p.value("present-p-profit-1").await,
+        p.value("result-p-profit-1").await
+    );
+    let smallest: f64 = p
+        .script(
+            "return Math.min(...[...document.querySelectorAll('.present-card *')]
+               .filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+               .map(e => parseFloat(getComputedStyle(e).fontSize)));",
+            vec![],
+        )
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(smallest >= 24.0, "text of {smallest} px on a card");
     p.screenshot(&format!("present-one-{tag}")).await;
     let (scroll, client) = fits(&p).await;
     assert!(

@@ -385,11 +385,26 @@ async fn the_qr_code_on_the_page_decodes_to_the_address() {
     let slide = p.el("qr-code-slide").await;
     let size = slide.rectangle().await.unwrap();
     let vh = p.inner_height().await;
-    // All the height but the close button's row.
+    // All the height but the caption's, the address's and the close
+    // button's rows.
     assert!(
-        size.3 >= vh - 100.0,
+        size.3 >= vh - 220.0,
         "slide code {size:?} in a viewport {vh} high"
     );
+    // A caption says what to do, and where it leads is written out.
+    let caption = p.el("qr-caption").await.text().await.unwrap();
+    assert!(caption.contains("扫码"), "{caption}");
+    let host = p.el("qr-host").await.text().await.unwrap();
+    let link = href(&p).await;
+    let want = link
+        .split_once("://")
+        .unwrap()
+        .1
+        .split('#')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    assert_eq!(host, want);
     p.screenshot("share-qr-slide-zh").await;
     p.shortcut("Escape", false, false).await;
     until("slide closed", || async { !p.exists("qr-slide").await }).await;

@@ -12,7 +12,7 @@ use crate::i18n::*;
 use crate::presets;
 use crate::runner::{MainThreadRunner, RunnerHandle};
 use crate::ui::funnel_editor::{SegmentsEditor, StagesEditor};
-use crate::ui::input::{whole_in, NumInput, NumKind};
+use crate::ui::input::{whole_in, Hint, NumInput, NumKind};
 use crate::ui::results::{ResultsTable, Status};
 use crate::ui::state::{use_state, AppState};
 use crate::ui::words::tr;
@@ -250,7 +250,12 @@ pub fn Settings() -> impl IntoView {
         <section class="card" aria-labelledby="set-h">
             <h2 id="set-h">{tr(i18n, |i| t_string!(i, settings))}</h2>
             <div class="settings-grid">
-                <label class="lbl">{tr(i18n, |i| t_string!(i, trials))}</label>
+                <label class="lbl">
+                    {tr(i18n, |i| t_string!(i, trials))}" "
+                    <Hint text=Signal::derive(move || {
+                        t_string!(i18n, explain_trials).to_string()
+                    }) />
+                </label>
                 <NumInput
                     field=Field::Trials
                     label=Signal::derive(move || t_string!(i18n, trials).to_string())
@@ -258,7 +263,10 @@ pub fn Settings() -> impl IntoView {
                     check=whole_in(limits::MIN_TRIALS as f64, limits::MAX_TRIALS as f64)
                     on_value=Callback::new(move |v: f64| state.edit(|d| d.set_trials(v)))
                 />
-                <label class="lbl">{tr(i18n, |i| t_string!(i, seed))}</label>
+                <label class="lbl">
+                    {tr(i18n, |i| t_string!(i, seed))}" "
+                    <Hint text=Signal::derive(move || t_string!(i18n, explain_seed).to_string()) />
+                </label>
                 <NumInput
                     field=Field::Seed
                     label=Signal::derive(move || t_string!(i18n, seed).to_string())

@@ -417,7 +417,12 @@ fn SegmentEditor(g: usize, stages: Memo<usize>, many: Memo<bool>) -> impl IntoVi
                                 })
                         })
                     />
-                    <label class="lbl inline">{tr(i18n, |i| t_string!(i, deal_cv))}</label>
+                    <label class="lbl inline">
+                        {tr(i18n, |i| t_string!(i, deal_cv))}" "
+                        <Hint text=Signal::derive(move || {
+                            t_string!(i18n, explain_cv).to_string()
+                        }) />
+                    </label>
                     <NumInput
                         field=Field::DealCv(g)
                         kind=NumKind::Percent

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::chart::{fmt_svg, range_scale, RangeRow};
 use crate::document::Document;
 use crate::format::{
-    format_compact, format_money_compact, format_prob, parse_whole, Currency, Lang,
+    format_compact, format_money_compact, format_percent, format_prob, parse_whole, Currency, Lang,
 };
 use crate::i18n::*;
 use crate::names::scenario_name;
@@ -407,6 +407,36 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     {format_prob(c.p_beat)}
                                 </span>
                             </div>
+                            // With a cost: what it leaves, and how sure, on one line.
+                            {c
+                                .net_gain
+                                .zip(c.p_profit)
+                                .map(|(net, pp)| {
+                                    let roi = c
+                                        .roi
+                                        .map_or_else(
+                                            || "—".to_string(),
+                                            |x| format_percent(x, 0),
+                                        );
+                                    view! {
+                                        <p class="present-money">
+                                            {tr(i18n, |i| t_string!(i, net_gain))}" "
+                                            <span
+                                                data-testid=format!("present-net-{s}")
+                                                data-value=raw(net)
+                                            >
+                                                {signed_money_short(net, cur, lang)}
+                                            </span> {format!(" · {} {roi} · ", t_string!(i18n, roi))}
+                                            {tr(i18n, |i| t_string!(i, p_profit))}" "
+                                            <span
+                                                data-testid=format!("present-p-profit-{s}")
+                                                data-value=raw(pp)
+                                            >
+                                                {format_prob(pp)}
+                                            </span>
+                                        </p>
+                                    }
+                                })}
                         }
                     });
                     // In months: when the campaign is paid back.
@@ -496,10 +526,18 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     )
                 })
                 .collect();
-            let class = if cols.len() > 2 {
-                "present-cards many"
-            } else {
-                "present-cards"
+            // Three cards or more with their money lines leave the range
+            // chart no room at 1280×720: the cards say it all then.
+            let money = cols.iter().any(|&s| {
+                r.scenarios[s]
+                    .vs_baseline
+                    .as_ref()
+                    .is_some_and(|c| c.p_profit.is_some())
+            });
+            let class = match (cols.len() > 2, money) {
+                (true, true) => "present-cards many money",
+                (true, false) => "present-cards many",
+                _ => "present-cards",
             };
             view! {
                 <div class=class>{cards}</div>

@@ -632,17 +632,21 @@ pub fn ResultsTable() -> impl IntoView {
                         None => dash(),
                     },
                 );
-                let pequal = row(t_string!(i18n, p_equal).to_string(), &|s| match cmp(s) {
-                    Some(c) => est_cell(
-                        format!("result-p-equal-{s}"),
-                        c.p_equal,
-                        format_prob(c.p_equal),
-                        Some(c.p_equal_err),
-                        &|e| format_percent(e, 1),
-                    )
-                    .into_any(),
-                    None => dash(),
-                });
+                let pequal = hint_row(
+                    t_string!(i18n, p_equal).to_string(),
+                    t_string!(i18n, explain_pequal).to_string(),
+                    &|s| match cmp(s) {
+                        Some(c) => est_cell(
+                            format!("result-p-equal-{s}"),
+                            c.p_equal,
+                            format_prob(c.p_equal),
+                            Some(c.p_equal_err),
+                            &|e| format_percent(e, 1),
+                        )
+                        .into_any(),
+                        None => dash(),
+                    },
+                );
                 let d_margin = r_margin;
                 let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s)
                     .and_then(|c| c.net_gain)

@@ -101,12 +101,26 @@ pub fn QrSlide() -> impl IntoView {
 }
 
 /// The slide's contents (fetched when it is first opened).
+/// A link's host and path, without its scheme and the model after `#`.
+fn host_and_path(link: &str) -> String {
+    let rest = link.split_once("://").map_or(link, |(_, r)| r);
+    let end = rest.find(['#', '?']).unwrap_or(rest.len());
+    rest[..end].trim_end_matches('/').to_string()
+}
+
 pub fn qr_slide_body() -> AnyView {
     let share = use_sharing();
     let i18n = use_i18n();
     view! {
         <div class="qr-slide" data-testid="qr-slide" role="dialog" aria-modal="true">
+            <p class="qr-caption" data-testid="qr-caption">
+                {tr(i18n, |i| t_string!(i, qr_caption))}
+            </p>
             <QrCode link=share.link testid="qr-code-slide" />
+            // Where it leads, for those who type rather than scan.
+            <p class="qr-host" data-testid="qr-host">
+                {move || host_and_path(&share.link.get())}
+            </p>
             <button class="btn" data-testid="qr-close" on:click=move |_| share.slide.set(false)>
                 {tr(i18n, |i| t_string!(i, qr_close))}
             </button>
