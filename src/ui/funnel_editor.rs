@@ -802,7 +802,7 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
                 return;
             }
             after = doc.clone();
-            after.fit_stages(counts.len(), &names, &t_string!(i18n, stage).to_string());
+            after.fit_stages(counts.len(), &names, t_string!(i18n, stage));
         }
         let result =
             checked.and_then(|()| after.apply_counts(g, &counts, as_evidence.get_untracked()));
