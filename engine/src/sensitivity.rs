@@ -72,8 +72,9 @@ pub const TIE: f64 = 1e-9;
 /// # };
 /// let plan = model.validate().unwrap();
 /// let s = funnelcast_engine::sensitivity::sensitivity(&plan);
-/// // Volume +10 % and deal +10 % give the same reference gain.
-/// assert!(s.bottleneck.is_some());
+/// // Interest and Intent (both 25 %) gain the same from +5 points: a tie
+/// // names no one stage.
+/// assert_eq!(s.bottleneck, None);
 /// assert!(s.swings.is_empty());
 /// ```
 pub fn sensitivity(plan: &Plan) -> Sensitivity {
