@@ -63,6 +63,7 @@ pub fn comparison_csv(
     doc: &Document,
     r: &Results,
     months: Option<&MonthResults>,
+    goal: Option<&funnelcast_engine::GoalResult>,
     lang: Lang,
     baseline: &str,
 ) -> String {
@@ -91,6 +92,24 @@ pub fn comparison_csv(
     add("net_gain", &|s| cmp(s).and_then(|c| c.net_gain));
     add("roi", &|s| cmp(s).and_then(|c| c.roi));
     add("p_profit", &|s| cmp(s).and_then(|c| c.p_profit));
+    // Goal seek's answer, about the baseline (its column): the target, the
+    // chance asked, the change (a volume fraction, or rate points into
+    // stage i as a fraction) and its 95 % error.
+    if let Some(g) = goal {
+        let lever = match g.lever {
+            funnelcast_engine::GoalLever::Volume => "volume".to_string(),
+            funnelcast_engine::GoalLever::RatePoints { stage } => format!("rate_points_{stage}"),
+        };
+        let first = |v: Option<f64>| move |s: usize| if s == 0 { v } else { None };
+        add("goal_target", &first(doc.goal.target));
+        add("goal_prob", &first(Some(doc.goal.prob)));
+        add(&format!("goal_{lever}_change"), &first(g.change));
+        add(
+            &format!("goal_{lever}_change_err"),
+            &first(g.change.map(|_| g.change_err)),
+        );
+        add("goal_achieved", &first(Some(g.achieved)));
+    }
     let stages = r.scenarios.first().map_or(0, |s| s.stages.len());
     for i in 0..stages {
         // Stage rows name their stage too (the key is for machines, the name for people).
@@ -228,7 +247,7 @@ mod tests {
         d.scenarios[0].label = Label::Text("=cmd".into());
         d.trials = 2_000;
         let r = funnelcast_engine::simulate(&d.plan().unwrap());
-        let text = comparison_csv(&d, &r, None, Lang::Zh, "基线");
+        let text = comparison_csv(&d, &r, None, None, Lang::Zh, "基线");
         assert!(text.starts_with('\u{feff}'));
         let lines: Vec<&str> = text.trim_start_matches(BOM).split("\r\n").collect();
         assert_eq!(lines[0], "\"figure\",\"基线\",\"'=cmd\"");
@@ -255,6 +274,31 @@ mod tests {
         assert_eq!(lines.len(), 1 + 18 + 5 + 1);
     }
 
+    /// Goal seek's answer goes in the baseline's column, named by its lever.
+    #[test]
+    fn the_goal_is_in_the_baseline_column() {
+        let mut d = crate::presets::preset_doc(crate::document::PresetId::Classic5, Lang::En);
+        d.trials = 2_000;
+        d.set_goal_target(450_000.0);
+        let plan = d.plan().unwrap();
+        let r = funnelcast_engine::simulate(&plan);
+        let g = funnelcast_engine::goal_seek(&plan, 450_000.0, d.goal.prob);
+        let text = comparison_csv(&d, &r, None, Some(&g), Lang::En, "Baseline");
+        let row = |key: &str| {
+            text.split("\r\n")
+                .find(|l| l.starts_with(&format!("\"{key}\"")))
+                .unwrap_or_else(|| panic!("no {key} in {text}"))
+                .split(',')
+                .skip(1)
+                .map(crate::format::decimal_to_f64)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(row("goal_target"), vec![Some(450_000.0)]);
+        assert_eq!(row("goal_volume_change"), vec![g.change]);
+        assert_eq!(row("goal_volume_change_err"), vec![Some(g.change_err)]);
+        assert!(g.change.unwrap() > 0.3, "{g:?}");
+    }
+
     #[test]
     fn a_time_mode_run_adds_its_months() {
         let mut d = crate::presets::preset_doc(crate::document::PresetId::Classic5, Lang::En);
@@ -272,7 +316,7 @@ mod tests {
         };
         let out = crate::runner::run_job(&job).unwrap();
         let m = out.months.as_ref().unwrap();
-        let text = comparison_csv(&d, &out.results, Some(m), Lang::En, "Baseline");
+        let text = comparison_csv(&d, &out.results, Some(m), None, Lang::En, "Baseline");
         let lines: Vec<&str> = text.trim_start_matches(BOM).split("\r\n").collect();
         let row = |key: &str| -> Vec<Option<f64>> {
             lines

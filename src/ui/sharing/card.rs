@@ -149,7 +149,8 @@ pub fn ShareCard() -> impl IntoView {
         let text = state.with_shown(|s| {
             s.map(|s| {
                 let months = s.out.months.as_ref();
-                sh::csv::comparison_csv(&s.doc, &s.out.results, months, lang, &baseline)
+                let goal = s.out.goal.as_ref();
+                sh::csv::comparison_csv(&s.doc, &s.out.results, months, goal, lang, &baseline)
             })
         });
         if let Some(text) = text {
