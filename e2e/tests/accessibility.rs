@@ -383,8 +383,10 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
                 ))
                 .await
                 .remove(0);
+            // A colon in the page's punctuation (full-width in Chinese).
+            assert_eq!(sub.contains('：'), zh, "{sub}");
             let p5 = sub
-                .split(": ")
+                .split([':', '：'])
                 .nth(1)
                 .unwrap()
                 .split(" … ")

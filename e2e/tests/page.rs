@@ -256,11 +256,29 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     assert!(!p.exists("rate-0-4").await);
     assert!((p.value("result-customers-mean-0").await - 60.0).abs() < 1.0);
 
+    // A preset replaces the funnel: it says so, with an undo that brings
+    // the edited funnel back; the notice lasts until the next edit.
+    let edited = p.input_value("stage-name-2").await;
+    p.select("preset", "b2c").await;
+    p.wait_state("done").await;
+    let note = p.el("preset-loaded").await.text().await.unwrap();
+    assert!(note.contains("loaded"), "{note}");
+    assert_ne!(p.input_value("stage-name-2").await, edited);
+    p.click("preset-undo").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("preset-loaded").await);
+    assert_eq!(
+        p.input_value("stage-name-2").await,
+        edited,
+        "the edited funnel is back"
+    );
     // A second segment (a copy of the first): totals double.
     p.select("preset", "classic5").await;
     p.wait_state("done").await;
+    assert!(p.exists("preset-loaded").await);
     p.click("add-segment").await;
     p.wait_state("done").await;
+    assert!(!p.exists("preset-loaded").await, "gone after the next edit");
     assert!(p.exists("volume-1").await && p.exists("segment-name-1").await);
     assert!((p.value("result-customers-mean-0").await - 120.0).abs() < 2.0);
     p.click("remove-segment-1").await;

@@ -150,6 +150,8 @@ fn Page() -> impl IntoView {
 fn Header() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    // The preset just loaded, and the edit generation that loaded it.
+    let loaded = RwSignal::new(None::<(PresetId, u64)>);
     let switch = move |_| {
         let next = if state.lang.get_untracked() == Lang::Zh {
             Lang::En
@@ -186,6 +188,7 @@ fn Header() -> impl IntoView {
                         if let Some(id) = PresetId::from_code(&event_target_value(&ev)) {
                             let lang = state.lang.get_untracked();
                             state.edit(|d| *d = presets::apply_preset(d, id, lang));
+                            loaded.set(Some((id, state.generation_untracked())));
                         }
                     }
                 >
@@ -210,6 +213,31 @@ fn Header() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                // A preset replaces the funnel: say so, with its undo, until
+                // the next edit (after which undo would undo that instead).
+                {move || {
+                    loaded
+                        .get()
+                        .filter(|&(_, g)| g == state.generation())
+                        .map(|(id, _)| {
+                            view! {
+                                <span class="preset-note" role="status" data-testid="preset-loaded">
+                                    {t_string!(i18n, preset_loaded, name = preset_label(i18n, id))
+                                        .to_string()}
+                                    " "
+                                    <button
+                                        class="btn small"
+                                        data-testid="preset-undo"
+                                        on:click=move |_| {
+                                            state.undo();
+                                        }
+                                    >
+                                        {tr(i18n, |i| t_string!(i, undo))}
+                                    </button>
+                                </span>
+                            }
+                        })
+                }}
                 <button
                     class="btn lang"
                     data-testid="lang"

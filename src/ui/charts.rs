@@ -595,7 +595,12 @@ fn Tornado() -> impl IntoView {
                     .iter()
                     .map(|b| {
                         let bar = &sens.bars[b.label_id];
-                        format!("{}: +{}", label(&bar.input), money(bar.gain, cur, lang))
+                        format!(
+                            "{}{}+{}",
+                            label(&bar.input),
+                            crate::ui::words::colon(lang),
+                            money(bar.gain, cur, lang)
+                        )
                     })
                     .collect();
                 let tornado_name = chart_name(lang, t_string!(i18n, chart_tornado), &items);
@@ -613,7 +618,9 @@ fn Tornado() -> impl IntoView {
                             data-value=raw(bar.gain)
                             class:bottleneck=is_bottleneck
                         >
-                            <title>{format!("{text}: +{value}")}</title>
+                            <title>
+                                {format!("{text}{}+{value}", crate::ui::words::colon(lang))}
+                            </title>
                             <text
                                 x=fmt_svg(label_w - 8.0)
                                 y=fmt_svg(b.y + bar_h / 2.0 + 4.0)

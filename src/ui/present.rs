@@ -376,8 +376,9 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     let vs = sc.vs_baseline.as_ref().map(|c| {
                         let up = c.mean_uplift();
                         let interval = format!(
-                            "{}: {} … {}",
+                            "{}{}{} … {}",
                             t_string!(i18n, uplift_interval),
+                            crate::ui::words::colon(lang),
                             signed_money_short(c.uplift.p5, cur, lang),
                             signed_money_short(c.uplift.p95, cur, lang)
                         );
@@ -488,7 +489,8 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                                     {format_money_compact(rev.mean, cur, lang)}
                                 </span>
                                 <span class="present-sub">
-                                    "P5–P95: "{format_money_compact(rev.p5, cur, lang)}" … "
+                                    "P5–P95"{crate::ui::words::colon(lang)}
+                                    {format_money_compact(rev.p5, cur, lang)}" … "
                                     {format_money_compact(rev.p95, cur, lang)}
                                 </span>
                             </div>

@@ -178,7 +178,7 @@ pub fn Handout() -> impl IntoView {
                             <li style=format!("--sc:{}", colour(s))>
                                 <span class="swatch"></span>
                                 <b>{scenario_name(i18n, d, s, lang)}</b>
-                                ": "
+                                {crate::ui::words::colon(lang)}
                                 {levers_text(i18n, d, s, lang)}
                             </li>
                         }

@@ -5,7 +5,9 @@ use funnelcast_engine::{ExactLaw, Field, GoalLever, Summary};
 use leptos::prelude::*;
 
 use crate::document::goal_lever_code;
-use crate::format::{format_compact, format_count, format_money, format_percent, format_prob};
+use crate::format::{
+    format_compact, format_count, format_money, format_percent, format_prob, Lang,
+};
 use crate::i18n::*;
 use crate::names::scenario_name;
 use crate::ui::input::{within, Hint, NumInput, NumKind};
@@ -549,15 +551,30 @@ pub fn ResultsTable() -> impl IntoView {
                             },
                         )
                     });
-                let cmp = |s: usize| r.scenarios[s].vs_baseline.clone();
+                // With the simulated figures asked for, the uplift, net gain
+                // and ROI are the simulated ones too.
+                let cmp = |s: usize| {
+                    r.scenarios[s].vs_baseline.clone().map(|mut c| {
+                        if mc && c.exact_uplift.is_some() {
+                            c.exact_uplift = None;
+                            c.net_gain =
+                                c.cost.map(|k| c.uplift.mean * d.margin.unwrap_or(1.0) - k);
+                            c.roi = c
+                                .net_gain
+                                .zip(c.cost.filter(|&k| k > 0.0))
+                                .map(|(g, k)| g / k);
+                        }
+                        c
+                    })
+                };
                 // The margin the run used (net gain = mean uplift × margin − cost).
                 let r_margin = d.margin.unwrap_or(1.0);
                 let dash = || view! { <td class="na">"—"</td> }.into_any();
                 let uplift = hint_row(
                     format!(
-                        "{} ({})",
+                        "{}{}",
                         t_string!(i18n, mean),
-                        t_string!(i18n, uplift_interval)
+                        crate::ui::words::paren(lang, t_string!(i18n, uplift_interval))
                     ),
                     t_string!(i18n, explain_crn).to_string(),
                     &|s| match cmp(s) {
@@ -580,7 +597,7 @@ pub fn ResultsTable() -> impl IntoView {
                                     {money(c.mean_uplift())}
                                 </span>
                                 <small class="interval">
-                                    " ("
+                                    {if lang == Lang::Zh { "（" } else { " (" }}
                                     <span
                                         data-testid=format!("result-uplift-p5-{s}")
                                         data-value=raw(c.uplift.p5)
@@ -594,7 +611,7 @@ pub fn ResultsTable() -> impl IntoView {
                                         data-mc-error=raw(c.uplift.err.p95)
                                     >
                                         {money(c.uplift.p95)}
-                                    </span>")"
+                                    </span> {if lang == Lang::Zh { "）" } else { ")" }}
                                 </small>
                             </td>
                         }

@@ -13,6 +13,25 @@ pub fn period_word(i18n: I18nContext<Locale>, p: Period) -> String {
     }
 }
 
+/// A colon in `lang`'s punctuation: full-width in Chinese ("P5–P95：¥23.1万").
+pub fn colon(lang: crate::format::Lang) -> &'static str {
+    if lang == crate::format::Lang::Zh {
+        "："
+    } else {
+        ": "
+    }
+}
+
+/// `inner` in parentheses after a word, in `lang`'s punctuation:
+/// " (…)" in English, "（…）" in Chinese.
+pub fn paren(lang: crate::format::Lang, inner: &str) -> String {
+    if lang == crate::format::Lang::Zh {
+        format!("（{inner}）")
+    } else {
+        format!(" ({inner})")
+    }
+}
+
 /// The revenue chart's title: revenue per period, or in months within the
 /// horizon (`horizon`: the run's months, when it ran over months).
 pub fn revenue_title(i18n: I18nContext<Locale>, p: Period, horizon: Option<usize>) -> String {
