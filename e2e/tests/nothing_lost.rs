@@ -88,6 +88,41 @@ async fn the_phone_bar_scrolls_and_the_address_keeps_the_model() {
     p.close().await;
 }
 
+/// A participant's phone that opens a trainer's link lands on the results
+/// once they are in; a wide screen stays at the top, with the editors.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_on_a_phone_opens_on_the_results() {
+    let (_driver, p) = launch(Browser {
+        lang: "en-US",
+        width: 390,
+        height: 844,
+    })
+    .await;
+    p.wait_state("done").await;
+    wait_until("the address holds the model", 20, || async {
+        model_in_link(&p.href().await).is_some()
+    })
+    .await;
+    let link = link_with_volume(&p, 23456.0).await;
+    let results_on_screen = "const r = document.getElementById('res-h').getBoundingClientRect(); \
+         return r.top >= 0 && r.top < innerHeight";
+    p.reload_at(&link).await;
+    p.wait_state("done").await;
+    wait_until("the results are on screen", 10, || async {
+        p.script(results_on_screen, vec![]).await == json!(true)
+    })
+    .await;
+    assert_eq!(shown_number(&p, "volume-0").await, 23456.0);
+    p.screenshot("phone-link-results").await;
+    p.set_window(1280, 900).await;
+    p.reload_at(&link_with_volume(&p, 34567.0).await).await;
+    p.wait_state("done").await;
+    p.wait_parts().await;
+    let top = p.script("return scrollY", vec![]).await;
+    assert_eq!(top, json!(0), "a wide screen stays at the top");
+    p.close().await;
+}
+
 /// 2. The user's own model (11111) survives opening link B, editing B, a
 /// reload, and link C in another tab: restore-previous always gives 11111,
 /// never B's edit.

@@ -98,6 +98,36 @@ fn Page() -> impl IntoView {
         RunnerHandle::provide(Rc::new(MainThreadRunner::default()))
     });
     let state = AppState::provide(boot.doc.clone(), lang, runner);
+    // A participant on a phone who opens a trainer's link came for the
+    // results: once the first run is done they are on screen (the editors
+    // stay above, a scroll away).
+    #[cfg(target_arch = "wasm32")]
+    if boot.shared.is_some() {
+        let shown = StoredValue::new(false);
+        Effect::new(move |_| {
+            // After the parts that load above the results on a phone (the
+            // scenarios and settings editors), so nothing pushes them away.
+            let settled = crate::ui::later::parts_settled();
+            if shown.get_value() || !settled || state.status() != crate::ui::state::SimStatus::Done
+            {
+                return;
+            }
+            shown.set_value(true);
+            let window = web_sys::window();
+            let narrow = window
+                .as_ref()
+                .and_then(|w| w.inner_width().ok())
+                .and_then(|w| w.as_f64())
+                .is_some_and(|w| w <= 600.0);
+            if let Some(h) = window
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("res-h"))
+                .filter(|_| narrow)
+            {
+                h.scroll_into_view();
+            }
+        });
+    }
     crate::ui::sharing::Sharing::provide(&boot, state);
     crate::ui::hooks::use_undo_keys(state);
     // The <html lang> follows, for screen readers and font choice.
