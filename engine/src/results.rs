@@ -139,6 +139,17 @@ impl Comparison {
     pub fn mean_uplift(&self) -> f64 {
         self.exact_uplift.unwrap_or(self.uplift.mean)
     }
+
+    /// Sets the net gain and ROI from a mean uplift `up` (the drawn or the
+    /// exact one): net gain = up × (margin or 1) − cost, ROI = net gain /
+    /// cost when the cost is above 0.
+    pub fn set_net_from(&mut self, up: f64, margin: Option<f64>) {
+        self.net_gain = self.cost.map(|k| up * margin.unwrap_or(1.0) - k);
+        self.roi = match (self.net_gain, self.cost) {
+            (Some(g), Some(k)) if k > 0.0 => Some(g / k),
+            _ => None,
+        };
+    }
 }
 
 /// Results of one scenario (index 0 is the baseline).

@@ -514,12 +514,8 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
         let (uplift, lo, hi) = summarize(d);
         let mut uplift_hist = histogram_frame(lo, hi);
         fill_histogram(&mut uplift_hist, d);
-        let net_gain = cost.map(|c| uplift.mean * margin - c);
-        let roi = match (net_gain, cost) {
-            (Some(g), Some(c)) if c > 0.0 => Some(g / c),
-            _ => None,
-        };
-        comparisons.push(Some(Comparison {
+        let mean = uplift.mean;
+        let mut cmp = Comparison {
             uplift,
             uplift_hist,
             p_beat,
@@ -532,9 +528,11 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
             p_profit_err: p_profit.map_or(0.0, |p| share_error(p, t)),
             exact_uplift: None,
             cost,
-            net_gain,
-            roi,
-        }));
+            net_gain: None,
+            roi: None,
+        };
+        cmp.set_net_from(mean, plan.margin);
+        comparisons.push(Some(cmp));
         // The uplift's draws are no longer needed.
         *d = Vec::new();
     }
@@ -586,11 +584,7 @@ fn assemble(plan: &Plan, mut c: ChunkSummary, exact: Option<ExactLaws>) -> Resul
             if let (Some(c), Some(e0), Some(es)) = (cmp.as_mut(), exacts[0], exacts[s]) {
                 let up = es.revenue.mean - e0.revenue.mean;
                 c.exact_uplift = Some(up);
-                c.net_gain = c.cost.map(|k| up * plan.margin.unwrap_or(1.0) - k);
-                c.roi = match (c.net_gain, c.cost) {
-                    (Some(g), Some(k)) if k > 0.0 => Some(g / k),
-                    _ => None,
-                };
+                c.set_net_from(up, plan.margin);
             }
             ScenarioResult {
                 stages: match &exact {

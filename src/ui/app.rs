@@ -113,18 +113,12 @@ fn Page() -> impl IntoView {
                 return;
             }
             shown.set_value(true);
-            let window = web_sys::window();
-            let narrow = window
-                .as_ref()
+            let narrow = web_sys::window()
                 .and_then(|w| w.inner_width().ok())
                 .and_then(|w| w.as_f64())
                 .is_some_and(|w| w <= 600.0);
-            if let Some(h) = window
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("res-h"))
-                .filter(|_| narrow)
-            {
-                h.scroll_into_view();
+            if narrow {
+                crate::ui::hooks::scroll_to_results();
             }
         });
     }

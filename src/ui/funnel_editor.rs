@@ -794,8 +794,8 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
         let mut after = doc.clone();
         // A bad count is named first, whatever the length; then a length
         // that does not fit waits for the user's choice.
-        let checked = after.apply_counts(g, &counts, as_evidence.get_untracked());
-        if checked.is_ok() && counts.len() != doc.stages() && !counts.is_empty() {
+        let mut result = after.apply_counts(g, &counts, as_evidence.get_untracked());
+        if result.is_ok() && counts.len() != doc.stages() && !counts.is_empty() {
             if !fit {
                 show(None);
                 mismatch.set(Some((counts, names)));
@@ -803,9 +803,8 @@ pub fn PasteCounts(g: usize) -> impl IntoView {
             }
             after = doc.clone();
             after.fit_stages(counts.len(), &names, t_string!(i18n, stage));
+            result = after.apply_counts(g, &counts, as_evidence.get_untracked());
         }
-        let result =
-            checked.and_then(|()| after.apply_counts(g, &counts, as_evidence.get_untracked()));
         match result {
             Ok(()) => {
                 show(None);

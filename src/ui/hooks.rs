@@ -160,3 +160,16 @@ pub fn focus_testid(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// Scrolls the results' heading into view (the phone's results bar, and a
+/// link opened on a phone). A scroll in code, never a `#res-h` fragment:
+/// that would be written over the model in the address.
+pub fn scroll_to_results() {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(h) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("res-h"))
+    {
+        h.scroll_into_view();
+    }
+}

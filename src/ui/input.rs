@@ -45,11 +45,7 @@ pub enum NumKind {
 /// "兴趣：转化率 %". Empty parts are left out (a segment's name when there is
 /// only one segment).
 pub fn aria_name(lang: crate::format::Lang, parts: &[&str]) -> String {
-    let sep = if lang == crate::format::Lang::Zh {
-        "："
-    } else {
-        ": "
-    };
+    let sep = crate::ui::words::colon(lang);
     parts
         .iter()
         .filter(|p| !p.is_empty())

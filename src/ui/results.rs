@@ -213,15 +213,7 @@ pub fn PhoneBar() -> impl IntoView {
             class="phonebar"
             data-testid="phone-bar"
             data-state=move || state.status().as_str()
-            on:click=move |_| {
-                #[cfg(target_arch = "wasm32")]
-                if let Some(h) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("res-h"))
-                {
-                    h.scroll_into_view();
-                }
-            }
+            on:click=move |_| crate::ui::hooks::scroll_to_results()
         >
             <span class="dot"></span>
             <span class="pb-lbl">{tr(i18n, |i| t_string!(i, revenue))}</span>
@@ -557,12 +549,7 @@ pub fn ResultsTable() -> impl IntoView {
                     r.scenarios[s].vs_baseline.clone().map(|mut c| {
                         if mc && c.exact_uplift.is_some() {
                             c.exact_uplift = None;
-                            c.net_gain =
-                                c.cost.map(|k| c.uplift.mean * d.margin.unwrap_or(1.0) - k);
-                            c.roi = c
-                                .net_gain
-                                .zip(c.cost.filter(|&k| k > 0.0))
-                                .map(|(g, k)| g / k);
+                            c.set_net_from(c.uplift.mean, d.margin);
                         }
                         c
                     })
