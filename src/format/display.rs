@@ -20,14 +20,17 @@ enum Style {
 }
 
 /// A table number: "15,000", "2.5", "−3,200" in English; "9999", "1.5万",
-/// "12.35万", "3.2亿", "1.23万亿" in Chinese.
+/// "12.3万", "3.2亿", "1.23万亿" in Chinese.
 ///
 /// English: |x| ≥ 100 has no decimals, ≥ 10 one, below that two (or two
 /// significant digits when two decimals would show 0, so 0.0042 stays visible);
 /// trailing zeros are dropped. Chinese: below 1万 the same digits without
-/// grouping (Chinese text does not group below 万); from 1万 on, at most four
-/// significant digits in 万, 亿 or 万亿, moving up a unit when rounding reaches
-/// 10000 of the smaller one (99,995,000 is "1亿", never "10000万").
+/// grouping (Chinese text does not group below 万); from 1万 on, one steady
+/// rule: three significant digits in 万, 亿 or 万亿 (integer digits are never
+/// rounded away: "1235万"), moving up a unit when rounding reaches 10000 of
+/// the smaller one (99,995,000 is "1亿", never "10000万"). Four digits gave
+/// "¥1.868万" beside "¥103万" in one table: uneven precision a reader notices,
+/// and a fourth digit the trials do not support anyway.
 pub fn format_number(x: f64, lang: Lang) -> String {
     signed(x, |a| magnitude(a, lang, Style::Number))
 }
@@ -59,7 +62,7 @@ pub fn format_count(x: f64, lang: Lang) -> String {
 }
 
 /// Money: the currency symbol before the number, the sign before both:
-/// "$1,234,568", "¥12.35万", "−$3,200".
+/// "$1,234,568", "¥12.3万", "−$3,200".
 ///
 /// Below 100 cents matter (a price of 49.99), so the amount is rounded to
 /// cents and shown with two decimals unless it is whole ("$49.99", "$2.50",
@@ -141,7 +144,7 @@ fn magnitude(a: f64, lang: Lang, style: Style) -> String {
                     "1万".to_string()
                 };
             }
-            with_units(a, &UNITS[1..], 1e4, 4)
+            with_units(a, &UNITS[1..], 1e4, 3)
         }
     }
 }
@@ -371,13 +374,50 @@ mod tests {
     fn chinese_wan_yi_units() {
         assert_eq!(zh(10000.0), "1万");
         assert_eq!(zh(15000.0), "1.5万");
-        assert_eq!(zh(123456.0), "12.35万");
+        assert_eq!(zh(123456.0), "12.3万");
         assert_eq!(zh(12345678.0), "1235万");
         assert_eq!(zh(320000000.0), "3.2亿");
         assert_eq!(zh(1.23e12), "1.23万亿");
         assert_eq!(zh(-15000.0), "−1.5万");
         // Beyond 万亿 there is no further unit in use.
         assert_eq!(zh(1.23e16), "12300万亿");
+    }
+
+    /// One rule for a whole table: the amounts of #23's report, each with
+    /// three significant digits (four where the integer needs them).
+    #[test]
+    fn chinese_amounts_have_a_steady_precision() {
+        let m = |x| format_money(x, Currency::Cny, Lang::Zh);
+        for (x, want) in [
+            (18_680.0, "¥1.87万"),
+            (85_920.0, "¥8.59万"),
+            (1_030_000.0, "¥103万"),
+            (1_034_999.0, "¥103万"),
+            (1_035_000.0, "¥104万"),
+            (171_691.0, "¥17.2万"),
+            (50_000.0, "¥5万"),
+            (12_340_000.0, "¥1234万"),
+            (123_456_789.0, "¥1.23亿"),
+            (9_999.0, "¥9999"),
+            (-18_676.0, "−¥1.87万"),
+        ] {
+            assert_eq!(m(x), want, "{x}");
+        }
+        // The digits shown: never more than 3 significant past 万 unless the
+        // integer part has 4.
+        for k in 0..2_000 {
+            let x = 10_000.0 * 1.0047f64.powi(k);
+            if x >= 1e16 {
+                break;
+            }
+            let s = format_number(x, Lang::Zh);
+            let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+            let int_digits = s.split(['.', '万', '亿']).next().unwrap().len();
+            assert!(
+                digits.trim_end_matches('0').len() <= 3.max(int_digits),
+                "{x}: {s}"
+            );
+        }
     }
 
     #[test]
@@ -458,7 +498,7 @@ mod tests {
     fn money() {
         let m = format_money;
         assert_eq!(m(1234567.8, Currency::Usd, Lang::En), "$1,234,568");
-        assert_eq!(m(123456.0, Currency::Cny, Lang::Zh), "¥12.35万");
+        assert_eq!(m(123456.0, Currency::Cny, Lang::Zh), "¥12.3万");
         assert_eq!(m(-3200.0, Currency::Usd, Lang::En), "−$3,200");
         assert_eq!(m(-3200.0, Currency::Cny, Lang::Zh), "−¥3200");
         assert_eq!(m(49.99, Currency::Eur, Lang::En), "€49.99");
