@@ -477,21 +477,41 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     let csv = download(&p, "funnelcast-comparison.csv").await;
     assert!(csv.starts_with('\u{feff}'), "BOM");
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
-    assert_eq!(
-        lines[0],
-        "\"figure\",\"Baseline\",\"'=cmd|' /C calc'!A0\",\"<script>alert(1)</script>\""
+    // A row per scenario under two headers: names for people, then keys.
+    assert!(
+        lines[0].starts_with("\"Scenario\",\"Customers: mean\""),
+        "{}",
+        lines[0]
     );
-    let row = |key: &str| -> Vec<String> {
-        lines
-            .iter()
-            .find(|l| l.starts_with(&format!("\"{key}\",")))
-            .unwrap_or_else(|| panic!("no row {key}"))
+    assert!(lines[0].contains("\"Revenue: mean ($)\""), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("\"scenario\",\"customers_mean\""),
+        "{}",
+        lines[1]
+    );
+    let names: Vec<&str> = lines[2..5]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "\"Baseline\"",
+            "\"'=cmd|' /C calc'!A0\"",
+            "\"<script>alert(1)</script>\""
+        ]
+    );
+    let col = |key: &str| -> Vec<String> {
+        let i = lines[1]
             .split(',')
-            .skip(1)
-            .map(str::to_string)
+            .position(|k| k == format!("\"{key}\""))
+            .unwrap_or_else(|| panic!("no column {key}"));
+        lines[2..5]
+            .iter()
+            .map(|l| l.split(',').nth(i).unwrap().to_string())
             .collect()
     };
-    let uplift = row("uplift_mean");
+    let uplift = col("uplift_mean");
     assert_eq!(uplift[0], "", "the baseline has no uplift");
     let page_uplift = p.value("result-uplift-mean-2").await;
     let csv_uplift: f64 = uplift[2].parse().unwrap();
@@ -499,9 +519,10 @@ async fn files_json_round_trip_csv_and_chart_svg() {
         csv_uplift < 0.0 && !uplift[2].starts_with('\''),
         "{uplift:?}"
     );
-    assert_eq!(csv_uplift, page_uplift);
-    let rev: f64 = row("revenue_mean")[0].parse().unwrap();
-    assert_eq!(rev, p.value("result-revenue-mean-0").await);
+    // Money in whole units, as the page shows it.
+    assert_eq!(csv_uplift, page_uplift.round());
+    let rev: f64 = col("revenue_mean")[0].parse().unwrap();
+    assert_eq!(rev, p.value("result-revenue-mean-0").await.round());
 
     // The revenue chart as a standalone SVG: title, legend, names as text.
     p.click("export-svg-revenue").await;

@@ -129,6 +129,42 @@ pub fn qr_slide_body() -> AnyView {
     .into_any()
 }
 
+/// The CSV's column names in the page's language; `{}` marks where the
+/// file fills in a stage or a month.
+fn csv_words(i18n: leptos_i18n::I18nContext<Locale>, target: &str) -> sh::csv::CsvWords {
+    let t = |s: &str| s.to_string();
+    sh::csv::CsvWords {
+        scenario: t(&t_string!(i18n, csv_scenario)),
+        mean: t(&t_string!(i18n, csv_mean)),
+        customers: t(&t_string!(i18n, customers)),
+        revenue: t(&t_string!(i18n, revenue)),
+        cvar5: t(&t_string!(i18n, cvar5)),
+        p_target: t_string!(i18n, p_target, target = target).to_string(),
+        uplift: t(&t_string!(i18n, uplift)),
+        p_more: t(&t_string!(i18n, p_beat)),
+        cost: t(&t_string!(i18n, lever_cost)),
+        net_gain: t(&t_string!(i18n, net_gain)),
+        roi: t(&t_string!(i18n, roi)),
+        p_profit: t(&t_string!(i18n, p_profit)),
+        goal_target: t(&t_string!(i18n, csv_goal_target)),
+        goal_prob: t(&t_string!(i18n, csv_goal_prob)),
+        goal_volume: t(&t_string!(i18n, csv_goal_volume)),
+        goal_points: t_string!(i18n, csv_goal_points, stage = "{}").to_string(),
+        goal_err: t(&t_string!(i18n, csv_goal_err)),
+        goal_achieved: t(&t_string!(i18n, csv_goal_achieved)),
+        stage_mean: t_string!(i18n, csv_stage_mean, stage = "{}").to_string(),
+        month: t_string!(i18n, csv_month, m = "{}").to_string(),
+        month_revenue: t(&t_string!(i18n, csv_month_revenue)),
+        cum_revenue: t(&t_string!(i18n, csv_cum_revenue)),
+        month_customers: t(&t_string!(i18n, csv_month_customers)),
+        cum_net: t(&t_string!(i18n, csv_cum_net)),
+        payback_prob: t(&t_string!(i18n, csv_payback_prob)),
+        payback_month: t(&t_string!(i18n, csv_payback_month)),
+        pipeline_customers: t(&t_string!(i18n, csv_pipeline_customers)),
+        pipeline_revenue: t(&t_string!(i18n, csv_pipeline_revenue)),
+    }
+}
+
 /// The share card: the QR code, the link's length, and the files.
 #[component]
 pub fn ShareCard() -> impl IntoView {
@@ -150,7 +186,18 @@ pub fn ShareCard() -> impl IntoView {
             s.map(|s| {
                 let months = s.out.months.as_ref();
                 let goal = s.out.goal.as_ref();
-                sh::csv::comparison_csv(&s.doc, &s.out.results, months, goal, lang, &baseline)
+                let target = s.doc.goal.target.unwrap_or(f64::NAN);
+                let target = crate::format::format_money(target, s.doc.currency, lang);
+                let words = csv_words(i18n, &target);
+                sh::csv::comparison_csv(
+                    &s.doc,
+                    &s.out.results,
+                    months,
+                    goal,
+                    lang,
+                    &words,
+                    &baseline,
+                )
             })
         });
         if let Some(text) = text {
