@@ -224,6 +224,37 @@ async fn print_story(lang: &'static str, tag: &str) {
         serde_json::json!([true, true, true, true, false, false]),
         "[inputs, table, funnel, revenue chart, an editor, a button] on paper"
     );
+    // The answer leads; the settings come last, in small print; a code
+    // leads back to the live model; nothing asks paper to be hovered.
+    let layout = p
+        .script(
+            "const top = (s) => document.querySelector(s).getBoundingClientRect().top;
+             const bottom = (s) => document.querySelector(s).getBoundingClientRect().bottom;
+             const shown = (s) => [...document.querySelectorAll(s)].filter(e => e.getClientRects().length > 0).length;
+             return {
+               verdicts: shown('.print-sheet .verdict li'),
+               page_verdict: shown('.results-card .verdict li'),
+               verdict_before_inputs: bottom('.print-sheet .verdict') <= top('.print-table'),
+               foot_last: top('.print-foot') >= bottom('.results-card'),
+               qr: shown('.print-qr svg'),
+               where_to_invest: shown('section[aria-labelledby=tornado-h] .print-only'),
+               hover: document.body.innerText.includes('hover') || document.body.innerText.includes('悬停'),
+               date: document.querySelector('.print-title').innerText.includes('2026') || /20\\d\\d/.test(document.querySelector('.print-title').innerText),
+             };",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        layout,
+        serde_json::json!({
+            "verdicts": 3, "page_verdict": 0, "verdict_before_inputs": true, "foot_last": true,
+            "qr": 1, "where_to_invest": 1, "hover": false, "date": true
+        }),
+        "the handout's order and contents"
+    );
+    // Rates, not raw counts, in the inputs: "25%" style cells.
+    let cells = p.texts(".print-table td").await;
+    assert!(cells.iter().any(|c| c.ends_with('%')), "{cells:?}");
     p.screenshot(&format!("print-media-{tag}")).await;
     p.assert_clean().await;
 }

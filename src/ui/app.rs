@@ -281,7 +281,7 @@ fn Header() -> impl IntoView {
     }
 }
 
-fn preset_label(i18n: I18nContext<Locale>, id: PresetId) -> String {
+pub(crate) fn preset_label(i18n: I18nContext<Locale>, id: PresetId) -> String {
     match id {
         PresetId::Classic5 => t_string!(i18n, preset_classic5),
         PresetId::Aida => t_string!(i18n, preset_aida),

@@ -604,6 +604,9 @@ fn Tornado() -> impl IntoView {
                     })
                     .collect();
                 let tornado_name = chart_name(lang, t_string!(i18n, chart_tornado), &items);
+                // On paper the bars' figures as one line (the chart would
+                // take a third of the page).
+                let on_paper = items.join(" · ");
                 let rows = bars.iter().enumerate().map(|(n, b)| {
                     let bar = &sens.bars[b.label_id];
                     let is_bottleneck = matches!(bar.input, SensitivityInput::Rate { stage } if Some(stage) == sens.bottleneck);
@@ -767,6 +770,7 @@ fn Tornado() -> impl IntoView {
                     >
                         {rows}
                     </svg>
+                    <p class="print-only">{on_paper}</p>
                     {swings}
                 }
             })

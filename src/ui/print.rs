@@ -22,13 +22,15 @@ fn pct(frac: f64, lang: Lang) -> String {
     format!("{}%", format_number(frac * 100.0, lang))
 }
 
-/// A rate as typed: "25%", "2,500 / 10,000", "20–30%".
+/// A rate as typed: "25%", "25% (2,500 / 10,000)", "20–30%".
 pub fn rate_text(r: &RateSpec, lang: Lang) -> String {
     match *r {
         RateSpec::Fixed { value } => pct(value, lang),
+        // The rate first (what a reader compares), the counts after it.
         RateSpec::Evidence { k, n } => {
             format!(
-                "{} / {}",
+                "{} ({} / {})",
+                pct(k as f64 / n.max(1) as f64, lang),
                 format_count(k as f64, lang),
                 format_count(n as f64, lang)
             )
@@ -201,10 +203,38 @@ pub fn Handout() -> impl IntoView {
                         pct(m, lang)
                     ));
                 }
+                let title = [
+                    d.preset.map(|id| crate::ui::app::preset_label(i18n, id)),
+                    Some(today(lang)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+                let goal = crate::ui::results::goal_answer(i18n, lang, shown).map(|a| {
+                    let head = t_string!(
+                        i18n,
+                        goal_scenario_name,
+                        prob = crate::format::format_percent(d.goal.prob, 0),
+                        target = format_money(d.goal.target.unwrap_or(f64::NAN), cur, lang)
+                    )
+                    .to_string();
+                    view! {
+                        <p class="print-goal">
+                            <b>{head}</b>
+                            {crate::ui::words::colon(lang)}
+                            {a.text}
+                        </p>
+                    }
+                });
+                let share = crate::ui::sharing::use_sharing();
                 view! {
                     <section class="print-sheet" aria-hidden="true">
+                        <p class="print-title">{title}</p>
+                        // The answer first: the verdict and the goal.
+                        <crate::ui::results::Verdict paper=true />
+                        {goal}
                         <h2>{tr(i18n, |i| t_string!(i, print_inputs))}</h2>
-                        <p class="print-settings">{settings.join(" · ")}</p>
                         <div class="print-inputs">
                             <table class="print-table">
                                 <thead>
@@ -223,12 +253,50 @@ pub fn Handout() -> impl IntoView {
                                 </tbody>
                             </table>
                             <ul class="print-scenarios">{scenarios}</ul>
+                            // Back to the live model, from paper.
+                            <div class="print-qr">
+                                <crate::ui::sharing::QrCode link=share.link testid="print-qr" />
+                                <p>{tr(i18n, |i| t_string!(i, qr_caption))}</p>
+                                <p class="print-host">
+                                    {move || crate::ui::sharing::host_and_path(&share.link.get())}
+                                </p>
+                            </div>
                         </div>
                         {shown.out.months.as_ref().map(|m| month_lines(i18n, d, m, lang))}
                     </section>
+                    // The technical settings, last and small (print CSS
+                    // orders it after the results).
+                    <p class="print-foot" aria-hidden="true">
+                        {settings.join(" · ")}
+                        " · "
+                        {tr(i18n, |i| t_string!(i, print_mc_note))}
+                    </p>
                 }
             })
         })
+    }
+}
+
+/// Today's date in the page's language ("7 December 2026", "2026年12月7日").
+fn today(lang: Lang) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locale = match lang {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en-GB",
+        };
+        let opts = js_sys::Object::new();
+        for (k, v) in [("year", "numeric"), ("month", "long"), ("day", "numeric")] {
+            let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+        }
+        js_sys::Date::new_0()
+            .to_locale_date_string(locale, &opts)
+            .into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        String::new()
     }
 }
 
@@ -305,7 +373,7 @@ mod tests {
                 },
                 en
             ),
-            "2,500 / 10,000"
+            "25% (2,500 / 10,000)"
         );
         assert_eq!(
             rate_text(

@@ -274,8 +274,11 @@ fn max_trials(runs: usize) -> u32 {
 
 /// The answer first: one sentence per scenario, what it brings after its
 /// cost and how sure that is, the best one marked (`verdict-{s}`).
+///
+/// `paper`: the handout's copy, without the test ids (the page's own
+/// verdict keeps them; ids stay unique).
 #[component]
-pub fn Verdict() -> impl IntoView {
+pub fn Verdict(#[prop(optional)] paper: bool) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let lines = move || {
@@ -350,9 +353,9 @@ pub fn Verdict() -> impl IntoView {
                     }
                     Some(view! {
                         <li
-                            data-testid=format!("verdict-{s}")
-                            data-value=raw(v)
-                            data-best=(v == best).then_some("true")
+                            data-testid=(!paper).then(|| format!("verdict-{s}"))
+                            data-value=(!paper).then(|| raw(v))
+                            data-best=(!paper && v == best).then_some("true")
                             class:best=is_best
                             style=format!("--sc:{}", colour(s))
                         >
@@ -363,7 +366,7 @@ pub fn Verdict() -> impl IntoView {
                 })
                 .collect_view();
             Some(view! {
-                <ul class="verdict" data-testid="verdict">
+                <ul class="verdict" data-testid=(!paper).then_some("verdict")>
                     {items}
                 </ul>
             })
@@ -740,13 +743,18 @@ pub fn ResultsTable() -> impl IntoView {
                             {cust}{rev}{cvar}{target} <tr class="group">
                                 <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
                             </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit}
+                        </tbody>
+                        // Its own body: paper leaves it out (the funnel
+                        // chart has the baseline's counts).
+                        <tbody class="stage-rows">
                             <tr class="group">
                                 <th colspan=n
                                     + 1>
                                     {tr(i18n, |i| t_string!(i, stages))}" · "
                                     {tr(i18n, |i| t_string!(i, mean))}
                                 </th>
-                            </tr> {stage_rows}
+                            </tr>
+                            {stage_rows}
                         </tbody>
                     </table>
                 }
@@ -822,7 +830,7 @@ pub fn ResultsTable() -> impl IntoView {
             {table}
         </div>
         <Show when=has_results>
-            <p class="fine">{tr(i18n, |i| t_string!(i, mc_error))}</p>
+            <p class="fine screen-only">{tr(i18n, |i| t_string!(i, mc_error))}</p>
         </Show>
         {toggle}
         {more}
@@ -840,8 +848,6 @@ pub fn GoalSeek() -> impl IntoView {
             state.with_doc(|d| d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default())
         }
     };
-    // Points to one decimal, as typed elsewhere ("3.2").
-    let points = |x: f64| crate::format::fixed(x * 100.0, 1);
     view! {
         <section class="card" aria-labelledby="goal-h">
             <h2 id="goal-h">{tr(i18n, |i| t_string!(i, goal_title))}</h2>
@@ -927,81 +933,10 @@ pub fn GoalSeek() -> impl IntoView {
             }}
             {move || {
                 state
-                    .with_shown(|s| {
-                        s.and_then(|s| {
-                            let st = &s.out.results.scenarios.first()?.stages;
-                            let months = s.out.months.as_ref().map_or(1, |m| m.horizon.max(1));
-                            let entering = st.first().map_or(f64::NAN, |x| x.mean) / months as f64;
-                            let rates: Vec<f64> = st
-                                .windows(2)
-                                .map(|w| w[1].mean / w[0].mean)
-                                .collect();
-                            s.out.goal.clone().map(|g| (g, s.doc.clone(), entering, rates))
-                        })
-                    })
-                    .map(|(g, d, entering, rates)| {
+                    .with_shown(|s| s.and_then(|s| goal_answer(i18n, lang(), s)))
+                    .map(|GoalAnswer { text, g, doc: d }| {
                         let l = lang();
-                        let stage_name = |i: usize| {
-                            d.stages.get(i).map(|x| x.text(l)).unwrap_or_default()
-                        };
-                        let period = crate::ui::words::period_word(i18n, d.period);
-                        let prob = format_percent(g.achieved, 1);
                         let err = g.change_err;
-                        let se = match g.lever {
-                            _ if !err.is_finite() => "?".to_string(),
-                            GoalLever::Volume => format_percent(err, 1),
-                            GoalLever::RatePoints { .. } => points(err),
-                        };
-                        let one_segment = d.segments.len() == 1;
-                        let people = |x: f64| {
-                            let n = entering * (1.0 + x);
-                            let dn = format_count(entering * x, l);
-                            (format_count(n, l), if x >= 0.0 { format!("+{dn}") } else { dn })
-                        };
-                        let rate_at = |stage: usize, x: f64| {
-                            format_percent(rates.get(stage - 1).copied().unwrap_or(f64::NAN) + x, 1)
-                        };
-                        let text = match (g.lever, g.change) {
-                            (GoalLever::Volume, Some(x)) if x >= 0.0 => {
-                                let (n, dn) = people(x);
-                                t_string!(
-                                    i18n, goal_answer_up, n = n, first = stage_name(0), period = period.clone(), dn = dn, pct = format_percent(x, 1), se = se, prob = prob
-                                )
-                                    .to_string()
-                            }
-                            (GoalLever::Volume, Some(x)) => {
-                                let (n, dn) = people(x);
-                                t_string!(
-                                    i18n, goal_answer_down, n = n, first = stage_name(0), period = period.clone(), dn = dn, pct = format_percent(-x, 1), se = se, prob = prob
-                                )
-                                    .to_string()
-                            }
-                            (GoalLever::Volume, None) => {
-                                t_string!(i18n, goal_unreachable).to_string()
-                            }
-                            (GoalLever::RatePoints { stage }, Some(x)) if one_segment => {
-                                t_string!(
-                                    i18n, goal_answer_rate_at, stage = stage_name(stage), rate = rate_at(stage, x), pts = if x >= 0.0 { format!("+{}", points(x)) } else { format!("−{}", points(-x)) }, se = se, prob = prob
-                                )
-                                    .to_string()
-                            }
-                            (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => {
-                                t_string!(
-                                    i18n, goal_answer_rate_up, stage = stage_name(stage), pts = points(x), prob = prob, se = se
-                                )
-                                    .to_string()
-                            }
-                            (GoalLever::RatePoints { stage }, Some(x)) => {
-                                t_string!(
-                                    i18n, goal_answer_rate_down, stage = stage_name(stage), pts = points(-x), prob = prob, se = se
-                                )
-                                    .to_string()
-                            }
-                            (GoalLever::RatePoints { stage }, None) => {
-                                t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage))
-                                    .to_string()
-                            }
-                        };
                         let v = g.change.map(|x| x * 100.0).unwrap_or(f64::NAN);
                         let (lever, change) = (g.lever, g.change);
                         let name = t_string!(
@@ -1051,4 +986,122 @@ pub fn GoalSeek() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Goal seek's answer in the planner's words ("≈ 18,140 leads per quarter
+/// (+5,740)…"), with what it is about: for the goal card, the handout and
+/// the goal slide alike.
+pub struct GoalAnswer {
+    pub text: String,
+    pub g: funnelcast_engine::GoalResult,
+    pub doc: crate::document::Document,
+}
+
+/// The answer of the run shown, if it had a goal.
+pub fn goal_answer(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    l: Lang,
+    s: &crate::ui::state::Shown,
+) -> Option<GoalAnswer> {
+    let points = |x: f64| crate::format::fixed(x * 100.0, 1);
+    let st = &s.out.results.scenarios.first()?.stages;
+    let months = s.out.months.as_ref().map_or(1, |m| m.horizon.max(1));
+    let entering = st.first().map_or(f64::NAN, |x| x.mean) / months as f64;
+    let rates: Vec<f64> = st.windows(2).map(|w| w[1].mean / w[0].mean).collect();
+    let g = s.out.goal.clone()?;
+    let d = &s.doc;
+    let stage_name = |i: usize| d.stages.get(i).map(|x| x.text(l)).unwrap_or_default();
+    let period = crate::ui::words::period_word(i18n, d.period);
+    let prob = format_percent(g.achieved, 1);
+    let err = g.change_err;
+    let se = match g.lever {
+        _ if !err.is_finite() => "?".to_string(),
+        GoalLever::Volume => format_percent(err, 1),
+        GoalLever::RatePoints { .. } => points(err),
+    };
+    let one_segment = d.segments.len() == 1;
+    let people = |x: f64| {
+        let n = entering * (1.0 + x);
+        let dn = format_count(entering * x, l);
+        (
+            format_count(n, l),
+            if x >= 0.0 { format!("+{dn}") } else { dn },
+        )
+    };
+    let rate_at = |stage: usize, x: f64| {
+        format_percent(rates.get(stage - 1).copied().unwrap_or(f64::NAN) + x, 1)
+    };
+    let text = match (g.lever, g.change) {
+        (GoalLever::Volume, Some(x)) if x >= 0.0 => {
+            let (n, dn) = people(x);
+            t_string!(
+                i18n,
+                goal_answer_up,
+                n = n,
+                first = stage_name(0),
+                period = period.clone(),
+                dn = dn,
+                pct = format_percent(x, 1),
+                se = se,
+                prob = prob
+            )
+            .to_string()
+        }
+        (GoalLever::Volume, Some(x)) => {
+            let (n, dn) = people(x);
+            t_string!(
+                i18n,
+                goal_answer_down,
+                n = n,
+                first = stage_name(0),
+                period = period.clone(),
+                dn = dn,
+                pct = format_percent(-x, 1),
+                se = se,
+                prob = prob
+            )
+            .to_string()
+        }
+        (GoalLever::Volume, None) => t_string!(i18n, goal_unreachable).to_string(),
+        (GoalLever::RatePoints { stage }, Some(x)) if one_segment => t_string!(
+            i18n,
+            goal_answer_rate_at,
+            stage = stage_name(stage),
+            rate = rate_at(stage, x),
+            pts = if x >= 0.0 {
+                format!("+{}", points(x))
+            } else {
+                format!("−{}", points(-x))
+            },
+            se = se,
+            prob = prob
+        )
+        .to_string(),
+        (GoalLever::RatePoints { stage }, Some(x)) if x >= 0.0 => t_string!(
+            i18n,
+            goal_answer_rate_up,
+            stage = stage_name(stage),
+            pts = points(x),
+            prob = prob,
+            se = se
+        )
+        .to_string(),
+        (GoalLever::RatePoints { stage }, Some(x)) => t_string!(
+            i18n,
+            goal_answer_rate_down,
+            stage = stage_name(stage),
+            pts = points(-x),
+            prob = prob,
+            se = se
+        )
+        .to_string(),
+        (GoalLever::RatePoints { stage }, None) => {
+            t_string!(i18n, goal_unreachable_rate, stage = stage_name(stage)).to_string()
+        }
+    };
+    Some(GoalAnswer {
+        text,
+        g,
+        doc: d.clone(),
+    })
 }

@@ -12,7 +12,7 @@ use crate::ui::words::tr;
 
 /// The QR code of `link` (or `qr-too-long`), sized by CSS.
 #[component]
-fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl IntoView {
+pub(crate) fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_state();
     let lite = RwSignal::new(false);
@@ -102,7 +102,7 @@ pub fn QrSlide() -> impl IntoView {
 
 /// The slide's contents (fetched when it is first opened).
 /// A link's host and path, without its scheme and the model after `#`.
-fn host_and_path(link: &str) -> String {
+pub(crate) fn host_and_path(link: &str) -> String {
     let rest = link.split_once("://").map_or(link, |(_, r)| r);
     let end = rest.find(['#', '?']).unwrap_or(rest.len());
     rest[..end].trim_end_matches('/').to_string()

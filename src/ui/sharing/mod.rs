@@ -14,6 +14,7 @@ mod notices;
 mod storage;
 mod tools;
 
+pub(crate) use card::{host_and_path, QrCode};
 pub use card::{qr_slide_body, ChartExport, QrSlide, ShareCard};
 pub use notices::{EngineNotice, ShareNotices};
 pub use tools::ShareTools;
@@ -87,7 +88,7 @@ pub struct Sharing {
     engine_changed: RwSignal<Option<u32>>,
     /// The address as last written, or about to be (what copy-link and the
     /// QR code give).
-    link: RwSignal<String>,
+    pub(crate) link: RwSignal<String>,
     copied: RwSignal<Option<bool>>,
     slide: RwSignal<bool>,
     /// A bad link stays in the address bar until the first edit, so it can
