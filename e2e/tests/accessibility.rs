@@ -205,6 +205,8 @@ async fn axe_finds_no_serious_violation_in_english() {
 
     p.click("present").await;
     p.el("present-mode").await; // its split module arrives on the first open
+    axe_clean(&p, "presentation mode, the funnel (en, 1280×720)").await;
+    p.press(Key::Right).await;
     axe_clean(&p, "presentation mode, one scenario (en, 1280×720)").await;
     p.screenshot("a11y-present-en").await;
     p.press(Key::Right).await;
@@ -368,6 +370,9 @@ async fn every_chart_has_a_text_alternative_with_the_tables_figures() {
         // The presentation chart too.
         p.click("present").await;
         p.el("present-mode").await; // its split module arrives on the first open
+        let funnel_slide = p.attr("present-funnel", "aria-label").await;
+        assert_eq!(has_cjk(&funnel_slide), zh, "{funnel_slide}");
+        p.press(Key::Right).await; // from the funnel to the first scenario
         let present = p.attr("present-chart", "aria-label").await;
         assert_eq!(
             has_cjk(&present),
@@ -700,6 +705,8 @@ async fn the_trainer_story_works_with_the_keyboard_alone() {
     // The mode is a split module of its own: it arrives on the first open.
     p.el("present-mode").await;
     assert_eq!(p.focused_testid().await, "present-mode");
+    assert_eq!(p.attr("present-mode", "data-view").await, "funnel");
+    p.press(Key::Right).await;
     assert_eq!(p.attr("present-mode", "data-view").await, "1");
     p.press(Key::Right).await;
     assert_eq!(p.attr("present-mode", "data-view").await, "all");

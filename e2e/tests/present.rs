@@ -47,7 +47,44 @@ async fn presentation_story(lang: &'static str, tag: &str) {
 
     p.click("present").await;
     p.el("present-mode").await; // its split module arrives on the first open
-    assert_eq!(view(&p).await, "1", "opens on the first scenario");
+                                // It opens on the funnel itself, the lesson: every stage with its
+                                // expected people (the table's baseline means) and the rate into it,
+                                // in large type.
+    assert_eq!(view(&p).await, "funnel", "opens on the funnel");
+    let stages = p.count("[data-testid^=present-funnel-count-]").await;
+    assert!(stages >= 5, "{stages} stages on the funnel slide");
+    for i in 0..stages {
+        let id = format!("present-funnel-count-{i}");
+        assert_eq!(
+            p.value(&id).await,
+            p.value(&format!("result-stage-mean-0-{i}")).await
+        );
+        let px = font_px(&p, &id).await;
+        assert!(px >= 32.0, "{id} is {px} px");
+    }
+    assert!(p.exists("present-funnel-rate-1").await);
+    let smallest: f64 = p
+        .script(
+            "return Math.min(...[...document.querySelectorAll('.present-funnel *, .present-bar *')]
+               .filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+               .map(e => parseFloat(getComputedStyle(e).fontSize)));",
+            vec![],
+        )
+        .await
+        .as_f64()
+        .unwrap();
+    assert!(
+        smallest >= 18.0,
+        "text of {smallest} px on the funnel slide"
+    );
+    p.screenshot(&format!("present-funnel-{tag}")).await;
+    let (scroll, client) = fits(&p).await;
+    assert!(
+        scroll <= client + 1.0,
+        "the funnel needs scrolling: {scroll} > {client}"
+    );
+    p.press(Key::Right).await;
+    assert_eq!(view(&p).await, "1", "then the first scenario");
     // Large type: the key numbers are at least 48 CSS px at 1280×720.
     for id in [
         "present-revenue-0",
@@ -157,6 +194,24 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         "the editor's rate follows"
     );
 
+    // On the slider (after a drag the focus stays there) ←/→ still change
+    // slides and leave the rate; ↑/↓ are the slider's own keys.
+    p.focus("present-rate").await;
+    p.press(Key::Left).await;
+    assert_eq!(view(&p).await, "2", "← on the slider changes the slide");
+    assert_eq!(
+        p.value("present-rate-value").await,
+        40.0,
+        "and not the rate"
+    );
+    p.press(Key::Up).await;
+    p.wait_state("done").await;
+    let nudged = p.value("present-rate-value").await;
+    assert!(
+        nudged > 40.0 && nudged < 41.0,
+        "↑ nudges the rate: {nudged}"
+    );
+
     // Esc leaves, and the focus is back on the button that opened the mode.
     p.press(Key::Escape).await;
     assert!(
@@ -164,6 +219,23 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         "Esc leaves presentation mode"
     );
     assert_eq!(p.focused_testid().await, "present");
+
+    // With a goal, its answer is the last slide, in the card's words.
+    p.type_into("goal-target", "600000").await;
+    p.wait_state("done").await;
+    let answer = p.el("goal-result").await.text().await.unwrap();
+    p.click("present").await;
+    p.click("present-all").await;
+    p.press(Key::Right).await;
+    assert_eq!(view(&p).await, "goal");
+    assert_eq!(
+        p.el("present-goal-answer").await.text().await.unwrap(),
+        answer
+    );
+    let px = font_px(&p, "present-goal-today").await;
+    assert!(px >= 48.0, "the chance today is {px} px");
+    p.screenshot(&format!("present-goal-{tag}")).await;
+    p.press(Key::Escape).await;
     p.assert_clean().await;
 }
 

@@ -19,7 +19,7 @@ pub use funnel::{
     conversion, conversions, funnel_bars, funnel_height, Conversion, FunnelBar, MIN_BAR_W,
 };
 pub use hist::{band, max_density, Bins};
-pub use label::fit_label;
+pub use label::{fit_label, text_width};
 pub use range::{range_scale, RangeRow};
 pub use scale::LinearScale;
 pub use ticks::{nice_step, nice_ticks};

@@ -29,46 +29,75 @@ use funnelcast_engine::RateSpec;
 /// What the room sees.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    /// The funnel itself, large: the lesson before any scenario.
+    Funnel,
     /// Scenario s against the baseline (s = 0: the baseline alone, when
     /// there is no scenario yet).
     One(usize),
     /// Every scenario side by side.
     All,
+    /// Goal seek's answer, when the run had a goal.
+    Goal,
 }
 
 impl View {
-    /// The first view for `n` result columns (the baseline included).
-    pub fn first(n: usize) -> View {
-        View::One(usize::from(n > 1))
+    /// The first view: the funnel.
+    pub fn first(_n: usize) -> View {
+        View::Funnel
     }
 
-    /// The order the arrows walk: each scenario in turn, then all of them;
-    /// the ends stay put (a trainer who presses → once too often does not
-    /// jump back to the start in front of the room).
-    pub fn step(self, n: usize, forward: bool) -> View {
-        let last = n.saturating_sub(1);
-        match (self.fit(n), forward) {
-            (View::One(s), true) if s < last => View::One(s + 1),
-            (View::One(_), true) if n > 1 => View::All,
-            (View::All, false) if n > 1 => View::One(last),
-            (View::One(s), false) if s > 1 => View::One(s - 1),
-            (v, _) => v,
+    /// The order the arrows walk: the funnel, each scenario in turn (the
+    /// baseline alone when there is none), all of them side by side, then
+    /// the goal when there is one. The ends stay put (a trainer who presses
+    /// → once too often does not jump back to the start in front of the
+    /// room).
+    pub fn step(self, n: usize, goal: bool, forward: bool) -> View {
+        let walk = View::walk(n, goal);
+        let at = walk
+            .iter()
+            .position(|v| *v == self.fit(n, goal))
+            .unwrap_or(0);
+        let to = if forward {
+            (at + 1).min(walk.len() - 1)
+        } else {
+            at.saturating_sub(1)
+        };
+        walk[to]
+    }
+
+    /// Every view in the arrows' order, for `n` result columns.
+    fn walk(n: usize, goal: bool) -> Vec<View> {
+        let mut w = vec![View::Funnel];
+        if n > 1 {
+            w.extend((1..n).map(View::One));
+            w.push(View::All);
+        } else {
+            w.push(View::One(0));
         }
+        if goal {
+            w.push(View::Goal);
+        }
+        w
     }
 
-    /// The view kept valid when scenarios are removed while presenting.
-    pub fn fit(self, n: usize) -> View {
+    /// The view kept valid when scenarios (or the goal) are removed while
+    /// presenting.
+    pub fn fit(self, n: usize, goal: bool) -> View {
         match self {
+            View::Funnel => View::Funnel,
+            View::Goal if goal => View::Goal,
             View::All if n > 1 => View::All,
             View::One(s) if s >= 1 && s < n => View::One(s),
-            View::One(_) | View::All => View::first(n),
+            View::Goal | View::All | View::One(_) => View::One(usize::from(n > 1)),
         }
     }
 
-    /// `data-view`: `all`, or the scenario index.
+    /// `data-view`: `funnel`, `all`, `goal`, or the scenario index.
     pub fn code(self) -> String {
         match self {
+            View::Funnel => "funnel".into(),
             View::All => "all".into(),
+            View::Goal => "goal".into(),
             View::One(s) => s.to_string(),
         }
     }
@@ -128,6 +157,11 @@ pub struct Presenting {
 }
 
 /// The result columns of the run on screen (the baseline included).
+/// Whether the run shown answered a goal (the goal slide exists).
+fn has_goal(state: AppState) -> bool {
+    state.with_shown(|s| s.is_some_and(|s| s.out.goal.is_some()))
+}
+
 fn columns(state: AppState) -> usize {
     state.with_shown(|s| s.map_or(1, |s| s.out.results.scenarios.len()))
 }
@@ -165,7 +199,8 @@ impl Presenting {
 
     fn go(self, state: AppState, forward: bool) {
         let n = columns(state);
-        self.view.update(|v| *v = v.step(n, forward));
+        let goal = has_goal(state);
+        self.view.update(|v| *v = v.step(n, goal, forward));
     }
 }
 
@@ -177,17 +212,21 @@ pub fn PresentAndPrint() -> impl IntoView {
     let i18n = use_i18n();
     let p = Presenting::new();
 
-    // Keys work only while presenting. In a text box or on the slider the
-    // arrows belong to the control (dragging the rate with the keyboard);
-    // Esc always leaves.
+    // Keys work only while presenting. In a text box or a picker the
+    // arrows belong to the control; Esc always leaves.
     let keys = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         if !p.on.get_untracked() || e.alt_key() || e.ctrl_key() || e.meta_key() {
             return;
         }
+        // The slider is no such control: ←/→ always change slides (after a
+        // drag the focus stays on it), and ↑/↓ are its own keys.
         let in_control = e
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                    && el.get_attribute("type").as_deref() != Some("range")
+            });
         match e.key().as_str() {
             "Escape" => {
                 e.prevent_default();
@@ -274,10 +313,11 @@ pub fn Overlay(p: Presenting) -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
     let n = Memo::new(move |_| columns(state));
-    let view_now = move || p.view.get().fit(n.get());
+    let goal = Memo::new(move |_| has_goal(state));
+    let view_now = move || p.view.get().fit(n.get(), goal.get());
     let position = move || match view_now() {
         View::One(s) if n.get() > 1 => format!("{s} / {}", n.get() - 1),
-        View::One(_) | View::All => String::new(),
+        _ => String::new(),
     };
     let title = move || {
         let lang = state.lang.get();
@@ -286,6 +326,21 @@ pub fn Overlay(p: Presenting) -> impl IntoView {
                 return String::new();
             };
             match view_now() {
+                View::Funnel => t_string!(i18n, chart_funnel).to_string(),
+                View::Goal => {
+                    let d = &shown.doc;
+                    t_string!(
+                        i18n,
+                        goal_scenario_name,
+                        prob = format_percent(d.goal.prob, 0),
+                        target = crate::format::format_money(
+                            d.goal.target.unwrap_or(f64::NAN),
+                            d.currency,
+                            lang
+                        )
+                    )
+                    .to_string()
+                }
                 View::All => t_string!(i18n, present_all_title).to_string(),
                 View::One(0) => t_string!(i18n, baseline).to_string(),
                 View::One(s) => t_string!(
@@ -333,7 +388,7 @@ pub fn Overlay(p: Presenting) -> impl IntoView {
                     class="btn ghost"
                     data-testid="present-all"
                     aria-pressed=move || (view_now() == View::All).to_string()
-                    on:click=move |_| p.view.set(View::All.fit(n.get()))
+                    on:click=move |_| p.view.set(View::All.fit(n.get(), goal.get()))
                 >
                     {tr(i18n, |i| t_string!(i, present_all))}
                 </button>
@@ -363,6 +418,8 @@ fn Figures(view: Signal<View>) -> impl IntoView {
             let r = &shown.out.results;
             let cur = shown.doc.currency;
             let cols: Vec<usize> = match v {
+                View::Funnel => return funnel_slide(i18n, shown, lang).into_any(),
+                View::Goal => return goal_slide(i18n, shown, lang).into_any(),
                 View::All => (0..r.scenarios.len()).collect(),
                 View::One(0) => vec![0],
                 View::One(s) => vec![0, s],
@@ -523,7 +580,7 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                 .map(|&s| {
                     (
                         s,
-                        short_name(&scenario_name(i18n, &shown.doc, s, lang), 12),
+                        short_name(&scenario_name(i18n, &shown.doc, s, lang), 32),
                         revenue_figures(&r.scenarios[s]),
                     )
                 })
@@ -547,6 +604,110 @@ fn Figures(view: Signal<View>) -> impl IntoView {
             }
             .into_any()
         })
+    }
+}
+
+/// The funnel itself, as large as the room needs: each stage's expected
+/// people (the baseline's mean), a bar for its share of the first, and the
+/// rate from one stage into the next.
+fn funnel_slide(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    shown: &crate::ui::state::Shown,
+    lang: Lang,
+) -> impl IntoView + use<> {
+    let d = &shown.doc;
+    let stages = shown
+        .out
+        .results
+        .scenarios
+        .first()
+        .map(|b| b.stages.iter().map(|x| x.mean).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let top = stages.first().copied().filter(|x| *x > 0.0).unwrap_or(1.0);
+    let many = stages.len() > 6;
+    let rows = stages
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let name = d.stages.get(i).map(|l| l.text(lang)).unwrap_or_default();
+            let rate = (i > 0).then(|| {
+                let prev = stages[i - 1];
+                let r = if prev > 0.0 { c / prev } else { f64::NAN };
+                view! {
+                    <span class="pf-rate" data-testid=format!("present-funnel-rate-{i}")>
+                        {format!("↓ {}", format_percent(r, 1))}
+                    </span>
+                }
+            });
+            let w = (c / top * 100.0).clamp(0.6, 100.0);
+            view! {
+                {rate}
+                <span class="pf-name">{name}</span>
+                <span class="pf-bar">
+                    <span class="pf-fill" style=format!("width:{w:.2}%")></span>
+                </span>
+                <span
+                    class="pf-num"
+                    data-testid=format!("present-funnel-count-{i}")
+                    data-value=raw(c)
+                >
+                    {crate::format::format_count(c, lang)}
+                </span>
+            }
+        })
+        .collect_view();
+    let period = crate::ui::words::period_word(i18n, d.period);
+    view! {
+        <div
+            class="present-funnel"
+            class:many=many
+            data-testid="present-funnel"
+            role="img"
+            aria-label=t_string!(i18n, chart_funnel).to_string()
+        >
+            {rows}
+        </div>
+        <p class="present-sub">{t_string!(i18n, per_period, period = period).to_string()}</p>
+    }
+}
+
+/// Goal seek's answer for the room: the sentence of the goal card, large,
+/// and where the baseline stands against the target today.
+fn goal_slide(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    shown: &crate::ui::state::Shown,
+    lang: Lang,
+) -> impl IntoView + use<> {
+    let answer = crate::ui::results::goal_answer(i18n, lang, shown);
+    let d = &shown.doc;
+    let today = shown
+        .out
+        .results
+        .scenarios
+        .first()
+        .and_then(|b| b.p_target)
+        .map(|p| {
+            let target =
+                crate::format::format_money(d.goal.target.unwrap_or(f64::NAN), d.currency, lang);
+            view! {
+                <div class="present-fig">
+                    <span class="present-lbl">
+                        {t_string!(i18n, p_target, target = target).to_string()}
+                    </span>
+                    <span class="present-num" data-testid="present-goal-today" data-value=raw(p)>
+                        {format_prob(p)}
+                    </span>
+                    <span class="present-sub">{t_string!(i18n, baseline).to_string()}</span>
+                </div>
+            }
+        });
+    view! {
+        <div class="present-goal" data-testid="present-goal">
+            <p class="present-goal-answer" data-testid="present-goal-answer">
+                {answer.map(|a| a.text)}
+            </p>
+            {today}
+        </div>
     }
 }
 
@@ -583,10 +744,20 @@ fn RangeChart(
     const ROW: f64 = 34.0;
     const GAP: f64 = 12.0;
     const AXIS: f64 = 30.0;
-    /// Room for the names on the left.
-    const LEFT: f64 = 190.0;
+    // Room for the names on the left: as wide as the longest needs (at the
+    // names' 22 px), within a third of the chart; a name is cut only past
+    // that.
+    let longest = rows
+        .iter()
+        .map(|(_, n, _)| crate::chart::text_width(n, 22.0))
+        .fold(0.0, f64::max);
+    let left = (longest + 16.0).clamp(150.0, W / 3.0);
+    let rows: Vec<(usize, String, RangeRow)> = rows
+        .into_iter()
+        .map(|(s, n, r)| (s, crate::chart::fit_label(&n, left - 12.0, 22.0), r))
+        .collect();
     let plain: Vec<RangeRow> = rows.iter().map(|(_, _, r)| *r).collect();
-    let x = range_scale(&plain, LEFT, W - 30.0);
+    let x = range_scale(&plain, left, W - 30.0);
     let h = rows.len() as f64 * (ROW + GAP) + AXIS;
     let ticks = crate::chart::nice_ticks(x.d0, x.d1, 5);
     let axis_y = h - AXIS + 6.0;
@@ -648,7 +819,7 @@ fn RangeChart(
             {bars}
             <line
                 class="present-axis"
-                x1=fmt_svg(LEFT)
+                x1=fmt_svg(left)
                 x2=fmt_svg(W - 30.0)
                 y1=fmt_svg(axis_y)
                 y2=fmt_svg(axis_y)
@@ -829,46 +1000,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arrows_walk_each_scenario_then_all_and_stop_at_the_ends() {
-        // Baseline + 3 scenarios.
+    fn arrows_walk_the_funnel_each_scenario_all_and_the_goal_and_stop_at_the_ends() {
+        // Baseline + 3 scenarios, with a goal.
         let n = 4;
         let mut v = View::first(n);
-        assert_eq!(v, View::One(1));
+        assert_eq!(v, View::Funnel);
         let mut seen = vec![v];
-        for _ in 0..5 {
-            v = v.step(n, true);
+        for _ in 0..6 {
+            v = v.step(n, true, true);
             seen.push(v);
         }
         assert_eq!(
             seen,
             [
+                View::Funnel,
                 View::One(1),
                 View::One(2),
                 View::One(3),
                 View::All,
-                View::All,
-                View::All
+                View::Goal,
+                View::Goal
             ]
         );
-        for want in [View::One(3), View::One(2), View::One(1), View::One(1)] {
-            v = v.step(n, false);
+        for want in [
+            View::All,
+            View::One(3),
+            View::One(2),
+            View::One(1),
+            View::Funnel,
+            View::Funnel,
+        ] {
+            v = v.step(n, true, false);
             assert_eq!(v, want);
         }
+        // Without a goal, all side by side is the last.
+        assert_eq!(View::All.step(n, false, true), View::All);
     }
 
     #[test]
-    fn without_scenarios_the_baseline_stays_alone() {
-        assert_eq!(View::first(1), View::One(0));
-        assert_eq!(View::One(0).step(1, true), View::One(0));
-        assert_eq!(View::One(0).step(1, false), View::One(0));
-        assert_eq!(View::All.fit(1), View::One(0));
+    fn without_scenarios_the_funnel_then_the_baseline() {
+        assert_eq!(View::first(1), View::Funnel);
+        assert_eq!(View::Funnel.step(1, false, true), View::One(0));
+        assert_eq!(View::One(0).step(1, false, true), View::One(0));
+        assert_eq!(View::One(0).step(1, false, false), View::Funnel);
+        assert_eq!(View::All.fit(1, false), View::One(0));
     }
 
     #[test]
-    fn a_removed_scenario_falls_back_to_the_first() {
-        assert_eq!(View::One(3).fit(3), View::One(1));
-        assert_eq!(View::All.fit(3), View::All);
-        assert_eq!(View::One(5).step(3, true), View::One(2));
+    fn a_removed_scenario_or_goal_falls_back_to_the_first_scenario() {
+        assert_eq!(View::One(3).fit(3, false), View::One(1));
+        assert_eq!(View::All.fit(3, false), View::All);
+        assert_eq!(View::Goal.fit(3, false), View::One(1));
+        assert_eq!(View::Goal.fit(3, true), View::Goal);
+        assert_eq!(View::One(5).step(3, false, true), View::One(2));
     }
 
     #[test]
