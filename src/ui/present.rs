@@ -639,12 +639,12 @@ fn funnel_slide(
                     </span>
                 }
             });
-            let w = (c / top * 100.0).clamp(0.6, 100.0);
+            let w = funnelcast_engine::special::clamp(c / top * 100.0, 0.6, 100.0);
             view! {
                 {rate}
                 <span class="pf-name">{name}</span>
                 <span class="pf-bar">
-                    <span class="pf-fill" style=format!("width:{w:.2}%")></span>
+                    <span class="pf-fill" style=format!("width:{}%", fmt_svg(w))></span>
                 </span>
                 <span
                     class="pf-num"
@@ -751,7 +751,7 @@ fn RangeChart(
         .iter()
         .map(|(_, n, _)| crate::chart::text_width(n, 22.0))
         .fold(0.0, f64::max);
-    let left = (longest + 16.0).clamp(150.0, W / 3.0);
+    let left = funnelcast_engine::special::clamp(longest + 16.0, 150.0, W / 3.0);
     let rows: Vec<(usize, String, RangeRow)> = rows
         .into_iter()
         .map(|(s, n, r)| (s, crate::chart::fit_label(&n, left - 12.0, 22.0), r))
