@@ -290,5 +290,49 @@ async fn planner_story() {
     p.wait_state("done").await;
     p.set_window(390, 844).await;
     p.screenshot("planner-zh-phone").await;
+    // The bar names what its colours stand for.
+    // A third column: a scenario more.
+    p.click("add-scenario").await;
+    p.wait_state("done").await;
+    let names = p.texts(".phonebar .pb-name").await;
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| !n.is_empty()), "{names:?}");
+    // The table's third column is a swipe away, and the page says so.
+    let overflows = p
+        .script(
+            "const w = document.querySelector('[data-testid=results-region]');
+             return w.scrollWidth > w.clientWidth + 1;",
+            vec![],
+        )
+        .await;
+    if overflows == serde_json::json!(true) {
+        let cue = p.el("results-scroll-cue").await;
+        assert!(
+            cue.is_displayed().await.unwrap(),
+            "no cue for the hidden columns"
+        );
+    }
+    p.scroll_to_top("results-region", 120).await;
+    p.screenshot("planner-zh-phone-results").await;
+    // Nothing cut: the tornado's names and figures inside its box, and the
+    // scenario editor's stage names whole.
+    let cut = p
+        .script(
+            "const svg = document.querySelector('[data-testid=tornado-chart]');
+             const w = svg.viewBox.baseVal.width;
+             const out = [...svg.querySelectorAll('text')].filter(t => {
+               const b = t.getBBox(); return b.x < -0.5 || b.x + b.width > w + 0.5; })
+               .map(t => t.textContent);
+             const names = [...document.querySelectorAll('.stage-lever-grid > .lbl')]
+               .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+             return out.concat(names);",
+            vec![],
+        )
+        .await;
+    assert_eq!(cut, serde_json::json!([]), "cut on a phone");
+    p.scroll_to_top("tornado-chart", 160).await;
+    p.screenshot("planner-zh-phone-tornado").await;
+    p.scroll_to_top("lever-rate-pts-1-2", 200).await;
+    p.screenshot("planner-zh-phone-scenario").await;
     p.close().await;
 }

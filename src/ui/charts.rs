@@ -585,8 +585,22 @@ fn Tornado() -> impl IntoView {
                     SensitivityInput::Deal => FieldId::Model(Field::DealValue(0)).testid(),
                 };
                 let values: Vec<(usize, f64)> = sens.bars.iter().enumerate().map(|(k, b)| (k, b.gain)).collect();
-                let label_w = if cw < 500.0 { 130.0 } else { 190.0 };
-                let plot_w = cw - label_w - if cw < 500.0 { 70.0 } else { 90.0 };
+                // Room for the names on the left and the figures on the
+                // right, as wide as they need (at 12 px, bold allowed for),
+                // up to 45 % of the width for the names: on a phone
+                // "Consideration" and "+¥174,620" were cut.
+                let name_w = sens
+                    .bars
+                    .iter()
+                    .map(|b| crate::chart::text_width(&label(&b.input), 13.0))
+                    .fold(0.0, f64::max);
+                let label_w = funnelcast_engine::special::clamp(name_w + 14.0, 60.0, cw * 0.45);
+                let value_w = sens
+                    .bars
+                    .iter()
+                    .map(|b| crate::chart::text_width(&format!("+{}", money(b.gain, cur, lang)), 12.5))
+                    .fold(0.0, f64::max);
+                let plot_w = (cw - label_w - value_w - 12.0).max(40.0);
                 let (bar_h, gap) = (22.0, 8.0);
                 let bars = chart::tornado_bars(&values, plot_w, bar_h, gap);
                 let h = bars.len() as f64 * (bar_h + gap) + 4.0;
@@ -612,7 +626,7 @@ fn Tornado() -> impl IntoView {
                     let is_bottleneck = matches!(bar.input, SensitivityInput::Rate { stage } if Some(stage) == sens.bottleneck);
                     let reference = !matches!(bar.input, SensitivityInput::Rate { .. });
                     let fill = if is_bottleneck { "#D55E00" } else if reference { "#9aa5b1" } else { "#0072B2" };
-                    let text = label(&bar.input);
+                    let text = crate::chart::fit_label(&label(&bar.input), label_w - 8.0, 13.0);
                     let value = money(bar.gain, cur, lang);
                     view! {
                         <g
@@ -622,7 +636,11 @@ fn Tornado() -> impl IntoView {
                             class:bottleneck=is_bottleneck
                         >
                             <title>
-                                {format!("{text}{}+{value}", crate::ui::words::colon(lang))}
+                                {format!(
+                                    "{}{}+{value}",
+                                    label(&bar.input),
+                                    crate::ui::words::colon(lang),
+                                )}
                             </title>
                             <text
                                 x=fmt_svg(label_w - 8.0)

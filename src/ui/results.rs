@@ -193,9 +193,11 @@ pub fn PhoneBar() -> impl IntoView {
                         // The table's figure: the exact mean where there is one.
                         let mean = sc.exact.map_or(sc.revenue.mean, |e| e.revenue.mean);
                         let v = format!("{}{}", cur.symbol(), format_compact(mean, lang));
+                        let name = crate::names::scenario_name(i18n, &shown.doc, s, lang);
                         view! {
                             <span class="pb-item" style=format!("--sc:{}", colour(s))>
                                 <span class="swatch"></span>
+                                <span class="pb-name">{name}</span>
                                 {v}
                             </span>
                         }
@@ -365,10 +367,20 @@ pub fn Verdict(#[prop(optional)] paper: bool) -> impl IntoView {
                     })
                 })
                 .collect_view();
+            // On a phone the table's later columns sit behind a sideways
+            // scroll: say so (CSS shows it on narrow screens only).
+            let cue = (!paper && n > 2).then(|| {
+                view! {
+                    <p class="scroll-cue" data-testid="results-scroll-cue">
+                        {t_string!(i18n, scroll_cue, n = n).to_string()}
+                    </p>
+                }
+            });
             Some(view! {
                 <ul class="verdict" data-testid=(!paper).then_some("verdict")>
                     {items}
                 </ul>
+                {cue}
             })
         })
     };
