@@ -533,6 +533,28 @@ async fn files_json_round_trip_csv_and_chart_svg() {
     assert!(!svg.contains("<script"), "a name became markup");
     assert!(svg.contains("=cmd|' /C calc'!A0"));
     assert!(svg.contains("style=\"fill:"), "styles inline");
+    // The card's title without its "?" or tooltip, then the model, the
+    // date and the units; the legend names what is drawn.
+    let texts: Vec<&str> = svg
+        .split("</text>")
+        .filter_map(|t| t.rsplit_once('>').map(|(_, x)| x))
+        .collect();
+    assert_eq!(
+        texts[0], "Revenue per month: distribution of outcomes",
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].contains("Amounts in USD ($), per month") && texts[1].contains("20"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"Baseline"), "{texts:?}");
+    p.click("export-svg-uplift").await;
+    let up = download(&p, "funnelcast-uplift.svg").await;
+    assert!(up.contains(">Uplift against the baseline</text>"), "{up}");
+    assert!(
+        !up.contains(">Baseline</text>"),
+        "the uplift chart draws no baseline"
+    );
     // The PNG is made at 2× and offered as a download.
     p.click("export-png-revenue").await;
     let png = download(&p, "funnelcast-revenue.png").await;
@@ -541,6 +563,17 @@ async fn files_json_round_trip_csv_and_chart_svg() {
         "{}",
         &png[..40.min(png.len())]
     );
+    // Kept to be looked at, as a boss would get it.
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(png.trim_start_matches("data:image/png;base64,"))
+        .unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    let dir = funnelcast_e2e::repo_root()
+        .join("target")
+        .join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("export-revenue.png"), bytes).unwrap();
     p.close().await;
 }
 

@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const TITLE_H: f64 = 30.0;
+/// The title's line and the line under it (model, date, units).
+const TITLE_H: f64 = 48.0;
 const LEGEND_ROW: f64 = 20.0;
 /// The presentation properties the charts' CSS sets.
 const PROPS: [&str; 14] = [
@@ -46,18 +47,6 @@ fn by_testid(testid: &str) -> Option<Element> {
         .ok()?
 }
 
-/// The text of the heading of the card that holds the chart (its hint's
-/// "?" left out).
-pub fn heading_of(svg_testid: &str) -> Option<String> {
-    let h = by_testid(svg_testid)?
-        .closest("section")
-        .ok()??
-        .query_selector("h2")
-        .ok()??;
-    let text = h.text_content()?;
-    Some(text.trim().trim_end_matches('?').trim().to_string())
-}
-
 fn inline_style(win: &web_sys::Window, from: &Element, to: &Element) {
     let Ok(Some(cs)) = win.get_computed_style(from) else {
         return;
@@ -81,11 +70,13 @@ fn svg_el(doc: &web_sys::Document, name: &str, attrs: &[(&str, String)]) -> Opti
     Some(e)
 }
 
-/// The chart `svg_testid` as a standalone SVG with `title` and a legend of
-/// (name, colour) pairs.
+/// The chart `svg_testid` as a standalone SVG with `title`, a `subtitle`
+/// under it (the model, the date, the units) and a legend of the (name,
+/// colour) pairs the chart draws.
 pub fn standalone_svg(
     svg_testid: &str,
     title: &str,
+    subtitle: &str,
     legend: &[(String, &str)],
 ) -> Option<ChartSvg> {
     let win = web_sys::window()?;
@@ -171,11 +162,23 @@ pub fn standalone_svg(
         ],
     )?;
     heading.set_text_content(Some(title));
+    let sub = svg_el(
+        &doc,
+        "text",
+        &[
+            ("x", "8".into()),
+            ("y", "39".into()),
+            ("font-size", "12".into()),
+            ("fill", "#4b5563".into()),
+        ],
+    )?;
+    sub.set_text_content(Some(subtitle));
     let t = svg_el(&doc, "title", &[])?;
     t.set_text_content(Some(title));
     let _ = root.append_child(&t);
     let _ = root.append_child(&bg);
     let _ = root.append_child(&heading);
+    let _ = root.append_child(&sub);
     let _ = root.append_child(&clone);
     let y0 = TITLE_H + h + 4.0;
     for (name, colour, x, row) in items {

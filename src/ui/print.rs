@@ -205,7 +205,7 @@ pub fn Handout() -> impl IntoView {
                 }
                 let title = [
                     d.preset.map(|id| crate::ui::app::preset_label(i18n, id)),
-                    Some(today(lang)),
+                    Some(crate::ui::words::today(lang)),
                 ]
                 .into_iter()
                 .flatten()
@@ -274,29 +274,6 @@ pub fn Handout() -> impl IntoView {
                 }
             })
         })
-    }
-}
-
-/// Today's date in the page's language ("7 December 2026", "2026年12月7日").
-fn today(lang: Lang) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let locale = match lang {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en-GB",
-        };
-        let opts = js_sys::Object::new();
-        for (k, v) in [("year", "numeric"), ("month", "long"), ("day", "numeric")] {
-            let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
-        }
-        js_sys::Date::new_0()
-            .to_locale_date_string(locale, &opts)
-            .into()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = lang;
-        String::new()
     }
 }
 

@@ -52,3 +52,26 @@ pub fn tr(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || text(i18n)
 }
+
+/// Today's date in the page's language ("7 December 2026", "2026年12月7日").
+pub fn today(lang: crate::format::Lang) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let locale = match lang {
+            crate::format::Lang::Zh => "zh-CN",
+            crate::format::Lang::En => "en-GB",
+        };
+        let opts = js_sys::Object::new();
+        for (k, v) in [("year", "numeric"), ("month", "long"), ("day", "numeric")] {
+            let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+        }
+        js_sys::Date::new_0()
+            .to_locale_date_string(locale, &opts)
+            .into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        String::new()
+    }
+}

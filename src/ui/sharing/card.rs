@@ -286,26 +286,68 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
     let i18n = use_i18n();
     let export = move |png: bool| {
         let lang = lang_of(i18n);
-        let legend: Vec<(String, &'static str)> = state.with_shown(|s| {
-            s.map(|s| {
-                (0..s.out.results.scenarios.len())
+        // What the chart draws, named: every scenario's colour for the
+        // revenue chart, the scenarios (not the baseline) for the uplift;
+        // the funnel and the tornado have no series. The title is the
+        // card's words without its "?" and tooltip; under it the model, the
+        // date and the units.
+        let Some((title, subtitle, legend)) = state.with_shown(|s| {
+            let s = s?;
+            let d = &s.doc;
+            let horizon = s.out.months.as_ref().map(|m| m.horizon);
+            let first = match chart {
+                "uplift" => 1,
+                _ => 0,
+            };
+            let legend: Vec<(String, &'static str)> = match chart {
+                "revenue" | "uplift" => (first..s.out.results.scenarios.len())
                     .map(|k| {
                         (
-                            crate::names::scenario_name(i18n, &s.doc, k, lang),
+                            crate::names::scenario_name(i18n, d, k, lang),
                             crate::ui::scenarios::colour(k),
                         )
                     })
-                    .collect()
-            })
-            .unwrap_or_default()
-        });
-        let legend = if chart == "revenue" || chart == "uplift" {
-            legend
-        } else {
-            vec![]
+                    .collect(),
+                _ => vec![],
+            };
+            let title = match chart {
+                "revenue" => crate::ui::words::revenue_title(i18n, d.period, horizon),
+                "uplift" => t_string!(i18n, chart_uplift).to_string(),
+                "tornado" => t_string!(i18n, chart_tornado).to_string(),
+                _ => t_string!(i18n, chart_funnel).to_string(),
+            };
+            let per = match horizon {
+                Some(h) => t_string!(i18n, within_months, h = h).to_string(),
+                None => t_string!(
+                    i18n,
+                    per_period,
+                    period = crate::ui::words::period_word(i18n, d.period)
+                )
+                .to_string(),
+            };
+            let units = match chart {
+                "funnel" => t_string!(i18n, export_units_people, per = per).to_string(),
+                _ => t_string!(
+                    i18n,
+                    export_units_money,
+                    cur = d.currency.symbol(),
+                    code = d.currency.code(),
+                    per = per
+                )
+                .to_string(),
+            };
+            let model = d.preset.map_or_else(
+                || t_string!(i18n, app_title).to_string(),
+                |id| crate::ui::app::preset_label(i18n, id),
+            );
+            let subtitle = format!("{model} · {} · {units}", crate::ui::words::today(lang));
+            Some((title, subtitle, legend))
+        }) else {
+            return;
         };
-        let title = crate::share::chart_export::heading_of(svg_testid).unwrap_or_default();
-        if let Some(svg) = crate::share::chart_export::standalone_svg(svg_testid, &title, &legend) {
+        if let Some(svg) =
+            crate::share::chart_export::standalone_svg(svg_testid, &title, &subtitle, &legend)
+        {
             if png {
                 crate::share::chart_export::download_png(svg, &format!("funnelcast-{chart}.png"));
             } else {
