@@ -641,3 +641,41 @@ async fn every_control_has_an_accessible_name() {
     );
     p.close().await;
 }
+
+/// Month → quarter would make the same number three times the people: the
+/// page asks, rescales on request and says what it did, or keeps the
+/// numbers and says what they now mean.
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_month_to_quarter_asks_whether_to_rescale() {
+    let (_driver, p) = launch(Browser::default()).await;
+    p.wait_parts().await;
+    let before = p.value("result-revenue-mean-0").await;
+    p.select("period", "quarter").await;
+    let q = p.el("period-rescale").await.text().await.unwrap();
+    assert!(q.contains("10,000 → 30,000"), "{q}");
+    // Nothing changed yet.
+    assert_eq!(p.input_value("volume-0").await, "10000");
+    p.click("period-rescale-yes").await;
+    p.wait_state("done").await;
+    assert_eq!(p.input_value("volume-0").await, "30000");
+    assert!(!p.exists("period-rescale").await);
+    let note = p.el("period-rescaled").await.text().await.unwrap();
+    assert!(
+        note.contains("quarter") && note.contains("30,000"),
+        "{note}"
+    );
+    let after = p.value("result-revenue-mean-0").await;
+    assert!(
+        (after / before - 3.0).abs() < 0.05,
+        "the same business, three months of it: {before} → {after}"
+    );
+    // Back to months, keeping the numbers: 30,000 now a month.
+    p.select("period", "month").await;
+    p.click("period-rescale-keep").await;
+    p.wait_state("done").await;
+    assert_eq!(p.input_value("volume-0").await, "30000");
+    assert_eq!(p.input_value("period").await, "month");
+    let note = p.el("period-rescaled").await.text().await.unwrap();
+    assert!(note.contains("per month"), "{note}");
+    p.assert_clean().await;
+}

@@ -183,6 +183,31 @@ impl Document {
         }
     }
 
+    /// Counts the volumes in period `p` from now on. With `rescale` every
+    /// segment's entering people (a fixed number or both ends of a range)
+    /// are multiplied by the ratio of the periods' lengths, so the model
+    /// stays the same business (10,000 a month is 30,000 a quarter);
+    /// without it the numbers stay as typed and mean people per `p`. Rates,
+    /// deal values and campaign costs are not per period and stay. Gives
+    /// the factor applied to the volumes (1 when none was).
+    pub fn set_period(&mut self, p: crate::document::Period, rescale: bool) -> f64 {
+        let f = f64::from(p.months()) / f64::from(self.period.months());
+        self.period = p;
+        if !rescale || f == 1.0 {
+            return 1.0;
+        }
+        for seg in &mut self.segments {
+            seg.spec.volume = match seg.spec.volume {
+                VolumeSpec::Fixed { value } => VolumeSpec::Fixed { value: value * f },
+                VolumeSpec::Range { low, high } => VolumeSpec::Range {
+                    low: low * f,
+                    high: high * f,
+                },
+            };
+        }
+        f
+    }
+
     /// Sets one end of a volume range (`high` false: the low end).
     pub fn set_volume_end(&mut self, g: usize, high: bool, value: f64) {
         if let Some(VolumeSpec::Range { low, high: hi }) =
@@ -1520,5 +1545,43 @@ mod tests {
         assert!(d.time_spec().is_none());
         assert!(d.plan().is_ok());
         assert_eq!(d.time.as_ref().unwrap().horizon, 6);
+    }
+
+    #[test]
+    fn a_period_change_rescales_the_volumes_or_keeps_them_as_asked() {
+        use crate::document::Period;
+        let mut d = presets::preset_doc(PresetId::CaseB, Lang::En);
+        d.period = Period::Month;
+        let before: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();
+        let rates = d.segments[0].spec.rates.clone();
+        assert_eq!(d.set_period(Period::Quarter, true), 3.0);
+        assert_eq!(d.period, Period::Quarter);
+        for (g, was) in before.iter().enumerate() {
+            let now = d.segments[g].spec.volume;
+            match (was, now) {
+                (VolumeSpec::Fixed { value: a }, VolumeSpec::Fixed { value: b }) => {
+                    assert_eq!(b, 3.0 * a)
+                }
+                (VolumeSpec::Range { low: a, high: b }, VolumeSpec::Range { low: c, high: e }) => {
+                    assert_eq!((c, e), (3.0 * a, 3.0 * b))
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(d.segments[0].spec.rates, rates, "rates are not per period");
+        // Back to months: divided by 3, the same business again.
+        assert_eq!(d.set_period(Period::Month, true), 1.0 / 3.0);
+        let after: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();
+        assert_eq!(after, before);
+        // Kept as typed: only the period changes.
+        assert_eq!(d.set_period(Period::Quarter, false), 1.0);
+        let kept: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();
+        assert_eq!(kept, before);
+        assert_eq!(d.period, Period::Quarter);
+        assert_eq!(
+            d.set_period(Period::Quarter, true),
+            1.0,
+            "no change, no factor"
+        );
     }
 }

@@ -81,6 +81,14 @@ impl Period {
     pub fn from_code(code: &str) -> Option<Period> {
         Period::ALL.into_iter().find(|p| p.code() == code)
     }
+
+    /// Its length in months.
+    pub fn months(self) -> u32 {
+        match self {
+            Period::Month => 1,
+            Period::Quarter => 3,
+        }
+    }
 }
 
 /// The presets of the `preset` select, in display order; serialised as the

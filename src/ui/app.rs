@@ -298,6 +298,9 @@ pub(crate) fn preset_label(i18n: I18nContext<Locale>, id: PresetId) -> String {
 pub fn Settings() -> impl IntoView {
     let state = use_state();
     let i18n = use_i18n();
+    // The period asked for, while its question is open; then what was done.
+    let period_asked = RwSignal::new(None::<Period>);
+    let period_done = RwSignal::new(None::<String>);
     view! {
         <section class="card" aria-labelledby="set-h">
             <h2 id="set-h">{tr(i18n, |i| t_string!(i, settings))}</h2>
@@ -359,10 +362,15 @@ pub fn Settings() -> impl IntoView {
                     data-testid="period"
                     aria-label=tr(i18n, |i| t_string!(i, period))
                     prop:value=move || state.with_doc(|d| d.period).code()
+                    // The same number would mean three times the people (or
+                    // a third): ask first whether to rescale the volumes.
                     on:change=move |ev| {
                         let code = event_target_value(&ev);
                         let p = Period::from_code(&code).unwrap_or(Period::Month);
-                        state.edit(|d| d.period = p);
+                        if p != state.with_doc(|d| d.period) {
+                            period_done.set(None);
+                            period_asked.set(Some(p));
+                        }
                     }
                 >
                     <option
@@ -378,6 +386,26 @@ pub fn Settings() -> impl IntoView {
                         {tr(i18n, |i| t_string!(i, period_quarter))}
                     </option>
                 </select>
+                {move || {
+                    period_asked
+                        .get()
+                        .map(|to| period_question(state, to, period_asked, period_done))
+                }}
+                {move || {
+                    period_done
+                        .get()
+                        .map(|text| {
+                            view! {
+                                <p
+                                    class="note period-note"
+                                    role="status"
+                                    data-testid="period-rescaled"
+                                >
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
                 <label class="lbl">{tr(i18n, |i| t_string!(i, margin))}</label>
                 <NumInput
                     field=Field::Margin
@@ -395,6 +423,70 @@ pub fn Settings() -> impl IntoView {
             </div>
             <p class="fine">{tr(i18n, |i| t_string!(i, trials_note))}</p>
         </section>
+    }
+}
+
+/// "The people entering are counted per month. Rescale them to a quarter
+/// (10,000 → 30,000)?" with its two answers; the answer closes it and says
+/// what was done.
+fn period_question(
+    state: AppState,
+    to: Period,
+    asked: RwSignal<Option<Period>>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = state.lang.get_untracked();
+    let (from, example) = state.with_doc(|d| {
+        let f = f64::from(to.months()) / f64::from(d.period.months());
+        let v = d.volume_value(0).unwrap_or(f64::NAN);
+        let n = |x: f64| crate::format::format_count(x, lang);
+        (d.period, format!("{} → {}", n(v), n(v * f)))
+    });
+    let (from_w, to_w) = (
+        crate::ui::words::period_word(i18n, from),
+        crate::ui::words::period_word(i18n, to),
+    );
+    let question = t_string!(
+        i18n,
+        period_question,
+        from = from_w,
+        to = to_w.clone(),
+        example = example.clone()
+    )
+    .to_string();
+    let answer = move |rescale: bool| {
+        state.edit(|d| {
+            d.set_period(to, rescale);
+        });
+        asked.set(None);
+        done.set(Some(if rescale {
+            t_string!(
+                i18n,
+                period_rescaled,
+                to = to_w.clone(),
+                example = example.clone()
+            )
+            .to_string()
+        } else {
+            t_string!(i18n, period_kept, to = to_w.clone()).to_string()
+        }));
+    };
+    let (yes, keep) = (answer.clone(), answer);
+    view! {
+        <div class="notice period-note" role="alertdialog" data-testid="period-rescale">
+            <span>{question}</span>
+            <button class="btn small" data-testid="period-rescale-yes" on:click=move |_| yes(true)>
+                {tr(i18n, |i| t_string!(i, period_rescale_yes))}
+            </button>
+            <button
+                class="btn small ghost"
+                data-testid="period-rescale-keep"
+                on:click=move |_| keep(false)
+            >
+                {tr(i18n, |i| t_string!(i, period_rescale_keep))}
+            </button>
+        </div>
     }
 }
 
