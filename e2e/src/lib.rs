@@ -360,6 +360,10 @@ pub async fn before_every_page(c: &Client, source: &str) -> serde_json::Value {
 }
 
 const WATCH_JS: &str = r#"
+// The guided tour offers itself on a first visit, which every test's fresh
+// profile is: it is marked seen, except where the address asks for it
+// (`?tour`, which the page itself ignores).
+if (!location.search.includes('tour')) { try { localStorage.setItem('funnelcast.tour', 'seen'); } catch (e) {} }
 window.__fcErrors = [];
 { const ce = console.error.bind(console); console.error = (...a) => { window.__fcErrors.push(a.map(String).join(' ')); ce(...a); }; }
 addEventListener('error', (e) => window.__fcErrors.push('error: ' + e.message));

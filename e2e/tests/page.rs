@@ -594,9 +594,29 @@ async fn the_editors_fit_their_column_at_projector_widths() {
             serde_json::json!([]),
             "at {w}×{h}, inputs cut off or covered"
         );
-        if w == 1024 {
+        // From 1,280 px the header's icon buttons say their word too, and
+        // the header still fits its width.
+        if w >= 1280 {
+            let header = p
+                .script(
+                    "const t = document.querySelector('.top');
+                     const b = [...document.querySelectorAll('.top-tools .btn.icon[aria-label]')];
+                     const r = b.map(x => x.getBoundingClientRect());
+                     return { over: t.scrollWidth > t.clientWidth + 1 || r.some(x => x.right > innerWidth),
+                              worded: b.filter(x => getComputedStyle(x, '::after').content.length > 2).length,
+                              n: b.length };",
+                    vec![],
+                )
+                .await;
+            assert_eq!(header["over"], serde_json::json!(false), "at {w}: {header}");
+            assert!(
+                header["n"].as_u64().unwrap() >= 6 && header["worded"] == header["n"],
+                "at {w}: {header}"
+            );
+        }
+        if w == 1024 || w == 1280 {
             p.scroll_to_middle("rate-0-2").await;
-            p.screenshot("en-1024-editors").await;
+            p.screenshot(&format!("en-{w}-editors")).await;
         }
     }
     p.close().await;
@@ -677,5 +697,80 @@ async fn switching_month_to_quarter_asks_whether_to_rescale() {
     assert_eq!(p.input_value("period").await, "month");
     let note = p.el("period-rescaled").await.text().await.unwrap();
     assert!(note.contains("per month"), "{note}");
+    p.assert_clean().await;
+}
+
+/// A first visit (nothing saved, no link) offers a short tour through the
+/// stages, a rate, the +30 % scenario and the revenue band, ending on "now
+/// enter your own funnel". It can be skipped, is remembered, and comes back
+/// from the help button; a link or a saved model never starts it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_visit_offers_a_tour_that_can_be_skipped_and_comes_back() {
+    use funnelcast_e2e::{open, serve_dist, start_driver, Page};
+    let url = serve_dist();
+    let driver = start_driver();
+    let p = Page::goto(
+        open(&driver, Browser::default()).await,
+        &format!("{url}?tour"),
+    )
+    .await;
+    p.wait_state("done").await;
+    let tour = p.el("tour").await;
+    let first = tour.text().await.unwrap();
+    assert!(
+        first.contains("interest") && first.contains("60"),
+        "{first}"
+    );
+    // It points at what it talks about.
+    let pointed = |id: &'static str| {
+        let p = &p;
+        async move {
+            p.script(
+                "const e = document.querySelector(arguments[0]);
+                 return !!e && (e.classList.contains('tour-on') || !!e.closest('.tour-on'));",
+                vec![serde_json::json!(format!("[data-testid=\"{id}\"]"))],
+            )
+            .await
+                == serde_json::json!(true)
+        }
+    };
+    assert!(pointed("stage-name-0").await);
+    // The page stays usable under it: a rate can be typed.
+    p.type_into("rate-0-1", "30").await;
+    p.wait_state("done").await;
+    for (step, id) in [
+        (1, "rate-slider-0-1"),
+        (2, "scenario-awareness30"),
+        (3, "revenue-chart"),
+        (4, "volume-0"),
+    ] {
+        p.click("tour-next").await;
+        assert_eq!(p.attr("tour", "data-step").await, step.to_string());
+        assert!(pointed(id).await, "step {step} points at {id}");
+    }
+    let last = p.el("tour").await.text().await.unwrap();
+    assert!(last.contains("your own funnel"), "{last}");
+    p.screenshot("tour-en").await;
+    p.click("tour-next").await;
+    assert!(!p.exists("tour").await, "the last step ends it");
+    assert_eq!(p.count(".tour-on").await, 0, "no outline left behind");
+    assert_eq!(p.stored("funnelcast.tour").await.as_deref(), Some("seen"));
+    // Seen: a reload does not offer it again; the help button does.
+    p.load(&format!("{url}?tour")).await;
+    p.wait_state("done").await;
+    p.wait_parts().await;
+    assert!(!p.exists("tour").await);
+    p.click("tour-start").await;
+    assert_eq!(p.attr("tour", "data-step").await, "0");
+    p.click("tour-skip").await;
+    assert!(!p.exists("tour").await);
+    // On a phone, in Chinese, it sits above the results bar.
+    p.store("funnelcast.tour", "").await;
+    p.click("tour-start").await;
+    p.click("lang").await;
+    p.set_window(390, 844).await;
+    let zh = p.el("tour").await.text().await.unwrap();
+    assert!(zh.contains("兴趣"), "{zh}");
+    p.screenshot("tour-zh-phone").await;
     p.assert_clean().await;
 }

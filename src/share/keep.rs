@@ -150,6 +150,9 @@ pub struct Start {
     /// are not this build's.
     pub engine_changed: Option<u32>,
     pub unreadable: Option<Unreadable>,
+    /// Nothing was found to open (no link, no saved model, no tab state):
+    /// the default on a first visit, when the page offers its tour.
+    pub fresh: bool,
 }
 
 /// Picks the start-up document: this tab's own last state when the address
@@ -197,6 +200,7 @@ pub fn start(
     };
     let mut link_error = None;
     let mut shared = None;
+    let mut fresh = false;
     let (screen, origin) = match (tab, linked) {
         // A reload: what the tab showed, newer than its address.
         (Some(t), _) => t,
@@ -208,13 +212,18 @@ pub fn start(
             link_error = linked.and_then(Result::err);
             match stored.clone() {
                 Some(d) => (d, stored_origin),
-                None => (
-                    Stamped {
-                        doc: default(),
-                        edited: 0,
-                    },
-                    Origin::Own,
-                ),
+                None => {
+                    // Storage that cannot remember the tour was seen would
+                    // offer it on every visit: a first visit needs it.
+                    fresh = link_error.is_none() && storage_error.is_none();
+                    (
+                        Stamped {
+                            doc: default(),
+                            edited: 0,
+                        },
+                        Origin::Own,
+                    )
+                }
             }
         }
     };
@@ -235,6 +244,7 @@ pub fn start(
         storage_error,
         own,
         unreadable,
+        fresh,
     };
     // From now on every document is computed by this build's engine.
     s.doc.engine = ENGINE_NUMBERS;
@@ -629,6 +639,7 @@ mod tests {
         let s = start(&mut empty, &MemStore::default(), Some("2.abc"), || doc(1));
         assert_eq!(s.doc.seed, 1);
         assert_eq!(s.link_error, Some(AddressError::UnknownPacking));
+        assert!(!s.fresh, "a link that did not open");
         // Storage that cannot be used at all.
         struct Refusing;
         impl Store for Refusing {
@@ -642,6 +653,7 @@ mod tests {
         }
         let s = start(&mut Refusing, &Refusing, None, || doc(1));
         assert_eq!(s.doc.seed, 1);
+        assert!(!s.fresh, "no tour where it could not be remembered");
         assert_eq!(s.storage_error, Some(SourceError::StorageUnavailable));
     }
 
@@ -682,9 +694,18 @@ mod tests {
         let session = MemStore::default();
         let s = start(&mut local, &session, None, || doc(1));
         assert_eq!((s.doc.seed, s.origin), (1, Origin::Own));
+        assert!(s.fresh, "a first visit");
         save(&mut local, &doc(2), Origin::Own, 2).unwrap();
         let s = start(&mut local, &MemStore::default(), None, || doc(1));
         assert_eq!((s.doc.seed, s.origin, s.own), (2, Origin::Own, None));
+        assert!(!s.fresh, "a saved model");
+        let s = start(
+            &mut MemStore::default(),
+            &MemStore::default(),
+            Some(&link(&doc(3))),
+            || doc(1),
+        );
+        assert!(!s.fresh, "a link");
     }
 
     /// The reliability issue's second defect: own model 11111, link B

@@ -15,4 +15,5 @@ pub mod results;
 pub mod scenarios;
 pub mod sharing;
 pub mod state;
+pub mod tour;
 pub mod words;

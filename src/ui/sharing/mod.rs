@@ -102,6 +102,11 @@ pub struct Sharing {
     /// Whether the address's deflate compressor (a split module,
     /// ui/later.rs) has arrived.
     compressor_in: StoredValue<bool>,
+    /// A first visit (nothing to open): the guided tour offers itself.
+    pub(crate) fresh: bool,
+    /// The tour's step while it is open (ui/tour.rs); the help button
+    /// opens it again.
+    pub(crate) tour: RwSignal<Option<usize>>,
 }
 
 pub fn use_sharing() -> Sharing {
@@ -132,6 +137,8 @@ impl Sharing {
             writes: StoredValue::new(VecDeque::new()),
             pending: StoredValue::new(None),
             compressor_in: StoredValue::new(false),
+            fresh: start.fresh,
+            tour: RwSignal::new(None),
         };
         provide_context(share);
         share.keep_address(state);

@@ -56,6 +56,8 @@ pub fn ShareNotices() -> impl IntoView {
     let share = use_sharing();
     let i18n = use_i18n();
     view! {
+        // The guided first run: with the notices, after the first results.
+        <crate::ui::tour::Tour />
         {move || {
             share
                 .banner

@@ -38,6 +38,16 @@ pub fn ShareTools() -> impl IntoView {
     // hover, and after a copy in a toast that does not move the page.
     view! {
         <div class="share-tools" role="toolbar" aria-label=move || t_string!(i18n, share_title)>
+            // The guided tour, again.
+            <button
+                class="btn icon"
+                data-testid="tour-start"
+                title=tr(i18n, |i| t_string!(i, tour_title))
+                aria-label=tr(i18n, |i| t_string!(i, tour_title))
+                on:click=move |_| share.tour.set(Some(0))
+            >
+                "?"
+            </button>
             <button
                 class="btn icon"
                 data-testid="undo"
