@@ -17,6 +17,7 @@ pub mod format;
 pub mod history;
 pub mod names;
 pub mod numtext;
+pub mod periods;
 pub mod presets;
 pub mod runner;
 pub mod share;
