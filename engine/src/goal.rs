@@ -55,6 +55,23 @@ pub fn check_goal_prob(prob: f64) -> Result<(), ModelError> {
     })
 }
 
+/// The largest revenue target goal seek takes (the bound of costs and volumes).
+pub const GOAL_TARGET_MAX: f64 = 1e15;
+
+/// A goal's revenue target, when one is set: finite, 0 to
+/// [`GOAL_TARGET_MAX`] (a link or a file may hold anything; typed input is
+/// held to the same bounds).
+///
+/// # Errors
+/// A [`Field::GoalTarget`] error with its problem.
+pub fn check_goal_target(target: Option<f64>) -> Result<(), ModelError> {
+    match target {
+        None => Ok(()),
+        Some(t) => check_finite_in(t, 0.0, GOAL_TARGET_MAX)
+            .map_err(|p| ModelError::new(Field::GoalTarget, p)),
+    }
+}
+
 /// Smallest x ∈ [−1, 1000] such that, with every segment's volume ×(1 + x) on
 /// top of the baseline, P(total revenue ≥ `target`) ≥ `prob`.
 ///

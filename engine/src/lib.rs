@@ -54,7 +54,10 @@ pub mod workloads;
 
 pub use deal::DealValue;
 pub use error::{Arg, ArgError, Field, ModelError, Problem};
-pub use goal::{check_goal_prob, goal_seek, goal_seek_lever, GOAL_PROB_MAX, GOAL_PROB_MIN};
+pub use goal::{
+    check_goal_prob, check_goal_target, goal_seek, goal_seek_lever, GOAL_PROB_MAX, GOAL_PROB_MIN,
+    GOAL_TARGET_MAX,
+};
 pub use model::{DealSpec, Lever, Model, RateSpec, ScenarioSpec, Scope, SegmentSpec, VolumeSpec};
 pub use plan::Plan;
 pub use rate::Rate;

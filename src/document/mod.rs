@@ -360,11 +360,18 @@ impl Document {
                 Some(t) => t.check(&plan).map(|()| plan),
                 None => Ok(plan),
             });
-        match (plan, funnelcast_engine::check_goal_prob(self.goal.prob)) {
-            (plan, Ok(())) => plan,
-            (Ok(_), Err(e)) => Err(vec![e]),
-            (Err(mut errs), Err(e)) => {
-                errs.push(e);
+        let goal: Vec<ModelError> = [
+            funnelcast_engine::check_goal_prob(self.goal.prob),
+            funnelcast_engine::check_goal_target(self.goal.target),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        match plan {
+            Ok(_) if !goal.is_empty() => Err(goal),
+            Ok(plan) => Ok(plan),
+            Err(mut errs) => {
+                errs.extend(goal);
                 Err(errs)
             }
         }
@@ -511,6 +518,26 @@ mod tests {
         d.segments[0].spec.rates[1] = RateSpec::Fixed { value: 1.5 };
         let c = d.expected_counts(0);
         assert!(c[1].is_some() && c[2].is_none() && c[4].is_none(), "{c:?}");
+    }
+
+    /// So is a goal's target: negative, not finite or past 1e15, a
+    /// message beside `goal-target` and no run.
+    #[test]
+    fn an_out_of_range_goal_target_is_a_field_error() {
+        use funnelcast_engine::Field;
+        let mut d = initial_doc(Lang::En);
+        for t in [-1.0, f64::NAN, f64::INFINITY, 2e15] {
+            d.goal.target = Some(t);
+            let errs = d.plan().err().unwrap_or_default();
+            assert!(
+                errs.iter().any(|e| e.field == Field::GoalTarget),
+                "{t}: {errs:?}"
+            );
+        }
+        for t in [None, Some(0.0), Some(450_000.0), Some(1e15)] {
+            d.goal.target = t;
+            assert!(d.plan().is_ok(), "{t:?}");
+        }
     }
 
     /// A goal probability from a link or a file is checked like typed
