@@ -13,7 +13,8 @@
 #   statically (scripts/postbuild.mjs points the import at it), so it is
 #   fetched before the glue runs, split modules or not;
 # * anything under snippets/ (wasm-bindgen's inline JS, imported by the glue).
-# Not in it: sw.js (registered only after the first results and the parts
+# Not in it: later.css (the parts' styles, linked when the first part is
+# asked for: src/ui/later.rs), sw.js (registered only after the first results and the parts
 # that follow them), worker.js (the first simulation worker starts after the
 # first results, which the page's own thread computes), and the split modules
 # (split_*.wasm, chunk_*.wasm: src/ui/later.rs), asked for once the first run
@@ -41,6 +42,7 @@ sizes() { # raw gzip brotli of one file
 first=(); later=()
 while IFS= read -r f; do
   case "${f#"$dist"/}" in
+    later.css) later+=("$f") ;;
     index.html | funnelcast-*_bg.wasm | funnelcast-*.js | __wasm_split-*.js | *.css | *.svg | snippets/*)
       first+=("$f") ;;
     sw.js | worker.js | split_*.wasm | chunk_*.wasm) later+=("$f") ;;

@@ -59,7 +59,28 @@ impl OnItsWay {
         if PENDING.with(|p| p.replace(p.get() + 1)) == 0 {
             mark_parts("loading");
         }
+        later_styles();
         OnItsWay
+    }
+}
+
+/// Links `later.css` (the parts' styles, style/later.css) the first time a
+/// part is asked for: its bytes stay out of the first load's stylesheet.
+fn later_styles() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        thread_local!(static LINKED: Cell<bool> = const { Cell::new(false) });
+        if LINKED.with(|l| l.replace(true)) {
+            return;
+        }
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let (Ok(link), Some(head)) = (doc.create_element("link"), doc.head()) {
+            let _ = link.set_attribute("rel", "stylesheet");
+            let _ = link.set_attribute("href", "later.css");
+            let _ = head.append_child(&link);
+        }
     }
 }
 
