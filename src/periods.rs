@@ -384,6 +384,7 @@ mod tests {
     /// The 90 % interval is Beta(1 + k, 1 + n − k)'s, checked against
     /// statrs's inverse CDF; a Beta(k, n − k) (no prior) differs and fails.
     #[test]
+    #[cfg(not(target_arch = "wasm32"))] // statrs is a native dev-dependency
     fn a_period_rate_interval_is_the_beta_posteriors() {
         use statrs::distribution::{Beta, ContinuousCDF};
         for (k, n) in [

@@ -295,11 +295,18 @@ async fn a_chart_exports_as_standalone_svg_with_names_as_text() {
         ("<b>bold</b> & co".to_string(), "#D55E00"),
     ];
     // The funnel chart is drawn from the document.
-    let svg =
-        funnelcast::share::chart_export::standalone_svg("funnel-chart", "My <title>", &legend)
-            .expect("the funnel chart is on the page");
+    let svg = funnelcast::share::chart_export::standalone_svg(
+        "funnel-chart",
+        "My <title>",
+        "Model <i>x</i> · 7 December 2026",
+        &legend,
+    )
+    .expect("the funnel chart is on the page");
     assert!(svg.text.starts_with("<svg"), "{}", svg.text);
     assert!(svg.text.contains("<title>My &lt;title&gt;</title>"));
+    assert!(svg
+        .text
+        .contains(">Model &lt;i&gt;x&lt;/i&gt; · 7 December 2026</text>"));
     assert!(svg.text.contains("&lt;b&gt;bold&lt;/b&gt; &amp; co"));
     assert!(!svg.text.contains("<b>"));
     assert!(svg.text.contains("style=\""));

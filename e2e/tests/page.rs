@@ -402,6 +402,12 @@ async fn stages_segments_and_scenarios_can_be_edited() {
     assert_eq!(p.input_value("volume-0").await, "12400");
     let won: f64 = p.input_value("rate-0-5").await.parse().unwrap();
     assert!((won - 100.0 * 71.0 / 140.0).abs() < 0.006, "{won}");
+    // The count boxes read as people are shown everywhere: whole numbers
+    // from 100 (the evidence's expected 910.6 reads 911, never 910.6).
+    for i in 1..=5 {
+        let c = p.input_value(&format!("count-0-{i}")).await;
+        assert!(!c.contains('.'), "count-0-{i} shows {c}");
+    }
     p.click("paste-rename-0").await;
     p.wait_state("done").await;
     assert_eq!(p.input_value("stage-name-0").await, "Leads");

@@ -183,6 +183,29 @@ async fn planner_story() {
         line.starts_with("SMB campaign:") && line.contains("ROI"),
         "{line}"
     );
+    // The two figures the net gain is made of, in rows of their own: the
+    // cost, and with a margin the uplift's gross profit.
+    assert_eq!(p.value("result-cost-1").await, 50_000.0);
+    assert!(
+        !p.exists("result-gross-1").await,
+        "no margin: the uplift is the gain"
+    );
+    p.type_into("margin", "40").await;
+    p.wait_state("done").await;
+    let up40 = p.value("result-uplift-mean-1").await;
+    let gross = p.value("result-gross-1").await;
+    assert!(
+        (gross - 0.4 * up40).abs() < 1e-6 * up40.abs(),
+        "{gross} {up40}"
+    );
+    let net40 = p.value("result-net-gain-1").await;
+    assert!(
+        (net40 - (gross - 50_000.0)).abs() < 1e-6 * gross.abs().max(1.0),
+        "{net40} = {gross} − 50,000"
+    );
+    p.set_value("margin", "").await;
+    p.wait_state("done").await;
+    assert!(!p.exists("result-gross-1").await);
     // A second campaign that costs more than it brings: the first stays
     // the better one, and is called "best" only if it gains.
     p.click("add-scenario").await;

@@ -432,13 +432,18 @@ fn Figures(view: Signal<View>) -> impl IntoView {
                     let name = scenario_name(i18n, &shown.doc, s, lang);
                     let vs = sc.vs_baseline.as_ref().map(|c| {
                         let up = c.mean_uplift();
-                        let interval = format!(
-                            "{}{}{} … {}",
-                            t_string!(i18n, uplift_interval),
-                            crate::ui::words::colon(lang),
-                            signed_money_short(c.uplift.p5, cur, lang),
-                            signed_money_short(c.uplift.p95, cur, lang)
-                        );
+                        // Each end whole on its line: a break fell
+                        // between "+" and "¥13.1万".
+                        let interval = view! {
+                            {format!(
+                                "{}{}",
+                                t_string!(i18n, uplift_interval),
+                                crate::ui::words::colon(lang),
+                            )}
+                            <span class="nw">{signed_money_short(c.uplift.p5, cur, lang)}</span>
+                            " … "
+                            <span class="nw">{signed_money_short(c.uplift.p95, cur, lang)}</span>
+                        };
                         view! {
                             <div class="present-fig">
                                 <span class="present-lbl">

@@ -667,6 +667,42 @@ pub fn ResultsTable() -> impl IntoView {
                     },
                 );
                 let d_margin = r_margin;
+                // Where a scenario has a cost, the two figures net gain is
+                // made of: the cost, and the uplift's gross profit when a
+                // margin applies (no margin: the uplift itself is the gain).
+                let any_cost = (1..n).any(|s| cmp(s).is_some_and(|c| c.cost.is_some()));
+                let gross = (any_cost && d.margin.is_some()).then(|| {
+                    row(
+                        // No interpolated string here: each costs the
+                        // first load far more than a plain one.
+                        format!(
+                            "{}{}",
+                            t_string!(i18n, gross_profit),
+                            crate::ui::words::paren(lang, &format_percent(r_margin, 0))
+                        ),
+                        &|s| match cmp(s).filter(|c| c.cost.is_some()) {
+                            Some(c) => {
+                                let err = c
+                                    .exact_uplift
+                                    .is_none()
+                                    .then_some(c.uplift.err.mean * d_margin);
+                                let v = c.mean_uplift() * d_margin;
+                                est_cell(format!("result-gross-{s}"), v, money(v), err, &money)
+                                    .into_any()
+                            }
+                            None => dash(),
+                        },
+                    )
+                });
+                let cost = any_cost.then(|| {
+                    row(t_string!(i18n, lever_cost).to_string(), &|s| match cmp(s)
+                        .and_then(|c| c.cost)
+                    {
+                        Some(k) => est_cell(format!("result-cost-{s}"), k, money(k), None, &money)
+                            .into_any(),
+                        None => dash(),
+                    })
+                });
                 let net = row(t_string!(i18n, net_gain).to_string(), &|s| match cmp(s)
                     .and_then(|c| c.net_gain)
                 {
@@ -754,7 +790,7 @@ pub fn ResultsTable() -> impl IntoView {
                         <tbody>
                             {cust}{rev}{cvar}{target} <tr class="group">
                                 <th colspan=n + 1>{tr(i18n, |i| t_string!(i, uplift))}</th>
-                            </tr> {uplift}{pbeat}{pmore}{pequal}{net}{roi}{pprofit}
+                            </tr> {uplift}{pbeat}{pmore}{pequal}{gross}{cost}{net}{roi}{pprofit}
                         </tbody>
                         // Its own body: paper leaves it out (the funnel
                         // chart has the baseline's counts).
