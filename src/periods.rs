@@ -6,7 +6,8 @@
 //! The table: rows are periods, columns are stages. An optional first row
 //! of stage names (a header: no cell of it is a number) and an optional
 //! first column of period labels (present when a row's first cell is not a
-//! number, e.g. "2025-Q1"). Cells are separated by tabs (a spreadsheet's
+//! number, e.g. "2025-Q1"; a column of plain numbers such as years is read
+//! as counts). Cells are separated by tabs (a spreadsheet's
 //! copy), semicolons or commas (a CSV file; a "12,400" is then quoted), and
 //! read with the count box's number rules: grouping commas, 万 / 亿 / k,
 //! full-width digits.
@@ -235,6 +236,10 @@ impl Periods {
     /// ages back (0: the last) weighted by 0.5^(j / `half_life`): (k, n),
     /// fractional.
     pub fn pooled_half_life(&self, i: usize, half_life: f64) -> (f64, f64) {
+        if half_life.is_nan() || half_life <= 0.0 {
+            // No half-life: only the last period counts.
+            return self.pooled_window(i, 1);
+        }
         self.pooled(i, |age| 0.5f64.powf(age as f64 / half_life))
     }
 
@@ -401,7 +406,7 @@ mod tests {
                 assert!((got - want).abs() < 1e-7, "{k}/{n} q{q}: {got} vs {want}");
             }
             assert_eq!(r.rate, k / n);
-            assert!(r.p5 <= r.rate.max(r.p5) && r.p5 < r.p95);
+            assert!(0.0 < r.p5 && r.p5 < r.p95 && r.p95 < 1.0, "{r:?}");
             if k > 0.0 && k < n {
                 let wrong = Beta::new(k, n - k).unwrap().inverse_cdf(0.05);
                 assert!((r.p5 - wrong).abs() > 1e-6, "{k}/{n}: the prior matters");

@@ -4,6 +4,7 @@
 //! both languages and on a phone, with screenshots under
 //! target/screenshots/.
 
+use fantoccini::key::Key;
 use funnelcast_e2e::{launch, pdf_page_sizes, repo_root, Browser};
 use funnelcast_engine::lag::{close_law, Lag};
 
@@ -180,6 +181,7 @@ async fn planner_asks_when_the_money_comes_back() {
     // Presenting: when the campaign pays back, on its card.
     p.click("present").await;
     p.el("present-mode").await;
+    p.press(Key::Right).await; // from the funnel to the first scenario
     let state = p.attr("present-payback-1", "data-value").await;
     let p50 = p.attr("result-payback-p50-1", "data-value").await;
     assert_eq!(state, p50, "the slide says what the page says");

@@ -600,15 +600,16 @@ async fn the_editors_fit_their_column_at_projector_widths() {
             serde_json::json!([]),
             "at {w}×{h}, inputs cut off or covered"
         );
-        // From 1,280 px the header's icon buttons say their word too, and
-        // the header still fits its width.
-        if w >= 1280 {
+        // From 1,600 px the header's icon buttons say their word too, and
+        // the header still fits its width, on one line.
+        if w >= 1600 {
             let header = p
                 .script(
                     "const t = document.querySelector('.top');
                      const b = [...document.querySelectorAll('.top-tools .btn.icon[aria-label]')];
                      const r = b.map(x => x.getBoundingClientRect());
-                     return { over: t.scrollWidth > t.clientWidth + 1 || r.some(x => x.right > innerWidth),
+                     return { w: innerWidth, h: t.getBoundingClientRect().height, over: t.scrollWidth > t.clientWidth + 1 || r.some(x => x.right > innerWidth)
+                                    || t.getBoundingClientRect().height > 96,
                               worded: b.filter(x => getComputedStyle(x, '::after').content.length > 2).length,
                               n: b.length };",
                     vec![],
@@ -620,7 +621,7 @@ async fn the_editors_fit_their_column_at_projector_widths() {
                 "at {w}: {header}"
             );
         }
-        if w == 1024 || w == 1280 {
+        if w == 1024 || w == 1920 {
             p.scroll_to_middle("rate-0-2").await;
             p.screenshot(&format!("en-{w}-editors")).await;
         }

@@ -328,13 +328,16 @@ async fn planner_story() {
             vec![],
         )
         .await;
-    if overflows == serde_json::json!(true) {
-        let cue = p.el("results-scroll-cue").await;
-        assert!(
-            cue.is_displayed().await.unwrap(),
-            "no cue for the hidden columns"
-        );
-    }
+    assert_eq!(
+        overflows,
+        serde_json::json!(true),
+        "three columns on a phone"
+    );
+    let cue = p.el("results-scroll-cue").await;
+    assert!(
+        cue.is_displayed().await.unwrap(),
+        "no cue for the hidden columns"
+    );
     p.scroll_to_top("results-region", 120).await;
     p.screenshot("planner-zh-phone-results").await;
     // Nothing cut: the tornado's names and figures inside its box, and the

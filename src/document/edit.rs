@@ -188,24 +188,31 @@ impl Document {
     /// are multiplied by the ratio of the periods' lengths, so the model
     /// stays the same business (10,000 a month is 30,000 a quarter);
     /// without it the numbers stay as typed and mean people per `p`. Rates,
-    /// deal values and campaign costs are not per period and stay. Gives
+    /// deal values and campaign costs are not per period and stay; the
+    /// goal's revenue target is, and scales with the volumes. Gives
     /// the factor applied to the volumes (1 when none was).
     pub fn set_period(&mut self, p: crate::document::Period, rescale: bool) -> f64 {
-        let f = f64::from(p.months()) / f64::from(self.period.months());
+        let (to, from) = (f64::from(p.months()), f64::from(self.period.months()));
         self.period = p;
-        if !rescale || f == 1.0 {
+        if !rescale || to == from {
             return 1.0;
         }
+        // × to ÷ from, in that order: month → quarter → month is exact.
+        let scale = |x: f64| x * to / from;
         for seg in &mut self.segments {
             seg.spec.volume = match seg.spec.volume {
-                VolumeSpec::Fixed { value } => VolumeSpec::Fixed { value: value * f },
+                VolumeSpec::Fixed { value } => VolumeSpec::Fixed {
+                    value: scale(value),
+                },
                 VolumeSpec::Range { low, high } => VolumeSpec::Range {
-                    low: low * f,
-                    high: high * f,
+                    low: scale(low),
+                    high: scale(high),
                 },
             };
         }
-        f
+        // The goal's target is revenue per period too.
+        self.goal.target = self.goal.target.map(scale);
+        to / from
     }
 
     /// Sets one end of a volume range (`high` false: the low end).
@@ -1554,7 +1561,9 @@ mod tests {
         d.period = Period::Month;
         let before: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();
         let rates = d.segments[0].spec.rates.clone();
+        d.goal.target = Some(100_000.0);
         assert_eq!(d.set_period(Period::Quarter, true), 3.0);
+        assert_eq!(d.goal.target, Some(300_000.0));
         assert_eq!(d.period, Period::Quarter);
         for (g, was) in before.iter().enumerate() {
             let now = d.segments[g].spec.volume;
@@ -1573,6 +1582,7 @@ mod tests {
         assert_eq!(d.set_period(Period::Month, true), 1.0 / 3.0);
         let after: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();
         assert_eq!(after, before);
+        assert_eq!(d.goal.target, Some(100_000.0));
         // Kept as typed: only the period changes.
         assert_eq!(d.set_period(Period::Quarter, false), 1.0);
         let kept: Vec<VolumeSpec> = d.segments.iter().map(|g| g.spec.volume).collect();

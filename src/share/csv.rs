@@ -265,13 +265,13 @@ pub fn comparison_csv(
         &|s| cmp(s).and_then(|c| c.p_profit),
     );
     // Goal seek's answer, about the baseline (its row): the target, the
-    // chance asked, the change (a volume fraction, or rate points into
-    // stage i) and its 95 % error, and the chance reached.
+    // chance asked, the change (volume in percent, or points into stage i;
+    // the key says which) and its 95 % error, and the chance reached.
     if let Some(g) = goal {
         let (name, key, unit) = match g.lever {
             funnelcast_engine::GoalLever::Volume => (
                 words.goal_volume.clone(),
-                "volume".to_string(),
+                "volume_pct".to_string(),
                 Unit::Percent2,
             ),
             funnelcast_engine::GoalLever::RatePoints { stage } => {
@@ -282,7 +282,7 @@ pub fn comparison_csv(
                     .unwrap_or_default();
                 (
                     fill(&words.goal_points, &stage_name),
-                    format!("rate_points_{stage}"),
+                    format!("rate_{stage}_pts"),
                     Unit::Points,
                 )
             }
@@ -302,13 +302,13 @@ pub fn comparison_csv(
         );
         add(
             name.clone(),
-            format!("goal_{key}_change"),
+            format!("goal_change_{key}"),
             unit,
             &first(g.change),
         );
         add(
             sep(&name, &words.goal_err),
-            format!("goal_{key}_change_err"),
+            format!("goal_change_err_{key}"),
             unit,
             &first(g.change.map(|_| g.change_err)),
         );
@@ -616,7 +616,7 @@ mod tests {
             cell(&t, "revenue_cvar5", 0),
             Some(round(r.scenarios[0].cvar5, 0))
         );
-        // No raw floats: at most one decimal outside money below 100.
+        // No raw floats: at most two decimals (cents, points).
         for row in &t[2..] {
             for c in &row[1..] {
                 let decimals = c.split('.').nth(1).map_or(0, str::len);
@@ -640,11 +640,11 @@ mod tests {
         let t = table(&text);
         assert_eq!(cell(&t, "goal_target", 0), Some(450_000.0));
         assert_eq!(
-            cell(&t, "goal_volume_change", 0),
+            cell(&t, "goal_change_volume_pct", 0),
             g.change.map(|c| round(c * 100.0, 2))
         );
         assert_eq!(
-            cell(&t, "goal_volume_change_err", 0),
+            cell(&t, "goal_change_err_volume_pct", 0),
             Some(round(g.change_err * 100.0, 2))
         );
         assert!(

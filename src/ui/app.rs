@@ -367,10 +367,8 @@ pub fn Settings() -> impl IntoView {
                     on:change=move |ev| {
                         let code = event_target_value(&ev);
                         let p = Period::from_code(&code).unwrap_or(Period::Month);
-                        if p != state.with_doc(|d| d.period) {
-                            period_done.set(None);
-                            period_asked.set(Some(p));
-                        }
+                        period_done.set(None);
+                        period_asked.set((p != state.with_doc(|d| d.period)).then_some(p));
                     }
                 >
                     <option
@@ -455,6 +453,7 @@ fn period_question(
         example = example.clone()
     )
     .to_string();
+    let question_name = question.clone();
     let answer = move |rescale: bool| {
         state.edit(|d| {
             d.set_period(to, rescale);
@@ -474,7 +473,12 @@ fn period_question(
     };
     let (yes, keep) = (answer.clone(), answer);
     view! {
-        <div class="notice period-note" role="alertdialog" data-testid="period-rescale">
+        <div
+            class="notice period-note"
+            role="alertdialog"
+            aria-label=question_name
+            data-testid="period-rescale"
+        >
             <span>{question}</span>
             <button class="btn small" data-testid="period-rescale-yes" on:click=move |_| yes(true)>
                 {tr(i18n, |i| t_string!(i, period_rescale_yes))}

@@ -156,12 +156,12 @@ pub struct Presenting {
     full_screen: StoredValue<bool>,
 }
 
-/// The result columns of the run on screen (the baseline included).
 /// Whether the run shown answered a goal (the goal slide exists).
 fn has_goal(state: AppState) -> bool {
     state.with_shown(|s| s.is_some_and(|s| s.out.goal.is_some()))
 }
 
+/// The result columns of the run on screen (the baseline included).
 fn columns(state: AppState) -> usize {
     state.with_shown(|s| s.map_or(1, |s| s.out.results.scenarios.len()))
 }
@@ -661,18 +661,28 @@ fn funnel_slide(
             }
         })
         .collect_view();
-    let period = crate::ui::words::period_word(i18n, d.period);
+    // In months the stage means are the horizon's totals.
+    let per = match shown.out.months.as_ref() {
+        Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
+        None => t_string!(
+            i18n,
+            per_period,
+            period = crate::ui::words::period_word(i18n, d.period)
+        )
+        .to_string(),
+    };
+    // A group, not an image: a screen reader reads every stage's people.
     view! {
         <div
             class="present-funnel"
             class:many=many
             data-testid="present-funnel"
-            role="img"
+            role="group"
             aria-label=t_string!(i18n, chart_funnel).to_string()
         >
             {rows}
         </div>
-        <p class="present-sub">{t_string!(i18n, per_period, period = period).to_string()}</p>
+        <p class="present-sub">{per}</p>
     }
 }
 

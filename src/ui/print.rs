@@ -255,7 +255,11 @@ pub fn Handout() -> impl IntoView {
                             <ul class="print-scenarios">{scenarios}</ul>
                             // Back to the live model, from paper.
                             <div class="print-qr">
-                                <crate::ui::sharing::QrCode link=share.link testid="print-qr" />
+                                <crate::ui::sharing::QrCode
+                                    link=share.link
+                                    testid="print-qr"
+                                    paper=true
+                                />
                                 <p>{tr(i18n, |i| t_string!(i, qr_caption))}</p>
                                 <p class="print-host">
                                     {move || crate::ui::sharing::host_and_path(&share.link.get())}

@@ -11,8 +11,16 @@ use crate::ui::state::use_state;
 use crate::ui::words::tr;
 
 /// The QR code of `link` (or `qr-too-long`), sized by CSS.
+///
+/// `paper`: the handout's copy. It has no notice or button (nothing to
+/// click on paper, and their test ids stay unique): a link too long for a
+/// code falls back to the model without scenarios, else to no code.
 #[component]
-pub(crate) fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -> impl IntoView {
+pub(crate) fn QrCode(
+    #[prop(into)] link: Signal<String>,
+    testid: &'static str,
+    #[prop(optional)] paper: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_state();
     let lite = RwSignal::new(false);
@@ -32,11 +40,8 @@ pub(crate) fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -
         if href.is_empty() {
             return None;
         }
-        let shown = if lite.get() {
-            lite_link()
-        } else {
-            href.clone()
-        };
+        let short = lite.get() || (paper && qr::qr(&href).is_err());
+        let shown = if short { lite_link() } else { href.clone() };
         Some(match qr::qr(&shown) {
             Ok(q) => {
                 // The SVG is made here from the link's bits (no user text
@@ -65,13 +70,17 @@ pub(crate) fn QrCode(#[prop(into)] link: Signal<String>, testid: &'static str) -
                 view! {
                     <div class="qr-wrap">
                         <div class="qr" inner_html=svg></div>
-                        <Show when=move || lite.get()>
-                            <p class="fine">{tr(i18n, |i| t_string!(i, qr_lite_note))}</p>
-                        </Show>
+                        {short
+                            .then(|| {
+                                view! {
+                                    <p class="fine">{tr(i18n, |i| t_string!(i, qr_lite_note))}</p>
+                                }
+                            })}
                     </div>
                 }
                 .into_any()
             }
+            Err(_) if paper => ().into_any(),
             Err(too) => view! {
                 <div class="notice warn" data-testid="qr-too-long" data-value=too.bytes>
                     <p>{t!(i18n, qr_too_long, n = too.bytes)}</p>
@@ -316,7 +325,8 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
                 "tornado" => t_string!(i18n, chart_tornado).to_string(),
                 _ => t_string!(i18n, chart_funnel).to_string(),
             };
-            let per = match horizon {
+            // The funnel is drawn from the inputs: one period's counts.
+            let per = match horizon.filter(|_| chart != "funnel") {
                 Some(h) => t_string!(i18n, within_months, h = h).to_string(),
                 None => t_string!(
                     i18n,
