@@ -769,8 +769,15 @@ async fn a_first_visit_offers_a_tour_that_can_be_skipped_and_comes_back() {
     assert!(!p.exists("tour").await);
     p.click("tour-start").await;
     assert_eq!(p.attr("tour", "data-step").await, "0");
+    // The focus goes into the card (a screen reader reads it) and comes
+    // back to the button.
+    funnelcast_e2e::wait_until("the tour has the focus", 5, || async {
+        p.focused_testid().await == "tour"
+    })
+    .await;
     p.click("tour-skip").await;
     assert!(!p.exists("tour").await);
+    assert_eq!(p.focused_testid().await, "tour-start");
     // On a phone, in Chinese, it sits above the results bar.
     p.store("funnelcast.tour", "").await;
     p.click("tour-start").await;

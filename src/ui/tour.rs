@@ -84,6 +84,8 @@ pub fn Tour() -> impl IntoView {
     let close = move || {
         remember_seen();
         share.tour.set(None);
+        // Back to where it comes from again.
+        crate::ui::hooks::focus_testid("tour-start");
     };
     let last = STEPS.len() - 1;
     move || {
@@ -103,6 +105,7 @@ pub fn Tour() -> impl IntoView {
                     aria-labelledby="tour-h"
                     data-testid="tour"
                     data-step=step
+                    tabindex="-1"
                 >
                     <p class="tour-head">
                         <b id="tour-h">{tr(i18n, |i| t_string!(i, tour_title))}</b>

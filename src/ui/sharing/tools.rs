@@ -44,7 +44,13 @@ pub fn ShareTools() -> impl IntoView {
                 data-testid="tour-start"
                 title=tr(i18n, |i| t_string!(i, tour_title))
                 aria-label=tr(i18n, |i| t_string!(i, tour_title))
-                on:click=move |_| share.tour.set(Some(0))
+                on:click=move |_| {
+                    share.tour.set(Some(0));
+                    set_timeout(
+                        || crate::ui::hooks::focus_testid("tour"),
+                        std::time::Duration::ZERO,
+                    );
+                }
             >
                 "?"
             </button>
