@@ -249,6 +249,24 @@ async fn axe_finds_no_serious_violation_in_chinese_and_on_a_phone() {
     p.el("present-mode").await; // its split module arrives on the first open
     axe_clean(&p, "presentation mode (en, phone)").await;
     p.screenshot("a11y-present-phone").await;
+    // The funnel slide fits a phone's width (no sideways scroll), and so
+    // does the first scenario's.
+    for view in ["funnel", "1"] {
+        assert_eq!(p.attr("present-mode", "data-view").await, view);
+        let wide = p
+            .script(
+                "const m = document.querySelector('[data-testid=present-mode]');
+                 return m.scrollWidth > m.clientWidth + 1;",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            wide,
+            serde_json::json!(false),
+            "{view} scrolls sideways on a phone"
+        );
+        p.press(Key::Right).await;
+    }
     p.press(Key::Escape).await;
 }
 
