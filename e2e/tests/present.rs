@@ -35,6 +35,20 @@ async fn fits(p: &Page) -> (f64, f64) {
     p.heights("present-mode").await
 }
 
+/// The smallest font size, in CSS px, of the elements `css` finds that
+/// hold text of their own.
+async fn smallest_text(p: &Page, css: &str) -> f64 {
+    p.script(
+        "return Math.min(...[...document.querySelectorAll(arguments[0])]
+           .filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+           .map(e => parseFloat(getComputedStyle(e).fontSize)));",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .as_f64()
+    .unwrap()
+}
+
 async fn presentation_story(lang: &'static str, tag: &str) {
     let (_driver, p) = launch(Browser {
         lang,
@@ -63,16 +77,7 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         assert!(px >= 32.0, "{id} is {px} px");
     }
     assert!(p.exists("present-funnel-rate-1").await);
-    let smallest: f64 = p
-        .script(
-            "return Math.min(...[...document.querySelectorAll('.present-funnel *, .present-bar *')]
-               .filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-               .map(e => parseFloat(getComputedStyle(e).fontSize)));",
-            vec![],
-        )
-        .await
-        .as_f64()
-        .unwrap();
+    let smallest = smallest_text(&p, ".present-funnel *, .present-bar *").await;
     assert!(
         smallest >= 18.0,
         "text of {smallest} px on the funnel slide"
@@ -116,16 +121,7 @@ async fn presentation_story(lang: &'static str, tag: &str) {
         p.value("present-p-profit-1").await,
         p.value("result-p-profit-1").await
     );
-    let smallest: f64 = p
-        .script(
-            "return Math.min(...[...document.querySelectorAll('.present-card *')]
-               .filter(e => e.childNodes.length && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-               .map(e => parseFloat(getComputedStyle(e).fontSize)));",
-            vec![],
-        )
-        .await
-        .as_f64()
-        .unwrap();
+    let smallest = smallest_text(&p, ".present-card *").await;
     assert!(smallest >= 24.0, "text of {smallest} px on a card");
     p.screenshot(&format!("present-one-{tag}")).await;
     let (scroll, client) = fits(&p).await;

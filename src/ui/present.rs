@@ -662,15 +662,8 @@ fn funnel_slide(
         })
         .collect_view();
     // In months the stage means are the horizon's totals.
-    let per = match shown.out.months.as_ref() {
-        Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
-        None => t_string!(
-            i18n,
-            per_period,
-            period = crate::ui::words::period_word(i18n, d.period)
-        )
-        .to_string(),
-    };
+    let per =
+        crate::ui::words::per_run(i18n, d.period, shown.out.months.as_ref().map(|m| m.horizon));
     // A group, not an image: a screen reader reads every stage's people.
     view! {
         <div

@@ -301,15 +301,11 @@ pub fn Verdict(#[prop(optional)] paper: bool) -> impl IntoView {
                     m
                 }
             };
-            let per = match &shown.out.months {
-                Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
-                None => t_string!(
-                    i18n,
-                    per_period,
-                    period = crate::ui::words::period_word(i18n, d.period)
-                )
-                .to_string(),
-            };
+            let per = crate::ui::words::per_run(
+                i18n,
+                d.period,
+                shown.out.months.as_ref().map(|m| m.horizon),
+            );
             // The figure each line stands on: the net gain where the
             // scenario has a cost, else its extra revenue.
             let value = |c: &funnelcast_engine::Comparison| c.net_gain.unwrap_or(c.mean_uplift());
@@ -490,13 +486,11 @@ pub fn ResultsTable() -> impl IntoView {
                         rows
                     };
                 // Per period, or in months within the horizon.
-                let per = match &shown.out.months {
-                    Some(m) => t_string!(i18n, within_months, h = m.horizon).to_string(),
-                    None => {
-                        let period = crate::ui::words::period_word(i18n, d.period);
-                        t_string!(i18n, per_period, period = period).to_string()
-                    }
-                };
+                let per = crate::ui::words::per_run(
+                    i18n,
+                    d.period,
+                    shown.out.months.as_ref().map(|m| m.horizon),
+                );
                 let cust = summary_rows(
                     "customers",
                     format!("{} · {}", t_string!(i18n, customers), per),

@@ -32,6 +32,15 @@ pub fn paren(lang: crate::format::Lang, inner: &str) -> String {
     }
 }
 
+/// What a figure covers: "per month" (a run of one period), or "within 12
+/// months" (a run over months, `horizon` its months).
+pub fn per_run(i18n: I18nContext<Locale>, p: Period, horizon: Option<usize>) -> String {
+    match horizon {
+        Some(h) => t_string!(i18n, within_months, h = h).to_string(),
+        None => t_string!(i18n, per_period, period = period_word(i18n, p)).to_string(),
+    }
+}
+
 /// The revenue chart's title: revenue per period, or in months within the
 /// horizon (`horizon`: the run's months, when it ran over months).
 pub fn revenue_title(i18n: I18nContext<Locale>, p: Period, horizon: Option<usize>) -> String {

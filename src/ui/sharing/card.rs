@@ -326,15 +326,8 @@ pub fn ChartExport(chart: &'static str, svg_testid: &'static str) -> impl IntoVi
                 _ => t_string!(i18n, chart_funnel).to_string(),
             };
             // The funnel is drawn from the inputs: one period's counts.
-            let per = match horizon.filter(|_| chart != "funnel") {
-                Some(h) => t_string!(i18n, within_months, h = h).to_string(),
-                None => t_string!(
-                    i18n,
-                    per_period,
-                    period = crate::ui::words::period_word(i18n, d.period)
-                )
-                .to_string(),
-            };
+            let per =
+                crate::ui::words::per_run(i18n, d.period, horizon.filter(|_| chart != "funnel"));
             let units = match chart {
                 "funnel" => t_string!(i18n, export_units_people, per = per).to_string(),
                 _ => t_string!(
